@@ -1,0 +1,3 @@
+"""kpispec: KPI plans as code."""
+
+__version__ = "0.1.0"

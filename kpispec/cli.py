@@ -1,0 +1,221 @@
+"""The command line: the only place that reads files, prints and exits."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="kpispec: KPI plans as code. Check, compile and document .kpi files.",
+)
+
+SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", "site"}
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Lang(str, Enum):
+    en = "en"
+    ja = "ja"
+
+
+class CliError(Exception):
+    """A usage or I/O problem: reported on stderr, exit status 2."""
+
+
+def default_lang() -> str:
+    for var in ("KPISPEC_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+def use_colour(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def find_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Expand folders to the .kpi files in them; report paths that do not exist."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                files.extend(Path(root) / n for n in sorted(names) if n.endswith(".kpi"))
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append(str(path))
+    unique = list(dict.fromkeys(Path(os.path.normpath(f)) for f in files))
+    return sorted(unique, key=lambda p: p.as_posix()), missing
+
+
+def display_path(path: Path) -> str:
+    return path.as_posix()
+
+
+def read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {display_path(path)}: {exc.strerror or exc}") from None
+
+
+def fail(message: str) -> None:
+    typer.echo(f"kpispec: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def version_callback(value: bool):
+    if value:
+        typer.echo(f"kpispec {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
+                                 help="Show the version and exit."),
+):
+    """kpispec: KPI plans as code."""
+
+
+@app.command()
+def check(
+    paths: List[Path] = typer.Argument(..., help="Files or folders; folders are searched for *.kpi files."),
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Message language (default: from LANG)."),
+):
+    """Check plans for syntax errors, undefined names and broken plans."""
+    from .api import analyze_bytes
+
+    language = lang.value if lang else default_lang()
+    files, missing = find_files(paths)
+    for path in missing:
+        typer.echo(f"kpispec: error: no such file or folder: {path}", err=True)
+    results = []
+    io_error = bool(missing)
+    for path in files:
+        try:
+            data = read(path)
+        except CliError as exc:
+            typer.echo(f"kpispec: error: {exc}", err=True)
+            io_error = True
+            continue
+        results.append(analyze_bytes(display_path(path), data))
+    diagnostics = [d for r in results for d in r.diagnostics]
+    sources = {r.source.path: r.source for r in results}
+    if output_format is OutputFormat.json:
+        from .render.jsonfmt import render
+
+        sys.stdout.write(render(diagnostics, sources, len(results), language))
+    else:
+        from .render.text import TextRenderer
+
+        renderer = TextRenderer(language, use_colour(sys.stdout))
+        for d in diagnostics:
+            sys.stdout.write(renderer.render(d, sources.get(d.file)) + "\n\n")
+        sys.stdout.write(renderer.summary(diagnostics, len(results)) + "\n")
+    if io_error or (not files and not missing):
+        if not files and not missing:
+            typer.echo("kpispec: error: no .kpi files found", err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(1 if any(not r.ok for r in results) else 0)
+
+
+@app.command("compile")
+def compile_(
+    file: Path = typer.Argument(..., help="The .kpi file to compile."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSON here instead of stdout."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Message language (default: from LANG)."),
+):
+    """Compile a plan to JSON (see schemas/kpispec.schema.json)."""
+    from .api import analyze_bytes, compile_result
+    from .render.text import TextRenderer
+
+    language = lang.value if lang else default_lang()
+    if not file.exists():
+        fail(f"no such file: {display_path(file)}")
+    if file.is_dir():
+        fail(f"{display_path(file)} is a folder; compile takes one .kpi file")
+    try:
+        data = read(file)
+    except CliError as exc:
+        fail(str(exc))
+    result = analyze_bytes(display_path(file), data)
+    renderer = TextRenderer(language, use_colour(sys.stderr))
+    for d in result.diagnostics:
+        sys.stderr.write(renderer.render(d, result.source) + "\n\n")
+    text = compile_result(result)
+    if text is None:
+        sys.stderr.write(renderer.summary(result.diagnostics, 1) + "\n")
+        raise typer.Exit(1)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            fail(f"cannot write {display_path(output)}: {exc.strerror or exc}")
+    raise typer.Exit(0)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside the target, then rename it into place."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+@app.command()
+def schema(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the schema here instead of stdout."),
+):
+    """Print the JSON Schema (draft 2020-12) of the compiled JSON."""
+    import json
+
+    from .model import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("kpispec: interrupted\n")
+        sys.exit(130)

@@ -1,0 +1,114 @@
+"""Resolved plan -> compiled JSON, shaped and checked by the pydantic models in model.py."""
+
+from __future__ import annotations
+
+from . import jsonout
+from .diagnostics import Span
+from .ir import Node, Plan, Value
+from .resolve import normalise, refs
+from .source import SourceFile
+from .syntax import ast
+
+
+def location(source: SourceFile, span: Span) -> dict:
+    line, column = source.position(span.start)
+    end_line, end_column = source.position(span.end)
+    return {"line": line, "column": column, "end_line": end_line, "end_column": end_column}
+
+
+def quantity(v: Value) -> dict:
+    return {
+        "value": v.value, "unit": v.unit.code, "unit_kind": v.unit.kind, "per": v.per,
+        "percent": v.percent, "text": v.text,
+    }
+
+
+def expr(source: SourceFile, node) -> dict:
+    if isinstance(node, ast.Quantity):
+        return {"type": "number", "quantity": quantity(normalise(source, node))}
+    if isinstance(node, ast.Ref):
+        return {"type": "ref", "id": node.name.text}
+    if isinstance(node, ast.Binary):
+        return {"type": "binary", "op": node.op, "left": expr(source, node.left), "right": expr(source, node.right)}
+    if isinstance(node, ast.Negate):
+        return {"type": "negate", "operand": expr(source, node.operand)}
+    if isinstance(node, ast.Group):
+        return expr(source, node.inner)
+    if isinstance(node, ast.Call):
+        return {"type": "call", "function": node.function.text, "args": [expr(source, a) for a in node.args]}
+    raise TypeError(f"unknown expression node {type(node).__name__}")
+
+
+def one_line(source: SourceFile, span: Span) -> str:
+    return " ".join(source.slice(span).split())
+
+
+def node(source: SourceFile, n: Node) -> dict:
+    out = {"id": n.id, "kind": n.kind, "label": n.label}
+    if n.target is not None:
+        out["target"] = {**quantity(n.target.value), "comparator": n.target.comparator, "direction": n.target.direction}
+    if n.baseline is not None:
+        out["baseline"] = quantity(n.baseline)
+    for key in ("deadline", "start"):
+        value = getattr(n, key)
+        if value is not None:
+            out[key] = value.isoformat()
+    for key in ("cadence", "owner", "source", "measure", "description"):
+        value = getattr(n, key)
+        if value is not None:
+            out[key] = value
+    if n.formula is not None:
+        out["formula"] = {
+            "text": one_line(source, n.formula.span),
+            "inputs": list(dict.fromkeys(name.text for name in refs(n.formula))),
+            "expr": expr(source, n.formula),
+        }
+    out["ksfs"] = [link.name.text for link in n.links if link.kind == "ksf"]
+    out["kgis"] = [link.name.text for link in n.links if link.kind == "kgi"]
+    out["location"] = location(source, n.span)
+    return out
+
+
+def plan_dict(plan: Plan) -> dict:
+    source = plan.source
+    info = plan.info
+    period = None
+    if info.period_start and info.period_end:
+        period = {"start": info.period_start.isoformat(), "end": info.period_end.isoformat()}
+    params = []
+    for p in plan.params.values():
+        params.append({
+            "id": p.id, "label": p.label,
+            "value": quantity(normalise(source, p.expr)) if isinstance(p.expr, ast.Quantity) else None,
+            "expr": expr(source, p.expr), "location": location(source, p.span),
+        })
+    asserts = [
+        {
+            "text": one_line(source, Span(a.left.span.start, a.right.span.end)),
+            "left": expr(source, a.left), "op": a.op, "right": expr(source, a.right),
+            "message": a.message.value if a.message else None, "location": location(source, a.span),
+        }
+        for a in plan.asserts
+    ]
+    return {
+        "schema_version": "1",
+        "file": source.path,
+        "plan": {
+            "id": info.id, "label": info.label, "period": period, "owner": info.owner,
+            "description": info.description, "location": location(source, info.span),
+        },
+        "params": params,
+        "kgis": [node(source, n) for n in plan.kinds("kgi")],
+        "ksfs": [node(source, n) for n in plan.kinds("ksf")],
+        "kpis": [node(source, n) for n in plan.kinds("kpi")],
+        "asserts": asserts,
+    }
+
+
+def to_json(plan: Plan) -> str:
+    """The compiled plan as JSON text, validated against the models on the way out."""
+    from .model import CompiledPlan
+
+    data = plan_dict(plan)
+    model = CompiledPlan.model_validate(data)
+    return jsonout.dumps(model.model_dump(mode="python", exclude_unset=False))

@@ -1,0 +1,100 @@
+"""The resolved plan: names bound, values normalised, links known. Immutable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from .diagnostics import Span
+from .source import SourceFile
+from .syntax import ast
+from .units import Unit
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A normalised quantity: `12億円 per year` is value 1200000000, unit JPY, per year."""
+
+    value: Decimal
+    unit: Unit
+    per: str | None
+    percent: bool
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    comparator: str  # ">=" (higher is better) or "<=" (lower is better: a ceiling)
+    value: Value
+    span: Span
+    explicit: bool  # whether the comparator was written
+
+    @property
+    def direction(self) -> str:
+        return "down" if self.comparator == "<=" else "up"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A `ksf X` or `kgi X` attribute: this node serves X."""
+
+    kind: str  # "ksf" or "kgi": the kind of the node linked to
+    name: ast.Name
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    kind: str  # "kgi", "ksf" or "kpi"
+    id: str
+    label: str | None
+    span: Span
+    id_span: Span
+    label_span: Span | None
+    target: Target | None = None
+    baseline: Value | None = None
+    deadline: date | None = None
+    start: date | None = None
+    cadence: str | None = None
+    owner: str | None = None
+    source: str | None = None
+    measure: str | None = None
+    description: str | None = None
+    formula: ast.Expr | None = None
+    links: tuple[Link, ...] = ()
+    attr_spans: dict = field(default_factory=dict)  # attribute name -> span of its line
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    id: str
+    label: str | None
+    expr: ast.Expr
+    span: Span
+    id_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInfo:
+    id: str
+    label: str | None
+    period_start: date | None
+    period_end: date | None
+    owner: str | None
+    description: str | None
+    span: Span
+    attr_spans: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    source: SourceFile
+    module: ast.Module
+    info: PlanInfo | None
+    nodes: dict  # id -> Node, in source order
+    params: dict  # id -> Param, in source order
+    asserts: tuple[ast.Assert, ...]
+
+    def kinds(self, kind: str) -> list[Node]:
+        return [n for n in self.nodes.values() if n.kind == kind]

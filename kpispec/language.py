@@ -1,0 +1,45 @@
+"""Facts about the language shared by the parser's error messages, the resolver and the docs."""
+
+from __future__ import annotations
+
+DECLARATIONS = ("plan", "param", "kgi", "ksf", "kpi", "assert")
+
+ATTRIBUTES = {
+    "plan": ("period", "owner", "description"),
+    "kgi": ("target", "baseline", "deadline", "start", "cadence", "formula", "owner", "source", "measure", "description"),
+    "ksf": ("kgi", "owner", "description"),
+    "kpi": (
+        "ksf", "kgi", "target", "baseline", "deadline", "start", "cadence", "formula",
+        "owner", "source", "measure", "description",
+    ),
+}
+ALL_ATTRIBUTES = tuple(dict.fromkeys(a for attrs in ATTRIBUTES.values() for a in attrs))
+
+# Attributes that may appear once per block.
+SINGLE_ATTRIBUTES = frozenset(ALL_ATTRIBUTES) - {"ksf", "kgi"}
+
+FUNCTIONS = ("sum", "min", "max")
+
+# cadence values: canonical English word for each accepted spelling.
+CADENCES = {
+    "daily": "daily", "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "yearly": "yearly",
+    "annually": "yearly",
+    "日次": "daily", "週次": "weekly", "月次": "monthly", "四半期": "quarterly", "四半期次": "quarterly",
+    "年次": "yearly",
+}
+
+# `per PERIOD`: canonical period for each accepted spelling.
+PERIODS = {
+    "day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year",
+    "日": "day", "週": "week", "月": "month", "四半期": "quarter", "年": "year",
+}
+
+KEYWORDS = frozenset(DECLARATIONS) | frozenset(ALL_ATTRIBUTES) | {"to", "per"}
+
+KIND_NAMES = {
+    "plan": ("plan", "計画"),
+    "param": ("param", "パラメータ"),
+    "kgi": ("KGI", "KGI"),
+    "ksf": ("KSF", "KSF"),
+    "kpi": ("KPI", "KPI"),
+}

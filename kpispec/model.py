@@ -1,0 +1,156 @@
+"""The compiled JSON's shape, as pydantic models: the source of schemas/kpispec.schema.json.
+
+Only `kpispec compile` and the schema generator import this module; `kpispec
+check` never pays pydantic's import for it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+SCHEMA_VERSION = "1"
+SCHEMA_ID = "https://kpispec.dev/schemas/kpispec.schema.json"
+
+# Exact decimals, written into the JSON as plain numbers (never as strings or binary floats).
+Number = Annotated[Decimal, WithJsonSchema({"type": "number"})]
+Date = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="ISO 8601 calendar date")]
+Period = Literal["day", "week", "month", "quarter", "year"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Location(_Model):
+    """1-based position of the construct in the .kpi file (columns count Unicode code points)."""
+
+    line: int = Field(ge=1)
+    column: int = Field(ge=1)
+    end_line: int = Field(ge=1)
+    end_column: int = Field(ge=1)
+
+
+class Quantity(_Model):
+    """A normalised amount: `12億円 per year` is value 1200000000, unit JPY, per year."""
+
+    value: Number = Field(description="The amount with its scale applied (2.5% is 0.025, 12億 is 1200000000).")
+    unit: str | None = Field(description="Currency code (JPY, USD, ...), time unit (month, ...) or count word (visitors, 人, ...).")
+    unit_kind: Literal["currency", "count", "time", "none"]
+    per: Period | None = Field(description="The rate's period: `per month` makes a monthly rate.")
+    percent: bool = Field(description="Whether it was written as a percentage.")
+    text: str = Field(description="The quantity as written in the source.")
+
+
+class Target(Quantity):
+    comparator: Literal[">=", "<="] = Field(description="`>=`: a floor, higher is better; `<=`: a ceiling, lower is better.")
+    direction: Literal["up", "down"]
+
+
+class NumberExpr(_Model):
+    type: Literal["number"]
+    quantity: Quantity
+
+
+class RefExpr(_Model):
+    type: Literal["ref"]
+    id: str
+
+
+class BinaryExpr(_Model):
+    type: Literal["binary"]
+    op: Literal["+", "-", "*", "/"]
+    left: "Expr"
+    right: "Expr"
+
+
+class NegateExpr(_Model):
+    type: Literal["negate"]
+    operand: "Expr"
+
+
+class CallExpr(_Model):
+    type: Literal["call"]
+    function: Literal["sum", "min", "max"]
+    args: list["Expr"]
+
+
+Expr = Annotated[Union[NumberExpr, RefExpr, BinaryExpr, NegateExpr, CallExpr], Field(discriminator="type")]
+
+
+class Formula(_Model):
+    text: str = Field(description="The formula as written, on one line.")
+    inputs: list[str] = Field(description="Ids the formula refers to, in order of first use.")
+    expr: Expr
+
+
+class Node(_Model):
+    id: str
+    kind: Literal["kgi", "ksf", "kpi"]
+    label: str | None
+    target: Target | None = None
+    baseline: Quantity | None = None
+    deadline: Date | None = None
+    start: Date | None = None
+    cadence: Literal["daily", "weekly", "monthly", "quarterly", "yearly"] | None = None
+    owner: str | None = None
+    source: str | None = None
+    measure: str | None = None
+    description: str | None = None
+    formula: Formula | None = None
+    ksfs: list[str] = Field(default_factory=list, description="KSFs this KPI tracks.")
+    kgis: list[str] = Field(default_factory=list, description="KGIs this node serves directly.")
+    location: Location
+
+
+class Param(_Model):
+    id: str
+    label: str | None
+    value: Quantity | None = Field(description="The value, when the param is a single quantity.")
+    expr: Expr
+    location: Location
+
+
+class Assertion(_Model):
+    text: str
+    left: Expr
+    op: Literal[">=", "<=", ">", "<", "=="]
+    right: Expr
+    message: str | None
+    location: Location
+
+
+class PlanPeriod(_Model):
+    start: Date
+    end: Date
+
+
+class PlanInfo(_Model):
+    id: str
+    label: str | None
+    period: PlanPeriod | None
+    owner: str | None
+    description: str | None
+    location: Location
+
+
+class CompiledPlan(_Model):
+    """A kpispec plan compiled to JSON."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="kpispec compiled plan")
+
+    schema_version: Literal["1"]
+    file: str
+    plan: PlanInfo
+    params: list[Param]
+    kgis: list[Node]
+    ksfs: list[Node]
+    kpis: list[Node]
+    asserts: list[Assertion]
+
+
+def json_schema() -> dict:
+    schema = CompiledPlan.model_json_schema(mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}

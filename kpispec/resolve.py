@@ -1,0 +1,358 @@
+"""AST -> resolved plan: bind names, normalise values, report name and value errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .diagnostics import Diagnostic, Label, Severity, Span, msg
+from .ir import Link, Node, Param, Plan, PlanInfo, Target, Value
+from .language import ATTRIBUTES, CADENCES, FUNCTIONS, KIND_NAMES, PERIODS, SINGLE_ATTRIBUTES
+from .source import SourceFile
+from .suggest import closest
+from .syntax import ast
+from .units import unit_of
+
+# Which kinds of declaration a formula, param or assert may refer to.
+FORMULA_REFERABLE = frozenset({"kpi", "kgi", "param"})
+
+
+class Resolver:
+    def __init__(self, source: SourceFile, module: ast.Module):
+        self.source = source
+        self.module = module
+        self.diagnostics: list[Diagnostic] = []
+        self.kinds: dict[str, str] = {}  # id -> kind
+        self.decl_spans: dict[str, Span] = {}
+
+    # ------------------------------------------------------------ reporting
+
+    def error(self, code, span, message, help_=None, labels=(), primary=None, severity=Severity.ERROR):
+        self.diagnostics.append(
+            Diagnostic(code=code, severity=severity, message=message, file=self.source.path, span=span,
+                       labels=tuple(labels), help=help_, primary_label=primary)
+        )
+
+    # ----------------------------------------------------------------- run
+
+    def resolve(self) -> Plan:
+        plans = [i for i in self.module.items if isinstance(i, ast.Block) and i.kind == "plan"]
+        self._declare()
+        info = self._plan_info(plans)
+        params = {}
+        nodes = {}
+        for item in self.module.items:
+            if isinstance(item, ast.Param) and item.id.text not in params:
+                self._check_refs(item.value, frozenset({"param"}), "param")
+                params[item.id.text] = Param(item.id.text, item.label.value if item.label else None, item.value,
+                                             item.span, item.id.span)
+            elif isinstance(item, ast.Block) and item.kind != "plan" and item.id.text not in nodes:
+                if self.decl_spans.get(item.id.text) == item.id.span:
+                    nodes[item.id.text] = self._node(item)
+        asserts = tuple(i for i in self.module.items if isinstance(i, ast.Assert))
+        for a in asserts:
+            self._check_refs(a.left, FORMULA_REFERABLE, "assert")
+            self._check_refs(a.right, FORMULA_REFERABLE, "assert")
+        return Plan(self.source, self.module, info, nodes, params, asserts)
+
+    def _declare(self):
+        for item in self.module.items:
+            if isinstance(item, ast.Assert) or (isinstance(item, ast.Block) and item.kind == "plan"):
+                continue
+            kind = "param" if isinstance(item, ast.Param) else item.kind
+            name = item.id
+            if name.text in self.kinds:
+                first = self.decl_spans[name.text]
+                line, _ = self.source.position(first.start)
+                other = KIND_NAMES[self.kinds[name.text]]
+                self.error(
+                    "KPI101", name.span,
+                    msg(f"`{name.text}` is already defined (as a {other[0]} at line {line})",
+                        f"`{name.text}` はすでに定義されています（{line} 行目の {other[1]}）"),
+                    msg("ids must be unique across params, KGIs, KSFs and KPIs: rename one of them",
+                        "id は param・KGI・KSF・KPI を通じて一意である必要があります。どちらかの名前を変えてください"),
+                    labels=[Label(first, msg("first defined here", "最初の定義"))],
+                    primary=msg("defined again here", "ここで再定義"),
+                )
+                continue
+            self.kinds[name.text] = kind
+            self.decl_spans[name.text] = name.span
+
+    # ---------------------------------------------------------------- plan
+
+    def _plan_info(self, plans) -> PlanInfo | None:
+        if not plans:
+            self.error(
+                "KPI106", Span(0, 0),
+                msg("this file declares no plan", "このファイルには plan の宣言がありません"),
+                msg('start the file with a plan block: `plan my_plan "計画名" { period 2026-04-01 to 2027-03-31 }`',
+                    'ファイルの先頭に plan ブロックを書いてください：`plan my_plan "計画名" { period 2026-04-01 to 2027-03-31 }`'),
+            )
+            return None
+        for extra in plans[1:]:
+            self.error(
+                "KPI106", extra.keyword_span,
+                msg("a file holds one plan, but this is a second `plan` block", "1 ファイルに plan は 1 つですが、2 つ目の `plan` ブロックがあります"),
+                msg("move this plan to a file of its own", "この plan は別のファイルに移してください"),
+                labels=[Label(plans[0].keyword_span, msg("the file's plan", "このファイルの plan"))],
+            )
+        block = plans[0]
+        values = self._attrs(block)
+        start = end = None
+        if "period" in values:
+            attr = values["period"]
+            start = self._date(attr.value[0])
+            end = self._date(attr.value[1])
+            if start and end and start > end:
+                self.error(
+                    "KPI014", attr.span,
+                    msg(f"the plan period ends ({end}) before it starts ({start})", f"計画期間の終了日（{end}）が開始日（{start}）より前です"),
+                    msg("swap the two dates", "2 つの日付を入れ替えてください"),
+                )
+        return PlanInfo(
+            block.id.text, block.label.value if block.label else None, start, end,
+            _text(values.get("owner")), _text(values.get("description")), block.span,
+            {k: a.span for k, a in values.items()},
+        )
+
+    # --------------------------------------------------------------- nodes
+
+    def _node(self, block: ast.Block) -> Node:
+        values = self._attrs(block)
+        fields = {}
+        if "target" in values:
+            fields["target"] = self._target(values["target"])
+        if "baseline" in values:
+            attr = values["baseline"]
+            fields["baseline"] = self.value(attr.value, attr.negative)
+        for key in ("deadline", "start"):
+            if key in values:
+                fields[key] = self._date(values[key].value)
+        if "cadence" in values:
+            fields["cadence"] = self._cadence(values["cadence"].value)
+        for key in ("owner", "source", "measure", "description"):
+            if key in values:
+                fields[key] = values[key].value.value
+        if "formula" in values:
+            self._check_refs(values["formula"].value, FORMULA_REFERABLE, block.kind, block.id.text)
+            fields["formula"] = values["formula"].value
+        links = []
+        for attr in block.attrs:
+            if attr.key in ("ksf", "kgi") and attr.key in ATTRIBUTES[block.kind]:
+                for name in attr.value:
+                    if self._check_link(attr.key, name):
+                        links.append(Link(attr.key, name))
+        return Node(
+            kind=block.kind, id=block.id.text, label=block.label.value if block.label else None,
+            span=block.span, id_span=block.id.span, label_span=block.label.span if block.label else None,
+            links=tuple(links), attr_spans={k: a.span for k, a in values.items()}, **fields,
+        )
+
+    def _attrs(self, block: ast.Block) -> dict:
+        """The block's attributes by name, reporting repeated and misplaced ones."""
+        seen: dict[str, ast.Attr] = {}
+        allowed = ATTRIBUTES[block.kind]
+        kind = KIND_NAMES[block.kind]
+        for attr in block.attrs:
+            if attr.key not in allowed:
+                where = ", ".join(f"`{a}`" for a in allowed)
+                hint = {
+                    ("ksf", "target"): msg("a KSF is a qualitative factor: put numbers on the KPIs that track it",
+                                           "KSF は定性的な成功要因です。数値はそれを測る KPI に書いてください"),
+                    ("ksf", "formula"): msg("a KSF has no number: put the formula on a KPI", "KSF は数値を持ちません。式は KPI に書いてください"),
+                    ("kgi", "ksf"): msg("link the other way: write `kgi <id>` inside each KSF", "逆向きにつなぎます：各 KSF の中に `kgi <id>` と書いてください"),
+                    ("kgi", "kgi"): msg("a KGI is the top of the tree and serves no other node", "KGI はツリーの頂点で、他のノードにはつながりません"),
+                }.get((block.kind, attr.key), msg(f"a {kind[0]} takes: {where}", f"{kind[1]} で使える属性：{where}"))
+                self.error(
+                    "KPI105", attr.key_span,
+                    msg(f"`{attr.key}` is not an attribute of a {kind[0]}", f"`{attr.key}` は {kind[1]} の属性ではありません"),
+                    hint,
+                )
+                continue
+            if attr.key in seen and attr.key in SINGLE_ATTRIBUTES:
+                first = seen[attr.key]
+                line, _ = self.source.position(first.span.start)
+                self.error(
+                    "KPI104", attr.key_span,
+                    msg(f"`{attr.key}` is given twice in `{block.id.text}` (first at line {line})",
+                        f"`{block.id.text}` に `{attr.key}` が 2 回書かれています（最初は {line} 行目）"),
+                    msg("keep one of them; the second one is ignored", "どちらか一方を残してください（2 つ目は無視されます）"),
+                    labels=[Label(first.span, msg("first given here", "最初の記述"))],
+                )
+                continue
+            seen.setdefault(attr.key, attr)
+        return seen
+
+    def _target(self, attr: ast.Attr) -> Target:
+        comparator = attr.comparator or ">="
+        if comparator not in (">=", "<="):
+            self.error(
+                "KPI013", attr.span,
+                msg(f"a target is a floor (`>=`) or a ceiling (`<=`), not `{comparator}`",
+                    f"目標は下限（`>=`）か上限（`<=`）で書きます。`{comparator}` は使えません"),
+                msg("write `target >= …` when higher is better (the default) or `target <= …` for costs such as CPA",
+                    "高いほど良いなら `target >= …`（省略時の既定）、CPA などのコストなら `target <= …` と書きます"),
+            )
+            comparator = "<=" if comparator == "<" else ">="
+        return Target(comparator, self.value(attr.value, attr.negative), attr.span, attr.comparator is not None)
+
+    def value(self, q: ast.Quantity, negative: bool = False) -> Value:
+        """Normalise a written quantity; report unknown periods and doubled units."""
+        if q.per is not None:
+            if q.per.text not in PERIODS:
+                guess = closest(q.per.text, PERIODS)
+                self.error(
+                    "KPI012", q.per.span,
+                    msg(f"unknown period `{q.per.text}`", f"未知の期間 `{q.per.text}`"),
+                    msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
+                    msg("use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)",
+                        "day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）を使ってください"),
+                )
+        if q.second_unit is not None:
+            self.error(
+                "KPI015", q.second_unit.span,
+                msg(f"two units on one number: `{q.unit.text}` and `{q.second_unit.text}`",
+                    f"1 つの数値に単位が 2 つあります：`{q.unit.text}` と `{q.second_unit.text}`"),
+                msg(f"keep one: `{q.unit.text}` is already glued to the number", f"どちらか 1 つにしてください（`{q.unit.text}` はすでに数値に付いています）"),
+            )
+        return normalise(self.source, q, negative)
+
+    def _date(self, text: ast.Text) -> date | None:
+        try:
+            return date.fromisoformat(text.value)
+        except ValueError:
+            self.error(
+                "KPI010", text.span,
+                msg(f"`{text.value}` is not a calendar date", f"`{text.value}` は存在しない日付です"),
+                msg("check the month (01-12) and the day of the month", "月（01〜12）と日を確認してください"),
+            )
+            return None
+
+    def _cadence(self, name: ast.Name) -> str | None:
+        if name.text in CADENCES:
+            return CADENCES[name.text]
+        guess = closest(name.text, CADENCES)
+        self.error(
+            "KPI011", name.span,
+            msg(f"unknown cadence `{name.text}`", f"未知の計測頻度 `{name.text}`"),
+            msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
+            msg("use daily, weekly, monthly, quarterly or yearly (or 日次, 週次, 月次, 四半期, 年次)",
+                "daily, weekly, monthly, quarterly, yearly（または 日次, 週次, 月次, 四半期, 年次）を使ってください"),
+        )
+        return None
+
+    # ---------------------------------------------------------- references
+
+    def _undefined(self, name: ast.Name, candidates, what: tuple[str, str]):
+        guess = closest(name.text, candidates)
+        help_ = (
+            msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess
+            else msg(f"define it, e.g. `{what[0]} {name.text} {{ … }}`, or check the spelling",
+                     f"定義するか（例：`{what[0]} {name.text} {{ … }}`）、綴りを確認してください")
+        )
+        self.error(
+            "KPI102", name.span,
+            msg(f"`{name.text}` is not defined in this plan", f"`{name.text}` はこの計画で定義されていません"),
+            help_, primary=msg("undefined", "未定義"),
+        )
+
+    def _check_link(self, kind: str, name: ast.Name) -> bool:
+        actual = self.kinds.get(name.text)
+        if actual is None:
+            self._undefined(name, [k for k, v in self.kinds.items() if v == kind], (kind, ""))
+            return False
+        if actual != kind:
+            have = KIND_NAMES[actual]
+            want = KIND_NAMES[kind]
+            self.error(
+                "KPI103", name.span,
+                msg(f"`{name.text}` is a {have[0]}, but `{kind}` must name a {want[0]}",
+                    f"`{name.text}` は {have[1]} ですが、`{kind}` には {want[1]} を指定します"),
+                msg(f"name one of the plan's {want[0]}s", f"計画内の {want[1]} を指定してください"),
+                labels=[Label(self.decl_spans[name.text], msg("defined here", "ここで定義"))],
+            )
+            return False
+        return True
+
+    def _check_refs(self, expr: ast.Expr, allowed: frozenset, context: str, owner: str | None = None):
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Ref):
+                kind = self.kinds.get(node.name.text)
+                if kind is None:
+                    self._undefined(node.name, [k for k, v in self.kinds.items() if v in allowed], ("kpi", ""))
+                elif kind not in allowed:
+                    have = KIND_NAMES[kind]
+                    if kind == "ksf":
+                        hint = msg("a KSF has no number to compute with: use the KPIs that track it",
+                                   "KSF は計算に使える数値を持ちません。それを測る KPI を使ってください")
+                    else:
+                        hint = msg("a param may only use numbers and other params", "param に書けるのは数値と他の param だけです")
+                    self.error(
+                        "KPI103", node.name.span,
+                        msg(f"`{node.name.text}` is a {have[0]} and cannot be used in a {context} expression",
+                            f"`{node.name.text}` は {have[1]} なので {context} の式では使えません"),
+                        hint, labels=[Label(self.decl_spans[node.name.text], msg("defined here", "ここで定義"))],
+                    )
+            elif isinstance(node, ast.Call):
+                if node.function.text not in FUNCTIONS:
+                    guess = closest(node.function.text, FUNCTIONS)
+                    self.error(
+                        "KPI107", node.function.span,
+                        msg(f"unknown function `{node.function.text}`", f"未知の関数 `{node.function.text}`"),
+                        msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
+                        msg("the functions are sum, min and max", "使える関数は sum, min, max です"),
+                    )
+                stack.extend(node.args)
+            elif isinstance(node, ast.Binary):
+                stack.append(node.right)
+                stack.append(node.left)
+            elif isinstance(node, ast.Negate):
+                stack.append(node.operand)
+            elif isinstance(node, ast.Group):
+                stack.append(node.inner)
+            elif isinstance(node, ast.Quantity):
+                self.value(node)
+
+
+def normalise(source: SourceFile, q: ast.Quantity, negative: bool = False) -> Value:
+    """The value of a written quantity: scale applied, unit and period made canonical."""
+    per = PERIODS.get(q.per.text) if q.per is not None else None
+    unit = unit_of(q.unit.text if q.unit else None)
+    value = -q.value if negative else q.value
+    start = q.span.start
+    if negative:
+        start = source.text.rfind("-", 0, start)
+    return Value(value, unit, per, q.percent, source.text[start : q.span.end], q.span)
+
+
+def _text(attr) -> str | None:
+    return attr.value.value if attr is not None else None
+
+
+def resolve(source: SourceFile, module: ast.Module) -> tuple[Plan, list[Diagnostic]]:
+    resolver = Resolver(source, module)
+    plan = resolver.resolve()
+    return plan, resolver.diagnostics
+
+
+def walk(expr: ast.Expr):
+    """Every node of an expression, iteratively, parents before children."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.Binary):
+            stack.append(node.right)
+            stack.append(node.left)
+        elif isinstance(node, ast.Negate):
+            stack.append(node.operand)
+        elif isinstance(node, ast.Group):
+            stack.append(node.inner)
+        elif isinstance(node, ast.Call):
+            stack.extend(reversed(node.args))
+
+
+def refs(expr: ast.Expr) -> list[ast.Name]:
+    return [n.name for n in walk(expr) if isinstance(n, ast.Ref)]
+

@@ -1,0 +1,1 @@
+"""Syntax stage: text -> AST with spans."""

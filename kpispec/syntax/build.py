@@ -1,0 +1,246 @@
+"""The inline transformer: lark callbacks that build the AST while parsing.
+
+lark runs these during LALR parsing (no parse tree is built). Positions come
+from the tokens themselves, which is why the grammar names its brackets.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from decimal import Decimal, InvalidOperation
+
+from lark import Token, Transformer
+
+from ..diagnostics import Span
+from . import ast
+
+SCALES = {
+    "%": Decimal("0.01"),
+    "％": Decimal("0.01"),
+    "k": Decimal(10) ** 3,
+    "M": Decimal(10) ** 6,
+    "B": Decimal(10) ** 9,
+    "千": Decimal(10) ** 3,
+    "万": Decimal(10) ** 4,
+    "億": Decimal(10) ** 8,
+    "兆": Decimal(10) ** 12,
+}
+CJK_SCALES = "千万億兆"
+_NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9](?:_?[0-9])*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+_ESCAPE = re.compile(r"\\(.)", re.S)
+
+
+def span_of(item) -> Span:
+    if isinstance(item, Token):
+        return Span(item.start_pos, item.end_pos)
+    return item.span
+
+
+def cover(first, last) -> Span:
+    return Span(span_of(first).start, span_of(last).end)
+
+
+def split_scale(word: str) -> tuple[Decimal, str]:
+    """Strip leading CJK scale characters from a unit word: 万円 -> (10^4, 円), 千万円 -> (10^7, 円)."""
+    multiplier = Decimal(1)
+    i = 0
+    while i < len(word) and word[i] in CJK_SCALES:
+        multiplier *= SCALES[word[i]]
+        i += 1
+    return multiplier, word[i:]
+
+
+def unescape(raw: str) -> str:
+    if raw.startswith('"""'):
+        body = raw[3:-3]
+        if body.startswith("\n"):
+            body = body[1:]
+        body = textwrap.dedent(body).rstrip()
+    else:
+        body = raw[1:-1]
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), body)
+
+
+class AstBuilder(Transformer):
+    """One method per grammar rule; each returns an AST node with its span."""
+
+    def __init__(self):
+        super().__init__(visit_tokens=False)
+
+    # ------------------------------------------------------------ top level
+
+    def start(self, children):
+        return list(children)
+
+    def plan(self, children):
+        keyword, name, label, lbrace, attrs, rbrace = _block_parts(children)
+        return ast.Block("plan", span_of(keyword), name, label, attrs, cover(keyword, rbrace), span_of(lbrace))
+
+    def block(self, children):
+        keyword, name, label, lbrace, attrs, rbrace = _block_parts(children)
+        return ast.Block(
+            keyword.value, span_of(keyword), name, label, attrs, cover(keyword, rbrace), span_of(lbrace)
+        )
+
+    def param(self, children):
+        keyword, name = children[0], children[1]
+        label = _text(children[2]) if children[2].type == "STRING" else None
+        value = children[-1]
+        return ast.Param(_name(name), label, value, cover(keyword, value), span_of(keyword))
+
+    def assert_stmt(self, children):
+        keyword, left, op, right = children[:4]
+        message = _text(children[4]) if len(children) > 4 else None
+        last = children[-1]
+        return ast.Assert(left, _comparator(op.value), span_of(op), right, message, cover(keyword, last))
+
+    # ----------------------------------------------------------- attributes
+
+    def period_attr(self, children):
+        keyword, start, _to, end = children
+        return ast.Attr("period", span_of(keyword), (_text(start), _text(end)), cover(keyword, end))
+
+    def text_attr(self, children):
+        keyword, value = children
+        return ast.Attr(keyword.value, span_of(keyword), _text(value), cover(keyword, value))
+
+    def target_attr(self, children):
+        keyword = children[0]
+        quantity = children[-1]
+        comparator = None
+        negative = False
+        for child in children[1:-1]:
+            if child.type == "COMPARATOR":
+                comparator = _comparator(child.value)
+            else:
+                negative = child.value == "-"
+        return ast.Attr("target", span_of(keyword), quantity, cover(keyword, quantity), comparator, negative)
+
+    def baseline_attr(self, children):
+        keyword, quantity = children[0], children[-1]
+        negative = len(children) == 3 and children[1].value == "-"
+        return ast.Attr("baseline", span_of(keyword), quantity, cover(keyword, quantity), None, negative)
+
+    def date_attr(self, children):
+        keyword, value = children
+        return ast.Attr(keyword.value, span_of(keyword), _text(value), cover(keyword, value))
+
+    def cadence_attr(self, children):
+        keyword, value = children
+        return ast.Attr("cadence", span_of(keyword), _name(value), cover(keyword, value))
+
+    def formula_attr(self, children):
+        keyword, expr = children
+        return ast.Attr("formula", span_of(keyword), expr, cover(keyword, expr))
+
+    def link_attr(self, children):
+        keyword, names = children
+        return ast.Attr(keyword.value, span_of(keyword), names, cover(keyword, names[-1]))
+
+    def name_list(self, children):
+        return tuple(_name(c) for c in children if c.type == "NAME")
+
+    # ---------------------------------------------------------- expressions
+
+    def binary(self, children):
+        left, op, right = children
+        symbol = {"×": "*", "÷": "/"}.get(op.value, op.value)
+        return ast.Binary(symbol, left, right, cover(left, right), span_of(op))
+
+    def negate(self, children):
+        op, operand = children
+        if op.value == "+":
+            return operand
+        return ast.Negate(operand, cover(op, operand))
+
+    def ref(self, children):
+        (name,) = children
+        n = _name(name)
+        return ast.Ref(n, n.span)
+
+    def call(self, children):
+        name, _lpar, args, rpar = children
+        return ast.Call(_name(name), tuple(args), cover(name, rpar))
+
+    def args(self, children):
+        return [c for c in children if not isinstance(c, Token)]
+
+    def group(self, children):
+        lpar, inner, rpar = children
+        return ast.Group(inner, cover(lpar, rpar))
+
+    def quantity(self, children):
+        amount = children[0]
+        unit = per = None
+        rest = children[1:]
+        if rest and rest[0].type == "NAME":
+            unit = _name(rest[0])
+            rest = rest[1:]
+        if rest:
+            per = _name(rest[1])
+        number, multiplier, percent, glued = _decode_amount(amount)
+        if glued is not None:
+            glued_name = ast.Name(glued, Span(amount.end_pos - len(glued), amount.end_pos))
+            unit, extra_unit = glued_name, unit
+            if extra_unit is not None:
+                return ast.Quantity(number, multiplier, percent, unit, per, cover(amount, children[-1]), extra_unit)
+        elif unit is not None:
+            extra, word = split_scale(unit.text)
+            if extra != 1 and word:
+                multiplier *= extra
+                unit = ast.Name(word, Span(unit.span.end - len(word), unit.span.end))
+        last = children[-1]
+        span = cover(amount, last)
+        return ast.Quantity(number, multiplier, percent, unit, per, span)
+
+
+def _decode_amount(token: Token) -> tuple[Decimal, Decimal, bool, str | None]:
+    text = token.value
+    match = _NUMBER.match(text)
+    digits = match.group(0)
+    suffix = text[match.end() :]
+    try:
+        number = Decimal(digits.replace(",", "").replace("_", ""))
+    except InvalidOperation:  # pragma: no cover - the token pattern admits only valid numbers
+        number = Decimal(0)
+    multiplier = Decimal(1)
+    percent = False
+    glued = None
+    if suffix in ("%", "％"):
+        percent = True
+        multiplier = SCALES["%"]
+    elif suffix in ("k", "M", "B"):
+        multiplier = SCALES[suffix]
+    elif suffix:
+        multiplier, word = split_scale(suffix)
+        glued = word or None
+    return number, multiplier, percent, glued
+
+
+def _block_parts(children):
+    keyword, name = children[0], children[1]
+    index = 2
+    label = None
+    if isinstance(children[index], Token) and children[index].type == "STRING":
+        label = _text(children[index])
+        index += 1
+    lbrace = children[index]
+    attrs = tuple(children[index + 1 : -1])
+    return keyword, _name(name), label, lbrace, attrs, children[-1]
+
+
+def _name(token: Token) -> ast.Name:
+    return ast.Name(token.value, Span(token.start_pos, token.end_pos))
+
+
+def _text(token: Token) -> ast.Text:
+    value = token.value
+    if value.startswith('"'):
+        value = unescape(value)
+    return ast.Text(value, Span(token.start_pos, token.end_pos))
+
+
+def _comparator(symbol: str) -> str:
+    return {"≥": ">=", "≤": "<="}.get(symbol, symbol)

@@ -1,0 +1,92 @@
+"""Text -> AST, with syntax errors turned into diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lark.exceptions import UnexpectedInput
+
+from ..diagnostics import Diagnostic, Severity, Span, msg
+from ..source import SourceFile
+from . import ast
+from .errors import syntax_error
+from .grammar import parser
+
+MAX_DEPTH = 200
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    module: ast.Module | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def parse(source: SourceFile) -> ParseResult:
+    """Parse one source file; a syntax error stops the file and yields no module."""
+    lark, sink = parser()
+    sink.comments = []
+    try:
+        items = lark.parse(source.text)
+    except UnexpectedInput as exc:
+        return ParseResult(None, (syntax_error(source, exc),))
+    except RecursionError:  # pragma: no cover - the LALR parser is iterative
+        return ParseResult(None, (_too_deep(source, Span(0, 0)),))
+    comments = tuple(ast.Comment(t.value, Span(t.start_pos, t.end_pos)) for t in sink.comments)
+    deep = _first_too_deep(items)
+    if deep is not None:
+        return ParseResult(None, (_too_deep(source, deep),))
+    return ParseResult(ast.Module(tuple(items), comments), ())
+
+
+def _children(node):
+    if isinstance(node, ast.Binary):
+        return (node.left, node.right)
+    if isinstance(node, (ast.Negate,)):
+        return (node.operand,)
+    if isinstance(node, ast.Group):
+        return (node.inner,)
+    if isinstance(node, ast.Call):
+        return node.args
+    return ()
+
+
+def _expressions(items):
+    for item in items:
+        if isinstance(item, ast.Param):
+            yield item.value
+        elif isinstance(item, ast.Assert):
+            yield item.left
+            yield item.right
+        elif isinstance(item, ast.Block):
+            for attr in item.attrs:
+                if attr.key == "formula":
+                    yield attr.value
+
+
+def _first_too_deep(items) -> Span | None:
+    """Iteratively find an expression nested deeper than later stages may recurse."""
+    for root in _expressions(items):
+        stack = [(root, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                return node.span
+            stack.extend((child, depth + 1) for child in _children(node))
+    return None
+
+
+def _too_deep(source: SourceFile, span: Span) -> Diagnostic:
+    return Diagnostic(
+        code="KPI009",
+        severity=Severity.ERROR,
+        message=msg(
+            f"expression nested more than {MAX_DEPTH} levels deep",
+            f"式の入れ子が {MAX_DEPTH} 段を超えています",
+        ),
+        file=source.path,
+        span=Span(span.start, min(span.end, span.start + 1)),
+        help=msg(
+            "split the formula: give intermediate results their own KPI or param",
+            "式を分割してください。途中の値を別の KPI や param にできます",
+        ),
+    )

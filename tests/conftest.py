@@ -1,0 +1,33 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def kpispec_command() -> list[str]:
+    script = BIN / "kpispec"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "kpispec"]
+
+
+def run_cli(*args, cwd=None, env=None, input=None) -> subprocess.CompletedProcess:
+    """Run the installed `kpispec` console script in a subprocess."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "KPISPEC_LANG")}
+    full_env.update({"NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"})
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        kpispec_command() + [str(a) for a in args], cwd=cwd or ROOT, env=full_env,
+        capture_output=True, text=True, encoding="utf-8", input=input, timeout=120,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .checks import apply_overrides, filter_suppressed
+from .config import DEFAULT, Config
 from .diagnostics import Diagnostic, has_errors
 from .ir import Plan
 from .source import SourceFile, decode
@@ -26,28 +28,38 @@ class Result:
         return not has_errors(self.diagnostics)
 
 
-def analyze_bytes(path: str, data: bytes) -> Result:
+def analyze_bytes(path: str, data: bytes, config: Config = DEFAULT, checks: bool = True) -> Result:
     source, problems = decode(path, data)
     if problems:
-        return Result(source, diagnostics=sorted(problems, key=Diagnostic.sort_key))
-    return analyze(source)
+        return Result(source, diagnostics=sorted(apply_overrides(problems, config), key=Diagnostic.sort_key))
+    return analyze(source, config, checks)
 
 
-def analyze_text(path: str, text: str) -> Result:
-    return analyze(SourceFile(path, text))
+def analyze_text(path: str, text: str, config: Config = DEFAULT, checks: bool = True) -> Result:
+    return analyze(SourceFile(path, text), config, checks)
 
 
-def analyze(source: SourceFile) -> Result:
-    """Parse and resolve one plan, collecting every diagnostic."""
+def analyze(source: SourceFile, config: Config = DEFAULT, checks: bool = True) -> Result:
+    """Parse, resolve and check one plan, collecting every diagnostic.
+
+    A syntax error stops the file; name errors silence only what depends on them.
+    """
     from .resolve import resolve
 
     parsed = parse(source)
-    result = Result(source, parsed.module, diagnostics=list(parsed.diagnostics))
+    result = Result(source, parsed.module, diagnostics=apply_overrides(list(parsed.diagnostics), config))
     if parsed.module is None:
+        result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
     plan, problems = resolve(source, parsed.module)
     result.plan = plan
-    result.diagnostics.extend(problems)
+    found = apply_overrides(problems, config)
+    if checks:
+        from .checks import run
+
+        found.extend(run(plan, config))
+    found = filter_suppressed(found, source, parsed.module.comments)
+    result.diagnostics.extend(found)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 

@@ -27,6 +27,8 @@ SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache_
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
 class Lang(str, Enum):
@@ -102,44 +104,86 @@ def root(
 @app.command()
 def check(
     paths: List[Path] = typer.Argument(..., help="Files or folders; folders are searched for *.kpi files."),
-    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format: text for people; json, sarif (GitHub code scanning) or github (Actions annotations)."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Message language (default: from LANG)."),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Use this kpispec.toml or pyproject.toml instead of searching upwards."),
 ):
-    """Check plans for syntax errors, undefined names and broken plans."""
+    """Check plans: syntax, names, SMART completeness, tree arithmetic, units, cycles."""
     from .api import analyze_bytes
+    from .diagnostics import Severity
 
     language = lang.value if lang else default_lang()
     files, missing = find_files(paths)
     for path in missing:
         typer.echo(f"kpispec: error: no such file or folder: {path}", err=True)
+    configs = ConfigCache(config_file)
     results = []
     io_error = bool(missing)
     for path in files:
         try:
             data = read(path)
+            config = configs.for_file(path)
         except CliError as exc:
             typer.echo(f"kpispec: error: {exc}", err=True)
             io_error = True
             continue
-        results.append(analyze_bytes(display_path(path), data))
+        results.append(analyze_bytes(display_path(path), data, config))
     diagnostics = [d for r in results for d in r.diagnostics]
     sources = {r.source.path: r.source for r in results}
+    write_report(output_format, diagnostics, sources, len(results), language)
+    if io_error or (not files and not missing):
+        if not files and not missing:
+            typer.echo("kpispec: error: no .kpi files found", err=True)
+        raise typer.Exit(2)
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    raise typer.Exit(1 if any(d.severity in failing for d in diagnostics) else 0)
+
+
+def write_report(output_format: OutputFormat, diagnostics, sources, files: int, language: str) -> None:
     if output_format is OutputFormat.json:
         from .render.jsonfmt import render
 
-        sys.stdout.write(render(diagnostics, sources, len(results), language))
+        sys.stdout.write(render(diagnostics, sources, files, language))
+    elif output_format is OutputFormat.sarif:
+        from .render.sarif import render
+
+        sys.stdout.write(render(diagnostics, sources, language))
+    elif output_format is OutputFormat.github:
+        from .render.github import render
+
+        sys.stdout.write(render(diagnostics, sources, language))
     else:
         from .render.text import TextRenderer
 
         renderer = TextRenderer(language, use_colour(sys.stdout))
         for d in diagnostics:
             sys.stdout.write(renderer.render(d, sources.get(d.file)) + "\n\n")
-        sys.stdout.write(renderer.summary(diagnostics, len(results)) + "\n")
-    if io_error or (not files and not missing):
-        if not files and not missing:
-            typer.echo("kpispec: error: no .kpi files found", err=True)
-        raise typer.Exit(2)
-    raise typer.Exit(1 if any(not r.ok for r in results) else 0)
+        sys.stdout.write(renderer.summary(diagnostics, files) + "\n")
+
+
+class ConfigCache:
+    """Configuration per file: the nearest config file upwards, loaded once."""
+
+    def __init__(self, explicit: Path | None):
+        self.explicit = explicit
+        self.loaded: dict = {}
+
+    def for_file(self, path: Path):
+        from .codes import all_rules
+        from .config import DEFAULT, ConfigError, find_config, load
+
+        if self.explicit is not None and not self.explicit.is_file():
+            raise CliError(f"no such config file: {display_path(self.explicit)}")
+        found = self.explicit or find_config(path)
+        if found is None:
+            return DEFAULT
+        if found not in self.loaded:
+            try:
+                self.loaded[found] = load(found, {r.code for r in all_rules()})
+            except ConfigError as exc:
+                raise CliError(str(exc)) from None
+        return self.loaded[found]
 
 
 @app.command("compile")
@@ -195,6 +239,32 @@ def write_atomic(path: Path, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+@app.command()
+def explain(
+    code: Optional[str] = typer.Argument(None, help="A rule code such as KPI301, or its name (targets-miss-goal)."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the summary line (default: from LANG)."),
+):
+    """Explain a rule: what it checks, why, a failing and a passing example, the fix."""
+    from .codes import all_rules, by_code
+    from .suggest import closest
+
+    language = lang.value if lang else default_lang()
+    if code is None:
+        for rule in all_rules():
+            typer.echo(f"{rule.code}  {rule.severity.value:<7}  {rule.name:<28}  {rule.summary.get(language)}")
+        return
+    rule = by_code(code)
+    if rule is None:
+        rules = all_rules()
+        guess = closest(code.upper(), [r.code for r in rules]) or closest(code.lower(), [r.name for r in rules])
+        hint = f" (did you mean {guess}?)" if guess else " (`kpispec explain` lists them)"
+        fail(f"unknown rule {code}{hint}")
+    typer.echo(f"{rule.code} {rule.name} ({rule.severity.value} by default)")
+    typer.echo(rule.summary.get(language))
+    typer.echo("")
+    typer.echo(rule.doc.rstrip())
 
 
 @app.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..diagnostics import Diagnostic, Severity
-from ..source import SourceFile
+from ..source import BIDI_CONTROLS, SourceFile
 
 COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m", "bold": "\x1b[1m", "blue": "\x1b[1;34m", "reset": "\x1b[0m"}
 SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "情報"}
@@ -26,6 +26,18 @@ def width(text: str) -> int:
     return total
 
 
+def visible(text: str) -> str:
+    """Replace control and bidi characters so that echoing a file cannot drive the terminal.
+
+    Each becomes one U+FFFD, so carets computed on the original text still line up.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        "\ufffd" if (unicodedata.category(ch) == "Cc" and ch != "\t") or ch in BIDI_CONTROLS else ch for ch in text
+    )
+
+
 class TextRenderer:
     def __init__(self, lang: str = "en", colour: bool = False):
         self.lang = lang
@@ -38,7 +50,7 @@ class TextRenderer:
 
     def render(self, d: Diagnostic, source: SourceFile | None) -> str:
         sev = d.severity.value
-        head = self.paint(f"{sev}[{d.code}]", sev) + self.paint(f": {d.message.get(self.lang)}", "bold")
+        head = self.paint(f"{sev}[{d.code}]", sev) + self.paint(f": {visible(d.message.get(self.lang))}", "bold")
         lines = [head]
         if source is None:
             lines.append(f"  --> {d.file}")
@@ -50,7 +62,7 @@ class TextRenderer:
         shown_lines = sorted({source.position(span.start)[0] for span, _, _ in marks})
         gutter = len(str(max(shown_lines)))
         pad = " " * gutter
-        lines.append(f"{pad}{self.paint('-->', 'blue')} {d.file}:{line}:{column}")
+        lines.append(f"{pad}{self.paint('-->', 'blue')} {visible(d.file)}:{line}:{column}")
         lines.append(f"{pad} {self.paint('|', 'blue')}")
         previous = None
         for number in shown_lines:
@@ -58,9 +70,10 @@ class TextRenderer:
                 lines.append(self.paint("...", "blue"))
             previous = number
             text = source.line_text(number)
-            shown = text.replace("\t", "    ")
+            shown = visible(text).replace("\t", "    ")
             lines.append(f"{self.paint(str(number).rjust(gutter) + ' |', 'blue')} {shown}")
-            for span, char, label in marks:
+            # Left to right, so that a label never sits below one that is further right.
+            for span, char, label in sorted(marks, key=lambda mark: mark[0].start):
                 if source.position(span.start)[0] != number:
                     continue
                 line_start = source.line_starts[number - 1]
@@ -70,14 +83,14 @@ class TextRenderer:
                 length = max(1, width(text[col0 : max(col0, end - line_start)]))
                 style = sev if char == "^" else "blue"
                 underline = self.paint(char * length, style)
-                note = f" {label.get(self.lang)}" if label else ""
+                note = f" {visible(label.get(self.lang))}" if label else ""
                 lines.append(f"{pad} {self.paint('|', 'blue')} {' ' * lead}{underline}{self.paint(note, style) if note else ''}")
         if d.notes or d.help:
             lines.append(f"{pad} {self.paint('|', 'blue')}")
         for note in d.notes:
-            lines.append(f"{pad} {self.paint('=', 'blue')} note: {note.get(self.lang)}")
+            lines.append(f"{pad} {self.paint('=', 'blue')} note: {visible(note.get(self.lang))}")
         if d.help:
-            lines.append(f"{pad} {self.paint('=', 'blue')} help: {d.help.get(self.lang)}")
+            lines.append(f"{pad} {self.paint('=', 'blue')} help: {visible(d.help.get(self.lang))}")
         return "\n".join(lines)
 
     def summary(self, diagnostics, files: int) -> str:

@@ -1,0 +1,126 @@
+"""The checks, registered in one explicit ordered tuple, and the runner that applies them."""
+
+from __future__ import annotations
+
+import re
+import traceback
+
+from ..config import DEFAULT, Config
+from ..diagnostics import Diagnostic, Msg, Severity, Span
+from ..ir import Plan
+from .base import Check, Context
+# --- SMART completeness and failure patterns (2xx)
+# (2xx imports go here)
+# --- arithmetic and units (3xx)
+from .kpi301_targets_miss_goal import TargetsMissGoal
+from .kpi302_unit_mismatch import UnitMismatch
+from .kpi303_rate_without_window import RateWithoutWindow
+from .kpi304_input_works_against_goal import InputWorksAgainstGoal
+from .kpi305_rates_added import RatesAdded
+from .kpi306_target_set_too_low import TargetSetTooLow
+from .kpi307_assert_fails import AssertFails
+from .kpi308_arithmetic_fault import ArithmeticFault
+
+# --- graph (4xx)
+from .kpi401_circular_dependency import CircularDependency
+
+RULES: tuple[type[Check], ...] = (
+    # 2xx: SMART completeness and the domain's failure patterns
+    # (2xx rules go here)
+    # 3xx: tree arithmetic, units and periods
+    TargetsMissGoal,
+    UnitMismatch,
+    RateWithoutWindow,
+    InputWorksAgainstGoal,
+    RatesAdded,
+    TargetSetTooLow,
+    AssertFails,
+    ArithmeticFault,
+    # 4xx: graph
+    CircularDependency,
+)
+
+IGNORE = re.compile(r"#\s*kpispec:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+
+
+def rule_codes() -> set[str]:
+    return {rule.code for rule in RULES}
+
+
+def run(plan: Plan, config: Config = DEFAULT) -> list[Diagnostic]:
+    """Run every enabled check; a crashing check becomes an internal-error diagnostic."""
+    ctx = Context(plan, config)
+    found: list[Diagnostic] = []
+    for rule in RULES:
+        severity = config.severity_of(rule.code, rule.severity)
+        if severity is None:
+            continue
+        try:
+            for d in rule(ctx).run():
+                found.append(d if d.severity is severity else _with_severity(d, severity))
+        except Exception as exc:  # noqa: BLE001 - one broken check must not stop the others
+            found.append(_internal(plan, rule, exc))
+    return found
+
+
+def apply_overrides(diagnostics: list[Diagnostic], config: Config) -> list[Diagnostic]:
+    """Severity overrides and disabling for codes that checks do not own (syntax, names)."""
+    out = []
+    for d in diagnostics:
+        severity = config.severity_of(d.code, d.severity)
+        if severity is None:
+            continue
+        out.append(d if severity is d.severity else _with_severity(d, severity))
+    return out
+
+
+def suppressed(source, comments) -> dict[int, set[str] | None]:
+    """Lines silenced by `# kpispec: ignore[CODE, ...]` comments (None: every code)."""
+    lines: dict[int, set[str] | None] = {}
+    for comment in comments:
+        match = IGNORE.search(comment.text)
+        if not match:
+            continue
+        line, _ = source.position(comment.span.start)
+        codes = match.group(1)
+        if codes is None:
+            lines[line] = None
+        else:
+            wanted = {c.strip().upper() for c in codes.split(",") if c.strip()}
+            previous = lines.get(line, set())
+            lines[line] = None if previous is None and line in lines else (previous or set()) | wanted
+    return lines
+
+
+def filter_suppressed(diagnostics, source, comments) -> list[Diagnostic]:
+    lines = suppressed(source, comments)
+    if not lines:
+        return diagnostics
+    kept = []
+    for d in diagnostics:
+        line, _ = source.position(d.span.start)
+        if line in lines and (lines[line] is None or d.code in lines[line]):
+            continue
+        kept.append(d)
+    return kept
+
+
+def _with_severity(d: Diagnostic, severity: Severity) -> Diagnostic:
+    from dataclasses import replace
+
+    return replace(d, severity=severity)
+
+
+def _internal(plan: Plan, rule, exc: Exception) -> Diagnostic:
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    detail = f"{type(exc).__name__}: {exc} ({where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
+    return Diagnostic(
+        code="KPI901",
+        severity=Severity.ERROR,
+        message=Msg(f"internal error in check {rule.code} ({rule.name}): {detail}",
+                    f"検査 {rule.code}（{rule.name}）で内部エラー：{detail}"),
+        file=plan.source.path,
+        span=Span(0, 0),
+        help=Msg("this is a bug in kpispec; the other checks still ran. Please report it with the plan file",
+                 "kpispec の不具合です（他の検査は実行済み）。計画ファイルを添えて報告してください"),
+    )

@@ -1,0 +1,246 @@
+"""The plan's arithmetic, computed once and read by the 3xx checks.
+
+Every formula is evaluated twice over: at its inputs' targets (the value the plan
+implies) and over every value the inputs' targets accept (interval arithmetic), in
+base units. A node's target is proven when the whole accepted range meets it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from ..dimension import PER_TIME, Dim
+from ..evaluate import EvalError, Evaluator, Val, accepted, base
+from ..interval import INF, Interval
+from ..ir import Node
+from ..resolve import normalise, walk
+from ..syntax import ast
+
+
+def months_inclusive(start: date, end: date) -> int:
+    """Calendar months from start to end, both counted: 2026-04-01 to 2026-12-31 is 9."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+@dataclass
+class Window:
+    start: date
+    end: date
+    months: int
+
+    @property
+    def years(self) -> Fraction:
+        return Fraction(self.months, 12)
+
+
+@dataclass
+class Outcome:
+    """How a node's formula compares with its own target."""
+
+    node: Node
+    value: Val | None = None  # the formula's value, converted to the target's dimension
+    error: EvalError | None = None
+    mismatch: tuple[Dim, Dim] | None = None  # (formula, target) dimensions that cannot be compared
+    window: Window | None = None
+    conversion: str | None = None  # "rate-to-total" or "total-to-rate"
+    missing_window: bool = False
+    target: Fraction | None = None  # the target in base units
+    proven: bool = True
+    factor: Fraction = Fraction(1)
+
+
+@dataclass
+class AssertOutcome:
+    stmt: ast.Assert
+    left: Val | None = None
+    right: Val | None = None
+    error: EvalError | None = None
+    mismatch: tuple[Dim, Dim] | None = None
+    holds: bool = True
+
+
+class Arithmetic:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.plan = ctx.plan
+        self.env: dict[str, Val] = {}
+        self.param_errors: dict[str, EvalError] = {}
+        self.outcomes: dict[str, Outcome] = {}
+        self.asserts: list[AssertOutcome] = []
+        self._evaluate()
+
+    def literal(self, q: ast.Quantity):
+        return normalise(self.plan.source, q)
+
+    def evaluator(self, env=None) -> Evaluator:
+        return Evaluator(self.env if env is None else env, self.literal)
+
+    def _evaluate(self) -> None:
+        graph = self.ctx.graph
+        for nid in graph.evaluation_order(self.ctx.cyclic):
+            if nid in self.plan.params:
+                try:
+                    self.env[nid] = self.evaluator().eval(self.plan.params[nid].expr)
+                except EvalError as exc:
+                    self.param_errors[nid] = exc
+                continue
+            node = self.plan.nodes[nid]
+            if node.target is not None:
+                try:
+                    self.env[nid] = accepted(node.target.value, node.target.comparator)
+                except EvalError:
+                    pass
+            if node.formula is not None:
+                outcome = self._outcome(node)
+                self.outcomes[nid] = outcome
+                if node.target is None and outcome.value is not None and outcome.error is None:
+                    self.env[nid] = outcome.value
+        for stmt in self.plan.asserts:
+            self.asserts.append(self._assert(stmt))
+
+    # --------------------------------------------------------------- nodes
+
+    def window(self, node: Node) -> Window | None:
+        info = self.plan.info
+        start = node.start or (info.period_start if info else None)
+        end = node.deadline or (info.period_end if info else None)
+        if start is None or end is None or end < start:
+            return None
+        return Window(start, end, months_inclusive(start, end))
+
+    def _outcome(self, node: Node) -> Outcome:
+        out = Outcome(node)
+        try:
+            val = self.evaluator().eval(node.formula)
+        except EvalError as exc:
+            out.error = exc
+            return out
+        if node.target is None:
+            out.value = val
+            return out
+        try:
+            target, tdim = base(node.target.value)
+        except EvalError as exc:
+            out.error = exc
+            return out
+        out.target = target
+        factor = Fraction(1)
+        if val.dim != tdim:
+            if val.dim == tdim * PER_TIME or val.dim * PER_TIME == tdim:
+                out.conversion = "rate-to-total" if val.dim == tdim * PER_TIME else "total-to-rate"
+                out.window = self.window(node)
+                if out.window is None:
+                    out.missing_window = True
+                    out.mismatch = (val.dim, tdim)
+                    return out
+                factor = out.window.years if out.conversion == "rate-to-total" else 1 / out.window.years
+            else:
+                out.mismatch = (val.dim, tdim)
+                return out
+        out.factor = factor
+        out.value = Val(val.rng.scale(factor), val.pt * factor, tdim)
+        if node.target.comparator == "<=":
+            out.proven = out.value.rng.hi <= target
+        else:
+            out.proven = out.value.rng.lo >= target
+        return out
+
+    def solve(self, node: Node, input_id: str) -> tuple[Fraction, int] | None:
+        """The value of one input that alone makes the node meet its target, with the slope's sign."""
+        outcome = self.outcomes[node.id]
+        target = outcome.target
+        current = self.env[input_id]
+
+        def f(x: Fraction) -> Fraction:
+            env = dict(self.env)
+            env[input_id] = Val(Interval.point(x), x, current.dim)
+            return self.evaluator(env).eval(node.formula).pt * outcome.factor
+
+        try:
+            x0 = current.pt
+            x1 = x0 * 2 if x0 != 0 else Fraction(1)
+            f0, f1 = f(x0), f(x1)
+            if f0 == f1:
+                return None
+            slope = (f1 - f0) / (x1 - x0)
+            x = x0 + (target - f0) / slope
+            if x >= 0 and f(x) == target:
+                return x, (1 if slope > 0 else -1)
+            return self._bisect(f, x0, target, 1 if f1 > f0 else -1)
+        except (EvalError, ZeroDivisionError, OverflowError):
+            return None
+
+    def closes_gap(self, node: Node, input_id: str, x: Fraction) -> bool:
+        """Whether moving one input's target to x proves the node's target (over ranges, not just at targets)."""
+        outcome = self.outcomes[node.id]
+        source = self.plan.nodes[input_id]
+        current = self.env[input_id]
+        lo, hi = (min(Fraction(0), x), x) if source.target.comparator == "<=" else (x, INF)
+        env = dict(self.env)
+        env[input_id] = Val(Interval(lo, hi), x, current.dim)
+        try:
+            rng = self.evaluator(env).eval(node.formula).rng.scale(outcome.factor)
+        except (EvalError, ZeroDivisionError):
+            return False
+        if node.target.comparator == "<=":
+            return rng.hi <= outcome.target
+        return rng.lo >= outcome.target
+
+    @staticmethod
+    def _bisect(f, x0: Fraction, target: Fraction, sign: int):
+        """For non-linear formulas (an input in a divisor): bisect on a bracket found by doubling."""
+        lo = Fraction(0)
+        hi = x0 if x0 > 0 else Fraction(1)
+        goal = (lambda v: v >= target) if sign > 0 else (lambda v: v <= target)
+        for _ in range(200):
+            if goal(f(hi)):
+                break
+            lo, hi = hi, hi * 2
+        else:
+            return None
+        for _ in range(80):
+            mid = (lo + hi) / 2
+            mid = Fraction(float(mid)) if mid.denominator > 2**64 else mid
+            if goal(f(mid)):
+                hi = mid
+            else:
+                lo = mid
+        return hi, sign
+
+    # ------------------------------------------------------------- asserts
+
+    def _assert(self, stmt: ast.Assert) -> AssertOutcome:
+        out = AssertOutcome(stmt)
+        if any(isinstance(n, ast.Ref) and n.name.text in self.ctx.cyclic for side in (stmt.left, stmt.right) for n in walk(side)):
+            return out
+        try:
+            left = self.evaluator().eval(stmt.left)
+            right = self.evaluator().eval(stmt.right)
+        except EvalError as exc:
+            out.error = exc
+            return out
+        out.left, out.right = left, right
+        if left.dim != right.dim:
+            out.mismatch = (left.dim, right.dim)
+            return out
+        a, b = left.rng, right.rng
+        op = stmt.op
+        if op == ">=":
+            out.holds = a.lo >= b.hi
+        elif op == ">":
+            out.holds = a.lo > b.hi
+        elif op == "<=":
+            out.holds = a.hi <= b.lo
+        elif op == "<":
+            out.holds = a.hi < b.lo
+        else:
+            out.holds = a.is_point and b.is_point and a.lo == b.lo
+        return out
+
+
+def is_infinite(x) -> bool:
+    return isinstance(x, float) and math.isinf(x)
+

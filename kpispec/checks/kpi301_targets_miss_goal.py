@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR
+
+
+from .. import display
+from ..diagnostics import Msg, Severity
+from ..evaluate import from_base
+from ..ir import Node
+from ..resolve import refs
+from .base import Check
+
+
+class TargetsMissGoal(Check):
+    """The inputs' targets do not reach the node's own target.
+
+    ## What it checks
+    For every KGI and KPI with a `formula` and a `target`, that the target is met whenever
+    every input meets its own target: inputs with `>=` at or above their targets, inputs
+    with `<=` at or below them (quantities are never negative). Units and periods are
+    converted first (a monthly formula meets an annual target over 12 months; a rate meets
+    a total over the node's window, from its `start` or the plan's start to its
+    `deadline`, counted in calendar months inclusively).
+
+    ## Why it matters
+    This is the silent failure of a KPI plan: every team meets its KPI and the goal is
+    still missed, because the targets never multiplied up to it.
+
+    ## Fails
+    ```kpi
+    plan p "計画" { period 2026-04-01 to 2027-03-31 }
+    kgi revenue "月間売上" {
+      target 80,000,000円 per month
+      formula visitors * cvr * aov
+    }
+    kpi visitors "訪問者数" { target 1,000 visitors per month }
+    kpi cvr "CVR" { target 2% }
+    kpi aov "客単価" { target 5,000円 }
+    ```
+
+    ## Passes
+    ```kpi
+    plan p "計画" { period 2026-04-01 to 2027-03-31 }
+    kgi revenue "年間売上" {
+      target 12億円 per year
+      formula visitors * cvr * aov
+    }
+    kpi visitors "訪問者数" { target 1,000,000 visitors per month }
+    kpi cvr "CVR" { target 2.5% }
+    kpi aov "客単価" { target 4,000円 }
+    ```
+
+    ## Fix
+    Raise the input targets (the help line lists, for each input, the value that alone
+    closes the gap), add another input, or lower the node's target.
+    """
+
+    code = "KPI301"
+    name = "targets-miss-goal"
+    severity = Severity.ERROR
+    summary = Msg("The inputs' targets do not reach the node's target", "入力の目標値を達成しても目標に届かない")
+
+    def run(self):
+        arithmetic = self.ctx.arithmetic
+        for nid, outcome in arithmetic.outcomes.items():
+            node = outcome.node
+            if outcome.value is None or outcome.target is None or outcome.proven:
+                continue
+            yield self._report(node, outcome, arithmetic)
+
+    def _report(self, node: Node, outcome, arithmetic):
+        target_value = node.target.value
+        ceiling = node.target.comparator == "<="
+        unit, per, percent = target_value.unit, target_value.per, target_value.percent
+        dim = outcome.value.dim
+        implied = outcome.value.pt
+        target = outcome.target
+
+        def show(x, lang="en", p=per):
+            return display.amount(from_base(x, dim, p, _time_unit(target_value)), unit, p, percent, lang)
+
+        inputs = list(dict.fromkeys(n.text for n in refs(node.formula)))
+        input_periods = [
+            arithmetic.plan.nodes[i].target.value.per for i in inputs
+            if i in arithmetic.plan.nodes and arithmetic.plan.nodes[i].target is not None
+        ]
+        other_period = next((p for p in input_periods if p and p != per), None)
+
+        def both(x, lang):
+            text = show(x, lang)
+            if other_period and per and dim.time < 0:
+                text += f" ({show(x, lang, other_period)})"
+            return text
+
+        point_meets = implied <= target if ceiling else implied >= target
+        if not point_meets:
+            gap = implied - target if ceiling else target - implied
+            pct = display.number(abs(gap / target) * 100, 1) + "%" if target != 0 else "∞"
+            word_en = "over" if ceiling else "short of"
+            word_ja = "超過" if ceiling else "不足"
+            message = Msg(
+                f"`{node.id}` cannot reach its target: its inputs' targets imply {both(implied, 'en')}, "
+                f"{show(gap)} ({pct}) {word_en} the target {show(target)}",
+                f"`{node.id}` は目標に届きません：入力の目標値から計算すると {both(implied, 'ja')} で、"
+                f"目標 {show(target, 'ja')} に対して {show(gap, 'ja')}（{pct}）{word_ja}です",
+            )
+        else:
+            bound = outcome.value.rng.hi if ceiling else outcome.value.rng.lo
+            if isinstance(bound, float):  # unbounded
+                reach_en = "arbitrarily high" if ceiling else "arbitrarily low"
+                reach_ja = "いくらでも上がり得ます" if ceiling else "いくらでも下がり得ます"
+            else:
+                reach_en = f"to {show(bound)}"
+                reach_ja = f"{show(bound, 'ja')} まで{'上がり' if ceiling else '下がり'}得ます"
+            message = Msg(
+                f"`{node.id}` is not guaranteed to reach its target: at their targets the inputs imply "
+                f"{both(implied, 'en')}, but inputs that still meet their own targets can bring it {reach_en}",
+                f"`{node.id}` の目標達成が保証されません：入力が目標値ちょうどなら {both(implied, 'ja')} ですが、"
+                f"入力が各自の目標を満たしたまま{reach_ja}",
+            )
+        labels = []
+        for name in refs(node.formula):
+            val_node = arithmetic.plan.nodes.get(name.text)
+            param = arithmetic.plan.params.get(name.text)
+            if val_node is not None and val_node.target is not None:
+                text = f"{val_node.target.comparator} {val_node.target.value.text}"
+                labels.append(self.label(name.span, f"target {text}", f"目標 {text}"))
+            elif param is not None:
+                text = arithmetic.plan.source.slice(param.expr.span)
+                labels.append(self.label(name.span, f"= {text}", f"= {text}"))
+        notes = []
+        if outcome.window is not None:
+            w = outcome.window
+            if outcome.conversion == "rate-to-total":
+                notes.append(Msg(
+                    f"the formula gives a rate; over the window {w.start} to {w.end} ({w.months} months, counted inclusively) "
+                    f"it totals {show(implied)}",
+                    f"式は期間あたりの値です。期間 {w.start}〜{w.end}（{w.months} か月、両端を含む）の合計は {show(implied, 'ja')} です",
+                ))
+            else:
+                notes.append(Msg(
+                    f"the formula gives a total; spread over {w.start} to {w.end} ({w.months} months) it is {show(implied)}",
+                    f"式は合計値です。{w.start}〜{w.end}（{w.months} か月）で割ると {show(implied, 'ja')} です",
+                ))
+        help_ = self._help(node, outcome, arithmetic, inputs)
+        return self.diag(node.target.span, message, help_, labels, notes,
+                         primary=Msg(f"target {node.target.value.text}", f"目標 {node.target.value.text}"))
+
+    def _help(self, node, outcome, arithmetic, inputs):
+        ceiling = node.target.comparator == "<="
+        fixes_en, fixes_ja = [], []
+        for input_id in inputs:
+            input_node = arithmetic.plan.nodes.get(input_id)
+            if input_node is None or input_node.target is None or input_id not in arithmetic.env:
+                continue
+            solved = arithmetic.solve(node, input_id)
+            if solved is None:
+                continue
+            x, slope = solved
+            if not arithmetic.closes_gap(node, input_id, x):
+                continue
+            needs_more = (slope > 0) != ceiling
+            value = input_node.target.value
+            dim = arithmetic.env[input_id].dim
+            shown_x = from_base(x, dim, value.per, _time_unit(value))
+            rounding = ROUND_CEILING if needs_more else ROUND_FLOOR
+            op = "≥" if needs_more else "≤"
+            for lang, out in (("en", fixes_en), ("ja", fixes_ja)):
+                out.append(f"{input_id} {op} " + display.amount(shown_x, value.unit, value.per, value.percent, lang, rounding))
+        if not fixes_en:
+            return Msg(
+                "no single input's target closes the gap: check that each input's direction (`>=` or `<=`) and the formula are right, or lower this target",
+                "1 つの入力だけでは差を埋められません。各入力の向き（`>=` / `<=`）と式を確認するか、この目標値を見直してください",
+            )
+        return Msg(
+            "any one of these alone closes the gap: " + ", ".join(fixes_en),
+            "次のいずれか 1 つで差が埋まります：" + "、".join(fixes_ja),
+        )
+
+
+def _time_unit(value) -> str | None:
+    return value.unit.code if value.unit.kind == "time" else None
+
+

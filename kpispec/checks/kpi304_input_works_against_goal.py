@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from ..diagnostics import Msg, Severity
+from ..syntax import ast
+from .base import Check
+
+
+def polarities(expr):
+    """Each reference in a formula with +1 where a larger value raises the result, -1 where it lowers it."""
+    out = []
+    stack = [(expr, 1)]
+    while stack:
+        node, sign = stack.pop()
+        if isinstance(node, ast.Ref):
+            out.append((node, sign))
+        elif isinstance(node, ast.Binary):
+            flip = -1 if node.op in "-/" else 1
+            stack.append((node.right, sign * flip))
+            stack.append((node.left, sign))
+        elif isinstance(node, ast.Negate):
+            stack.append((node.operand, -sign))
+        elif isinstance(node, ast.Group):
+            stack.append((node.inner, sign))
+        elif isinstance(node, ast.Call):
+            stack.extend((a, sign) for a in reversed(node.args))
+    return out
+
+
+class InputWorksAgainstGoal(Check):
+    """An input whose improvement makes the node worse.
+
+    ## What it checks
+    In every formula of a node with a target, whether each input's "better" direction
+    pushes the node the right way. An input with `>=` (higher is better) that is
+    subtracted or divided by, or a ceiling input (`<=`, lower is better, such as CPA or
+    churn) in a numerator, moves the node away from its target as it improves.
+
+    ## Why it matters
+    A team that beats its KPI should never hurt the goal. When it does, either the
+    formula is wrong or the input's direction is: the tree no longer explains how the
+    goal is reached.
+
+    ## Fails
+    ```kpi
+    plan p "計画" { period 2026-04-01 to 2027-03-31 }
+    kgi profit "利益" {
+      target 1,000万円 per month
+      formula orders * cpa
+    }
+    kpi orders "受注数" { target 5,000件 per month }
+    kpi cpa "獲得単価" { target <= 5,000円 }
+    ```
+
+    ## Passes
+    ```kpi
+    plan p "計画" { period 2026-04-01 to 2027-03-31 }
+    kgi profit "利益" {
+      target 1,000万円 per month
+      formula orders * (unit_margin - cpa)
+    }
+    param unit_margin "1件あたり粗利" = 8,000円
+    kpi orders "受注数" { target 5,000件 per month }
+    kpi cpa "獲得単価" { target <= 5,000円 }
+    ```
+
+    ## Fix
+    Correct the formula (a cost is usually subtracted or divided by), or correct the
+    input's direction: `target <= …` for costs, `target >= …` for everything that should grow.
+    """
+
+    code = "KPI304"
+    name = "input-works-against-goal"
+    severity = Severity.WARNING
+    summary = Msg("An input that hurts the node when it improves", "改善すると目標が悪化する入力")
+
+    def run(self):
+        nodes = self.ctx.plan.nodes
+        for node in self.ctx.nodes():
+            if node.formula is None or node.target is None:
+                continue
+            goal = 1 if node.target.direction == "up" else -1
+            reported = set()
+            for ref, sign in polarities(node.formula):
+                source = nodes.get(ref.name.text)
+                if source is None or source.target is None or ref.name.text in reported:
+                    continue
+                better = 1 if source.target.direction == "up" else -1
+                if sign * better * goal >= 0:
+                    continue
+                reported.add(ref.name.text)
+                yield self._report(node, source, ref, sign)
+
+    def _report(self, node, source, ref, sign):
+        if source.target.direction == "down":
+            what_en = f"`{source.id}` is a ceiling (lower is better), but a lower `{source.id}` lowers `{node.id}`"
+            what_ja = f"`{source.id}` は上限目標（低いほど良い）ですが、`{source.id}` が下がると `{node.id}` も下がります"
+        else:
+            where = "subtracted or divided by" if sign < 0 else "used so that it raises the result"
+            where_ja = "引き算または割り算に使われて" if sign < 0 else "結果を押し上げる形で使われて"
+            what_en = f"`{source.id}` should go up, but it is {where} in `{node.id}`'s formula, so raising it moves `{node.id}` away from its target"
+            what_ja = f"`{source.id}` は高いほど良い指標ですが、`{node.id}` の式で{where_ja}おり、上げると `{node.id}` が目標から遠ざかります"
+        if node.target.direction == "down":
+            what_en += " (the node is a ceiling)"
+            what_ja += "（このノードは上限目標です）"
+        return self.diag(
+            ref.span,
+            Msg(what_en, what_ja),
+            Msg(
+                f"check the formula, or the direction of `{source.id}`'s target (`target <=` for costs, `target >=` for what should grow)",
+                f"式、または `{source.id}` の目標の向き（コストは `target <=`、伸ばす指標は `target >=`）を確認してください",
+            ),
+            labels=[self.label(source.target.span, f"target {source.target.comparator} {source.target.value.text}",
+                               f"目標 {source.target.comparator} {source.target.value.text}")],
+            primary=Msg("works against the goal", "目標に逆行"),
+        )

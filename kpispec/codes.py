@@ -1,0 +1,168 @@
+"""Every diagnostic code: the checks' own documentation plus the parser's and resolver's.
+
+Syntax (0xx), names (1xx) and internal (9xx) codes are reported by the stages, not by
+check classes, so their documentation lives here, in the same sections as a check's.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+from .diagnostics import Msg, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: Msg
+    doc: str  # markdown: a one-line title, then the sections What it checks … Fix
+
+
+def _doc(title: str, checks: str, why: str, fails: str, passes: str, fix: str) -> str:
+    return (
+        f"{title}\n\n## What it checks\n{checks}\n\n## Why it matters\n{why}\n\n"
+        f"## Fails\n```kpi\n{fails.strip()}\n```\n\n## Passes\n```kpi\n{passes.strip()}\n```\n\n## Fix\n{fix}\n"
+    )
+
+
+PLAN = 'plan p "計画" { period 2026-04-01 to 2027-03-31 }\n'
+SYNTAX = "A plan that does not parse cannot be checked or compiled; the error says where and how to fix it."
+NAMES = "A plan whose names do not resolve cannot be computed; the checks that depend on the name are skipped."
+
+STAGE_RULES = (
+    Rule("KPI001", "unexpected-character", Severity.ERROR, Msg("A character that has no place here", "ここで使えない文字"), _doc(
+        "A character that the language does not use at this place.",
+        "Characters outside the language: stray symbols, full-width digits (１２３) and full-width operators (＊, （）) outside quoted text.",
+        SYNTAX, PLAN + "kpi visitors \"訪問者数\" { target １０００人 }", PLAN + "kpi visitors \"訪問者数\" { target 1000人 }",
+        "Use half-width digits and operators; put free text inside double quotes.")),
+    Rule("KPI002", "unexpected-token", Severity.ERROR, Msg("Something other than what the language expects here", "文法上ここに来るべきでないもの"), _doc(
+        "A word or symbol where the language expects something else.",
+        "The parser's expectation at each place: a declaration at the top level, an attribute inside a block, a value after an attribute, an operator between two values. Misspelled keywords get a 'did you mean'.",
+        SYNTAX, PLAN + "kpi visitors \"訪問者数\" {\n  targt 1,000人 per month\n}", PLAN + "kpi visitors \"訪問者数\" {\n  target 1,000人 per month\n}",
+        "Follow the help line: it names what was expected and, for a misspelling, the word that was probably meant.")),
+    Rule("KPI003", "unclosed-block", Severity.ERROR, Msg("A block whose `{` is never closed", "閉じられていないブロック"), _doc(
+        "A block that is never closed, or a file that ends in the middle of a statement.",
+        "That every `{` has its `}` before the next declaration or the end of the file. The error points back at the `{` that was never closed.",
+        SYNTAX, PLAN + "kpi visitors \"訪問者数\" {\n  target 1,000人 per month\n", PLAN + "kpi visitors \"訪問者数\" {\n  target 1,000人 per month\n}",
+        "Add the missing `}` after the block's last attribute.")),
+    Rule("KPI004", "unterminated-string", Severity.ERROR, Msg("A text without its closing quote", "閉じられていない文字列"), _doc(
+        "A quoted text with no closing `\"`.",
+        'That every text opened with `"` is closed on the same line (or, with `"""`, by `"""`).',
+        SYNTAX, PLAN + 'kpi visitors "訪問者数 { target 1,000人 }', PLAN + 'kpi visitors "訪問者数" { target 1,000人 }',
+        'Add the closing `"`; write text over several lines in `"""triple quotes"""`.')),
+    Rule("KPI005", "not-utf8", Severity.ERROR, Msg("A file that is not UTF-8", "UTF-8 ではないファイル"), _doc(
+        "A file that is not valid UTF-8.",
+        "That the file decodes as UTF-8 (a byte-order mark is allowed). Files saved as Shift_JIS or CP932 fail here.",
+        "A file cannot be read as text, so nothing else is checked.", PLAN + "# (saved as Shift_JIS)", PLAN + "# (saved as UTF-8)",
+        "Save the file as UTF-8 (most editors: 'Save with encoding' → UTF-8).")),
+    Rule("KPI006", "forbidden-character", Severity.ERROR, Msg("A NUL byte or a bidirectional control character", "NUL バイトや双方向制御文字"), _doc(
+        "NUL bytes and bidirectional control characters.",
+        "That the file has no NUL byte (a sign of a binary file) and no bidirectional control characters (U+202A–U+202E, U+2066–U+2069, …).",
+        "Bidirectional controls make a text display differently from how it is read (\"Trojan Source\"): a reviewer could approve a plan that says something else.",
+        PLAN + "kpi a \"\u202eA\" { target 1件 }", PLAN + "kpi a \"A\" { target 1件 }", "Remove the character.")),
+    Rule("KPI009", "nesting-too-deep", Severity.ERROR, Msg("An expression nested too deeply", "入れ子が深すぎる式"), _doc(
+        "An expression nested more than 200 levels deep.",
+        "The depth of parentheses and operators in one expression.",
+        "No real plan needs it; a limit keeps every later stage safe from runaway input.",
+        PLAN + "param x \"x\" = " + "(" * 201 + "1" + ")" * 201, PLAN + "param x \"x\" = (1)",
+        "Split the formula: give intermediate results their own KPI or param.")),
+    Rule("KPI010", "invalid-date", Severity.ERROR, Msg("A date that does not exist", "存在しない日付"), _doc(
+        "A date that is not on the calendar.",
+        "Every date written as YYYY-MM-DD is a real calendar date.",
+        "A deadline on a day that does not exist cannot be compared with anything.",
+        PLAN + "kpi a \"A\" { deadline 2026-02-30 }", PLAN + "kpi a \"A\" { deadline 2026-02-28 }",
+        "Correct the month or the day.")),
+    Rule("KPI011", "unknown-cadence", Severity.ERROR, Msg("A cadence the language does not know", "未知の計測頻度"), _doc(
+        "An unknown `cadence` value.",
+        "`cadence` is one of daily, weekly, monthly, quarterly, yearly (or 日次, 週次, 月次, 四半期, 年次).",
+        "The cadence says how often the KPI is measured; tools and dashboards read it.",
+        PLAN + "kpi a \"A\" { cadence biweekly }", PLAN + "kpi a \"A\" { cadence weekly }",
+        "Use one of the listed values.")),
+    Rule("KPI012", "unknown-period", Severity.ERROR, Msg("An unknown period after `per`", "`per` の後の未知の期間"), _doc(
+        "An unknown period after `per`.",
+        "`per` is followed by day, week, month, quarter or year (or 日, 週, 月, 四半期, 年).",
+        "The period turns an amount into a rate; without it the arithmetic cannot convert monthly into yearly.",
+        PLAN + "kpi a \"A\" { target 100人 per mnth }", PLAN + "kpi a \"A\" { target 100人 per month }",
+        "Use one of the listed periods.")),
+    Rule("KPI013", "invalid-target-comparator", Severity.ERROR, Msg("A target comparator other than `>=` or `<=`", "`>=`・`<=` 以外の目標の比較"), _doc(
+        "A target written with `>`, `<` or `==`.",
+        "A target is a floor (`>=`, higher is better, the default) or a ceiling (`<=`, lower is better).",
+        "The direction decides how the arithmetic is proved; strict or exact targets have no clear meaning for a KPI.",
+        PLAN + "kpi cpa \"CPA\" { target < 5,000円 }", PLAN + "kpi cpa \"CPA\" { target <= 5,000円 }",
+        "Write `target >= …` or `target <= …`.")),
+    Rule("KPI014", "inverted-period", Severity.ERROR, Msg("A plan period that ends before it starts", "終了日が開始日より前の計画期間"), _doc(
+        "A plan period whose end is before its start.",
+        "`period A to B` has A on or before B.",
+        "Deadlines and windows are measured within the period.",
+        'plan p "計画" { period 2027-03-31 to 2026-04-01 }', PLAN, "Swap the dates.")),
+    Rule("KPI015", "two-units", Severity.ERROR, Msg("Two units on one number", "1 つの数値に 2 つの単位"), _doc(
+        "A number with a glued unit and a second unit word.",
+        "A quantity has one unit: `5,000円` or `5,000 JPY`, not `5,000円 JPY`.",
+        "With two units the amount's dimension is ambiguous.",
+        PLAN + "kpi aov \"客単価\" { target 5,000円 JPY }", PLAN + "kpi aov \"客単価\" { target 5,000円 }",
+        "Keep one unit.")),
+    Rule("KPI101", "duplicate-id", Severity.ERROR, Msg("An id defined twice", "重複した id"), _doc(
+        "An id that is defined twice.",
+        "Ids are unique across params, KGIs, KSFs and KPIs.",
+        NAMES, PLAN + "kpi a \"A\" { target 1件 }\nkpi a \"A2\" { target 2件 }", PLAN + "kpi a \"A\" { target 1件 }\nkpi a2 \"A2\" { target 2件 }",
+        "Rename one of them.")),
+    Rule("KPI102", "undefined-name", Severity.ERROR, Msg("A reference to an id that is not defined", "未定義の id への参照"), _doc(
+        "A reference to an id the plan does not define.",
+        "Every id used in a formula, an assert, a param or a `ksf`/`kgi` link is defined in the plan. A close match is suggested.",
+        NAMES, PLAN + "kpi a \"A\" { formula vistors * 2 }\nkpi visitors \"V\" { target 1人 }", PLAN + "kpi a \"A\" { formula visitors * 2 }\nkpi visitors \"V\" { target 1人 }",
+        "Fix the spelling, or define the missing node.")),
+    Rule("KPI103", "wrong-kind-reference", Severity.ERROR, Msg("A reference to the wrong kind of node", "種類の違うノードへの参照"), _doc(
+        "A reference to a node of the wrong kind.",
+        "`ksf X` names a KSF, `kgi X` names a KGI; formulas use KPIs, KGIs and params (a KSF has no number); params use only numbers and params.",
+        NAMES, PLAN + "kgi revenue \"売上\" { target 1億円 }\nkpi a \"A\" { ksf revenue }", PLAN + "kgi revenue \"売上\" { target 1億円 }\nksf s \"S\" { kgi revenue }\nkpi a \"A\" { ksf s }",
+        "Name a node of the right kind.")),
+    Rule("KPI104", "duplicate-attribute", Severity.ERROR, Msg("An attribute given twice in one block", "同じ属性が 2 回"), _doc(
+        "An attribute given twice in one block.",
+        "Each attribute except `ksf` and `kgi` appears at most once per block.",
+        "Which of two targets counts would be a guess.",
+        PLAN + "kpi a \"A\" {\n  target 1件\n  target 2件\n}", PLAN + "kpi a \"A\" {\n  target 2件\n}",
+        "Keep one of them.")),
+    Rule("KPI105", "misplaced-attribute", Severity.ERROR, Msg("An attribute that does not belong in this kind of block", "このブロックに書けない属性"), _doc(
+        "An attribute that the kind of block does not take.",
+        "KGIs take target, baseline, deadline, start, cadence, formula, owner, source, measure, description; KSFs take kgi, owner, description; KPIs take all of a KGI's plus ksf and kgi; plans take period, owner, description.",
+        "A KSF is qualitative: a number on it is a KPI in disguise.",
+        PLAN + "kgi g \"G\" { target 1億円 }\nksf s \"S\" {\n  kgi g\n  target 10%\n}", PLAN + "kgi g \"G\" { target 1億円 }\nksf s \"S\" { kgi g }",
+        "Move the attribute to the right node (numbers belong on KPIs).")),
+    Rule("KPI106", "plan-block", Severity.ERROR, Msg("A file without exactly one plan block", "plan ブロックがない・複数ある"), _doc(
+        "A file with no `plan` block, or with more than one.",
+        "Each file holds exactly one plan.",
+        "The plan's id, period and owner frame everything else; deadlines are checked against its period.",
+        'kpi a "A" { target 1件 }', PLAN + 'kpi a "A" { target 1件 }',
+        "Start the file with `plan id \"名前\" { period … }`; move a second plan to its own file.")),
+    Rule("KPI107", "unknown-function", Severity.ERROR, Msg("A function the language does not have", "未知の関数"), _doc(
+        "A call to a function other than sum, min and max.",
+        "Formulas call only `sum`, `min` and `max`.",
+        NAMES, PLAN + "kpi a \"A\" { formula avg(1件, 2件) }", PLAN + "kpi a \"A\" { formula sum(1件, 2件) }",
+        "Use one of the three, or write the arithmetic out.")),
+    Rule("KPI901", "internal-error", Severity.ERROR, Msg("A check that crashed", "検査の内部エラー"), _doc(
+        "A check crashed on this plan.",
+        "Nothing about the plan: this reports a bug in kpispec. The other checks still ran.",
+        "A crash must never hide the other findings or print a traceback.",
+        "# (no plan is known to trigger it)", PLAN, "Report the bug with the plan file.")),
+)
+
+
+def all_rules() -> list[Rule]:
+    """Every code, in code order: stage codes and the registered checks."""
+    from .checks import RULES
+
+    rules = list(STAGE_RULES)
+    for check in RULES:
+        rules.append(Rule(check.code, check.name, check.severity, check.summary, inspect.cleandoc(check.__doc__ or "")))
+    return sorted(rules, key=lambda r: r.code)
+
+
+def by_code(code: str) -> Rule | None:
+    code = code.strip().upper()
+    for rule in all_rules():
+        if rule.code == code or rule.name == code.lower():
+            return rule
+    return None

@@ -1,0 +1,76 @@
+"""Dimensions for tree arithmetic: currencies and time, with count words dimensionless.
+
+A value is held in base units: currencies as themselves, time in years.
+`1,000,000 visitors per month` is 12,000,000 per year; `3 months` is 1/4 year.
+Conventions: 1 year = 12 months = 4 quarters = 52 weeks = 365 days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+YEARS = {
+    "year": Fraction(1),
+    "quarter": Fraction(1, 4),
+    "month": Fraction(1, 12),
+    "week": Fraction(1, 52),
+    "day": Fraction(1, 365),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Dim:
+    """Exponents of each currency and of time; all zero is dimensionless."""
+
+    currencies: tuple[tuple[str, int], ...] = ()
+    time: int = 0
+
+    def __mul__(self, other: "Dim") -> "Dim":
+        return _make(_merge(self.currencies, other.currencies, 1), self.time + other.time)
+
+    def __truediv__(self, other: "Dim") -> "Dim":
+        return _make(_merge(self.currencies, other.currencies, -1), self.time - other.time)
+
+    @property
+    def dimensionless(self) -> bool:
+        return not self.currencies and self.time == 0
+
+    def without_time(self) -> "Dim":
+        return Dim(self.currencies, 0)
+
+    def describe(self, period: str | None = None) -> str:
+        """Human form: JPY, JPY per month, dimensionless, ..."""
+        num = [c if e == 1 else f"{c}^{e}" for c, e in self.currencies if e > 0]
+        den = [c if e == -1 else f"{c}^{-e}" for c, e in self.currencies if e < 0]
+        unit = "·".join(num) or ("1" if den or self.time else "")
+        if self.time > 0:
+            unit = (unit + "·" if unit and unit != "1" else "") + (period or "year") + ("" if self.time == 1 else f"^{self.time}")
+        if den:
+            unit += " / " + "·".join(den)
+        if self.time < 0:
+            p = period or "year"
+            unit = (unit if unit != "1" else "") + (" " if unit and unit != "1" else "") + f"per {p}" + ("" if self.time == -1 else f"^{-self.time}")
+        return unit.strip() or "no unit"
+
+
+DIMENSIONLESS = Dim()
+
+
+def currency(code: str) -> Dim:
+    return Dim(((code, 1),), 0)
+
+
+TIME = Dim((), 1)
+PER_TIME = Dim((), -1)
+
+
+def _merge(a, b, sign):
+    exps = dict(a)
+    for code, e in b:
+        exps[code] = exps.get(code, 0) + sign * e
+    return tuple(sorted((c, e) for c, e in exps.items() if e))
+
+
+def _make(currencies, time) -> Dim:
+    return Dim(currencies, time)

@@ -1,0 +1,151 @@
+"""Evaluate formulas over exact numbers with units: at the targets, and over every value the
+targets accept (interval arithmetic), so that a plan's arithmetic can be proved or refuted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from .diagnostics import Span
+from .dimension import DIMENSIONLESS, PER_TIME, TIME, YEARS, Dim, currency
+from .interval import INF, DivisionByZero, Interval
+from .ir import Value
+from .syntax import ast
+
+MAX_EXPONENT = 1000  # |exponent| beyond which a written number is refused as out of range
+
+
+@dataclass(frozen=True, slots=True)
+class Val:
+    """An evaluated amount: the range its inputs' targets allow, its value at the targets, its dimension."""
+
+    rng: Interval
+    pt: Fraction
+    dim: Dim
+
+
+class EvalError(Exception):
+    """Why a formula could not be evaluated; `kind` picks the check that reports it."""
+
+    def __init__(self, kind: str, span: Span, **info):
+        super().__init__(kind)
+        self.kind = kind  # "units", "zero", "range", "unknown"
+        self.span = span
+        self.info = info
+
+
+def to_fraction(d: Decimal, span: Span) -> Fraction:
+    if d.is_finite() and d != 0 and abs(d.adjusted()) > MAX_EXPONENT:
+        raise EvalError("range", span, value=d)
+    return Fraction(d)
+
+
+def base(v: Value) -> tuple[Fraction, Dim]:
+    """A written value in base units (currencies as is, time in years) with its dimension."""
+    x = to_fraction(v.value, v.span)
+    kind = v.unit.kind
+    if kind == "currency":
+        dim = currency(v.unit.code)
+    elif kind == "time":
+        dim = TIME
+        x *= YEARS[v.unit.code]
+    else:
+        dim = DIMENSIONLESS
+    if v.per is not None:
+        dim = dim * PER_TIME
+        x /= YEARS[v.per]
+    return x, dim
+
+
+def from_base(x: Fraction, dim: Dim, per: str | None, time_unit: str | None = None) -> Fraction:
+    """Base units back to a display period: per year -> per month multiplies by 1/12."""
+    if dim.time < 0 and per:
+        x *= YEARS[per] ** (-dim.time)
+    if dim.time > 0 and time_unit:
+        x /= YEARS[time_unit] ** dim.time
+    return x
+
+
+def accepted(v: Value, comparator: str) -> Val:
+    """Every value a target accepts: [t, ∞) for `>=`, [0, t] for `<=` (quantities are non-negative)."""
+    x, dim = base(v)
+    if comparator == "<=":
+        return Val(Interval(min(Fraction(0), x), x), x, dim)
+    return Val(Interval(x, INF), x, dim)
+
+
+def exact(v: Value) -> Val:
+    x, dim = base(v)
+    return Val(Interval.point(x), x, dim)
+
+
+class Evaluator:
+    """Evaluates expressions against an environment of ids -> Val."""
+
+    def __init__(self, env: dict, literal):
+        self.env = env
+        self.literal = literal  # ast.Quantity -> Value
+
+    def eval(self, node) -> Val:
+        if isinstance(node, ast.Quantity):
+            return exact(self.literal(node))
+        if isinstance(node, ast.Ref):
+            val = self.env.get(node.name.text)
+            if val is None:
+                raise EvalError("unknown", node.span, id=node.name.text)
+            return val
+        if isinstance(node, ast.Group):
+            return self.eval(node.inner)
+        if isinstance(node, ast.Negate):
+            v = self.eval(node.operand)
+            return Val(-v.rng, -v.pt, v.dim)
+        if isinstance(node, ast.Binary):
+            return self._binary(node)
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        raise TypeError(type(node).__name__)  # pragma: no cover
+
+    def _binary(self, node: ast.Binary) -> Val:
+        a = self.eval(node.left)
+        b = self.eval(node.right)
+        if node.op in "+-":
+            self._same(a, b, node, node.op_span)
+            if node.op == "+":
+                return Val(a.rng + b.rng, a.pt + b.pt, a.dim)
+            return Val(a.rng - b.rng, a.pt - b.pt, a.dim)
+        if node.op == "*":
+            return Val(a.rng * b.rng, a.pt * b.pt, a.dim * b.dim)
+        if b.pt == 0:
+            raise EvalError("zero", node.right.span, at="targets")
+        try:
+            rng = a.rng / b.rng
+        except DivisionByZero:
+            raise EvalError("zero", node.right.span, at="range") from None
+        return Val(rng, a.pt / b.pt, a.dim / b.dim)
+
+    def _call(self, node: ast.Call) -> Val:
+        args = [self.eval(a) for a in node.args]
+        if not args:
+            raise EvalError("arity", node.span)
+        first = args[0]
+        for other, arg_node in zip(args[1:], node.args[1:]):
+            self._same(first, other, node, arg_node.span)
+        name = node.function.text
+        rng, pt = first.rng, first.pt
+        for other in args[1:]:
+            if name == "sum":
+                rng, pt = rng + other.rng, pt + other.pt
+            elif name == "min":
+                rng, pt = rng.minimum(other.rng), min(pt, other.pt)
+            else:
+                rng, pt = rng.maximum(other.rng), max(pt, other.pt)
+        return Val(rng, pt, first.dim)
+
+    @staticmethod
+    def _same(a: Val, b: Val, node, span: Span) -> None:
+        if a.dim != b.dim:
+            left = node.left if isinstance(node, ast.Binary) else node.args[0]
+            right = node.right if isinstance(node, ast.Binary) else None
+            raise EvalError("units", span, left=a.dim, right=b.dim, left_span=left.span,
+                            right_span=right.span if right is not None else span)

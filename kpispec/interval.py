@@ -1,0 +1,75 @@
+"""Closed intervals of exact numbers, possibly unbounded, for proving targets are met."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+INF = math.inf
+Num = Fraction | float  # float only for ±inf
+
+
+class DivisionByZero(ArithmeticError):
+    pass
+
+
+def _mul(a: Num, b: Num) -> Num:
+    if a == 0 or b == 0:
+        return Fraction(0)
+    return a * b
+
+
+def _div(a: Num, b: Num) -> Num:
+    if math.isinf(b):
+        return Fraction(0) if not math.isinf(a) else (INF if (a > 0) == (b > 0) else -INF)
+    return a / b
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    lo: Num
+    hi: Num
+
+    @staticmethod
+    def point(x: Fraction) -> "Interval":
+        return Interval(x, x)
+
+    @property
+    def is_point(self) -> bool:
+        return self.lo == self.hi
+
+    def __add__(self, o: "Interval") -> "Interval":
+        return Interval(self.lo + o.lo, self.hi + o.hi)
+
+    def __sub__(self, o: "Interval") -> "Interval":
+        return Interval(self.lo - o.hi, self.hi - o.lo)
+
+    def __neg__(self) -> "Interval":
+        return Interval(-self.hi, -self.lo)
+
+    def __mul__(self, o: "Interval") -> "Interval":
+        products = [_mul(a, b) for a in (self.lo, self.hi) for b in (o.lo, o.hi)]
+        return Interval(min(products), max(products))
+
+    def __truediv__(self, o: "Interval") -> "Interval":
+        if o.lo <= 0 <= o.hi:
+            if o.lo == 0 and o.hi == 0:
+                raise DivisionByZero()
+            if o.lo == 0:
+                # divisor in (0, hi]: the quotient can grow without bound
+                q = [_div(a, o.hi) for a in (self.lo, self.hi)]
+                lo, hi = min(q), max(q)
+                return Interval(-INF if self.lo < 0 else lo, INF if self.hi > 0 else hi)
+            return Interval(-INF, INF)
+        quotients = [_div(a, b) for a in (self.lo, self.hi) for b in (o.lo, o.hi)]
+        return Interval(min(quotients), max(quotients))
+
+    def scale(self, k: Fraction) -> "Interval":
+        return self * Interval.point(k)
+
+    def minimum(self, o: "Interval") -> "Interval":
+        return Interval(min(self.lo, o.lo), min(self.hi, o.hi))
+
+    def maximum(self, o: "Interval") -> "Interval":
+        return Interval(max(self.lo, o.lo), max(self.hi, o.hi))

@@ -11,7 +11,7 @@ from .checks import apply_overrides, filter_suppressed
 from .config import DEFAULT, Config
 from .diagnostics import Diagnostic, has_errors
 from .ir import Plan
-from .source import SourceFile, decode
+from .source import SourceFile, decode, forbidden_characters
 from .syntax import ast
 from .syntax.parse import parse
 
@@ -46,6 +46,9 @@ def analyze(source: SourceFile, config: Config = DEFAULT, checks: bool = True) -
     """
     from .resolve import resolve
 
+    forbidden = forbidden_characters(source)
+    if forbidden:
+        return Result(source, diagnostics=sorted(apply_overrides(forbidden, config), key=Diagnostic.sort_key))
     parsed = parse(source)
     result = Result(source, parsed.module, diagnostics=apply_overrides(list(parsed.diagnostics), config))
     if parsed.module is None:

@@ -72,6 +72,12 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 
 def display_path(path: Path) -> str:
+    """Paths as the user gave them; absolute paths under the working folder become relative."""
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return path.as_posix()
     return path.as_posix()
 
 

@@ -102,9 +102,7 @@ def decode(path: str, data: bytes) -> tuple[SourceFile, list[Diagnostic]]:
             )
         )
         return source, diagnostics
-    source = SourceFile(path, text)
-    diagnostics.extend(forbidden_characters(source))
-    return source, diagnostics
+    return SourceFile(path, text), diagnostics
 
 
 def forbidden_characters(source: SourceFile) -> list[Diagnostic]:

@@ -5,6 +5,8 @@ No function here reads files, prints or exits; the CLI does that.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .checks import apply_overrides, filter_suppressed
@@ -14,6 +16,19 @@ from .ir import Plan
 from .source import SourceFile, decode, forbidden_characters
 from .syntax import ast
 from .syntax.parse import parse
+
+
+@contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector: the AST and plan make no cycles worth collecting,
+    and collection passes cost about a third of the time spent after parsing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass
@@ -44,6 +59,11 @@ def analyze(source: SourceFile, config: Config = DEFAULT, checks: bool = True) -
 
     A syntax error stops the file; name errors silence only what depends on them.
     """
+    with paused_gc():
+        return _analyze(source, config, checks)
+
+
+def _analyze(source: SourceFile, config: Config, checks: bool) -> Result:
     from .resolve import resolve
 
     forbidden = forbidden_characters(source)
@@ -73,4 +93,5 @@ def compile_result(result: Result) -> str | None:
         return None
     from .emit import to_json
 
-    return to_json(result.plan)
+    with paused_gc():
+        return to_json(result.plan)

@@ -134,7 +134,11 @@ def check(
             typer.echo(f"kpispec: error: {exc}", err=True)
             io_error = True
             continue
-        results.append(analyze_bytes(display_path(path), data, config))
+        try:
+            results.append(analyze_bytes(display_path(path), data, config))
+        except Exception as exc:  # noqa: BLE001 - a bug in kpispec must not end in a traceback
+            typer.echo(f"kpispec: internal error while checking {display_path(path)}: {type(exc).__name__}: {exc}", err=True)
+            io_error = True
     diagnostics = [d for r in results for d in r.diagnostics]
     sources = {r.source.path: r.source for r in results}
     write_report(output_format, diagnostics, sources, len(results), language)
@@ -211,7 +215,12 @@ def compile_(
         data = read(file)
     except CliError as exc:
         fail(str(exc))
-    result = analyze_bytes(display_path(file), data)
+    # Compiling needs the plan to parse and its names to resolve; the validator's findings
+    # are `kpispec check`'s job, so a large plan compiles without paying for them.
+    try:
+        result = analyze_bytes(display_path(file), data, checks=False)
+    except Exception as exc:  # noqa: BLE001 - a bug in kpispec must not end in a traceback
+        fail(f"internal error while compiling {display_path(file)}: {type(exc).__name__}: {exc}")
     renderer = TextRenderer(language, use_colour(sys.stderr))
     for d in result.diagnostics:
         sys.stderr.write(renderer.render(d, result.source) + "\n\n")
@@ -234,6 +243,8 @@ def write_atomic(path: Path, text: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain write would have.
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -245,6 +256,12 @@ def write_atomic(path: Path, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @app.command()
@@ -286,10 +303,20 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            fail(f"cannot write {display_path(output)}: {exc.strerror or exc}")
 
 
 def main() -> None:
+    # A console that cannot show a character (Japanese on an ASCII locale, U+FFFD on cp932)
+    # gets `?` instead of a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
     try:
         app()
     except KeyboardInterrupt:

@@ -34,6 +34,8 @@ def number(x: Fraction | float, decimals: int | None = None, rounding=ROUND_HALF
         return "∞" if x > 0 else "-∞"
     if percent:
         x = x * 100
+    if x != 0 and (abs(x) >= 10**30 or abs(x) < Fraction(1, 10**12)):
+        return _scientific(x)
     if decimals is None:
         decimals = decimals_for(Fraction(x), False)
     d = _decimal(x).quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
@@ -43,6 +45,23 @@ def number(x: Fraction | float, decimals: int | None = None, rounding=ROUND_HALF
     if text in ("-0", ""):
         text = "0"
     return text
+
+
+def _scientific(x) -> str:
+    """Very large or very small numbers: 1.2e+900."""
+    if isinstance(x, Fraction):
+        sign = "-" if x < 0 else ""
+        x = abs(x)
+        exponent = len(str(x.numerator)) - len(str(x.denominator))
+        scaled = x / Fraction(10) ** exponent
+        while scaled >= 10:
+            scaled /= 10
+            exponent += 1
+        while scaled < 1:
+            scaled *= 10
+            exponent -= 1
+        return f"{sign}{float(scaled):.3g}e{exponent:+d}"
+    return f"{x:.3g}"
 
 
 def amount(x: Fraction | float, unit: Unit, per: str | None, percent: bool = False, lang: str = "en",

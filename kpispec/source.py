@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import re
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, Severity, Span, msg
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # Characters that reorder how text is displayed ("Trojan Source", CVE-2021-42574).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -20,20 +23,9 @@ class SourceFile:
 
     @property
     def line_starts(self) -> list[int]:
+        """Offsets where lines start; a line ends at \n, \r\n or a lone \r."""
         if self._line_starts is None:
-            starts = [0]
-            text = self.text
-            i = 0
-            n = len(text)
-            while i < n:
-                j = _next_line_break(text, i)
-                if j < 0:
-                    break
-                if text[j] == "\r" and j + 1 < n and text[j + 1] == "\n":
-                    j += 1
-                starts.append(j + 1)
-                i = j + 1
-            self._line_starts = starts
+            self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
         return self._line_starts
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -57,16 +49,6 @@ class SourceFile:
     @property
     def line_count(self) -> int:
         return len(self.line_starts)
-
-
-def _next_line_break(text: str, start: int) -> int:
-    n = text.find("\n", start)
-    r = text.find("\r", start)
-    if n < 0:
-        return r
-    if r < 0:
-        return n
-    return min(n, r)
 
 
 def decode(path: str, data: bytes) -> tuple[SourceFile, list[Diagnostic]]:

@@ -11,6 +11,24 @@ from ..ir import Plan
 from .base import Check, Context
 # --- SMART completeness and failure patterns (2xx)
 # (2xx imports go here)
+from .kpi201_missing_label import MissingLabel
+from .kpi202_missing_unit import MissingUnit
+from .kpi203_unmeasurable import Unmeasurable
+from .kpi204_undefined_rate import UndefinedRate
+from .kpi205_missing_baseline import MissingBaseline
+from .kpi206_growth_beyond_bound import GrowthBeyondBound
+from .kpi207_share_over_100 import ShareOver100
+from .kpi208_unrelated_kpi import UnrelatedKpi
+from .kpi209_kgi_without_kpis import KgiWithoutKpis
+from .kpi210_ksf_without_kpis import KsfWithoutKpis
+from .kpi211_too_many_kgis import TooManyKgis
+from .kpi212_missing_deadline import MissingDeadline
+from .kpi213_deadline_after_parent import DeadlineAfterParent
+from .kpi214_deadline_outside_plan import DeadlineOutsidePlan
+from .kpi215_missing_cadence import MissingCadence
+from .kpi216_vanity_kgi import VanityKgi
+from .kpi217_quantity_without_quality import QuantityWithoutQuality
+from .kpi218_missing_target import MissingTarget
 # --- arithmetic and units (3xx)
 from .kpi301_targets_miss_goal import TargetsMissGoal
 from .kpi302_unit_mismatch import UnitMismatch
@@ -27,6 +45,24 @@ from .kpi401_circular_dependency import CircularDependency
 RULES: tuple[type[Check], ...] = (
     # 2xx: SMART completeness and the domain's failure patterns
     # (2xx rules go here)
+    MissingLabel,
+    MissingUnit,
+    Unmeasurable,
+    UndefinedRate,
+    MissingBaseline,
+    GrowthBeyondBound,
+    ShareOver100,
+    UnrelatedKpi,
+    KgiWithoutKpis,
+    KsfWithoutKpis,
+    TooManyKgis,
+    MissingDeadline,
+    DeadlineAfterParent,
+    DeadlineOutsidePlan,
+    MissingCadence,
+    VanityKgi,
+    QuantityWithoutQuality,
+    MissingTarget,
     # 3xx: tree arithmetic, units and periods
     TargetsMissGoal,
     UnitMismatch,

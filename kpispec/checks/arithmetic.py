@@ -111,10 +111,24 @@ class Arithmetic:
             return None
         return Window(start, end, months_inclusive(start, end))
 
+    def formula_env(self, node: Node) -> dict:
+        """The environment a node's formula is proved in: growth inputs in a divisor held at target."""
+        from .kpi304_input_works_against_goal import held_at_target
+
+        held = held_at_target(node, self.plan.nodes)
+        if not held:
+            return self.env
+        env = dict(self.env)
+        for nid in held:
+            if nid in env:
+                v = env[nid]
+                env[nid] = Val(Interval.point(v.pt), v.pt, v.dim)
+        return env
+
     def _outcome(self, node: Node) -> Outcome:
         out = Outcome(node)
         try:
-            val = self.evaluator().eval(node.formula)
+            val = self.evaluator(self.formula_env(node)).eval(node.formula)
         except EvalError as exc:
             out.error = exc
             return out
@@ -154,8 +168,10 @@ class Arithmetic:
         target = outcome.target
         current = self.env[input_id]
 
+        base_env = self.formula_env(node)
+
         def f(x: Fraction) -> Fraction:
-            env = dict(self.env)
+            env = dict(base_env)
             env[input_id] = Val(Interval.point(x), x, current.dim)
             return self.evaluator(env).eval(node.formula).pt * outcome.factor
 
@@ -179,7 +195,11 @@ class Arithmetic:
         source = self.plan.nodes[input_id]
         current = self.env[input_id]
         lo, hi = (min(Fraction(0), x), x) if source.target.comparator == "<=" else (x, INF)
-        env = dict(self.env)
+        from .kpi304_input_works_against_goal import held_at_target
+
+        if input_id in held_at_target(node, self.plan.nodes):
+            lo, hi = x, x
+        env = dict(self.formula_env(node))
         env[input_id] = Val(Interval(lo, hi), x, current.dim)
         try:
             rng = self.evaluator(env).eval(node.formula).rng.scale(outcome.factor)

@@ -96,13 +96,17 @@ class TargetsMissGoal(Check):
         if not point_meets:
             gap = implied - target if ceiling else target - implied
             pct = display.number(abs(gap / target) * 100, 1) + "%" if target != 0 else "∞"
+            gap_en, gap_ja = show(gap), show(gap, "ja")
+            if percent and dim.dimensionless:
+                points = display.number(gap * 100, 2)
+                gap_en, gap_ja = f"{points} percentage points", f"{points}ポイント"
             word_en = "over" if ceiling else "short of"
             word_ja = "超過" if ceiling else "不足"
             message = Msg(
                 f"`{node.id}` cannot reach its target: its inputs' targets imply {both(implied, 'en')}, "
-                f"{show(gap)} ({pct}) {word_en} the target {show(target)}",
+                f"{gap_en} ({pct}) {word_en} the target {show(target)}",
                 f"`{node.id}` は目標に届きません：入力の目標値から計算すると {both(implied, 'ja')} で、"
-                f"目標 {show(target, 'ja')} に対して {show(gap, 'ja')}（{pct}）{word_ja}です",
+                f"目標 {show(target, 'ja')} に対して {gap_ja}（{pct}）{word_ja}です",
             )
         else:
             bound = outcome.value.rng.hi if ceiling else outcome.value.rng.lo

@@ -6,24 +6,37 @@ from .base import Check
 
 
 def polarities(expr):
-    """Each reference in a formula with +1 where a larger value raises the result, -1 where it lowers it."""
+    """Each reference in a formula with its polarity: +1 where a larger value raises the result,
+    -1 where it lowers it; and whether it sits in a divisor."""
     out = []
-    stack = [(expr, 1)]
+    stack = [(expr, 1, False)]
     while stack:
-        node, sign = stack.pop()
+        node, sign, divisor = stack.pop()
         if isinstance(node, ast.Ref):
-            out.append((node, sign))
+            out.append((node, sign, divisor))
         elif isinstance(node, ast.Binary):
             flip = -1 if node.op in "-/" else 1
-            stack.append((node.right, sign * flip))
-            stack.append((node.left, sign))
+            stack.append((node.right, sign * flip, divisor or node.op == "/"))
+            stack.append((node.left, sign, divisor))
         elif isinstance(node, ast.Negate):
-            stack.append((node.operand, -sign))
+            stack.append((node.operand, -sign, divisor))
         elif isinstance(node, ast.Group):
-            stack.append((node.inner, sign))
+            stack.append((node.inner, sign, divisor))
         elif isinstance(node, ast.Call):
-            stack.extend((a, sign) for a in reversed(node.args))
+            stack.extend((a, sign, divisor) for a in reversed(node.args))
     return out
+
+
+def held_at_target(node, nodes) -> set[str]:
+    """Inputs that should grow but sit in a divisor: `purchases / sessions` defines a rate, and its
+    denominator is a planned volume, not a lever to push without limit. The proof holds them at
+    their targets instead of letting them grow."""
+    held = set()
+    for ref, sign, divisor in polarities(node.formula):
+        source = nodes.get(ref.name.text)
+        if divisor and source is not None and source.target is not None and source.target.direction == "up":
+            held.add(ref.name.text)
+    return held
 
 
 class InputWorksAgainstGoal(Check):
@@ -36,6 +49,10 @@ class InputWorksAgainstGoal(Check):
     churn) in a numerator, moves the node away from its target as it improves.
 
     ## Why it matters
+    An input that should grow and sits in a divisor is not reported: `purchases / sessions`
+    defines a rate, and more sessions at the same purchases is the rate's own definition at
+    work. The arithmetic check holds such inputs at their targets.
+
     A team that beats its KPI should never hurt the goal. When it does, either the
     formula is wrong or the input's direction is: the tree no longer explains how the
     goal is reached.
@@ -80,9 +97,11 @@ class InputWorksAgainstGoal(Check):
                 continue
             goal = 1 if node.target.direction == "up" else -1
             reported = set()
-            for ref, sign in polarities(node.formula):
+            for ref, sign, divisor in polarities(node.formula):
                 source = nodes.get(ref.name.text)
                 if source is None or source.target is None or ref.name.text in reported:
+                    continue
+                if divisor and source.target.direction == "up":
                     continue
                 better = 1 if source.target.direction == "up" else -1
                 if sign * better * goal >= 0:

@@ -8,10 +8,10 @@ class ArithmeticFault(Check):
     """A formula that cannot be computed: division by zero, or a number out of range.
 
     ## What it checks
-    Divisions whose divisor is zero at the targets (a `0%` rate, a target of zero) or
-    may reach zero while its inputs still meet their targets (a ceiling input, `<=`,
-    used as a divisor), and numbers too large or too small to compute with (beyond
-    10^1000).
+    Divisions whose divisor is zero at the targets (a `0%` rate, a target of zero, a
+    param of zero), and numbers too large or too small to compute with (beyond 10^1000).
+    A ceiling input (`<=`) used as a divisor is not an error: as churn falls towards
+    zero, LTV = ARPA ÷ churn grows, which is what the plan means.
 
     ## Why it matters
     A division by zero means the plan's numbers say nothing; usually a target was left
@@ -40,8 +40,7 @@ class ArithmeticFault(Check):
     ```
 
     ## Fix
-    Give the divisor a non-zero target, or restructure the formula so that a ceiling
-    input is not divided by.
+    Give the divisor a non-zero target.
     """
 
     code = "KPI308"
@@ -65,19 +64,10 @@ class ArithmeticFault(Check):
                     Msg("this number is too large or too small to compute with", "この数値は大きすぎるか小さすぎて計算できません"),
                     Msg("numbers beyond 10^1000 are not supported; check the exponent", "10^1000 を超える数値は扱えません。指数を確認してください"),
                 )
-            elif error.info.get("at") == "targets":
+            else:
                 yield self.diag(
                     error.span,
                     Msg("division by zero: this divisor is zero at its target", "ゼロ除算：この除数は目標値でゼロになります"),
                     Msg("give the divisor a non-zero target", "除数にゼロ以外の目標値を設定してください"),
                     primary=Msg("zero at its target", "目標値でゼロ"),
-                )
-            else:
-                yield self.diag(
-                    error.span,
-                    Msg("possible division by zero: this divisor may be zero while its inputs meet their targets",
-                        "ゼロ除算のおそれ：入力が目標を満たしたままこの除数がゼロになり得ます"),
-                    Msg("a ceiling (`<=`) input allows zero; divide by an input that must stay above its target instead",
-                        "上限（`<=`）の入力はゼロも許します。下限（`>=`）の入力で割るようにしてください"),
-                    primary=Msg("may be zero", "ゼロになり得る"),
                 )

@@ -54,7 +54,8 @@ def split_scale(word: str) -> tuple[Decimal, str]:
 
 def unescape(raw: str) -> str:
     if raw.startswith('"""'):
-        body = raw[3:-3]
+        # CRLF and CR line ends read like LF, so a text does not depend on the editor that saved it.
+        body = raw[3:-3].replace("\r\n", "\n").replace("\r", "\n")
         if body.startswith("\n"):
             body = body[1:]
         body = textwrap.dedent(body).rstrip()
@@ -187,6 +188,10 @@ class AstBuilder(Transformer):
             if extra_unit is not None:
                 return ast.Quantity(number, multiplier, percent, unit, per, cover(amount, children[-1]), extra_unit)
         elif unit is not None:
+            if unit.span.start == amount.end_pos and unit.text[0] in "kMB" and not unit.text[1:2].isascii():
+                # `10k人`: the amount pattern leaves a scale letter followed by a CJK word to the unit name.
+                multiplier *= SCALES[unit.text[0]]
+                unit = ast.Name(unit.text[1:], Span(unit.span.start + 1, unit.span.end))
             extra, word = split_scale(unit.text)
             if extra != 1 and word:
                 multiplier *= extra

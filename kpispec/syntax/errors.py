@@ -75,6 +75,7 @@ class Context:
     block_name: str | None = None
     open_brace: Token | None = None
     closed_brace: Token | None = None  # the `}` of a block that has just ended
+    closed_block: Msg | None = None
     attribute: Token | None = None  # the attribute keyword whose value is being read
     tail: list = field(default_factory=list)  # what was read after `attribute` or `statement`
     statement: Token | None = None  # PARAM or ASSERT at top level
@@ -96,7 +97,7 @@ class Context:
                     after = ctx.stack[keyword[0] + 1] if keyword[0] + 1 < index else None
                     ctx.block_name = after.value if isinstance(after, Token) and after.type == "NAME" else None
             elif value.type == "RBRACE" and ctx.open_brace is not None:
-                ctx.closed_brace = value
+                ctx.closed_brace, ctx.closed_block = value, ctx.block()
                 ctx.open_brace = ctx.attribute = ctx.block_kind = None
                 ctx.tail = []
             elif value.type in ATTR_TERMS and ctx.open_brace is not None:
@@ -150,7 +151,7 @@ class Context:
             return msg(f"the formula{name}", f"`{self.block_name}` の式" if self.block_name else "式")
         if self.statement is not None and self.statement.type == "PARAM":
             name = f" `{self.statement_name}`" if self.statement_name else ""
-            return msg(f"the value of param{name}", f"param{name} の値")
+            return msg(f"param{name}", f"param{name}")
         return msg("the assert", "assert の式")
 
 
@@ -181,7 +182,7 @@ def syntax_error(source: SourceFile, exc: UnexpectedInput) -> Diagnostic:
             token, stack, expected = swallowed, stack[:-1], set()
         ctx = Context.from_stack(stack)
         if token.type == "$END":
-            return _unexpected_end(source, ctx)
+            return _unexpected_end(source, ctx, expected)
         return _unexpected_token(source, token, expected, ctx)
     if isinstance(exc, UnexpectedCharacters):
         return _unexpected_character(source, exc, Context.from_stack(stack))
@@ -261,6 +262,8 @@ def _end(item) -> int:
 
 def _token_span(token: Token) -> Span:
     start = token.start_pos or 0
+    if token.type == "$END":
+        return Span(start, start)
     return Span(start, max(_end(token), start + 1))
 
 
@@ -319,8 +322,8 @@ def _expected_words(expected: set[str], ctx: Context) -> Msg:
 
     if ctx.block_kind and expected & ATTR_TERMS:
         attrs = ", ".join(f"`{a}`" for a in ATTRIBUTES[ctx.block_kind][:3])
-        add(f"an attribute such as {attrs}", f"{attrs} などの属性")
-    elif expected & DECL_TERMS:
+        return msg(f"an attribute such as {attrs}, or `}}` to close the block", f"{attrs} などの属性、またはブロックを閉じる `}}`")
+    if expected & DECL_TERMS:
         add(f"a declaration ({DECLARATION_LIST.en})", f"宣言（{DECLARATION_LIST.ja}）")
     if "RBRACE" in expected and ctx.block_kind:
         add("`}` to close the block", "ブロックを閉じる `}`")
@@ -349,7 +352,8 @@ def _expected_words(expected: set[str], ctx: Context) -> Msg:
 # -------------------------------------------------------- end of the file
 
 
-def _unexpected_end(source: SourceFile, ctx: Context) -> Diagnostic:
+def _unexpected_end(source: SourceFile, ctx: Context, expected: set[str]) -> Diagnostic:
+    """An unclosed block is the likeliest cause; otherwise the last declaration is unfinished."""
     end = len(source.text.rstrip())
     eof = Span(end, end)
     if ctx.open_brace is not None:
@@ -363,22 +367,8 @@ def _unexpected_end(source: SourceFile, ctx: Context) -> Diagnostic:
             labels=[Label(eof, msg("the file ends here", "ここでファイルが終わっています"))],
             primary=msg("this `{` has no matching `}`", "この `{` に対応する `}` がありません"),
         )
-    if ctx.in_expression():
-        what = ctx.expression()
-        return _diag(
-            source, "KPI002", eof,
-            msg(f"the file ends in the middle of {what.en}", f"{what.ja}の途中でファイルが終わっています"),
-            msg("finish the expression, or remove the operator at its end", "式を完成させるか、末尾の演算子を削除してください"),
-            primary=msg("expected a value here", "ここに値が必要です"),
-        )
-    where = ctx.where()
-    return _diag(
-        source, "KPI002", eof,
-        msg(f"the file ends too early: {where.en} and it stops in the middle",
-            f"ファイルが途中で終わっています：{where.ja}、途中で終わりました"),
-        msg("finish the last declaration", "最後の宣言を完成させてください"),
-        primary=msg("the file ends here", "ここでファイルが終わっています"),
-    )
+    token = Token("$END", "", end, *source.position(end), end_pos=end)
+    return _unexpected_token(source, token, expected, ctx)
 
 
 # ------------------------------------------------------ an unexpected token
@@ -450,10 +440,11 @@ def _generic(source, token, expected, ctx) -> Diagnostic:
 
 
 def _top_level(source, token, ctx) -> Diagnostic:
+    labels = []
+    if ctx.closed_brace is not None and ctx.last is ctx.closed_brace:
+        block = ctx.closed_block
+        labels.append(Label(_token_span(ctx.closed_brace), msg(f"{block.en} ends here", f"{block.ja}はここで閉じています")))
     if token.type == "RBRACE":
-        labels = []
-        if ctx.closed_brace is not None and ctx.last is ctx.closed_brace:
-            labels.append(Label(_token_span(ctx.closed_brace), msg("the block above already ends here", "上のブロックはここで閉じています")))
         return _diag(
             source, "KPI003", _token_span(token),
             msg("this `}` closes nothing: no block is open here", "この `}` に対応する `{` がありません（ここで開いているブロックはありません）"),
@@ -466,7 +457,7 @@ def _top_level(source, token, ctx) -> Diagnostic:
             msg(f"`{token.value}` is outside any block", f"`{token.value}` がどのブロックにも入っていません"),
             msg(f"attributes go inside the `{{ … }}` of a `kgi`, `ksf` or `kpi` block; check whether a `}}` above closes the block too early",
                 f"属性は `kgi`・`ksf`・`kpi` ブロックの `{{ … }}` の中に書きます。上の `}}` でブロックを早く閉じすぎていないか確認してください"),
-            primary=msg("an attribute, not a declaration", "宣言ではなく属性です"),
+            labels=labels, primary=msg("an attribute, not a declaration", "宣言ではなく属性です"),
         )
     if token.type == "NAME":
         word = token.value
@@ -573,12 +564,27 @@ def _missing_open_brace(source, token, ctx) -> Diagnostic:
     after = ctx.stack[keyword[0] + 1] if keyword and keyword[0] + 1 < len(ctx.stack) else None
     name = after.value if _is(after, "NAME") else "my_id"
     shown = _show(token)
-    if token.type == "NAME" and _line(source, _end(ctx.last)) == _line(source, token.start_pos):
+    if token.type == "NAME" and _same_line(source, ctx.last, token) and not _is(ctx.last, "STRING"):
         text = _rest_of_line(source, token.start_pos).removesuffix("{").rstrip()
-        help_ = msg(f'put the label in double quotes (an id has no spaces): `{kind} {name} "{text}" {{`',
-                    f'ラベルはダブルクォートで囲みます（id に空白は使えません）：`{kind} {name} "{text}" {{`')
-    else:
-        help_ = msg(f'a block looks like `{kind} {name} "label" {{ … }}`', f'ブロックは `{kind} {name} "ラベル" {{ … }}` の形です')
+        if text.count('"') >= 2 and not text.startswith('"'):
+            words = text[: text.index('"')].split()
+            fixed = "_".join([name, *words])
+            return _diag(
+                source, "KPI002", Span(ctx.last.start_pos, token.start_pos + len(" ".join(words))),
+                msg(f"an id cannot contain spaces: `{name} {' '.join(words)}`", f"id に空白は使えません：`{name} {' '.join(words)}`"),
+                msg(f"join the words, e.g. `{kind} {fixed} {text[text.index(chr(34)):]} {{`",
+                    f"語をつないでください（例：`{kind} {fixed} {text[text.index(chr(34)):]} {{`）"),
+                primary=msg("one id, one word", "id は 1 語です"),
+            )
+        text = text.strip('"')
+        return _diag(
+            source, "KPI002", Span(token.start_pos, token.start_pos + len(text)),
+            msg(f"the label of `{name}` must be in double quotes", f"`{name}` のラベルはダブルクォートで囲む必要があります"),
+            msg(f'write `{kind} {name} "{text}" {{` (an id is one word, with no spaces)',
+                f'`{kind} {name} "{text}" {{` と書いてください（id は空白を含まない 1 語です）'),
+            primary=msg("expected a label in double quotes, or `{`", "ダブルクォートで囲んだラベル、または `{` が必要です"),
+        )
+    help_ = msg(f'a block looks like `{kind} {name} "label" {{ … }}`', f'ブロックは `{kind} {name} "ラベル" {{ … }}` の形です')
     return _diag(
         source, "KPI002", _gap_or_token(source, ctx.last, token),
         msg(f"expected `{{` to open the `{kind}` block `{name}`, but found {shown.en}",
@@ -590,10 +596,12 @@ def _missing_open_brace(source, token, ctx) -> Diagnostic:
 def _missing_equals(source, token, ctx) -> Diagnostic:
     shown = _show(token)
     name = ctx.statement_name or "my_param"
+    label = next((f" {v}" for v in ctx.tail if _is(v, "STRING") and "\n" not in v), "")
+    value = _rest_of_line(source, token.start_pos) if _same_line(source, ctx.last, token) and token.type != "COMPARATOR" else "40%"
     return _diag(
         source, "KPI002", _gap_or_token(source, ctx.last, token),
         msg(f"expected `=` after param `{name}`, but found {shown.en}", f"param `{name}` の後に `=` が必要ですが、{shown.ja} がありました"),
-        msg(f'a param looks like `param {name} "label" = 40%`', f'param は `param {name} "ラベル" = 40%` の形です'),
+        msg(f"write `param {name}{label} = {value}`", f"`param {name}{label} = {value}` と書いてください"),
         primary=msg("expected `=` here", "ここに `=` が必要です"),
     )
 
@@ -684,14 +692,22 @@ def _period_value(source, token, ctx) -> Diagnostic:
 
 
 def _per_value(source, token, ctx) -> Diagnostic:
+    periods = msg("periods are day, week, month, quarter and year (or 日, 週, 月, 四半期, 年): `1,000,000 visitors per month`",
+                  "期間は day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）です：`1,000,000 visitors per month`")
+    if not _same_line(source, ctx.last, token):
+        return _diag(
+            source, "KPI002", Span(_end(ctx.last), _end(ctx.last)),
+            msg("`per` has no period after it", "`per` の後に期間がありません"),
+            msg("write a period after `per` (day, week, month, quarter or year), e.g. `1,000,000 visitors per month`",
+                "`per` の後に期間（day, week, month, quarter, year または 日, 週, 月, 四半期, 年）を書いてください（例：`1,000,000 visitors per month`）"),
+            primary=msg("expected a period such as `month` here", "ここに `month` などの期間が必要です"),
+        )
     shown = _show(token)
     return _diag(
-        source, "KPI002", _gap_or_token(source, ctx.last, token),
+        source, "KPI002", _token_span(token),
         msg(f"expected a period after `per`, such as `month`, but found {shown.en}",
             f"`per` の後には `month` などの期間が必要ですが、{shown.ja} がありました"),
-        msg("periods are day, week, month, quarter and year (or 日, 週, 月, 四半期, 年): `1,000,000 visitors per month`",
-            "期間は day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）です：`1,000,000 visitors per month`"),
-        primary=msg("expected a period", "期間が必要です"),
+        periods, primary=msg("expected a period", "期間が必要です"),
     )
 
 
@@ -708,8 +724,7 @@ def _expression(source, token, ctx) -> Diagnostic | None:
         return _diag(
             source, "KPI003", _token_span(lpar),
             msg(f"this `(` in {what.en} is never closed", f"{what.ja}の `(` が閉じられていません"),
-            msg(f"add `)` where the group ends ({_after_line(source, last).en} at the latest)",
-                f"グループの終わりに `)` を追加してください（遅くとも{_after_line(source, last).ja}）"),
+            msg("add `)` where the bracketed part ends", "かっこで囲む部分の終わりに `)` を追加してください"),
             labels=[Label(Span(_end(last), _end(last)), msg("expected `)` by here", "ここまでに `)` が必要です"))],
             primary=msg("this `(` has no matching `)`", "この `(` に対応する `)` がありません"),
         )
@@ -722,20 +737,32 @@ def _expression(source, token, ctx) -> Diagnostic | None:
             msg("remove it, or add the missing `(`", "削除するか、足りない `(` を追加してください"),
             primary=msg("unmatched `)`", "対応する `(` のない `)`"),
         )
+    comparing = ctx.statement is not None and ctx.statement.type == "ASSERT" and not any(_is(t, "COMPARATOR") for t in ctx.tail)
+    if comparing and not same_line:
+        return _diag(
+            source, "KPI002", Span(_end(last), _end(last)),
+            msg("the assert has no comparison", "assert に比較がありません"),
+            msg(f"an assert compares two sides: `assert {_snippet(source, last)} >= …`", f"assert は 2 つの値を比べます：`assert {_snippet(source, last)} >= …`"),
+            primary=msg("expected `>=`, `<=` or `==` here", "ここに `>=`・`<=`・`==` が必要です"),
+        )
     if token.type in ("NAME", "AMOUNT", "LPAR") and same_line:
         left = _snippet(source, last)
         right = _snippet(source, token)
-        comparing = ctx.statement is not None and ctx.statement.type == "ASSERT" and not any(_is(t, "COMPARATOR") for t in ctx.tail)
         if comparing:
-            help_ = msg(f"an assert compares two sides: `assert {left} >= {right}`", f"assert は 2 つの値を比べます：`assert {left} >= {right}`")
-        else:
-            help_ = msg(f"join them with an operator (+ - * /), e.g. `{left} * {right}`",
-                        f"演算子（+ - * /）でつないでください（例：`{left} * {right}`）")
+            return _diag(
+                source, "KPI002", _token_span(token),
+                msg(f"missing comparison between `{left}` and `{right}` in the assert",
+                    f"assert の `{left}` と `{right}` の間に比較演算子がありません"),
+                msg(f"an assert compares two sides: `assert {left} >= {right}`", f"assert は 2 つの値を比べます：`assert {left} >= {right}`"),
+                primary=msg("expected `>=`, `<=` or `==` before this", "この前に `>=`・`<=`・`==` が必要です"),
+            )
         return _diag(
             source, "KPI002", _token_span(token),
             msg(f"missing operator between `{left}` and `{right}` in {what.en}",
                 f"{what.ja}で `{left}` と `{right}` の間に演算子がありません"),
-            help_, primary=msg("expected an operator such as `*` before this", "この前に `*` などの演算子が必要です"),
+            msg(f"join them with an operator (+ - * /), e.g. `{left} * {right}`",
+                f"演算子（+ - * /）でつないでください（例：`{left} * {right}`）"),
+            primary=msg("expected an operator such as `*` before this", "この前に `*` などの演算子が必要です"),
         )
     return None
 
@@ -765,7 +792,7 @@ def _missing_operand(source, token, ctx, what, same_line) -> Diagnostic:
         help_ = msg("remove the comma before `)`", "`)` の前のカンマを削除してください")
     elif _is(last, "LPAR") and token.type == "RPAR":
         help_ = msg("write a value between the brackets, or remove them", "かっこの中に値を書くか、かっこを削除してください")
-    elif token.type in ("ADD_OP", "MUL_OP", "COMPARATOR"):
+    elif token.type in ("ADD_OP", "MUL_OP", "COMPARATOR") and _is(last, "ADD_OP", "MUL_OP"):
         help_ = msg(f"two operators in a row: remove one of `{symbol}` and `{token.value}`",
                     f"演算子が 2 つ続いています：`{symbol}` と `{token.value}` のどちらかを削除してください")
     return _diag(
@@ -804,26 +831,51 @@ def _unexpected_character(source: SourceFile, exc: UnexpectedCharacters, ctx: Co
             primary=msg(f"did you mean `{fix}`?", f"`{fix}` のことですか？"),
         )
     shown = f"`{char}`" if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
-    previous = source.text[:pos].rstrip(" \t\u3000")
-    if char == "%":
-        help_ = msg("write the percent sign right after the number, with no space: `2.5%`", "% は数値の直後に空けずに書きます：`2.5%`")
-    elif char in CURRENCY_SIGNS:
-        help_ = msg("write the currency after the number: `100 USD`, `5,000円`", "通貨は数値の後に書きます：`100 USD`、`5,000円`")
-    elif char == ":" and ctx.attribute is not None and not ctx.tail:
-        example = VALUES.get(ctx.key, (None, msg(f"`{ctx.key} …`", f"`{ctx.key} …`")))[1]
-        help_ = msg(f"an attribute takes no colon: write {example.en}", f"属性の後にコロンは不要です：{example.ja}")
-    elif char == "'":
+    before = source.text[:pos]
+    if char == "%" and before[-1:] in (" ", "\t", "\u3000") and before.rstrip()[-1:].isdigit():
+        number = before.rstrip().split()[-1]
+        return _diag(
+            source, "KPI001", Span(len(before.rstrip()), pos + 1),
+            msg(f"a space separates `%` from `{number}`", f"`{number}` と `%` の間に空白があります"),
+            msg(f"write the percent sign right after the number: `{number}%`", f"% は数値の直後に空けずに書きます：`{number}%`"),
+            primary=msg("remove this space", "この空白を削除してください"),
+        )
+    if char in CURRENCY_SIGNS and source.text[pos + 1 : pos + 2].isdigit():
+        amount = re.match(r"[0-9][0-9,_]*(?:\.[0-9]+)?[kMB千万億]?", source.text[pos + 1 :])
+        unit = {"$": " USD", "€": " EUR", "£": " GBP"}.get(char, "円")
+        fixed = f"{amount.group(0)}{unit}"
+        return _diag(
+            source, "KPI001", span,
+            msg(f"`{char}` cannot come before a number: the currency goes after it", f"`{char}` は数値の前に書けません（通貨は数値の後に書きます）"),
+            msg(f"write `{fixed}`", f"`{fixed}` と書いてください"),
+            primary=msg("currency sign before the number", "数値の前の通貨記号"),
+        )
+    if ctx.attribute is not None and all(_is(t, "COMPARATOR", "ADD_OP") for t in ctx.tail):
+        key = ctx.key
+        what, example = VALUES.get(key, (msg("a value", "値"), msg(f"`{key} …`", f"`{key} …`")))
+        rest = _rest_of_line(source, pos + 1).strip()
+        if char == ":" and rest:
+            help_ = msg(f"an attribute takes no colon: write `{key} {rest}`", f"属性の後にコロンは不要です：`{key} {rest}`")
+        elif char == "'" and rest.endswith("'"):
+            help_ = msg(f'texts are written in double quotes: `{key} "{rest[:-1]}"`', f'文字列はダブルクォートで囲みます：`{key} "{rest[:-1]}"`')
+        else:
+            help_ = msg(f"write it like {example.en}", f"{example.ja} のように書いてください")
+        return _diag(
+            source, "KPI001", span,
+            msg(f"expected {what.en} after `{key}`, but found {shown}", f"`{key}` の後には{what.ja}が必要ですが、{shown} がありました"),
+            help_, primary=msg("this character cannot appear here", "この文字はここでは使えません"),
+        )
+    if char == "'":
         help_ = msg('texts are written in double quotes: "…"', '文字列はダブルクォート "…" で囲みます')
-    elif ctx.attribute is not None and ctx.key in DATE_ATTRS and previous[-1:].isdigit():
-        help_ = msg("write dates as YYYY-MM-DD, e.g. `2027-03-31`", "日付は YYYY-MM-DD 形式で書いてください（例：`2027-03-31`）")
     else:
         help_ = msg("remove it, or put it inside a text in double quotes", "削除するか、ダブルクォートで囲んだ文字列の中に入れてください")
     where = ctx.where()
+    words = _expected_words(set(exc.allowed or ()), ctx)
     labels = [Label(_token_span(ctx.open_brace), msg("the block opens here", "ブロックの開始"))] if ctx.open_brace else []
     return _diag(
         source, "KPI001", span,
-        msg(f"unexpected character {shown}: {where.en} and expected {_expected_words(set(exc.allowed or ()), ctx).en}",
-            f"予期しない文字 {shown}：{where.ja}、{_expected_words(set(exc.allowed or ()), ctx).ja}が来るはずでした"),
+        msg(f"unexpected character {shown}: {where.en} and expected {words.en} here",
+            f"予期しない文字 {shown}：{where.ja}、ここには{words.ja}が来るはずでした"),
         help_, labels=labels, primary=msg("this character cannot appear here", "この文字はここでは使えません"),
     )
 

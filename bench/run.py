@@ -1,0 +1,273 @@
+"""kpispec benchmarks: every figure beside a baseline measured in the same run.
+
+    uv run python bench/run.py            # full run (a few minutes; 100,000-KPI plan included)
+    uv run python bench/run.py --quick    # smaller sizes, fewer repetitions
+
+kpispec is measured as a user's pre-commit runs it: a wheel installed into a fresh
+virtual environment with its bytecode compiled. Results go to stdout as a table and to
+bench/out/results.json. Figures are ratios to baselines; absolute times are for context.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import gen  # noqa: E402
+
+FLOOR = """
+import lark  # noqa: F401
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def check(path: str):
+    pass
+
+
+@app.command()
+def other():
+    pass
+
+
+app()
+"""
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def install(work: Path) -> tuple[Path, dict]:
+    """Build the wheel and install it, bytecode compiled, into a new venv."""
+    dist = work / "dist"
+    sh(["uv", "build", "--wheel", "--out-dir", str(dist), str(ROOT)])
+    wheel = next(dist.glob("kpispec-*.whl"))
+    venv = work / "venv"
+    sh(["uv", "venv", "--quiet", str(venv)])
+    python = venv / "bin" / "python"
+    sh(["uv", "pip", "install", "--quiet", "--compile-bytecode", "--python", str(python), str(wheel)])
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "VIRTUAL_ENV", "PYTHONPATH")}
+    env["NO_COLOR"] = "1"
+    return python, env
+
+
+def run_timed(cmd, env, cwd=None) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{cmd} failed ({proc.returncode}): {err[-2000:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def cold_start(python: Path, env: dict, work: Path, runs: int) -> dict:
+    plan = work / "plan10.kpi"
+    plan.write_text(gen.plan(10), encoding="utf-8")
+    floor = work / "floor.py"
+    floor.write_text(FLOOR, encoding="utf-8")
+    kpispec = python.parent / "kpispec"
+    commands = {
+        "kpispec check (10 KPIs)": [str(kpispec), "check", str(plan)],
+        "floor: lark + typer, 2 commands": [str(python), str(floor), "check", str(plan)],
+        "python -c pass": [str(python), "-c", "pass"],
+    }
+    for cmd in commands.values():  # warm the caches (lark's grammar cache, the OS page cache)
+        run_timed(cmd, env)
+    times = {name: [] for name in commands}
+    for _ in range(runs):  # interleaved, so drift in the machine affects all alike
+        for name, cmd in commands.items():
+            times[name].append(run_timed(cmd, env)[0])
+    med = {name: statistics.median(t) for name, t in times.items()}
+    ours, floor_t, bare = med["kpispec check (10 KPIs)"], med["floor: lark + typer, 2 commands"], med["python -c pass"]
+    return {
+        "runs": runs,
+        "median_s": med,
+        "ratio_to_floor": ours / floor_t,
+        "ratio_to_python": ours / bare,
+        "floor_ratio_to_python": floor_t / bare,
+        "target_ratio_to_floor": 1.3,
+        "met": ours / floor_t <= 1.3,
+    }
+
+
+def lark_tree_seconds(python: Path, env: dict, plan: Path) -> float:
+    """lark alone building a parse tree of the file with the project's grammar, in-process."""
+    code = (
+        "import sys, time\n"
+        "from lark import Lark\n"
+        "from kpispec.syntax.grammar import grammar_text\n"
+        "parser = Lark(grammar_text(), parser='lalr', lexer='contextual', cache=True)\n"
+        "text = open(sys.argv[1], encoding='utf-8').read()\n"
+        "t = time.perf_counter(); parser.parse(text); print(time.perf_counter() - t)\n"
+    )
+    sh([str(python), "-c", code, str(plan)], env=env)  # warm lark's cache
+    out = sh([str(python), "-c", code, str(plan)], env=env).stdout
+    return float(out.strip())
+
+
+def json_loads_seconds(python: Path, env: dict, path: Path) -> float:
+    code = (
+        "import json, sys, time\n"
+        "text = open(sys.argv[1], encoding='utf-8').read()\n"
+        "t = time.perf_counter(); json.loads(text); print(time.perf_counter() - t)\n"
+    )
+    return float(sh([str(python), "-c", code, str(path)], env=env).stdout.strip())
+
+
+def throughput(python: Path, env: dict, work: Path, sizes: list[int]) -> dict:
+    kpispec = python.parent / "kpispec"
+    results = {}
+    for size in sizes:
+        plan = work / f"plan{size}.kpi"
+        plan.write_text(gen.plan(size), encoding="utf-8")
+        kpis = plan.read_text(encoding="utf-8").count("\nkpi ")
+        out = work / f"plan{size}.json"
+        check_s, check_rss = run_timed([str(kpispec), "check", str(plan)], env)
+        compile_s, compile_rss = run_timed([str(kpispec), "compile", str(plan), "-o", str(out)], env)
+        row = {
+            "kpis": kpis,
+            "bytes": plan.stat().st_size,
+            "check_s": check_s,
+            "check_kpis_per_s": kpis / check_s,
+            "check_peak_mb": check_rss / 1024,
+            "compile_s": compile_s,
+            "compile_kpis_per_s": kpis / compile_s,
+            "compile_peak_mb": compile_rss / 1024,
+            "json_loads_s": json_loads_seconds(python, env, out),
+        }
+        row["compile_ratio_to_json_loads"] = compile_s / row["json_loads_s"]
+        if size == 10_000:
+            row["lark_tree_s"] = lark_tree_seconds(python, env, plan)
+            row["compile_ratio_to_lark_tree"] = compile_s / row["lark_tree_s"]
+            row["target_met"] = compile_s <= row["lark_tree_s"]
+        results[size] = row
+    if 10_000 in results and 100_000 in results:
+        growth = results[100_000]["compile_s"] / results[10_000]["compile_s"]
+        results["linearity"] = {
+            "compile_100k_over_10k": growth,
+            "check_100k_over_10k": results[100_000]["check_s"] / results[10_000]["check_s"],
+            "target": 11,
+            "met": growth <= 11,
+            "peak_mb_100k": max(results[100_000]["check_peak_mb"], results[100_000]["compile_peak_mb"]),
+            "peak_target_mb": 600,
+        }
+    return results
+
+
+def graph_work(python: Path, env: dict, sizes: list[int]) -> dict:
+    """Cycle detection on a plan's graph, in-process, against a plain walk over the same edges."""
+    code = r"""
+import sys, time
+sys.path.insert(0, sys.argv[2])
+import gen
+from kpispec.api import analyze_text
+from kpispec.graph import Graph
+n = int(sys.argv[1])
+plan = analyze_text("g.kpi", gen.plan(n), checks=False).plan
+graph = Graph(plan)
+t = time.perf_counter(); graph.cycles(); cycles = time.perf_counter() - t
+t = time.perf_counter(); edges = sum(len(e) for e in graph.edges.values()); walk = time.perf_counter() - t
+print(cycles, walk, len(graph.edges), edges)
+"""
+    out = {}
+    for size in sizes:
+        cycles, walk, nodes, edges = sh([str(python), "-c", code, str(size), str(ROOT / "bench")], env=env).stdout.split()
+        out[size] = {"nodes": int(nodes), "edges": int(edges), "cycles_s": float(cycles),
+                     "edge_count_walk_s": float(walk), "ratio_to_walk": float(cycles) / max(float(walk), 1e-9)}
+    return out
+
+
+def many_files(python: Path, env: dict, work: Path, files: int) -> dict:
+    folder = work / "many"
+    folder.mkdir()
+    for i in range(files):
+        (folder / f"plan_{i:04d}.kpi").write_text(gen.plan(10, seed=i, name=f"p{i}"), encoding="utf-8")
+    kpispec = python.parent / "kpispec"
+    one, _ = run_timed([str(kpispec), "check", str(folder / "plan_0000.kpi")], env)
+    many, _ = run_timed([str(kpispec), "check", str(folder)], env)
+    return {"files": files, "one_file_s": one, "all_files_s": many,
+            "per_file_ms": (many - one) / (files - 1) * 1000, "ratio_all_to_one": many / one}
+
+
+def table(results: dict) -> str:
+    lines = []
+    c = results["cold_start"]
+    lines.append("Cold start (median of %d interleaved runs)" % c["runs"])
+    for name, value in c["median_s"].items():
+        lines.append(f"  {name:<36} {value * 1000:8.1f} ms")
+    lines.append(f"  kpispec / floor                      {c['ratio_to_floor']:8.2f}x   (target <= 1.30x: {'met' if c['met'] else 'NOT met'})")
+    lines.append(f"  kpispec / python -c pass             {c['ratio_to_python']:8.2f}x")
+    lines.append("")
+    lines.append("Throughput (whole processes)")
+    lines.append(f"  {'KPIs':>8} {'check s':>9} {'KPI/s':>9} {'compile s':>10} {'KPI/s':>9} {'peak MB':>8} {'vs json.loads':>14}")
+    for size, row in results["throughput"].items():
+        if size == "linearity":
+            continue
+        peak = max(row["check_peak_mb"], row["compile_peak_mb"])
+        lines.append(f"  {row['kpis']:>8} {row['check_s']:>9.2f} {row['check_kpis_per_s']:>9.0f} {row['compile_s']:>10.2f} "
+                     f"{row['compile_kpis_per_s']:>9.0f} {peak:>8.0f} {row['compile_ratio_to_json_loads']:>13.1f}x")
+        if "lark_tree_s" in row:
+            lines.append(f"  compile of {row['kpis']} KPIs / lark tree alone ({row['lark_tree_s']:.2f} s): "
+                         f"{row['compile_ratio_to_lark_tree']:.2f}x (target <= 1.00x: {'met' if row['target_met'] else 'NOT met'})")
+    lin = results["throughput"].get("linearity")
+    if lin:
+        lines.append(f"  compile 100k / 10k: {lin['compile_100k_over_10k']:.2f}x (target <= 11x: {'met' if lin['met'] else 'NOT met'}); "
+                     f"peak memory at 100k: {lin['peak_mb_100k']:.0f} MB (target < 600 MB: {'met' if lin['peak_mb_100k'] < 600 else 'NOT met'})")
+    lines.append("")
+    lines.append("Graph (cycle search, in-process)")
+    for size, row in results["graph"].items():
+        lines.append(f"  {row['nodes']:>8} nodes {row['edges']:>8} edges: {row['cycles_s'] * 1000:8.1f} ms")
+    m = results["many_files"]
+    lines.append("")
+    lines.append(f"Many files: {m['files']} plans in one check: {m['all_files_s']:.2f} s; one plan {m['one_file_s']:.2f} s; "
+                 f"{m['per_file_ms']:.1f} ms per extra file")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json")
+    args = parser.parse_args()
+    runs = 5 if args.quick else 15
+    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    files = 50 if args.quick else 500
+    with tempfile.TemporaryDirectory(prefix="kpispec-bench-") as tmp:
+        work = Path(tmp)
+        print("installing kpispec into a fresh venv ...", file=sys.stderr)
+        python, env = install(work)
+        results = {"python": sys.version.split()[0], "quick": args.quick}
+        print("cold start ...", file=sys.stderr)
+        results["cold_start"] = cold_start(python, env, work, runs)
+        print("throughput ...", file=sys.stderr)
+        results["throughput"] = throughput(python, env, work, sizes)
+        print("graph ...", file=sys.stderr)
+        results["graph"] = graph_work(python, env, [s for s in sizes])
+        print("many files ...", file=sys.stderr)
+        results["many_files"] = many_files(python, env, work, files)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"\n(written to {args.out})")
+
+
+if __name__ == "__main__":
+    main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ..diagnostics import Diagnostic, Severity
@@ -38,6 +39,27 @@ def visible(text: str) -> str:
     )
 
 
+LONG_LINE = 120  # characters; a longer source line is shown cut to the part around its marks
+LONG_CODE = 80  # characters; a longer `quoted` id or value inside a message is cut
+_CODE = re.compile(r"`([^`\n]{%d,})`" % (LONG_CODE + 1))
+_WORD = re.compile(r"[^\s`]{%d,}" % (LONG_CODE + 1))
+
+
+def shorten(text: str) -> str:
+    """Cut ids and values quoted in a message (a 100,000-character id) so that every line stays readable."""
+    text = _CODE.sub(lambda m: f"`{m.group(1)[: LONG_CODE - 1]}…`", text)
+    return visible(_WORD.sub(lambda m: m.group(0)[: LONG_CODE - 1] + "…", text))
+
+
+def window(text: str, columns: list[int]) -> tuple[int, int]:
+    """The slice of a source line to show: all of a short line, else the part around its first mark."""
+    if len(text) <= LONG_LINE:
+        return 0, len(text)
+    first = min(columns, default=0)
+    start = max(0, min(first - LONG_LINE // 3, len(text) - LONG_LINE))
+    return start, start + LONG_LINE
+
+
 class TextRenderer:
     def __init__(self, lang: str = "en", colour: bool = False):
         self.lang = lang
@@ -50,12 +72,12 @@ class TextRenderer:
 
     def render(self, d: Diagnostic, source: SourceFile | None) -> str:
         sev = d.severity.value
-        head = self.paint(f"{sev}[{d.code}]", sev) + self.paint(f": {visible(d.message.get(self.lang))}", "bold")
+        head = self.paint(f"{sev}[{d.code}]", sev) + self.paint(f": {shorten(d.message.get(self.lang))}", "bold")
         lines = [head]
         if source is None:
             lines.append(f"  --> {d.file}")
             if d.help:
-                lines.append(f"  = help: {d.help.get(self.lang)}")
+                lines.append(f"  = help: {shorten(d.help.get(self.lang))}")
             return "\n".join(lines)
         line, column = source.position(d.span.start)
         marks = [(d.span, "^", d.primary_label)] + [(lab.span, "-", lab.message) for lab in d.labels]
@@ -70,27 +92,28 @@ class TextRenderer:
                 lines.append(self.paint("...", "blue"))
             previous = number
             text = source.line_text(number)
-            shown = visible(text).replace("\t", "    ")
-            lines.append(f"{self.paint(str(number).rjust(gutter) + ' |', 'blue')} {shown}")
+            line_start = source.line_starts[number - 1]
             # Left to right, so that a label never sits below one that is further right.
-            for span, char, label in sorted(marks, key=lambda mark: mark[0].start):
-                if source.position(span.start)[0] != number:
-                    continue
-                line_start = source.line_starts[number - 1]
-                col0 = span.start - line_start
-                end = min(span.end, line_start + len(text))
-                lead = width(text[:col0])
-                length = max(1, width(text[col0 : max(col0, end - line_start)]))
+            on_line = sorted((m for m in marks if source.position(m[0].start)[0] == number), key=lambda m: m[0].start)
+            cut, cut_end = window(text, [span.start - line_start for span, _, _ in on_line])
+            prefix = "…" if cut else ""
+            shown = prefix + visible(text[cut:cut_end]).replace("\t", "    ") + ("…" if cut_end < len(text) else "")
+            lines.append(f"{self.paint(str(number).rjust(gutter) + ' |', 'blue')} {shown}")
+            for span, char, label in on_line:
+                col0 = min(max(span.start - line_start, cut), cut_end)
+                end = min(span.end - line_start, cut_end)
+                lead = width(prefix) + width(text[cut:col0])
+                length = max(1, width(text[col0 : max(col0, end)]))
                 style = sev if char == "^" else "blue"
                 underline = self.paint(char * length, style)
-                note = f" {visible(label.get(self.lang))}" if label else ""
+                note = f" {shorten(label.get(self.lang))}" if label else ""
                 lines.append(f"{pad} {self.paint('|', 'blue')} {' ' * lead}{underline}{self.paint(note, style) if note else ''}")
         if d.notes or d.help:
             lines.append(f"{pad} {self.paint('|', 'blue')}")
         for note in d.notes:
-            lines.append(f"{pad} {self.paint('=', 'blue')} note: {visible(note.get(self.lang))}")
+            lines.append(f"{pad} {self.paint('=', 'blue')} note: {shorten(note.get(self.lang))}")
         if d.help:
-            lines.append(f"{pad} {self.paint('=', 'blue')} help: {visible(d.help.get(self.lang))}")
+            lines.append(f"{pad} {self.paint('=', 'blue')} help: {shorten(d.help.get(self.lang))}")
         return "\n".join(lines)
 
     def summary(self, diagnostics, files: int) -> str:

@@ -6,6 +6,7 @@ No function here reads files, prints or exits; the CLI does that.
 from __future__ import annotations
 
 import gc
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -15,18 +16,22 @@ from .diagnostics import Diagnostic, has_errors
 from .ir import Plan
 from .source import SourceFile, decode, forbidden_characters
 from .syntax import ast
-from .syntax.parse import parse
+from .syntax.parse import MAX_DEPTH, parse
 
 
 @contextmanager
 def paused_gc():
-    """Pause the cyclic garbage collector: the AST and plan make no cycles worth collecting,
-    and collection passes cost about a third of the time spent after parsing."""
+    """Pause the cyclic garbage collector, and allow the recursion that expressions nested
+    up to the parser's limit need. The AST and plan make no cycles worth collecting, and
+    collection passes cost about a third of the time spent after parsing."""
     was_enabled = gc.isenabled()
+    limit = sys.getrecursionlimit()
     gc.disable()
+    sys.setrecursionlimit(max(limit, 12 * MAX_DEPTH))
     try:
         yield
     finally:
+        sys.setrecursionlimit(limit)
         if was_enabled:
             gc.enable()
 

@@ -13,7 +13,7 @@ from .interval import INF, DivisionByZero, Interval
 from .ir import Value
 from .syntax import ast
 
-MAX_EXPONENT = 1000  # |exponent| beyond which a written number is refused as out of range
+from .syntax.ast import MAX_EXPONENT  # numbers beyond it were reported by the resolver (KPI016)
 
 
 @dataclass(frozen=True, slots=True)

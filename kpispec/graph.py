@@ -24,6 +24,7 @@ class Edge:
 class Graph:
     def __init__(self, plan: Plan):
         self.plan = plan
+        self._reverse: dict[str, list[Edge]] | None = None
         self.order: dict[str, int] = {}
         self.edges: dict[str, list[Edge]] = {}
         for pid, param in plan.params.items():
@@ -67,8 +68,19 @@ class Graph:
                     queue.append(edge.target)
         return seen
 
+    @property
+    def reverse(self) -> dict[str, list[Edge]]:
+        """Edges by their target: who depends on each node (built once)."""
+        if self._reverse is None:
+            reverse: dict[str, list[Edge]] = {nid: [] for nid in self.edges}
+            for edges in self.edges.values():
+                for edge in edges:
+                    reverse[edge.target].append(edge)
+            self._reverse = reverse
+        return self._reverse
+
     def dependents(self, nid: str, kinds=("formula", "link")) -> list[Edge]:
-        return [e for edges in self.edges.values() for e in edges if e.target == nid and e.kind in kinds]
+        return [e for e in self.reverse.get(nid, ()) if e.kind in kinds]
 
     def components(self) -> list[list[str]]:
         """Strongly connected components (Tarjan, iterative), each in source order."""

@@ -63,6 +63,7 @@ class Node:
     description: str | None = None
     formula: ast.Expr | None = None
     links: tuple[Link, ...] = ()
+    broken_links: bool = False  # a `ksf`/`kgi` link that did not resolve (reported by the resolver)
     attr_spans: dict = field(default_factory=dict)  # attribute name -> span of its line
 
 

@@ -136,15 +136,18 @@ class Resolver:
             self._check_refs(values["formula"].value, FORMULA_REFERABLE, block.kind, block.id.text)
             fields["formula"] = values["formula"].value
         links = []
+        broken = False
         for attr in block.attrs:
             if attr.key in ("ksf", "kgi") and attr.key in ATTRIBUTES[block.kind]:
                 for name in attr.value:
                     if self._check_link(attr.key, name):
                         links.append(Link(attr.key, name))
+                    else:
+                        broken = True
         return Node(
             kind=block.kind, id=block.id.text, label=block.label.value if block.label else None,
             span=block.span, id_span=block.id.span, label_span=block.label.span if block.label else None,
-            links=tuple(links), attr_spans={k: a.span for k, a in values.items()}, **fields,
+            links=tuple(links), broken_links=broken, attr_spans={k: a.span for k, a in values.items()}, **fields,
         )
 
     def _attrs(self, block: ast.Block) -> dict:
@@ -207,6 +210,15 @@ class Resolver:
                     msg("use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)",
                         "day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）を使ってください"),
                 )
+        number = q.value
+        if number != 0 and abs(number.adjusted()) > ast.MAX_EXPONENT:
+            self.error(
+                "KPI016", q.span,
+                msg(f"this number is too large or too small to compute with (10^{number.adjusted()})",
+                    f"この数値は大きすぎるか小さすぎて計算できません（10^{number.adjusted()}）"),
+                msg(f"numbers are limited to 10^±{ast.MAX_EXPONENT}; check the exponent",
+                    f"扱える数値は 10^±{ast.MAX_EXPONENT} までです。指数を確認してください"),
+            )
         if q.second_unit is not None:
             self.error(
                 "KPI015", q.second_unit.span,

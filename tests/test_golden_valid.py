@@ -106,7 +106,6 @@ def test_crlf_compiles_exactly_like_lf():
     assert json.loads(as_crlf)["kpis"][0]["description"] == "Sessions from all channels.\nBots are excluded."
 
 
-@pytest.mark.xfail(strict=True, reason="grammar: COMMENT is /#[^\\n]*/, so with lone CR line ends a comment runs to the end of the file")
 def test_lone_cr_compiles_exactly_like_lf():
     data = (FOLDER / "crlf.kpi").read_bytes()
     as_lf = compile_result(analyze_bytes("plan.kpi", data.replace(b"\r\n", b"\n")))

@@ -142,14 +142,14 @@ def test_a_large_plan_checks_without_error(tmp_path):
     assert json.loads(result.stdout)["summary"]["errors"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="resolve: Quantity.value overflows the default decimal context (decimal.Overflow); "
-                                       "the CLI turns it into an internal error (exit 2) instead of a diagnostic")
 def test_an_absurd_exponent_gets_a_diagnostic(tmp_path):
     path = tmp_path / "huge.kpi"
     path.write_text(PLAN + 'kgi g "売上" {\n  target 1e999999999円\n}\n', encoding="utf-8")
-    result = run_cli("check", path)
+    result = run_cli("check", "--format", "json", path)
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
+    codes = {d["code"] for d in json.loads(result.stdout)["diagnostics"]}
+    assert "KPI016" in codes and "KPI901" not in codes
 
 
 def test_damaged_plans_never_crash_in_process():

@@ -41,6 +41,11 @@ class Context:
 
         return Arithmetic(self)
 
+    @cached_property
+    def links_broken(self) -> bool:
+        """Whether a `ksf`/`kgi` link failed to resolve: checks that read the tree's links stay silent."""
+        return any(n.broken_links for n in self.plan.nodes.values())
+
     def nodes(self, *kinds: str) -> list[Node]:
         return [n for n in self.plan.nodes.values() if not kinds or n.kind in kinds]
 

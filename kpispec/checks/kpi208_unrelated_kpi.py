@@ -74,8 +74,8 @@ class UnrelatedKpi(Check):
         related = graph.reachable(kgis)
         unrelated = {n.id for n in kpis if n.id not in related}
         for node in kpis:
-            if node.id not in unrelated:
-                continue
+            if node.id not in unrelated or node.broken_links:
+                continue  # a KPI whose link did not resolve was already reported by the resolver
             users = [e.source for e in graph.dependents(node.id, kinds=("formula",))]
             if node.id not in self.ctx.cyclic and any(u in unrelated for u in users):
                 continue  # reported through the KPI whose formula uses it

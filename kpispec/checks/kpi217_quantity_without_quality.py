@@ -60,6 +60,8 @@ class QuantityWithoutQuality(Check):
 
     def run(self):
         plan = self.ctx.plan
+        if self.ctx.links_broken:
+            return  # which KPIs track which KSF is unknown until the links resolve
         for ksf in self.ctx.nodes("ksf"):
             below = self.ctx.graph.reachable([ksf.id]) - {ksf.id}
             kpis = [plan.nodes[n] for n in sorted(below, key=self.ctx.graph.order.get)

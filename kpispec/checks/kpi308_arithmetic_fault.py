@@ -5,11 +5,12 @@ from .base import Check
 
 
 class ArithmeticFault(Check):
-    """A formula that cannot be computed: division by zero, or a number out of range.
+    """A formula that cannot be computed: a division by zero.
 
     ## What it checks
     Divisions whose divisor is zero at the targets (a `0%` rate, a target of zero, a
-    param of zero), and numbers too large or too small to compute with (beyond 10^1000).
+    param of zero). (Numbers too large to compute with are reported where they are
+    written, as KPI016.)
     A ceiling input (`<=`) used as a divisor is not an error: as churn falls towards
     zero, LTV = ARPA ÷ churn grows, which is what the plan means.
 
@@ -46,7 +47,7 @@ class ArithmeticFault(Check):
     code = "KPI308"
     name = "arithmetic-fault"
     severity = Severity.ERROR
-    summary = Msg("Division by zero or a number out of range", "ゼロ除算、または範囲外の数値")
+    summary = Msg("Division by zero", "ゼロ除算")
 
     def run(self):
         arithmetic = self.ctx.arithmetic
@@ -55,19 +56,12 @@ class ArithmeticFault(Check):
         errors += [a.error for a in arithmetic.asserts if a.error is not None]
         seen = set()
         for error in errors:
-            if error.kind not in ("zero", "range") or (error.kind, error.span) in seen:
+            if error.kind != "zero" or error.span in seen:
                 continue
-            seen.add((error.kind, error.span))
-            if error.kind == "range":
-                yield self.diag(
-                    error.span,
-                    Msg("this number is too large or too small to compute with", "この数値は大きすぎるか小さすぎて計算できません"),
-                    Msg("numbers beyond 10^1000 are not supported; check the exponent", "10^1000 を超える数値は扱えません。指数を確認してください"),
-                )
-            else:
-                yield self.diag(
-                    error.span,
-                    Msg("division by zero: this divisor is zero at its target", "ゼロ除算：この除数は目標値でゼロになります"),
-                    Msg("give the divisor a non-zero target", "除数にゼロ以外の目標値を設定してください"),
-                    primary=Msg("zero at its target", "目標値でゼロ"),
-                )
+            seen.add(error.span)
+            yield self.diag(
+                error.span,
+                Msg("division by zero: this divisor is zero at its target", "ゼロ除算：この除数は目標値でゼロになります"),
+                Msg("give the divisor a non-zero target", "除数にゼロ以外の目標値を設定してください"),
+                primary=Msg("zero at its target", "目標値でゼロ"),
+            )

@@ -65,6 +65,11 @@ class TextRenderer:
         self.lang = lang
         self.colour = colour
 
+    def word(self, key: str) -> str:
+        if self.lang == "ja":
+            return {"help": "ヒント", "note": "注記"}[key]
+        return key
+
     def paint(self, text: str, style: str) -> str:
         if not self.colour:
             return text
@@ -72,12 +77,13 @@ class TextRenderer:
 
     def render(self, d: Diagnostic, source: SourceFile | None) -> str:
         sev = d.severity.value
-        head = self.paint(f"{sev}[{d.code}]", sev) + self.paint(f": {shorten(d.message.get(self.lang))}", "bold")
+        word = SEVERITY_JA[sev] if self.lang == "ja" else sev
+        head = self.paint(f"{word}[{d.code}]", sev) + self.paint(f": {shorten(d.message.get(self.lang))}", "bold")
         lines = [head]
         if source is None:
             lines.append(f"  --> {d.file}")
             if d.help:
-                lines.append(f"  = help: {shorten(d.help.get(self.lang))}")
+                lines.append(f"  = {self.word('help')}: {shorten(d.help.get(self.lang))}")
             return "\n".join(lines)
         line, column = source.position(d.span.start)
         marks = [(d.span, "^", d.primary_label)] + [(lab.span, "-", lab.message) for lab in d.labels]
@@ -111,9 +117,9 @@ class TextRenderer:
         if d.notes or d.help:
             lines.append(f"{pad} {self.paint('|', 'blue')}")
         for note in d.notes:
-            lines.append(f"{pad} {self.paint('=', 'blue')} note: {shorten(note.get(self.lang))}")
+            lines.append(f"{pad} {self.paint('=', 'blue')} {self.word('note')}: {shorten(note.get(self.lang))}")
         if d.help:
-            lines.append(f"{pad} {self.paint('=', 'blue')} help: {shorten(d.help.get(self.lang))}")
+            lines.append(f"{pad} {self.paint('=', 'blue')} {self.word('help')}: {shorten(d.help.get(self.lang))}")
         return "\n".join(lines)
 
     def summary(self, diagnostics, files: int) -> str:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 
 from ..diagnostics import Span
+
+
+# Exact for any number a person writes; exponents far beyond MAX_EXPONENT are reported, not computed.
+WIDE = Context(prec=80, Emax=10**9, Emin=-(10**9))
+MAX_EXPONENT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +39,8 @@ class Quantity:
 
     @property
     def value(self) -> Decimal:
-        return self.number * self.multiplier
+        with localcontext(WIDE):
+            return self.number * self.multiplier
 
 
 # ---------------------------------------------------------------- expressions

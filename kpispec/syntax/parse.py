@@ -12,7 +12,7 @@ from . import ast
 from .errors import syntax_error
 from .grammar import parser
 
-MAX_DEPTH = 200
+MAX_DEPTH = 1000  # a sum of 1,000 terms nests as deep as 1,000 parentheses
 
 
 @dataclass(frozen=True)

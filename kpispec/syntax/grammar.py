@@ -41,7 +41,7 @@ def parser():
     lark = Lark(
         grammar_text(),
         parser="lalr",
-        lexer="contextual",
+        lexer="basic",
         transformer=AstBuilder(),
         lexer_callbacks={"COMMENT": sink},
         maybe_placeholders=False,

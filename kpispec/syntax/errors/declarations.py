@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...diagnostics import Diagnostic, Label, Span, msg
-from ...language import ATTRIBUTES, DECLARATIONS, KIND_NAMES
+from ...language import ATTRIBUTES, DECLARATIONS, KEYWORDS, KIND_NAMES
 from ...suggest import closest
 from .context import ATTR_TERMS, BLOCK_TERMS, DECL_TERMS, DECLARATION_LIST, expected_words, is_a, previous_token
 from .report import after_line, diag, did_you_mean, gap_or_token, listing, on_same_line, rest_of_line, show, token_span
@@ -123,6 +123,11 @@ def missing_brace(source, token, ctx, new, last) -> Diagnostic:
     )
 
 
+def keyword_help(word: str):
+    return msg(f"`{word}` is a keyword and cannot be an id: choose another name, e.g. `{word}_total`",
+               f"`{word}` はキーワードなので id にできません。別の名前にしてください（例：`{word}_total`）")
+
+
 def missing_id(source, token, keyword) -> Diagnostic:
     kind = keyword.value
     shown = show(token)
@@ -131,6 +136,8 @@ def missing_id(source, token, keyword) -> Diagnostic:
         help_ = msg(f"give it an id before its label: `{kind} my_id{label} {{`", f"ラベルの前に id を書いてください：`{kind} my_id{label} {{`")
     elif token.type == "AMOUNT":
         help_ = msg("an id cannot start with a digit: write e.g. `cvr_2026`", "id は数字で始められません（例：`cvr_2026`）")
+    elif token.value in KEYWORDS:
+        help_ = keyword_help(token.value)
     else:
         help_ = msg("an id is a name such as `visitors` or `訪問者数`", "id は `visitors` や `訪問者数` のような名前です")
     return diag(

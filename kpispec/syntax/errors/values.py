@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...language import KEYWORDS
 from ...diagnostics import Diagnostic, Span, msg
 from .context import ATTR_TERMS, DATE_ATTRS, TEXT_ATTRS, is_a
 from .declarations import missing_brace
@@ -73,7 +74,11 @@ def attribute_value(source, token, ctx) -> Diagnostic:
     span = token_span(token)
     shown = show(token)
     help_ = msg(f"write it like {example.en}", f"{example.ja} のように書いてください")
-    if token.type in ("EQUALS",) or (token.type == "COMPARATOR" and key != "target"):
+    if key in ("formula", "ksf", "kgi") and token.value in KEYWORDS and token.type != "NAME":
+        from .declarations import keyword_help
+
+        help_ = keyword_help(token.value)
+    elif token.type in ("EQUALS",) or (token.type == "COMPARATOR" and key != "target"):
         help_ = msg(f"an attribute takes no `{token.value}`: write {example.en}", f"属性に `{token.value}` は不要です：{example.ja}")
     elif key in TEXT_ATTRS and token.type in ("NAME", "AMOUNT"):
         text = rest_of_line(source, token.start_pos)

@@ -36,12 +36,13 @@ def parser():
     from lark import Lark
 
     from .build import AstBuilder
+    from .lexer import FastLexer
 
     sink = _CommentSink()
     lark = Lark(
         grammar_text(),
         parser="lalr",
-        lexer="basic",
+        lexer=FastLexer,
         transformer=AstBuilder(),
         lexer_callbacks={"COMMENT": sink},
         maybe_placeholders=False,

@@ -1,0 +1,51 @@
+"""The fast lexer produces exactly the tokens lark's own basic lexer produces from the grammar."""
+
+from pathlib import Path
+
+import pytest
+from lark import Lark
+from lark.exceptions import UnexpectedCharacters
+
+from conftest import ROOT
+
+from kpispec.syntax.grammar import grammar_text, strict_parser
+from kpispec.syntax.lexer import FastLexer
+
+TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.kpi"))]
+TEXTS += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "golden").rglob("*.kpi"))]
+TEXTS += [
+    "targets target targetx per perx 10k人 5M円 1e6 1_000 2,500 12億円 8,000万円 2.5% 2026-04-01 2026-4-1",
+    'a>=b<=c==d=e>f<g ≥ ≤ × ÷ "s" """multi\nline""" # comment\n 訪問者数 　x',
+]
+
+
+PARSERS = {}
+
+
+def tokens(lexer, text):
+    key = lexer if isinstance(lexer, str) else lexer.__name__
+    if key not in PARSERS:
+        PARSERS[key] = Lark(grammar_text(), parser="lalr", lexer=lexer, cache=True)
+    parser = PARSERS[key]
+    out = []
+    try:
+        for t in parser.lex(text):
+            out.append((t.type, str(t), t.start_pos, t.end_pos))
+    except UnexpectedCharacters as exc:
+        out.append(("ERROR", exc.pos_in_stream))
+    return out
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_same_tokens_as_lark(index):
+    text = TEXTS[index]
+    assert tokens(FastLexer, text) == tokens("basic", text)
+
+
+def test_error_position_matches_lark():
+    text = "plan p { period 2026-04-01 to 2027-03-31 }\nkpi a @ b"
+    assert tokens(FastLexer, text)[-1] == tokens("basic", text)[-1] == ("ERROR", text.index("@"))
+
+
+def test_grammar_has_no_collisions():
+    strict_parser()

@@ -286,9 +286,7 @@ class Resolver:
         return True
 
     def _check_refs(self, expr: ast.Expr, allowed: frozenset, context: str, owner: str | None = None):
-        stack = [expr]
-        while stack:
-            node = stack.pop()
+        for node in walk(expr):
             if isinstance(node, ast.Ref):
                 kind = self.kinds.get(node.name.text)
                 if kind is None:
@@ -315,14 +313,6 @@ class Resolver:
                         msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
                         msg("the functions are sum, min and max", "使える関数は sum, min, max です"),
                     )
-                stack.extend(node.args)
-            elif isinstance(node, ast.Binary):
-                stack.append(node.right)
-                stack.append(node.left)
-            elif isinstance(node, ast.Negate):
-                stack.append(node.operand)
-            elif isinstance(node, ast.Group):
-                stack.append(node.inner)
             elif isinstance(node, ast.Quantity):
                 self.value(node)
 

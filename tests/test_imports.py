@@ -1,0 +1,32 @@
+"""`kpispec check` runs on every commit: it must not import what it does not need."""
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+PROBE = r"""
+import json, sys
+sys.argv = ["kpispec", "check", sys.argv[1]]
+from kpispec.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+NEVER_ON_CHECK = ("rich", "jsonschema", "networkx", "mkdocs", "kpispec.model", "kpispec.emit", "kpispec.render.sarif",
+                  "kpispec.render.jsonfmt", "hypothesis")
+
+
+def test_check_path_imports(tmp_path):
+    plan = tmp_path / "plan.kpi"
+    plan.write_text((ROOT / "examples" / "ec_site.kpi").read_text(encoding="utf-8"), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", PROBE, str(plan)], cwd=tmp_path, capture_output=True, text=True)
+    modules = set(json.loads(result.stderr.strip().splitlines()[-1]))
+    assert "kpispec.checks" in modules  # the probe really ran a check
+    loaded = sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in NEVER_ON_CHECK))
+    assert loaded == []
+    assert "tomllib" not in modules  # no config file here: TOML is never parsed

@@ -92,6 +92,17 @@ def _analyze(source: SourceFile, config: Config, checks: bool) -> Result:
     return result
 
 
+def compile_to(result: Result, write) -> bool:
+    """Stream the compiled JSON of an analysed plan through `write`; False when it has errors."""
+    if not result.ok or result.plan is None or result.plan.info is None:
+        return False
+    from .emit import write_json
+
+    with paused_gc():
+        write_json(result.plan, write)
+    return True
+
+
 def compile_result(result: Result) -> str | None:
     """The compiled JSON of an analysed plan, or None when it has errors."""
     if not result.ok or result.plan is None or result.plan.info is None:

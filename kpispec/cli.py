@@ -203,7 +203,7 @@ def compile_(
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Message language (default: from LANG)."),
 ):
     """Compile a plan to JSON (see schemas/kpispec.schema.json)."""
-    from .api import analyze_bytes, compile_result
+    from .api import analyze_bytes, compile_to
     from .render.text import TextRenderer
 
     language = lang.value if lang else default_lang()
@@ -224,29 +224,35 @@ def compile_(
     renderer = TextRenderer(language, use_colour(sys.stderr))
     for d in result.diagnostics:
         sys.stderr.write(renderer.render(d, result.source) + "\n\n")
-    text = compile_result(result)
-    if text is None:
+    if not result.ok or result.plan is None or result.plan.info is None:
         sys.stderr.write(renderer.summary(result.diagnostics, 1) + "\n")
         raise typer.Exit(1)
+    # The JSON is streamed node by node: a 100,000-KPI plan never exists as one string.
     if output is None:
-        sys.stdout.write(text)
+        compile_to(result, sys.stdout.write)
     else:
         try:
-            write_atomic(output, text)
+            write_atomic(output, lambda write: compile_to(result, write))
         except OSError as exc:
             fail(f"cannot write {display_path(output)}: {exc.strerror or exc}")
     raise typer.Exit(0)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside the target, then rename it into place."""
+def write_atomic(path: Path, content) -> None:
+    """Write to a temporary file beside the target, then rename it into place.
+
+    `content` is the text, or a function that writes it through the `write` it is given.
+    """
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         # mkstemp makes the file private (0600); give it the mode a plain write would have.
         os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            if callable(content):
+                content(handle.write)
+            else:
+                handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

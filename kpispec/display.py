@@ -25,6 +25,8 @@ def decimals_for(x: Fraction, percent: bool) -> int:
         return 0
     if magnitude >= 1:
         return 2
+    if magnitude < Fraction(1, 10**10):
+        return 12  # float() of a number below 1e-308 is 0.0, which has no logarithm
     # small numbers: three significant digits
     return min(12, 2 - int(math.floor(math.log10(float(magnitude)))))
 
@@ -52,7 +54,8 @@ def _scientific(x) -> str:
     if isinstance(x, Fraction):
         sign = "-" if x < 0 else ""
         x = abs(x)
-        exponent = len(str(x.numerator)) - len(str(x.denominator))
+        # From bit lengths, not str(): ints of more than 4,300 digits refuse conversion to str.
+        exponent = int((x.numerator.bit_length() - x.denominator.bit_length()) * 0.30103)
         scaled = x / Fraction(10) ** exponent
         while scaled >= 10:
             scaled /= 10
@@ -60,7 +63,10 @@ def _scientific(x) -> str:
         while scaled < 1:
             scaled *= 10
             exponent -= 1
-        return f"{sign}{float(scaled):.3g}e{exponent:+d}"
+        mantissa = f"{float(scaled):.3g}"
+        if mantissa == "10":  # 9.9996 rounds up: 1e+999, not 10e+998
+            mantissa, exponent = "1", exponent + 1
+        return f"{sign}{mantissa}e{exponent:+d}"
     return f"{x:.3g}"
 
 

@@ -82,27 +82,29 @@ def node(source: SourceFile, n: Node) -> dict:
     return out
 
 
-def plan_dict(plan: Plan) -> dict:
+def plan_parts(plan: Plan) -> dict:
+    """The compiled plan's top-level keys in order; the long lists are generators, so that a
+    large plan is written one node at a time instead of being held in memory as one object."""
     source = plan.source
     info = plan.info
     period = None
     if info.period_start and info.period_end:
         period = {"start": info.period_start.isoformat(), "end": info.period_end.isoformat()}
-    params = []
-    for p in plan.params.values():
-        params.append({
-            "id": p.id, "label": p.label,
-            "value": literal(source, p.expr),
+    params = (
+        {
+            "id": p.id, "label": p.label, "value": literal(source, p.expr),
             "expr": expr(source, p.expr), "location": location(source, p.span),
-        })
-    asserts = [
+        }
+        for p in plan.params.values()
+    )
+    asserts = (
         {
             "text": one_line(source, Span(a.left.span.start, a.right.span.end)),
             "left": expr(source, a.left), "op": a.op, "right": expr(source, a.right),
             "message": a.message.value if a.message else None, "location": location(source, a.span),
         }
         for a in plan.asserts
-    ]
+    )
     return {
         "schema_version": "1",
         "file": source.path,
@@ -111,11 +113,22 @@ def plan_dict(plan: Plan) -> dict:
             "description": info.description, "location": location(source, info.span),
         },
         "params": params,
-        "kgis": [node(source, n) for n in plan.kinds("kgi")],
-        "ksfs": [node(source, n) for n in plan.kinds("ksf")],
-        "kpis": [node(source, n) for n in plan.kinds("kpi")],
+        "kgis": (node(source, n) for n in plan.kinds("kgi")),
+        "ksfs": (node(source, n) for n in plan.kinds("ksf")),
+        "kpis": (node(source, n) for n in plan.kinds("kpi")),
         "asserts": asserts,
     }
+
+
+def plan_dict(plan: Plan) -> dict:
+    """The whole compiled plan as one dictionary (for tests and API users)."""
+    return {key: list(value) if not isinstance(value, (dict, str)) else value
+            for key, value in plan_parts(plan).items()}
+
+
+def write_json(plan: Plan, write) -> None:
+    """Write the compiled plan as JSON through `write`, node by node."""
+    jsonout.dump_streaming(plan_parts(plan), write)
 
 
 def to_json(plan: Plan) -> str:
@@ -125,7 +138,9 @@ def to_json(plan: Plan) -> str:
     order); the tests validate every compiled plan against the models and the schema, so
     the compile path need not pay pydantic's validation (0.6 s for 10,000 KPIs).
     """
-    return jsonout.dumps(plan_dict(plan))
+    chunks: list[str] = []
+    write_json(plan, chunks.append)
+    return "".join(chunks)
 
 
 def validated(plan: Plan) -> dict:

@@ -15,6 +15,11 @@ from .syntax import ast
 
 from .syntax.ast import MAX_EXPONENT  # numbers beyond it were reported by the resolver (KPI016)
 
+# A computed result is refused (KPI308) beyond about 10^±10,000 or with as many digits:
+# exact arithmetic on larger numbers takes unbounded time (a product of 999 × 1e1000).
+MAX_RESULT_DIGITS = 10 * MAX_EXPONENT
+_MAX_BITS = int(MAX_RESULT_DIGITS * 3.33)
+
 
 @dataclass(frozen=True, slots=True)
 class Val:
@@ -30,7 +35,7 @@ class EvalError(Exception):
 
     def __init__(self, kind: str, span: Span, **info):
         super().__init__(kind)
-        self.kind = kind  # "units", "zero", "range", "unknown"
+        self.kind = kind  # "units", "zero", "range", "overflow", "unknown"
         self.span = span
         self.info = info
 
@@ -80,6 +85,16 @@ def exact(v: Value) -> Val:
     return Val(Interval.point(x), x, dim)
 
 
+def _too_big(x) -> bool:
+    return isinstance(x, Fraction) and max(x.numerator.bit_length(), x.denominator.bit_length()) > _MAX_BITS
+
+
+def _bounded(v: Val, span: Span) -> Val:
+    if _too_big(v.pt) or _too_big(v.rng.lo) or _too_big(v.rng.hi):
+        raise EvalError("overflow", span)
+    return v
+
+
 class Evaluator:
     """Evaluates expressions against an environment of ids -> Val."""
 
@@ -101,9 +116,9 @@ class Evaluator:
             v = self.eval(node.operand)
             return Val(-v.rng, -v.pt, v.dim)
         if isinstance(node, ast.Binary):
-            return self._binary(node)
+            return _bounded(self._binary(node), node.span)
         if isinstance(node, ast.Call):
-            return self._call(node)
+            return _bounded(self._call(node), node.span)
         raise TypeError(type(node).__name__)  # pragma: no cover
 
     def _binary(self, node: ast.Binary) -> Val:

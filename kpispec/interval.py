@@ -14,15 +14,33 @@ class DivisionByZero(ArithmeticError):
     pass
 
 
+# Mixing a Fraction with a float converts the Fraction to float, which overflows beyond
+# 1.8e308: infinities are handled here, so Fractions only ever meet Fractions.
+
+
+def _inf(a: Num) -> bool:
+    return isinstance(a, float)
+
+
+def _add(a: Num, b: Num) -> Num:
+    if _inf(a) or _inf(b):
+        return (a if _inf(a) else 0.0) + (b if _inf(b) else 0.0)
+    return a + b
+
+
 def _mul(a: Num, b: Num) -> Num:
     if a == 0 or b == 0:
         return Fraction(0)
+    if _inf(a) or _inf(b):
+        return INF if (a > 0) == (b > 0) else -INF
     return a * b
 
 
 def _div(a: Num, b: Num) -> Num:
-    if math.isinf(b):
-        return Fraction(0) if not math.isinf(a) else (INF if (a > 0) == (b > 0) else -INF)
+    if _inf(b):
+        return Fraction(0) if not _inf(a) else (INF if (a > 0) == (b > 0) else -INF)
+    if _inf(a):
+        return INF if (a > 0) == (b > 0) else -INF
     return a / b
 
 
@@ -40,10 +58,10 @@ class Interval:
         return self.lo == self.hi
 
     def __add__(self, o: "Interval") -> "Interval":
-        return Interval(self.lo + o.lo, self.hi + o.hi)
+        return Interval(_add(self.lo, o.lo), _add(self.hi, o.hi))
 
     def __sub__(self, o: "Interval") -> "Interval":
-        return Interval(self.lo - o.hi, self.hi - o.lo)
+        return Interval(_add(self.lo, -o.hi), _add(self.hi, -o.lo))
 
     def __neg__(self) -> "Interval":
         return Interval(-self.hi, -self.lo)

@@ -64,7 +64,12 @@ class Node:
     formula: ast.Expr | None = None
     links: tuple[Link, ...] = ()
     broken_links: bool = False  # a `ksf`/`kgi` link that did not resolve (reported by the resolver)
-    attr_spans: dict = field(default_factory=dict)  # attribute name -> span of its line
+    attrs: tuple = ()  # the block's attributes (the first of each name), for their positions
+
+    @property
+    def attr_spans(self) -> dict:
+        """Attribute name -> span of its line (made on demand: a dict per node costs memory)."""
+        return {a.key: a.span for a in self.attrs}
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,28 @@ def dumps(obj, indent: int = 2) -> str:
     return "".join(parts)
 
 
+def dump_streaming(parts: dict, write, indent: int = 2) -> None:
+    """Write a top-level object whose values may be generators (written item by item)."""
+    pad1 = "\n" + " " * indent
+    pad2 = "\n" + " " * (2 * indent)
+    write("{")
+    for index, (key, value) in enumerate(parts.items()):
+        write(("," if index else "") + pad1 + _encode_str(key) + ": ")
+        if isinstance(value, (dict, str, int, Decimal, type(None))) or isinstance(value, (list, tuple)) and not value:
+            out: list[str] = []
+            _write(value, out, 1, indent)
+            write("".join(out))
+            continue
+        first = True
+        for item in value:
+            out = ["[" if first else ",", pad2]
+            _write(item, out, 2, indent)
+            write("".join(out))
+            first = False
+        write("[]" if first else pad1 + "]")
+    write("\n}\n")
+
+
 def _write(obj, out: list[str], level: int, indent: int) -> None:
     if obj is None:
         out.append("null")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from .diagnostics import Diagnostic, Label, Severity, Span, msg
 from .ir import Link, Node, Param, Plan, PlanInfo, Target, Value
@@ -147,7 +148,7 @@ class Resolver:
         return Node(
             kind=block.kind, id=block.id.text, label=block.label.value if block.label else None,
             span=block.span, id_span=block.id.span, label_span=block.label.span if block.label else None,
-            links=tuple(links), broken_links=broken, attr_spans={k: a.span for k, a in values.items()}, **fields,
+            links=tuple(links), broken_links=broken, attrs=tuple(values.values()), **fields,
         )
 
     def _attrs(self, block: ast.Block) -> dict:
@@ -230,7 +231,7 @@ class Resolver:
 
     def _date(self, text: ast.Text) -> date | None:
         try:
-            return date.fromisoformat(text.value)
+            return _date(text.value)
         except ValueError:
             self.error(
                 "KPI010", text.span,
@@ -315,6 +316,11 @@ class Resolver:
                     )
             elif isinstance(node, ast.Quantity):
                 self.value(node)
+
+
+@lru_cache(maxsize=1024)
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
 
 
 def normalise(source: SourceFile, q: ast.Quantity, negative: bool = False) -> Value:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from array import array
 import codecs
 import re
 from dataclasses import dataclass, field
@@ -25,7 +26,9 @@ class SourceFile:
     def line_starts(self) -> list[int]:
         """Offsets where lines start; a line ends at \n, \r\n or a lone \r."""
         if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
+            # an array of machine ints: a million-line file costs 8 MB instead of 36 MB of int objects
+            self._line_starts = array("q", [0])
+            self._line_starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
         return self._line_starts
 
     def position(self, offset: int) -> tuple[int, int]:

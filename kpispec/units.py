@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 # ISO 4217 codes people are likely to plan in. Any other word is a count word.
 CURRENCY_CODES = frozenset(
@@ -38,6 +39,7 @@ class Unit:
 NO_UNIT = Unit("none", None)
 
 
+@lru_cache(maxsize=4096)
 def unit_of(word: str | None) -> Unit:
     if not word:
         return NO_UNIT

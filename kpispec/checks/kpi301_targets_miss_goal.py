@@ -11,6 +11,10 @@ from ..resolve import refs
 from .base import Check
 
 
+MAX_FIXES = 5  # inputs listed in the help
+MAX_TRIED = 50  # inputs solved for
+
+
 class TargetsMissGoal(Check):
     """The inputs' targets do not reach the node's own target.
 
@@ -51,7 +55,7 @@ class TargetsMissGoal(Check):
     ```
 
     ## Fix
-    Raise the input targets (the help line lists, for each input, the value that alone
+    Raise the input targets (the help line lists, for up to five inputs, the value that alone
     closes the gap), add another input, or lower the node's target.
     """
 
@@ -153,7 +157,12 @@ class TargetsMissGoal(Check):
     def _help(self, node, outcome, arithmetic, inputs):
         ceiling = node.target.comparator == "<="
         fixes_en, fixes_ja = [], []
-        for input_id in inputs:
+        # Each input is solved for separately; a formula over 1,000 inputs must not cost 1,000 solves.
+        for input_id in inputs[:MAX_TRIED]:
+            if len(fixes_en) == MAX_FIXES:
+                fixes_en.append("…")
+                fixes_ja.append("…")
+                break
             input_node = arithmetic.plan.nodes.get(input_id)
             if input_node is None or input_node.target is None or input_id not in arithmetic.env:
                 continue

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 from ..diagnostics import Msg, Severity
+from ..evaluate import MAX_RESULT_DIGITS
 from .base import Check
 
 
 class ArithmeticFault(Check):
-    """A formula that cannot be computed: a division by zero.
+    """A formula that cannot be computed: a division by zero, or a result too large to compute with.
 
     ## What it checks
     Divisions whose divisor is zero at the targets (a `0%` rate, a target of zero, a
-    param of zero). (Numbers too large to compute with are reported where they are
-    written, as KPI016.)
+    param of zero), and results beyond 10^±10,000 (or with as many digits), such as a
+    product of many huge numbers. (Numbers too large to compute with are reported where
+    they are written, as KPI016.)
     A ceiling input (`<=`) used as a divisor is not an error: as churn falls towards
     zero, LTV = ARPA ÷ churn grows, which is what the plan means.
 
@@ -47,7 +49,7 @@ class ArithmeticFault(Check):
     code = "KPI308"
     name = "arithmetic-fault"
     severity = Severity.ERROR
-    summary = Msg("Division by zero", "ゼロ除算")
+    summary = Msg("Division by zero, or a result too large to compute", "ゼロ除算・計算できない大きさの結果")
 
     def run(self):
         arithmetic = self.ctx.arithmetic
@@ -56,9 +58,18 @@ class ArithmeticFault(Check):
         errors += [a.error for a in arithmetic.asserts if a.error is not None]
         seen = set()
         for error in errors:
-            if error.kind != "zero" or error.span in seen:
+            if error.kind not in ("zero", "overflow") or error.span in seen:
                 continue
             seen.add(error.span)
+            if error.kind == "overflow":
+                yield self.diag(
+                    error.span,
+                    Msg(f"this result is too large or too small to compute with (beyond 10^±{MAX_RESULT_DIGITS:,})",
+                        f"この計算結果は大きすぎるか小さすぎて計算できません（10^±{MAX_RESULT_DIGITS:,} を超えます）"),
+                    Msg("check the numbers and exponents in this expression", "この式の数値と指数を確認してください"),
+                    primary=Msg("too large to compute", "計算できない大きさ"),
+                )
+                continue
             yield self.diag(
                 error.span,
                 Msg("division by zero: this divisor is zero at its target", "ゼロ除算：この除数は目標値でゼロになります"),

@@ -1,4 +1,8 @@
-"""The abstract syntax tree: immutable, every node carries its span."""
+"""The abstract syntax tree: immutable, every node carries its span.
+
+Nodes store their offsets as plain ints and make `Span` objects on demand: a plan of
+100,000 KPIs has millions of spans, and holding each as an object cost ~185 MB.
+"""
 
 from __future__ import annotations
 
@@ -13,20 +17,35 @@ WIDE = Context(prec=80, Emax=10**9, Emin=-(10**9))
 MAX_EXPONENT = 1000
 
 
+class _Spanned:
+    __slots__ = ()
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
 @dataclass(frozen=True, slots=True)
-class Name:
+class Name(_Spanned):
+    """A name as written: it ends where its text ends, so only its start is stored."""
+
     text: str
-    span: Span
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
+class Text(_Spanned):
     value: str
-    span: Span
+    start: int
+    end: int
 
 
 @dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(_Spanned):
     """A written amount: `12億円 per year` is number 12, scale 10^8, unit 円, per year."""
 
     number: Decimal  # as written, before the scale
@@ -34,7 +53,8 @@ class Quantity:
     percent: bool
     unit: Name | None
     per: Name | None
-    span: Span
+    start: int
+    end: int
     second_unit: Name | None = None  # `5,000円 JPY`: two units, reported by the resolver
 
     @property
@@ -49,35 +69,55 @@ class Quantity:
 @dataclass(frozen=True, slots=True)
 class Ref:
     name: Name
-    span: Span
+
+    @property
+    def span(self) -> Span:
+        return self.name.span
+
+    @property
+    def start(self) -> int:
+        return self.name.start
+
+    @property
+    def end(self) -> int:
+        return self.name.end
 
 
 @dataclass(frozen=True, slots=True)
-class Call:
+class Call(_Spanned):
     function: Name
     args: tuple["Expr", ...]
-    span: Span
+    start: int
+    end: int
 
 
 @dataclass(frozen=True, slots=True)
-class Binary:
+class Binary(_Spanned):
     op: str  # one of + - * /
     left: "Expr"
     right: "Expr"
-    span: Span
-    op_span: Span
+    start: int
+    end: int
+    op_start: int
+    op_end: int
+
+    @property
+    def op_span(self) -> Span:
+        return Span(self.op_start, self.op_end)
 
 
 @dataclass(frozen=True, slots=True)
-class Negate:
+class Negate(_Spanned):
     operand: "Expr"
-    span: Span
+    start: int
+    end: int
 
 
 @dataclass(frozen=True, slots=True)
-class Group:
+class Group(_Spanned):
     inner: "Expr"
-    span: Span
+    start: int
+    end: int
 
 
 Expr = Quantity | Ref | Call | Binary | Negate | Group
@@ -87,51 +127,69 @@ Expr = Quantity | Ref | Call | Binary | Negate | Group
 
 
 @dataclass(frozen=True, slots=True)
-class Attr:
+class Attr(_Spanned):
     """One attribute line in a block: `target <= 5,000円`, `ksf traffic`, ..."""
 
-    key: str
-    key_span: Span
+    key: str  # the keyword as written
     value: object  # Quantity | Text | Name | Expr | tuple[Name, ...] | (Text, Text) for period
-    span: Span
+    start: int
+    end: int
     comparator: str | None = None
     negative: bool = False
 
+    @property
+    def key_span(self) -> Span:
+        return Span(self.start, self.start + len(self.key))
+
 
 @dataclass(frozen=True, slots=True)
-class Block:
+class Block(_Spanned):
     kind: str  # "plan", "kgi", "ksf" or "kpi"
-    keyword_span: Span
     id: Name
     label: Text | None
     attrs: tuple[Attr, ...]
-    span: Span
-    open_span: Span
+    start: int
+    end: int
+    open_start: int
+
+    @property
+    def keyword_span(self) -> Span:
+        return Span(self.start, self.start + len(self.kind))
+
+    @property
+    def open_span(self) -> Span:
+        return Span(self.open_start, self.open_start + 1)
 
 
 @dataclass(frozen=True, slots=True)
-class Param:
+class Param(_Spanned):
     id: Name
     label: Text | None
     value: Expr
-    span: Span
-    keyword_span: Span
+    start: int
+    end: int
+
+    @property
+    def keyword_span(self) -> Span:
+        return Span(self.start, self.start + len("param"))
 
 
 @dataclass(frozen=True, slots=True)
-class Assert:
+class Assert(_Spanned):
     left: Expr
     op: str
     op_span: Span
     right: Expr
     message: Text | None
-    span: Span
+    start: int
+    end: int
 
 
 @dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(_Spanned):
     text: str
-    span: Span
+    start: int
+    end: int
 
 
 @dataclass(frozen=True, slots=True)

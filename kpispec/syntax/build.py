@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from sys import intern
 from decimal import Decimal, InvalidOperation
 
 from lark import Token, Transformer
@@ -27,24 +28,23 @@ SCALES = {
     "兆": Decimal(10) ** 12,
 }
 CJK_SCALES = "千万億兆"
+ONE = Decimal(1)
 _NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9](?:_?[0-9])*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
 
 
-def span_of(item) -> Span:
-    if isinstance(item, Token):
-        return Span(item.start_pos, item.end_pos)
-    return item.span
+def start_of(item) -> int:
+    return item.start_pos if isinstance(item, Token) else item.start
 
 
-def cover(first, last) -> Span:
-    return Span(span_of(first).start, span_of(last).end)
+def end_of(item) -> int:
+    return item.end_pos if isinstance(item, Token) else item.end
 
 
 def split_scale(word: str) -> tuple[Decimal, str]:
     """Strip leading CJK scale characters from a unit word: 万円 -> (10^4, 円), 千万円 -> (10^7, 円)."""
-    multiplier = Decimal(1)
+    multiplier = ONE
     i = 0
     while i < len(word) and word[i] in CJK_SCALES:
         multiplier *= SCALES[word[i]]
@@ -77,35 +77,34 @@ class AstBuilder(Transformer):
 
     def plan(self, children):
         keyword, name, label, lbrace, attrs, rbrace = _block_parts(children)
-        return ast.Block("plan", span_of(keyword), name, label, attrs, cover(keyword, rbrace), span_of(lbrace))
+        return ast.Block("plan", name, label, attrs, keyword.start_pos, rbrace.end_pos, lbrace.start_pos)
 
     def block(self, children):
         keyword, name, label, lbrace, attrs, rbrace = _block_parts(children)
-        return ast.Block(
-            keyword.value, span_of(keyword), name, label, attrs, cover(keyword, rbrace), span_of(lbrace)
-        )
+        return ast.Block(keyword.value, name, label, attrs, keyword.start_pos, rbrace.end_pos, lbrace.start_pos)
 
     def param(self, children):
         keyword, name = children[0], children[1]
         label = _text(children[2]) if children[2].type == "STRING" else None
         value = children[-1]
-        return ast.Param(_name(name), label, value, cover(keyword, value), span_of(keyword))
+        return ast.Param(_name(name), label, value, keyword.start_pos, value.end)
 
     def assert_stmt(self, children):
         keyword, left, op, right = children[:4]
         message = _text(children[4]) if len(children) > 4 else None
         last = children[-1]
-        return ast.Assert(left, _comparator(op.value), span_of(op), right, message, cover(keyword, last))
+        return ast.Assert(left, _comparator(op.value), Span(op.start_pos, op.end_pos), right, message,
+                          keyword.start_pos, end_of(last))
 
     # ----------------------------------------------------------- attributes
 
     def period_attr(self, children):
         keyword, start, _to, end = children
-        return ast.Attr("period", span_of(keyword), (_text(start), _text(end)), cover(keyword, end))
+        return ast.Attr("period", (_text(start), _text(end)), keyword.start_pos, end.end_pos)
 
     def text_attr(self, children):
         keyword, value = children
-        return ast.Attr(keyword.value, span_of(keyword), _text(value), cover(keyword, value))
+        return ast.Attr(keyword.value, _text(value), keyword.start_pos, value.end_pos)
 
     def target_attr(self, children):
         keyword = children[0]
@@ -117,28 +116,28 @@ class AstBuilder(Transformer):
                 comparator = _comparator(child.value)
             else:
                 negative = child.value == "-"
-        return ast.Attr("target", span_of(keyword), quantity, cover(keyword, quantity), comparator, negative)
+        return ast.Attr("target", quantity, keyword.start_pos, quantity.end, comparator, negative)
 
     def baseline_attr(self, children):
         keyword, quantity = children[0], children[-1]
         negative = len(children) == 3 and children[1].value == "-"
-        return ast.Attr("baseline", span_of(keyword), quantity, cover(keyword, quantity), None, negative)
+        return ast.Attr("baseline", quantity, keyword.start_pos, quantity.end, None, negative)
 
     def date_attr(self, children):
         keyword, value = children
-        return ast.Attr(keyword.value, span_of(keyword), _text(value), cover(keyword, value))
+        return ast.Attr(keyword.value, _text(value), keyword.start_pos, value.end_pos)
 
     def cadence_attr(self, children):
         keyword, value = children
-        return ast.Attr("cadence", span_of(keyword), _name(value), cover(keyword, value))
+        return ast.Attr("cadence", _name(value), keyword.start_pos, value.end_pos)
 
     def formula_attr(self, children):
         keyword, expr = children
-        return ast.Attr("formula", span_of(keyword), expr, cover(keyword, expr))
+        return ast.Attr("formula", expr, keyword.start_pos, expr.end)
 
     def link_attr(self, children):
         keyword, names = children
-        return ast.Attr(keyword.value, span_of(keyword), names, cover(keyword, names[-1]))
+        return ast.Attr(keyword.value, names, keyword.start_pos, names[-1].end)
 
     def name_list(self, children):
         return tuple(_name(c) for c in children if c.type == "NAME")
@@ -148,29 +147,28 @@ class AstBuilder(Transformer):
     def binary(self, children):
         left, op, right = children
         symbol = {"×": "*", "÷": "/"}.get(op.value, op.value)
-        return ast.Binary(symbol, left, right, cover(left, right), span_of(op))
+        return ast.Binary(symbol, left, right, left.start, right.end, op.start_pos, op.end_pos)
 
     def negate(self, children):
         op, operand = children
         if op.value == "+":
             return operand
-        return ast.Negate(operand, cover(op, operand))
+        return ast.Negate(operand, op.start_pos, operand.end)
 
     def ref(self, children):
         (name,) = children
-        n = _name(name)
-        return ast.Ref(n, n.span)
+        return ast.Ref(_name(name))
 
     def call(self, children):
         name, _lpar, args, rpar = children
-        return ast.Call(_name(name), tuple(args), cover(name, rpar))
+        return ast.Call(_name(name), tuple(args), name.start_pos, rpar.end_pos)
 
     def args(self, children):
         return [c for c in children if not isinstance(c, Token)]
 
     def group(self, children):
         lpar, inner, rpar = children
-        return ast.Group(inner, cover(lpar, rpar))
+        return ast.Group(inner, lpar.start_pos, rpar.end_pos)
 
     def quantity(self, children):
         amount = children[0]
@@ -183,22 +181,21 @@ class AstBuilder(Transformer):
             per = _name(rest[1])
         number, multiplier, percent, glued = _decode_amount(amount)
         if glued is not None:
-            glued_name = ast.Name(glued, Span(amount.end_pos - len(glued), amount.end_pos))
+            glued_name = ast.Name(intern(glued), amount.end_pos - len(glued))
             unit, extra_unit = glued_name, unit
             if extra_unit is not None:
-                return ast.Quantity(number, multiplier, percent, unit, per, cover(amount, children[-1]), extra_unit)
+                return ast.Quantity(number, multiplier, percent, unit, per, amount.start_pos,
+                                    end_of(children[-1]), extra_unit)
         elif unit is not None:
-            if unit.span.start == amount.end_pos and unit.text[0] in "kMB" and not unit.text[1:2].isascii():
+            if unit.start == amount.end_pos and unit.text[0] in "kMB" and not unit.text[1:2].isascii():
                 # `10k人`: the amount pattern leaves a scale letter followed by a CJK word to the unit name.
                 multiplier *= SCALES[unit.text[0]]
-                unit = ast.Name(unit.text[1:], Span(unit.span.start + 1, unit.span.end))
+                unit = ast.Name(intern(unit.text[1:]), unit.start + 1)
             extra, word = split_scale(unit.text)
             if extra != 1 and word:
                 multiplier *= extra
-                unit = ast.Name(word, Span(unit.span.end - len(word), unit.span.end))
-        last = children[-1]
-        span = cover(amount, last)
-        return ast.Quantity(number, multiplier, percent, unit, per, span)
+                unit = ast.Name(intern(word), unit.end - len(word))
+        return ast.Quantity(number, multiplier, percent, unit, per, amount.start_pos, end_of(children[-1]))
 
 
 def _decode_amount(token: Token) -> tuple[Decimal, Decimal, bool, str | None]:
@@ -210,7 +207,7 @@ def _decode_amount(token: Token) -> tuple[Decimal, Decimal, bool, str | None]:
         number = Decimal(digits.replace(",", "").replace("_", ""))
     except InvalidOperation:  # pragma: no cover - the token pattern admits only valid numbers
         number = Decimal(0)
-    multiplier = Decimal(1)
+    multiplier = ONE
     percent = False
     glued = None
     if suffix in ("%", "％"):
@@ -237,14 +234,17 @@ def _block_parts(children):
 
 
 def _name(token: Token) -> ast.Name:
-    return ast.Name(token.value, Span(token.start_pos, token.end_pos))
+    # Interned: ids, units and periods repeat thousands of times in a large plan.
+    return ast.Name(intern(token.value), token.start_pos)
 
 
 def _text(token: Token) -> ast.Text:
     value = token.value
     if value.startswith('"'):
         value = unescape(value)
-    return ast.Text(value, Span(token.start_pos, token.end_pos))
+    if len(value) <= 40:
+        value = intern(value)  # dates, owners and sources repeat across nodes
+    return ast.Text(value, token.start_pos, token.end_pos)
 
 
 def _comparator(symbol: str) -> str:

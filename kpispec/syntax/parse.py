@@ -31,7 +31,7 @@ def parse(source: SourceFile) -> ParseResult:
         return ParseResult(None, (syntax_error(source, exc),))
     except RecursionError:  # pragma: no cover - the LALR parser is iterative
         return ParseResult(None, (_too_deep(source, Span(0, 0)),))
-    comments = tuple(ast.Comment(t.value, Span(t.start_pos, t.end_pos)) for t in sink.comments)
+    comments = tuple(ast.Comment(t.value, t.start_pos, t.end_pos) for t in sink.comments)
     deep = _first_too_deep(items)
     if deep is not None:
         return ParseResult(None, (_too_deep(source, deep),))

@@ -17,7 +17,8 @@ def generic(source, token, expected, ctx) -> Diagnostic:
         source, "KPI002", token_span(token),
         msg(f"{where.en} and expected {words.en} here, but found {shown.en}",
             f"{where.ja}、ここには{words.ja}が来るはずでしたが、{shown.ja} がありました"),
-        None, primary=msg(f"expected {words.en}", f"{words.ja}が必要です"),
+        msg(f"write {words.en} here", f"ここに{words.ja}を書いてください"),
+        primary=msg(f"expected {words.en}", f"{words.ja}が必要です"),
     )
 
 

@@ -80,7 +80,6 @@ def _missing_operand(source, token, ctx, what, same_line) -> Diagnostic:
             msg(f"write a value after `{symbol}`: an id such as `visitors` or a number", f"`{symbol}` の後に値（`visitors` のような id か数値）を書いてください"),
             primary=msg("expected a value here", "ここに値が必要です"),
         )
-    help_ = None
     if is_a(last, "COMMA") and token.type == "RPAR":
         help_ = msg("remove the comma before `)`", "`)` の前のカンマを削除してください")
     elif is_a(last, "LPAR") and token.type == "RPAR":
@@ -88,6 +87,9 @@ def _missing_operand(source, token, ctx, what, same_line) -> Diagnostic:
     elif token.type in ("ADD_OP", "MUL_OP", "COMPARATOR") and is_a(last, "ADD_OP", "MUL_OP"):
         help_ = msg(f"two operators in a row: remove one of `{symbol}` and `{token.value}`",
                     f"演算子が 2 つ続いています：`{symbol}` と `{token.value}` のどちらかを削除してください")
+    else:
+        help_ = msg(f"write a value after `{symbol}`: an id such as `visitors` or a number",
+                    f"`{symbol}` の後に値（`visitors` のような id か数値）を書いてください")
     return diag(
         source, "KPI002", token_span(token),
         msg(f"expected a value after `{symbol}` in {what.en}, but found {shown.en}",

@@ -8,6 +8,7 @@ Conventions: 1 year = 12 months = 4 quarters = 52 weeks = 365 days.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from fractions import Fraction
 
 YEARS = {
@@ -57,6 +58,7 @@ class Dim:
 DIMENSIONLESS = Dim()
 
 
+@lru_cache(maxsize=256)
 def currency(code: str) -> Dim:
     return Dim(((code, 1),), 0)
 
@@ -72,5 +74,6 @@ def _merge(a, b, sign):
     return tuple(sorted((c, e) for c, e in exps.items() if e))
 
 
+@lru_cache(maxsize=1024)
 def _make(currencies, time) -> Dim:
     return Dim(currencies, time)

@@ -17,8 +17,12 @@ class Edge:
 
     source: str
     target: str
-    span: Span  # where the reference is written
+    name: ast.Name  # the reference as written
     kind: str  # "formula", "link" or "param"
+
+    @property
+    def span(self) -> Span:
+        return self.name.span
 
 
 class Graph:
@@ -39,9 +43,9 @@ class Graph:
             for link in node.links:
                 if link.name.text in self.order:
                     # the linked KSF/KGI is served by this node: it depends on it
-                    self._add(Edge(link.name.text, nid, link.name.span, "link"))
+                    self._add(Edge(link.name.text, nid, link.name, "link"))
         for targets in self.edges.values():
-            targets.sort(key=lambda e: (self.order[e.target], e.span.start))
+            targets.sort(key=lambda e: (self.order[e.target], e.name.start))
 
     def _add_node(self, nid: str, position: int) -> None:
         self.order.setdefault(nid, position)
@@ -53,7 +57,7 @@ class Graph:
     def _formula_edges(self, nid: str, expr, kind: str) -> None:
         for n in walk(expr):
             if isinstance(n, ast.Ref) and n.name.text in self.order:
-                self._add(Edge(nid, n.name.text, n.name.span, kind))
+                self._add(Edge(nid, n.name.text, n.name, kind))
 
     # -------------------------------------------------------------- queries
 

@@ -141,7 +141,8 @@ def check(
             io_error = True
     diagnostics = [d for r in results for d in r.diagnostics]
     sources = {r.source.path: r.source for r in results}
-    write_report(output_format, diagnostics, sources, len(results), language)
+    if results or output_format is not OutputFormat.text:
+        write_report(output_format, diagnostics, sources, len(results), language)
     if io_error or (not files and not missing):
         if not files and not missing:
             typer.echo("kpispec: error: no .kpi files found", err=True)

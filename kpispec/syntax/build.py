@@ -192,9 +192,10 @@ class AstBuilder(Transformer):
                 multiplier *= SCALES[unit.text[0]]
                 unit = ast.Name(intern(unit.text[1:]), unit.start + 1)
             extra, word = split_scale(unit.text)
-            if extra != 1 and word:
+            if extra != 1:
+                # `8,000 万円` reads as 8,000万円; a lone `100 万` is 1,000,000 with no unit
                 multiplier *= extra
-                unit = ast.Name(intern(word), unit.end - len(word))
+                unit = ast.Name(intern(word), unit.end - len(word)) if word else None
         return ast.Quantity(number, multiplier, percent, unit, per, amount.start_pos, end_of(children[-1]))
 
 

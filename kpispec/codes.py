@@ -64,10 +64,10 @@ STAGE_RULES = (
         "Bidirectional controls make a text display differently from how it is read (\"Trojan Source\"): a reviewer could approve a plan that says something else.",
         PLAN + "kpi a \"\u202eA\" { target 1件 }", PLAN + "kpi a \"A\" { target 1件 }", "Remove the character.")),
     Rule("KPI009", "nesting-too-deep", Severity.ERROR, Msg("An expression nested too deeply", "入れ子が深すぎる式"), _doc(
-        "An expression nested more than 1,000 levels deep.",
+        "An expression nested more than 200 levels deep.",
         "The depth of parentheses and operators in one expression.",
         "No real plan needs it; a limit keeps every later stage safe from runaway input.",
-        PLAN + "param x \"x\" = " + "(" * 1001 + "1" + ")" * 1001, PLAN + "param x \"x\" = (1)",
+        PLAN + "param x \"x\" = " + "(" * 201 + "1" + ")" * 201, PLAN + "param x \"x\" = (1)",
         "Split the formula: give intermediate results their own KPI or param.")),
     Rule("KPI010", "invalid-date", Severity.ERROR, Msg("A date that does not exist", "存在しない日付"), _doc(
         "A date that is not on the calendar.",

@@ -179,15 +179,34 @@ class Arithmetic:
             x0 = current.pt
             x1 = x0 * 2 if x0 != 0 else Fraction(1)
             f0, f1 = f(x0), f(x1)
-            if f0 == f1:
-                return None
-            slope = (f1 - f0) / (x1 - x0)
-            x = x0 + (target - f0) / slope
-            if x >= 0 and f(x) == target:
-                return x, (1 if slope > 0 else -1)
-            return self._bisect(f, x0, target, 1 if f1 > f0 else -1)
         except (EvalError, ZeroDivisionError, OverflowError):
             return None
+        if f0 == f1:
+            return None
+        sign = 1 if f1 > f0 else -1
+        for x in self._exact_candidates(x0, x1, f0, f1, target):
+            try:
+                if x > 0 and f(x) == target:
+                    return x, sign
+            except (EvalError, ZeroDivisionError, OverflowError):
+                continue
+        try:
+            found = self._bisect(f, x0, target, increasing=f1 > f0, ceiling=node.target.comparator == "<=")
+        except (EvalError, ZeroDivisionError, OverflowError):
+            return None
+        return None if found is None else (found, sign)
+
+    @staticmethod
+    def _exact_candidates(x0, x1, f0, f1, target):
+        """Exact solutions when the formula is linear in the input (a·x + b) or in its
+        reciprocal (a/x + b, an input in a divisor); each is verified by the caller."""
+        slope = (f1 - f0) / (x1 - x0)
+        yield x0 + (target - f0) / slope
+        if x0 != 0:
+            b = (f0 - f1) / (1 / x0 - 1 / x1)
+            a = f0 - b / x0
+            if target != a:
+                yield b / (target - a)
 
     def closes_gap(self, node: Node, input_id: str, x: Fraction) -> bool:
         """Whether moving one input's target to x proves the node's target (over ranges, not just at targets)."""
@@ -210,25 +229,43 @@ class Arithmetic:
         return rng.lo >= outcome.target
 
     @staticmethod
-    def _bisect(f, x0: Fraction, target: Fraction, sign: int):
-        """For non-linear formulas (an input in a divisor): bisect on a bracket found by doubling."""
-        lo = Fraction(0)
-        hi = x0 if x0 > 0 else Fraction(1)
-        goal = (lambda v: v >= target) if sign > 0 else (lambda v: v <= target)
-        for _ in range(200):
-            if goal(f(hi)):
-                break
-            lo, hi = hi, hi * 2
-        else:
+    def _bisect(f, x0: Fraction, target: Fraction, increasing: bool, ceiling: bool) -> Fraction | None:
+        """For non-linear formulas (an input in a divisor): the input value where the node just
+        meets its target, found by bisection between a failing and a passing value. The
+        passing end is returned, so the value always closes the gap."""
+
+        def meets(x: Fraction) -> bool:
+            v = f(x)
+            return v <= target if ceiling else v >= target
+
+        upward = increasing != ceiling  # whether a larger input helps
+        fail = x0
+        if meets(fail):
             return None
-        for _ in range(80):
-            mid = (lo + hi) / 2
-            mid = Fraction(float(mid)) if mid.denominator > 2**64 else mid
-            if goal(f(mid)):
-                hi = mid
+        passing = None
+        step = x0 if x0 > 0 else Fraction(1)
+        for _ in range(200):
+            candidate = fail + step if upward else fail / 2
+            if candidate <= 0:
+                return None
+            if meets(candidate):
+                passing = candidate
+                break
+            if upward:
+                fail, step = candidate, step * 2
             else:
-                lo = mid
-        return hi, sign
+                fail = candidate
+        if passing is None:
+            return None
+        for _ in range(64):
+            mid = (fail + passing) / 2
+            if mid.denominator > 2**80:
+                mid = mid.limit_denominator(2**60)
+            if meets(mid):
+                passing = mid
+            else:
+                fail = mid
+        return passing
 
     # ------------------------------------------------------------- asserts
 

@@ -11,7 +11,7 @@ from ..resolve import refs
 from .base import Check
 
 
-MAX_FIXES = 5  # inputs listed in the help
+MAX_FIXES = 12  # inputs listed in the help (a funnel of 6-8 stages fits)
 MAX_TRIED = 50  # inputs solved for
 
 
@@ -55,7 +55,7 @@ class TargetsMissGoal(Check):
     ```
 
     ## Fix
-    Raise the input targets (the help line lists, for up to five inputs, the value that alone
+    Raise the input targets (the help line lists, for up to twelve inputs, the value that alone
     closes the gap), add another input, or lower the node's target.
     """
 

@@ -32,6 +32,8 @@ def held_at_target(node, nodes) -> set[str]:
     denominator is a planned volume, not a lever to push without limit. The proof holds them at
     their targets instead of letting them grow."""
     held = set()
+    if node.target is None or not node.target.value.percent:
+        return held  # only a rate's definition (a percentage) holds its denominator
     for ref, sign, divisor in polarities(node.formula):
         source = nodes.get(ref.name.text)
         if divisor and source is not None and source.target is not None and source.target.direction == "up":
@@ -49,9 +51,10 @@ class InputWorksAgainstGoal(Check):
     churn) in a numerator, moves the node away from its target as it improves.
 
     ## Why it matters
-    An input that should grow and sits in a divisor is not reported: `purchases / sessions`
-    defines a rate, and more sessions at the same purchases is the rate's own definition at
-    work. The arithmetic check holds such inputs at their targets.
+    An input that should grow and sits in the divisor of a percentage is not reported:
+    `purchases / sessions` defines a rate, and more sessions at the same purchases is the
+    rate's own definition at work. The arithmetic check holds such inputs at their targets.
+    Anywhere else (customers = budget ÷ CPA, with CPA written as `>=`) it is reported.
 
     A team that beats its KPI should never hurt the goal. When it does, either the
     formula is wrong or the input's direction is: the tree no longer explains how the
@@ -101,8 +104,8 @@ class InputWorksAgainstGoal(Check):
                 source = nodes.get(ref.name.text)
                 if source is None or source.target is None or ref.name.text in reported:
                     continue
-                if divisor and source.target.direction == "up":
-                    continue
+                if divisor and source.target.direction == "up" and node.target.value.percent:
+                    continue  # a rate's denominator: see held_at_target
                 better = 1 if source.target.direction == "up" else -1
                 if sign * better * goal >= 0:
                     continue

@@ -7,13 +7,13 @@ Nodes store their offsets as plain ints and make `Span` objects on demand: a pla
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Context, Decimal, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
 
 from ..diagnostics import Span
 
 
 # Exact for any number a person writes; exponents far beyond MAX_EXPONENT are reported, not computed.
-WIDE = Context(prec=80, Emax=10**9, Emin=-(10**9))
+WIDE = Context(prec=80, Emax=MAX_EMAX, Emin=MIN_EMIN)
 MAX_EXPONENT = 1000
 
 

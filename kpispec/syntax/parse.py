@@ -12,7 +12,9 @@ from . import ast
 from .errors import syntax_error
 from .grammar import parser
 
-MAX_DEPTH = 1000  # a sum of 1,000 terms nests as deep as 1,000 parentheses
+# A chain `a + b + c …` nests one level per term, and the compiled JSON nests as deep: 200
+# keeps it readable by ordinary JSON readers. Long sums are written `sum(a, b, …)` (flat).
+MAX_DEPTH = 200
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def _too_deep(source: SourceFile, span: Span) -> Diagnostic:
         file=source.path,
         span=Span(span.start, min(span.end, span.start + 1)),
         help=msg(
-            "split the formula: give intermediate results their own KPI or param",
-            "式を分割してください。途中の値を別の KPI や param にできます",
+            "for a long sum write `sum(a, b, c, …)`, which does not nest; otherwise give intermediate results their own KPI or param",
+            "長い足し算は入れ子にならない `sum(a, b, c, …)` で書いてください。それ以外は途中の値を別の KPI や param にします",
         ),
     )

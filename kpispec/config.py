@@ -60,7 +60,7 @@ def find_config(start: Path) -> Path | None:
             try:
                 data = tomllib.loads(text)
             except tomllib.TOMLDecodeError:
-                continue
+                return pyproject  # it mentions kpispec: loading it reports the TOML error (exit 2)
             if "kpispec" in data.get("tool", {}):
                 return pyproject
     return None

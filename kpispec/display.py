@@ -49,6 +49,15 @@ def number(x: Fraction | float, decimals: int | None = None, rounding=ROUND_HALF
     return text
 
 
+def share(ratio: Fraction) -> str:
+    """A relative difference as a percentage that never reads 0% when it is not zero."""
+    for decimals in (1, 2, 3, 4, 6):
+        text = number(abs(ratio) * 100, decimals)
+        if text != "0":
+            return text + "%"
+    return "<0.000001%"
+
+
 def _scientific(x) -> str:
     """Very large or very small numbers: 1.2e+900."""
     if isinstance(x, Fraction):
@@ -71,9 +80,10 @@ def _scientific(x) -> str:
 
 
 def amount(x: Fraction | float, unit: Unit, per: str | None, percent: bool = False, lang: str = "en",
-           rounding=ROUND_HALF_UP) -> str:
+           rounding=ROUND_HALF_UP, decimals: int | None = None) -> str:
     """An amount in display units (already converted to `per`)."""
-    decimals = None if isinstance(x, float) else decimals_for(x, percent)
+    if decimals is None:
+        decimals = None if isinstance(x, float) else decimals_for(x, percent)
     text = number(x, decimals, rounding, percent)
     if percent:
         text += "%"

@@ -163,4 +163,5 @@ class Evaluator:
             left = node.left if isinstance(node, ast.Binary) else node.args[0]
             right = node.right if isinstance(node, ast.Binary) else None
             raise EvalError("units", span, left=a.dim, right=b.dim, left_span=left.span,
-                            right_span=right.span if right is not None else span)
+                            right_span=right.span if right is not None else span,
+                            left_expr=left, right_expr=right)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
 
 
 from .. import display
@@ -80,8 +80,23 @@ class TargetsMissGoal(Check):
         implied = outcome.value.pt
         target = outcome.target
 
-        def show(x, lang="en", p=per):
-            return display.amount(from_base(x, dim, p, _time_unit(target_value)), unit, p, percent, lang)
+        def show(x, lang="en", p=per, decimals=None, rounding=ROUND_HALF_UP):
+            return display.amount(from_base(x, dim, p, _time_unit(target_value)), unit, p, percent, lang,
+                                  rounding, decimals)
+
+        # The implied value is rounded away from the target, with as many decimals as it takes
+        # to differ from it: a plan 0.39戸 short must not read "120戸 … short of 120戸".
+        away = ROUND_CEILING if ceiling else ROUND_FLOOR
+        implied_decimals = None
+        in_units = lambda x: from_base(x, dim, per, _time_unit(target_value))  # noqa: E731
+        gap_decimals = display.decimals_for(abs(in_units(implied - target)), percent) if implied != target else 0
+        if gap_decimals > display.decimals_for(abs(in_units(implied)), percent):
+            implied_decimals = gap_decimals  # so that the implied value and the gap add up to the target
+        if show(outcome.value.pt, rounding=away, decimals=implied_decimals) == show(outcome.target):
+            for extra in range(1, 9):
+                implied_decimals = extra
+                if show(outcome.value.pt, decimals=extra, rounding=away) != show(outcome.target, decimals=extra):
+                    break
 
         inputs = list(dict.fromkeys(n.text for n in refs(node.formula)))
         input_periods = [
@@ -91,15 +106,15 @@ class TargetsMissGoal(Check):
         other_period = next((p for p in input_periods if p and p != per), None)
 
         def both(x, lang):
-            text = show(x, lang)
+            text = show(x, lang, decimals=implied_decimals, rounding=away)
             if other_period and per and dim.time < 0:
-                text += f" ({show(x, lang, other_period)})"
+                text += f" ({show(x, lang, other_period, rounding=away)})"
             return text
 
         point_meets = implied <= target if ceiling else implied >= target
         if not point_meets:
             gap = implied - target if ceiling else target - implied
-            pct = display.number(abs(gap / target) * 100, 1) + "%" if target != 0 else "∞"
+            pct = display.share(gap / target) if target != 0 else "∞"
             gap_en, gap_ja = show(gap), show(gap, "ja")
             if percent and dim.dimensionless:
                 points = display.number(gap * 100, 2)

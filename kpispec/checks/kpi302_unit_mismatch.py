@@ -8,6 +8,36 @@ def dims(d) -> str:
     return d.describe()
 
 
+def written(value) -> str:
+    """A written value's unit as the user wrote it: `JPY per month`, `件 per month`, `%`."""
+    unit = value.unit.code or ("%" if value.percent else "")
+    text = unit if unit else "no unit"
+    if value.per:
+        text = f"{unit} per {value.per}".strip()
+    return text
+
+
+def unit_text(ctx, expr, dim) -> str:
+    """How to name an operand's unit: as written where the operand is one value, else its dimension."""
+    from ..resolve import normalise, walk
+    from ..syntax import ast
+
+    if isinstance(expr, ast.Group):
+        return unit_text(ctx, expr.inner, dim)
+    if isinstance(expr, ast.Ref):
+        node = ctx.plan.nodes.get(expr.name.text)
+        if node is not None and node.target is not None:
+            return written(node.target.value)
+        param = ctx.plan.params.get(expr.name.text)
+        if param is not None and isinstance(param.expr, ast.Quantity):
+            return written(normalise(ctx.source, param.expr))
+    if isinstance(expr, ast.Quantity):
+        return written(normalise(ctx.source, expr))
+    periods = [n.target.value.per for r in walk(expr) if isinstance(r, ast.Ref)
+               for n in [ctx.plan.nodes.get(r.name.text)] if n is not None and n.target is not None and n.target.value.per]
+    return dim.describe(periods[0] if periods else None)
+
+
 class UnitMismatch(Check):
     """Units that cannot be combined or compared.
 
@@ -89,12 +119,23 @@ class UnitMismatch(Check):
 
     def _combine(self, error):
         left, right = error.info["left"], error.info["right"]
+        lt = unit_text(self.ctx, error.info.get("left_expr"), left) if error.info.get("left_expr") is not None else dims(left)
+        rt = unit_text(self.ctx, error.info.get("right_expr"), right) if error.info.get("right_expr") is not None else dims(right)
+        currencies = {c for c, _ in left.currencies} | {c for c, _ in right.currencies}
+        if len(currencies) > 1:
+            help_ = Msg(f"{' and '.join(sorted(currencies))} are different currencies: convert one with an exchange-rate param, "
+                        "e.g. `param fx \"為替\" = 150 JPY / 1 USD`",
+                        f"{'と'.join(sorted(currencies))} は別の通貨です。為替の param で換算してください（例：`param fx \"為替\" = 150 JPY / 1 USD`）")
+        elif left.time != right.time:
+            help_ = Msg("a rate (per month) and a total cannot be added: multiply the rate by a duration such as `12 months`",
+                        "期間あたりの値と合計は足せません。`12 months` のような期間を掛けてください")
+        else:
+            help_ = Msg("amounts added, subtracted or compared must have the same unit",
+                        "足し算・引き算・比較する値は同じ単位が必要です")
         return self.diag(
             error.span,
-            Msg(f"cannot combine {dims(left)} with {dims(right)}", f"{dims(left)} と {dims(right)} は足し引き・比較できません"),
-            Msg("amounts added, subtracted or compared must have the same unit (JPY and USD differ; a rate per month is not a total)",
-                "足し算・引き算・比較する値は同じ単位が必要です（JPY と USD は別、月あたりの値と合計も別です）"),
-            labels=[self.label(error.info["left_span"], dims(left), dims(left)),
-                    self.label(error.info["right_span"], dims(right), dims(right))],
+            Msg(f"cannot combine {lt} with {rt}", f"{lt} と {rt} は足し引き・比較できません"),
+            help_,
+            labels=[self.label(error.info["left_span"], lt, lt), self.label(error.info["right_span"], rt, rt)],
             primary=Msg("here", "ここ"),
         )

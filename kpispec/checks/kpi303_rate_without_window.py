@@ -54,6 +54,18 @@ class RateWithoutWindow(Check):
                 continue
             node = outcome.node
             formula_dim, target_dim = outcome.mismatch
+            info = self.ctx.plan.info
+            start = node.start or (info.period_start if info else None)
+            end = node.deadline or (info.period_end if info else None)
+            if start and end and start > end:
+                yield self.diag(
+                    node.attr_spans.get("start", node.target.span),
+                    Msg(f"`{node.id}`'s window is empty: it starts {start}, after its deadline {end}, so its rate cannot be turned into a total",
+                        f"`{node.id}` の期間が空です：開始日 {start} が期限 {end} より後のため、期間あたりの値を合計に換算できません"),
+                    Msg("correct `start` or `deadline` so that the start comes first",
+                        "開始日が先になるように `start` か `deadline` を直してください"),
+                )
+                continue
             rate_is_formula = outcome.conversion == "rate-to-total"
             yield self.diag(
                 node.target.span,

@@ -9,7 +9,6 @@ from lark.exceptions import UnexpectedInput
 from ..diagnostics import Diagnostic, Severity, Span, msg
 from ..source import SourceFile
 from . import ast
-from .errors import syntax_error
 from .grammar import parser
 
 # A chain `a + b + c …` nests one level per term, and the compiled JSON nests as deep: 200
@@ -30,6 +29,8 @@ def parse(source: SourceFile) -> ParseResult:
     try:
         items = lark.parse(source.text)
     except UnexpectedInput as exc:
+        from .errors import syntax_error  # only a file with a syntax error pays for this import
+
         return ParseResult(None, (syntax_error(source, exc),))
     except RecursionError:  # pragma: no cover - the LALR parser is iterative
         return ParseResult(None, (_too_deep(source, Span(0, 0)),))

@@ -14,7 +14,7 @@ from kpispec.syntax.lexer import FastLexer
 TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.kpi"))]
 TEXTS += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "golden").rglob("*.kpi"))]
 TEXTS += [
-    "targets target targetx per perx 10k人 5M円 1e6 1_000 2,500 12億円 8,000万円 2.5% 2026-04-01 2026-4-1",
+    "targets target targetx per perx 10k人 5M円 1e6 1_000 2,500 12億円 8,000万円 1億2,000万円 1万5千円 2.5% 2026-04-01 2026-4-1",
     'a>=b<=c==d=e>f<g ≥ ≤ × ÷ "s" """multi\nline""" # comment\n 訪問者数 　x',
 ]
 

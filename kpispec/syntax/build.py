@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import textwrap
 from sys import intern
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from lark import Token, Transformer
 
@@ -30,6 +30,9 @@ SCALES = {
 CJK_SCALES = "千万億兆"
 ONE = Decimal(1)
 _NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9](?:_?[0-9])*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_NUMBER_TEXT = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9](?:_?[0-9])*)(?:\.[0-9]+)?"
+_COMPOUND_PART = re.compile(r"([兆億万千])(" + _NUMBER_TEXT + r")")
+_COMPOUND = re.compile(r"(?:[兆億万千](?:" + _NUMBER_TEXT + r"))*")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
 
@@ -199,15 +202,34 @@ class AstBuilder(Transformer):
         return ast.Quantity(number, multiplier, percent, unit, per, amount.start_pos, end_of(children[-1]))
 
 
+def _number(digits: str) -> Decimal:
+    try:
+        return Decimal(digits.replace(",", "").replace("_", ""))
+    except InvalidOperation:  # pragma: no cover - the token pattern admits only valid numbers
+        return Decimal(0)
+
+
 def _decode_amount(token: Token) -> tuple[Decimal, Decimal, bool, str | None]:
     text = token.value
     match = _NUMBER.match(text)
-    digits = match.group(0)
+    number = _number(match.group(0))
     suffix = text[match.end() :]
-    try:
-        number = Decimal(digits.replace(",", "").replace("_", ""))
-    except InvalidOperation:  # pragma: no cover - the token pattern admits only valid numbers
-        number = Decimal(0)
+    # Japanese compound numbers: 1億2,000万円 is 1×10^8 + 2,000×10^4; 1万5千円 is 15,000円.
+    # Each leading part is scaled here; the last number takes the scale glued to the unit.
+    compound = _COMPOUND.match(suffix)
+    if compound.end():
+        carried = Decimal(0)
+        while True:
+            part = _COMPOUND_PART.match(suffix)
+            if part is None:
+                break
+            carried += number * SCALES[part.group(1)]
+            number = _number(part.group(2))
+            suffix = suffix[part.end() :]
+        scale, word = split_scale(suffix)
+        with localcontext(ast.WIDE):
+            total = carried + number * scale
+        return total, ONE, False, word or None
     multiplier = ONE
     percent = False
     glued = None

@@ -72,6 +72,12 @@ def from_base(x: Fraction, dim: Dim, per: str | None, time_unit: str | None = No
     return x
 
 
+def in_written_units(x: Fraction, dim: Dim, value: Value, per: str | None = None) -> Fraction:
+    """A base-unit amount in the units a value was written in (its period, or `per`; its time unit)."""
+    time_unit = value.unit.code if value.unit.kind == "time" else None
+    return from_base(x, dim, per or value.per, time_unit)
+
+
 def accepted(v: Value, comparator: str) -> Val:
     """Every value a target accepts: [t, ∞) for `>=`, [0, t] for `<=` (quantities are non-negative)."""
     x, dim = base(v)

@@ -50,8 +50,3 @@ def unit_of(word: str | None) -> Unit:
     if word in TIME_UNITS:
         return Unit("time", TIME_UNITS[word])
     return Unit("count", word)
-
-
-def looks_like_currency(word: str) -> bool:
-    """An all-caps three-letter word that is not a known code (for a hint, not an error)."""
-    return len(word) == 3 and word.isascii() and word.isupper() and word not in CURRENCY_CODES

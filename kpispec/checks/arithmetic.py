@@ -7,7 +7,6 @@ base units. A node's target is proven when the whole accepted range meets it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -18,6 +17,42 @@ from ..interval import INF, Interval
 from ..ir import Node
 from ..resolve import normalise, walk
 from ..syntax import ast
+
+
+def polarities(expr):
+    """Each reference in a formula with its polarity: +1 where a larger value raises the result,
+    -1 where it lowers it; and whether it sits in a divisor."""
+    out = []
+    stack = [(expr, 1, False)]
+    while stack:
+        node, sign, divisor = stack.pop()
+        if isinstance(node, ast.Ref):
+            out.append((node, sign, divisor))
+        elif isinstance(node, ast.Binary):
+            flip = -1 if node.op in "-/" else 1
+            stack.append((node.right, sign * flip, divisor or node.op == "/"))
+            stack.append((node.left, sign, divisor))
+        elif isinstance(node, ast.Negate):
+            stack.append((node.operand, -sign, divisor))
+        elif isinstance(node, ast.Group):
+            stack.append((node.inner, sign, divisor))
+        elif isinstance(node, ast.Call):
+            stack.extend((a, sign, divisor) for a in reversed(node.args))
+    return out
+
+
+def held_at_target(node, nodes) -> set[str]:
+    """Inputs that should grow but sit in a divisor: `purchases / sessions` defines a rate, and its
+    denominator is a planned volume, not a lever to push without limit. The proof holds them at
+    their targets instead of letting them grow."""
+    held = set()
+    if node.target is None or not node.target.value.percent:
+        return held  # only a rate's definition (a percentage) holds its denominator
+    for ref, sign, divisor in polarities(node.formula):
+        source = nodes.get(ref.name.text)
+        if divisor and source is not None and source.target is not None and source.target.direction == "up":
+            held.add(ref.name.text)
+    return held
 
 
 def months_inclusive(start: date, end: date) -> int:
@@ -103,18 +138,21 @@ class Arithmetic:
 
     # --------------------------------------------------------------- nodes
 
-    def window(self, node: Node) -> Window | None:
+    def window_bounds(self, node: Node) -> tuple[date | None, date | None]:
+        """From the node's start (or the plan's) to its deadline (or the plan's end)."""
         info = self.plan.info
         start = node.start or (info.period_start if info else None)
         end = node.deadline or (info.period_end if info else None)
+        return start, end
+
+    def window(self, node: Node) -> Window | None:
+        start, end = self.window_bounds(node)
         if start is None or end is None or end < start:
             return None
         return Window(start, end, months_inclusive(start, end))
 
     def formula_env(self, node: Node) -> dict:
         """The environment a node's formula is proved in: growth inputs in a divisor held at target."""
-        from .kpi304_input_works_against_goal import held_at_target
-
         held = held_at_target(node, self.plan.nodes)
         if not held:
             return self.env
@@ -214,8 +252,6 @@ class Arithmetic:
         source = self.plan.nodes[input_id]
         current = self.env[input_id]
         lo, hi = (min(Fraction(0), x), x) if source.target.comparator == "<=" else (x, INF)
-        from .kpi304_input_works_against_goal import held_at_target
-
         if input_id in held_at_target(node, self.plan.nodes):
             lo, hi = x, x
         env = dict(self.formula_env(node))
@@ -296,8 +332,4 @@ class Arithmetic:
         else:
             out.holds = a.is_point and b.is_point and a.lo == b.lo
         return out
-
-
-def is_infinite(x) -> bool:
-    return isinstance(x, float) and math.isinf(x)
 

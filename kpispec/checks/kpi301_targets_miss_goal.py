@@ -5,7 +5,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
 
 from .. import display
 from ..diagnostics import Msg, Severity
-from ..evaluate import from_base
+from ..evaluate import in_written_units
 from ..ir import Node
 from ..resolve import refs
 from .base import Check
@@ -81,14 +81,14 @@ class TargetsMissGoal(Check):
         target = outcome.target
 
         def show(x, lang="en", p=per, decimals=None, rounding=ROUND_HALF_UP):
-            return display.amount(from_base(x, dim, p, _time_unit(target_value)), unit, p, percent, lang,
+            return display.amount(in_written_units(x, dim, target_value, p), unit, p, percent, lang,
                                   rounding, decimals)
 
         # The implied value is rounded away from the target, with as many decimals as it takes
         # to differ from it: a plan 0.39戸 short must not read "120戸 … short of 120戸".
         away = ROUND_CEILING if ceiling else ROUND_FLOOR
         implied_decimals = None
-        in_units = lambda x: from_base(x, dim, per, _time_unit(target_value))  # noqa: E731
+        in_units = lambda x: in_written_units(x, dim, target_value)  # noqa: E731
         gap_decimals = display.decimals_for(abs(in_units(implied - target)), percent) if implied != target else 0
         if gap_decimals > display.decimals_for(abs(in_units(implied)), percent):
             implied_decimals = gap_decimals  # so that the implied value and the gap add up to the target
@@ -190,7 +190,7 @@ class TargetsMissGoal(Check):
             needs_more = (slope > 0) != ceiling
             value = input_node.target.value
             dim = arithmetic.env[input_id].dim
-            shown_x = from_base(x, dim, value.per, _time_unit(value))
+            shown_x = in_written_units(x, dim, value)
             rounding = ROUND_CEILING if needs_more else ROUND_FLOOR
             op = "≥" if needs_more else "≤"
             for lang, out in (("en", fixes_en), ("ja", fixes_ja)):
@@ -204,9 +204,5 @@ class TargetsMissGoal(Check):
             "any one of these alone closes the gap: " + ", ".join(fixes_en),
             "次のいずれか 1 つで差が埋まります：" + "、".join(fixes_ja),
         )
-
-
-def _time_unit(value) -> str | None:
-    return value.unit.code if value.unit.kind == "time" else None
 
 

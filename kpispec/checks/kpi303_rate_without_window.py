@@ -54,9 +54,7 @@ class RateWithoutWindow(Check):
                 continue
             node = outcome.node
             formula_dim, target_dim = outcome.mismatch
-            info = self.ctx.plan.info
-            start = node.start or (info.period_start if info else None)
-            end = node.deadline or (info.period_end if info else None)
+            start, end = self.ctx.arithmetic.window_bounds(node)
             if start and end and start > end:
                 yield self.diag(
                     node.attr_spans.get("start", node.target.span),

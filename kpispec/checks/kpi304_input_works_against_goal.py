@@ -1,44 +1,8 @@
 from __future__ import annotations
 
 from ..diagnostics import Msg, Severity
-from ..syntax import ast
+from .arithmetic import polarities
 from .base import Check
-
-
-def polarities(expr):
-    """Each reference in a formula with its polarity: +1 where a larger value raises the result,
-    -1 where it lowers it; and whether it sits in a divisor."""
-    out = []
-    stack = [(expr, 1, False)]
-    while stack:
-        node, sign, divisor = stack.pop()
-        if isinstance(node, ast.Ref):
-            out.append((node, sign, divisor))
-        elif isinstance(node, ast.Binary):
-            flip = -1 if node.op in "-/" else 1
-            stack.append((node.right, sign * flip, divisor or node.op == "/"))
-            stack.append((node.left, sign, divisor))
-        elif isinstance(node, ast.Negate):
-            stack.append((node.operand, -sign, divisor))
-        elif isinstance(node, ast.Group):
-            stack.append((node.inner, sign, divisor))
-        elif isinstance(node, ast.Call):
-            stack.extend((a, sign, divisor) for a in reversed(node.args))
-    return out
-
-
-def held_at_target(node, nodes) -> set[str]:
-    """Inputs that should grow but sit in a divisor: `purchases / sessions` defines a rate, and its
-    denominator is a planned volume, not a lever to push without limit. The proof holds them at
-    their targets instead of letting them grow."""
-    held = set()
-    if node.target is None or not node.target.value.percent:
-        return held  # only a rate's definition (a percentage) holds its denominator
-    for ref, sign, divisor in polarities(node.formula):
-        source = nodes.get(ref.name.text)
-        if divisor and source is not None and source.target is not None and source.target.direction == "up":
-            held.add(ref.name.text)
-    return held
 
 
 class InputWorksAgainstGoal(Check):

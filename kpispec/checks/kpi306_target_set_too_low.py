@@ -4,7 +4,7 @@ from fractions import Fraction
 
 from .. import display
 from ..diagnostics import Msg, Severity
-from ..evaluate import from_base
+from ..evaluate import in_written_units
 from .base import Check
 
 SLACK = Fraction(3, 2)  # inputs implying 1.5× the target (or 2/3 of a ceiling) count as "far"
@@ -69,10 +69,9 @@ class TargetSetTooLow(Check):
                 continue
             value = node.target.value
             dim = outcome.value.dim
-            unit_word = value.unit.code if value.unit.kind == "time" else None
 
             def show(x, lang):
-                return display.amount(from_base(x, dim, value.per, unit_word), value.unit, value.per, value.percent, lang)
+                return display.amount(in_written_units(x, dim, value), value.unit, value.per, value.percent, lang)
 
             ratio = display.number(implied / outcome.target, 2)
             yield self.diag(

@@ -1,7 +1,19 @@
-"""Configuration from `[tool.kpispec]` in pyproject.toml or from kpispec.toml, found upwards."""
+"""Configuration from `[tool.kpispec]` in pyproject.toml or from kpispec.toml, found upwards.
+
+The search starts at the checked file's folder and stops at the repository root (the nearest
+folder holding a `.git` folder or file); outside any repository it goes up to the filesystem
+root. Only regular files count, and a configuration file is read without blocking and at most
+`MAX_BYTES` of it, so a FIFO, a device or a huge file never hangs or swamps a check.
+
+Every problem with a configuration file is a `ConfigError` whose message is one line naming
+the file, the setting and what was expected; nothing in here may end in a traceback.
+"""
 
 from __future__ import annotations
 
+import math
+import os
+import stat
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -14,6 +26,8 @@ DEFAULT_VANITY = (
 )
 
 KNOWN_KEYS = {"severity", "disable", "growth-bound", "vanity-metrics", "max-kgis"}
+LEVELS = ("error", "warning", "info", "off")
+MAX_BYTES = 1024 * 1024  # a configuration file is a few lines; anything this large is a mistake
 
 
 class ConfigError(Exception):
@@ -39,77 +53,332 @@ class Config:
 DEFAULT = Config()
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest kpispec.toml, or pyproject.toml with a [tool.kpispec] table, at or above start."""
-    folder = start if start.is_dir() else start.parent
-    folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
-        own = candidate / "kpispec.toml"
-        if own.is_file():
-            return own
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                text = pyproject.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            if "kpispec" not in text:  # most pyproject.toml files: no need to parse TOML
-                continue
-            import tomllib
+# ---------------------------------------------------------------- finding
 
-            try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError:
-                return pyproject  # it mentions kpispec: loading it reports the TOML error (exit 2)
-            if "kpispec" in data.get("tool", {}):
-                return pyproject
+
+def repository_root(path) -> Path | None:
+    """The nearest folder at or above `path` (a file or a folder) holding a `.git` entry.
+
+    `.git` is a folder in an ordinary clone and a file in worktrees and submodules; both count.
+    The answer is an absolute path with symbolic links resolved, or None outside any repository.
+    """
+    folder = _folder_of(Path(path))
+    if folder is None:
+        return None
+    for candidate in (folder, *folder.parents):
+        if _is_git(candidate):
+            return candidate
     return None
 
 
-def load(path: Path, known_codes=None) -> Config:
+def find_config(start: Path) -> Path | None:
+    """The nearest kpispec.toml, or pyproject.toml with a [tool.kpispec] table, at or above start.
+
+    The search stops at the repository root (whose own configuration still counts); outside a
+    repository it goes up to the filesystem root. Never raises: anything unreadable is skipped,
+    except a pyproject.toml that mentions kpispec but cannot be parsed, which is returned so
+    that `load` reports what is wrong with it.
+    """
+    folder = _folder_of(Path(start))
+    if folder is None:
+        return None
+    root = repository_root(folder)
+    for candidate in (folder, *folder.parents):
+        own = candidate / "kpispec.toml"
+        if _is_regular(own) and _stays_inside(own, root):
+            return own
+        pyproject = candidate / "pyproject.toml"
+        if _is_regular(pyproject) and _stays_inside(pyproject, root) and _configures_kpispec(pyproject):
+            return pyproject
+        if candidate == root:
+            break
+    return None
+
+
+def _folder_of(start: Path) -> Path | None:
+    try:
+        folder = start if start.is_dir() else start.parent
+        return folder.resolve()
+    except (OSError, RuntimeError, ValueError):  # permission denied, a symlink loop, a NUL in the name
+        return None
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def _is_git(folder: Path) -> bool:
+    mode = _mode(folder / ".git")
+    return mode is not None and (stat.S_ISDIR(mode) or stat.S_ISREG(mode))
+
+
+def _is_regular(path: Path) -> bool:
+    mode = _mode(path)
+    return mode is not None and stat.S_ISREG(mode)
+
+
+def _stays_inside(path: Path, root: Path | None) -> bool:
+    """False for a symbolic link that leads out of the repository."""
+    if root is None or not os.path.islink(path):
+        return True
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(root)
+    except (OSError, ValueError):
+        return False
+
+
+def _configures_kpispec(pyproject: Path) -> bool:
+    try:
+        data = _read_bytes(pyproject)
+    except (OSError, _NotRegular):
+        return False
+    if b"kpispec" not in data:  # most pyproject.toml files: no need to parse TOML
+        return False
+    if len(data) > MAX_BYTES:
+        return True  # it mentions kpispec: loading it reports the size (exit 2)
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = data.get("tool", {}).get("kpispec", {}) if path.name == "pyproject.toml" else data
-    return from_table(table, str(path), known_codes)
+        parsed = tomllib.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError):  # not UTF-8, or not TOML
+        return True  # it mentions kpispec: loading it reports the error (exit 2)
+    if "tool" not in parsed:
+        return False
+    tool = parsed["tool"]
+    return not isinstance(tool, dict) or "kpispec" in tool  # a `tool` that is not a table: report it
 
 
-def from_table(table: dict, where: str, known_codes=None) -> Config:
+# ---------------------------------------------------------------- reading
+
+
+class _NotRegular(Exception):
+    pass
+
+
+def _read_bytes(path: Path) -> bytes:
+    """At most MAX_BYTES + 1 bytes of a regular file, without blocking on a FIFO or a device."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotRegular
+        chunks = []
+        remaining = MAX_BYTES + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def load(path: Path, known_codes=None) -> Config:
+    """The configuration in a kpispec.toml, or in the [tool.kpispec] table of a pyproject.toml."""
+    path = Path(path)
+    where = str(path)
+    try:
+        data = _read_bytes(path)
+    except _NotRegular:
+        raise _error(where, "not a regular file; a configuration file is a TOML text file") from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise _error(where, f"cannot be read: {reason}") from None
+    if len(data) > MAX_BYTES:
+        raise _error(where, "larger than 1 MiB; a configuration file is a few lines of TOML") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _error(where, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
+    import tomllib
+
+    try:
+        parsed = tomllib.loads(text)
+    except RecursionError:
+        raise _error(where, "invalid TOML: values nested too deeply") from None
+    except ValueError as exc:  # TOMLDecodeError, or an integer too long to convert
+        raise _error(where, f"invalid TOML: {exc}") from None
+    if path.name != "pyproject.toml":
+        return from_table(parsed, where, known_codes)
+    tool = parsed.get("tool", {})
+    if not isinstance(tool, dict):
+        raise _error(where, f"tool must be a table holding [tool.kpispec], not {_show(tool)}")
+    table = tool.get("kpispec", {})
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}: [tool.kpispec] must be a table")
-    unknown = set(table) - KNOWN_KEYS
+        raise _error(where, f"tool.kpispec must be a table of settings under a [tool.kpispec] header, not {_show(table)}")
+    return from_table(table, where, known_codes, prefix="tool.kpispec.")
+
+
+# ---------------------------------------------------------------- checking
+
+
+def from_table(table: dict, where: str, known_codes=None, *, prefix: str = "") -> Config:
+    """A Config from a parsed table; `prefix` is how the file spells the table's keys (`tool.kpispec.`)."""
+    if not isinstance(table, dict):
+        raise _error(where, f"{prefix.rstrip('.') or 'the configuration'} must be a table of settings, not {_show(table)}")
+    unknown = sorted(set(table) - KNOWN_KEYS, key=str)
     if unknown:
-        raise ConfigError(f"{where}: unknown setting(s): {', '.join(sorted(unknown))} (known: {', '.join(sorted(KNOWN_KEYS))})")
+        raise _error(where, _unknown_keys(unknown, table, prefix))
+
+    levels = table.get("severity", {})
+    if not isinstance(levels, dict):
+        raise _error(where, f'{prefix}severity must be a table of rule codes and levels such as '
+                            f'{{ KPI205 = "info" }}, not {_show(levels)}')
     severity: dict = {}
     disabled = set()
-    for code, level in dict(table.get("severity", {})).items():
-        _known(code, known_codes, where)
+    for code, level in levels.items():
+        _known(code, known_codes, where, f"{prefix}severity")
         if level == "off":
             disabled.add(code)
-        elif level in ("error", "warning", "info"):
+        elif isinstance(level, str) and level in LEVELS:
             severity[code] = Severity(level)
         else:
-            raise ConfigError(f"{where}: severity of {code} must be error, warning, info or off, not {level!r}")
-    for code in table.get("disable", []):
-        _known(code, known_codes, where)
+            hint = _did_you_mean(level, LEVELS) if isinstance(level, str) else ""
+            raise _error(where, f'{prefix}severity.{_key(code)} must be "error", "warning", "info" or "off", '
+                                f"not {_show(level)}{hint}")
+
+    codes = table.get("disable", [])
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        raise _error(where, f'{prefix}disable must be a list of rule codes such as ["KPI215"], not {_show(codes)}')
+    for code in codes:
+        _known(code, known_codes, where, f"{prefix}disable")
         disabled.add(code)
+
     bound = table.get("growth-bound", 3)
-    if isinstance(bound, bool) or not isinstance(bound, (int, float)) or bound <= 1:
-        raise ConfigError(f"{where}: growth-bound must be a number above 1, not {bound!r}")
+    if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+        raise _error(where, f"{prefix}growth-bound must be a number above 1 such as 3, not {_show(bound)}{_unquote(bound)}")
+    if isinstance(bound, float) and not math.isfinite(bound):
+        too_big = " (numbers beyond about 1.8e308 are infinite)" if bound > 0 else ""
+        raise _error(where, f"{prefix}growth-bound must be a finite number above 1 such as 3, not {_show(bound)}{too_big}")
+    if bound <= 1:
+        raise _error(where, f"{prefix}growth-bound must be a number above 1 such as 3, not {_show(bound)}")
+    growth_bound = Fraction(bound) if isinstance(bound, int) else Fraction(repr(bound))  # 1.1 means 11/10
+
     vanity = table.get("vanity-metrics", list(DEFAULT_VANITY))
-    if not isinstance(vanity, list) or not all(isinstance(v, str) for v in vanity):
-        raise ConfigError(f"{where}: vanity-metrics must be a list of strings")
+    if not isinstance(vanity, list) or not all(isinstance(term, str) for term in vanity):
+        raise _error(where, f'{prefix}vanity-metrics must be a list of strings such as ["followers", "PV"], '
+                            f"not {_show(vanity)}")
+
     max_kgis = table.get("max-kgis", 3)
     if isinstance(max_kgis, bool) or not isinstance(max_kgis, int) or max_kgis < 1:
-        raise ConfigError(f"{where}: max-kgis must be a whole number of at least 1, not {max_kgis!r}")
-    return Config(severity, frozenset(disabled), Fraction(str(bound)), tuple(vanity), max_kgis, where)
+        raise _error(where, f"{prefix}max-kgis must be a whole number of at least 1 such as 3, "
+                            f"not {_show(max_kgis)}{_unquote(max_kgis)}")
+    return Config(severity, frozenset(disabled), growth_bound, tuple(vanity), max_kgis, where)
 
 
-def _known(code: str, known_codes, where: str) -> None:
+def _known(code: str, known_codes, where: str, key: str) -> None:
     if known_codes is not None and code not in known_codes:
-        raise ConfigError(f"{where}: unknown rule code {code!r}")
+        raise _error(where, f"{key}: unknown rule code {_show(code)}{_did_you_mean(_retyped(code), known_codes)}")
+
+
+def _retyped(code: str) -> str:
+    """`code` with the usual slips undone: case, spaces, a letter O or l typed for a digit."""
+    text = code.strip().upper()
+    if len(text) > 3 and text[:3] == "KPI":
+        text = "KPI" + text[3:].replace("O", "0").replace("L", "1").replace("I", "1")
+    return text
+
+
+def _unknown_keys(unknown: list, table: dict, prefix: str) -> str:
+    known = ", ".join(sorted(KNOWN_KEYS))
+    if not prefix and unknown == ["tool"] and isinstance(table["tool"], dict) and "kpispec" in table["tool"]:
+        return "unknown setting tool: in kpispec.toml the settings sit at the top level, without [tool.kpispec]"
+    if len(unknown) == 1:
+        return f"unknown setting {prefix}{_key(unknown[0])}{_did_you_mean(unknown[0], KNOWN_KEYS)}; known settings: {known}"
+    return f"unknown settings {', '.join(prefix + _key(k) for k in unknown[:5])}{', …' if len(unknown) > 5 else ''}; known settings: {known}"
+
+
+# ---------------------------------------------------------------- messages
+
+
+def _error(where: str, text: str) -> ConfigError:
+    return ConfigError(_one_line(f"{where}: {text}"))
+
+
+def _did_you_mean(word: str, candidates) -> str:
+    if not isinstance(word, str) or not word or len(word) > 40:
+        return ""
+    from .suggest import closest
+
+    match = closest(word, sorted(str(c) for c in candidates))
+    return f" (did you mean {_quote(match)}?)" if match else ""
+
+
+def _unquote(value) -> str:
+    """A hint for a number written in quotes: `growth-bound = "3"`."""
+    if isinstance(value, str):
+        try:
+            float(value.replace("_", ""))
+        except ValueError:
+            return ""
+        return " (write the number without quotes)"
+    return ""
+
+
+def _one_line(text: str) -> str:
+    """`text` with every character that could break the line or the terminal escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    shown = text if len(text) <= limit else text[:limit] + "…"
+    body = "".join(
+        "\\" + ch if ch in '"\\' else ch if ch.isprintable() else _escape(ch) for ch in shown
+    )
+    return f'"{body}"'
+
+
+def _key(key) -> str:
+    """A key as TOML spells it: bare when it can be, quoted otherwise."""
+    text = str(key)
+    if text and len(text) <= 40 and all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in text):
+        return text
+    return _quote(text)
+
+
+def _show(value, limit: int = 60) -> str:
+    """A value as it would be written in TOML, on one short line."""
+    text = _toml(value, 0)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _toml(value, depth: int) -> str:
+    if depth > 3:
+        return "…"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _quote(value)
+    if isinstance(value, int):
+        if value.bit_length() < 200:
+            return str(value)
+        return "a very large negative number" if value < 0 else "a very large number"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, list):
+        items = [_toml(item, depth + 1) for item in value[:5]]
+        return "[" + ", ".join(items + (["…"] if len(value) > 5 else [])) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{_key(k)} = {_toml(v, depth + 1)}" for k, v in list(value.items())[:5]]
+        return "{ " + ", ".join(items + (["…"] if len(value) > 5 else [])) + " }"
+    if hasattr(value, "isoformat"):  # TOML dates, times and date-times
+        return value.isoformat()
+    return _one_line(repr(value))

@@ -92,14 +92,34 @@ def _analyze(source: SourceFile, config: Config, checks: bool) -> Result:
     return result
 
 
-def compile_to(result: Result, write) -> bool:
-    """Stream the compiled JSON of an analysed plan through `write`; False when it has errors."""
+def too_large(path: str, size: int, limit: int, config: Config = DEFAULT) -> Result:
+    """The result for a file that was not read because it is larger than `limit` bytes."""
+    from .diagnostics import Severity, Span, msg
+
+    mb = f"{size / 10**6:,.1f} MB"
+    problem = Diagnostic(
+        code="KPI007",
+        severity=Severity.ERROR,
+        message=msg(f"this file is too large to check ({mb}; the limit is {limit:,} bytes)",
+                    f"ファイルが大きすぎるため検査しません（{mb}、上限は {limit:,} バイト）"),
+        file=path,
+        span=Span(0, 0),
+        help=msg("split the plan into several files, or raise the limit with --max-file-size",
+                 "計画を複数のファイルに分けるか、--max-file-size で上限を上げてください"),
+    )
+    return Result(SourceFile(path, ""), diagnostics=apply_overrides([problem], config))
+
+
+def compile_to(result: Result, write, name: str | None = None) -> bool:
+    """Stream the compiled JSON of an analysed plan through `write`; False when it has errors.
+
+    `name` is the file name the JSON records (by default the path the plan was analysed under)."""
     if not result.ok or result.plan is None or result.plan.info is None:
         return False
     from .emit import write_json
 
     with paused_gc():
-        write_json(result.plan, write)
+        write_json(result.plan, write, name)
     return True
 
 

@@ -63,6 +63,12 @@ STAGE_RULES = (
         "That the file has no NUL byte (a sign of a binary file) and no bidirectional control characters (U+202A–U+202E, U+2066–U+2069, …).",
         "Bidirectional controls make a text display differently from how it is read (\"Trojan Source\"): a reviewer could approve a plan that says something else.",
         PLAN + "kpi a \"\u202eA\" { target 1件 }", PLAN + "kpi a \"A\" { target 1件 }", "Remove the character.")),
+    Rule("KPI007", "file-too-large", Severity.ERROR, Msg("A file too large to check", "検査するには大きすぎるファイル"), _doc(
+        "A file larger than the size limit (100 MB unless `--max-file-size` says otherwise).",
+        "The file's size before it is read. The file is not read at all.",
+        "A plan of 300,000 KPIs is about 75 MB; anything much larger is almost certainly not a plan (a log, a dump, a disk image), and reading it would cost unbounded time and memory on every commit.",
+        PLAN + "# (a file of 2 GB)", PLAN + "# (a file of a few kB)",
+        "Split the plan into several files, or raise the limit: `kpispec check --max-file-size 500MB`.")),
     Rule("KPI009", "nesting-too-deep", Severity.ERROR, Msg("An expression nested too deeply", "入れ子が深すぎる式"), _doc(
         "An expression nested more than 200 levels deep.",
         "The depth of parentheses and operators in one expression.",

@@ -126,9 +126,12 @@ def plan_dict(plan: Plan) -> dict:
             for key, value in plan_parts(plan).items()}
 
 
-def write_json(plan: Plan, write) -> None:
+def write_json(plan: Plan, write, name: str | None = None) -> None:
     """Write the compiled plan as JSON through `write`, node by node."""
-    jsonout.dump_streaming(plan_parts(plan), write)
+    parts = plan_parts(plan)
+    if name is not None:
+        parts["file"] = name
+    jsonout.dump_streaming(parts, write)
 
 
 def to_json(plan: Plan) -> str:

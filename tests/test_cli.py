@@ -61,14 +61,17 @@ def test_folder_without_kpi_files_exits_2(tmp_path):
     no_traceback(result)
 
 
-def test_unreadable_file_exits_2(tmp_path):
+def test_broken_link_is_skipped_unless_followed_then_exits_2(tmp_path):
     (tmp_path / "good.kpi").write_text(CLEAN, encoding="utf-8")
     (tmp_path / "gone.kpi").symlink_to(tmp_path / "deleted-target.kpi")  # listed by the folder walk, not readable
     result = run_cli("check", tmp_path)
-    assert result.returncode == 2
-    assert re.search(r"kpispec: error: cannot read .*gone\.kpi", result.stderr), result.stderr
-    assert "Checked 1 file" in result.stdout
-    no_traceback(result)
+    assert result.returncode == 0
+    assert re.search(r"kpispec: note: skipped symbolic link .*gone\.kpi", result.stderr), result.stderr
+    followed = run_cli("check", "--follow-symlinks", tmp_path)
+    assert followed.returncode == 2
+    assert re.search(r"kpispec: error: .*gone\.kpi is a symbolic link to nothing", followed.stderr), followed.stderr
+    assert "Checked 1 file" in followed.stdout
+    no_traceback(followed)
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can read any file")

@@ -483,7 +483,7 @@ def test_cli_reports_a_broken_pyproject_tool_in_one_line(tmp_path):
     result = run_cli("check", "plan.kpi", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        f'kpispec: error: {tmp_path / "pyproject.toml"}: tool must be a table holding [tool.kpispec], not "kpispec"']
+        'kpispec: error: pyproject.toml: tool must be a table holding [tool.kpispec], not "kpispec"']  # named relative to the working folder
 
 
 def test_cli_ignores_a_config_above_the_repository(repo, tmp_path):

@@ -25,7 +25,7 @@ PARSERS = {}
 def tokens(lexer, text):
     key = lexer if isinstance(lexer, str) else lexer.__name__
     if key not in PARSERS:
-        PARSERS[key] = Lark(grammar_text(), parser="lalr", lexer=lexer, cache=True)
+        PARSERS[key] = Lark(grammar_text(), parser="lalr", lexer=lexer)
     parser = PARSERS[key]
     out = []
     try:

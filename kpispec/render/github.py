@@ -16,16 +16,31 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def annotation(d: Diagnostic, source, lang: str) -> str:
+    p = position(d.span, source)
+    message = d.message.get(lang)
+    if d.help:
+        message += "\n" + d.help.get(lang)
+    props = (
+        f"file={_prop(d.file)},line={p['line']},col={p['column']},"
+        f"endLine={p['end_line']},endColumn={p['end_column']},title={_prop(d.code)}"
+    )
+    return f"::{COMMANDS[d.severity.value]} {props}::{_data(message)}\n"
+
+
+class Report:
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def begin(self) -> str:
+        return ""
+
+    def file(self, diagnostics, source) -> str:
+        return "".join(annotation(d, source, self.lang) for d in diagnostics)
+
+    def end(self, counts=None) -> str:
+        return ""
+
+
 def render(diagnostics: list[Diagnostic], sources: dict, lang: str) -> str:
-    lines = []
-    for d in diagnostics:
-        p = position(d.span, sources.get(d.file))
-        message = d.message.get(lang)
-        if d.help:
-            message += "\n" + d.help.get(lang)
-        props = (
-            f"file={_prop(d.file)},line={p['line']},col={p['column']},"
-            f"endLine={p['end_line']},endColumn={p['end_column']},title={_prop(d.code)}"
-        )
-        lines.append(f"::{COMMANDS[d.severity.value]} {props}::{_data(message)}")
-    return "".join(line + "\n" for line in lines)
+    return "".join(annotation(d, sources.get(d.file), lang) for d in diagnostics)

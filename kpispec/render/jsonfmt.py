@@ -1,4 +1,8 @@
-"""Diagnostics as JSON: an object with a `diagnostics` array and a summary."""
+"""Diagnostics as JSON: an object with a `diagnostics` array and a summary.
+
+Reports are streamed file by file (`Report`), so that checking thousands of files keeps only
+one file's results in memory; the bytes are exactly those of one `json.dumps(..., indent=2)`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,9 @@ import json
 
 from ..diagnostics import Diagnostic, Severity
 from ..source import SourceFile
+from .counts import Counts
+
+_MARK = "\x00items\x00"
 
 
 def position(d_span, source: SourceFile | None) -> dict:
@@ -32,12 +39,71 @@ def diagnostic_dict(d: Diagnostic, source: SourceFile | None, lang: str) -> dict
     }
 
 
+class ArrayStream:
+    """One array of a JSON document written item by item, in `json.dumps(indent=2)` layout.
+
+    The document is given with the string `ArrayStream.MARK` in the array's place."""
+
+    MARK = _MARK
+
+    def __init__(self, document: dict):
+        self.head, self.indent, _ = _split(document)
+        self.count = 0
+
+    def begin(self) -> str:
+        return self.head + "["
+
+    def item(self, value) -> str:
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+        pad = " " * (self.indent + 2)
+        text = pad + text.replace("\n", "\n" + pad)
+        self.count += 1
+        return ("\n" if self.count == 1 else ",\n") + text
+
+    def end(self, document: dict) -> str:
+        _, _, tail = _split(document)
+        return ("\n" + " " * self.indent if self.count else "") + "]" + tail
+
+
+def _split(document: dict) -> tuple[str, int, str]:
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    marker = json.dumps(_MARK)
+    at = text.index(marker)
+    line_start = text.rfind("\n", 0, at) + 1
+    indent = len(text[line_start:at]) - len(text[line_start:at].lstrip(" "))
+    return text[:at], indent, text[at + len(marker):]
+
+
+class Report:
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.array = ArrayStream({"diagnostics": _MARK, "summary": {}})
+
+    def begin(self) -> str:
+        return self.array.begin()
+
+    def file(self, diagnostics, source: SourceFile | None) -> str:
+        return "".join(self.array.item(diagnostic_dict(d, source, self.lang)) for d in diagnostics)
+
+    def end(self, counts: Counts) -> str:
+        return self.array.end({"diagnostics": _MARK, "summary": counts.summary()})
+
+
+def by_file(diagnostics: list[Diagnostic]):
+    """Diagnostics grouped by file, in order of first appearance."""
+    groups: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        groups.setdefault(d.file, []).append(d)
+    return groups.items()
+
+
 def render(diagnostics: list[Diagnostic], sources: dict, files: int, lang: str) -> str:
-    items = [diagnostic_dict(d, sources.get(d.file), lang) for d in diagnostics]
-    summary = {
-        "files": files,
-        "errors": sum(1 for d in diagnostics if d.severity is Severity.ERROR),
-        "warnings": sum(1 for d in diagnostics if d.severity is Severity.WARNING),
-        "infos": sum(1 for d in diagnostics if d.severity is Severity.INFO),
-    }
-    return json.dumps({"diagnostics": items, "summary": summary}, ensure_ascii=False, indent=2) + "\n"
+    report = Report(lang)
+    counts = Counts()
+    parts = [report.begin()]
+    for name, group in by_file(diagnostics):
+        parts.append(report.file(group, sources.get(name)))
+        counts.add(group)
+    counts.files = files
+    parts.append(report.end(counts))
+    return "".join(parts)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from .. import __version__
 from ..codes import all_rules
 from ..diagnostics import Diagnostic
-from .jsonfmt import position
+from .jsonfmt import ArrayStream, by_file, position
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -18,34 +16,33 @@ def _region(span, source) -> dict:
     return {"startLine": p["line"], "startColumn": p["column"], "endLine": p["end_line"], "endColumn": end_column}
 
 
-def render(diagnostics: list[Diagnostic], sources: dict, lang: str) -> str:
+def result_dict(d: Diagnostic, source, lang: str, index: dict) -> dict:
+    text = d.message.get(lang)
+    if d.help:
+        text += "\n" + ("help: " if lang == "en" else "ヒント: ") + d.help.get(lang)
+    result = {
+        "ruleId": d.code,
+        "level": LEVELS[d.severity.value],
+        "message": {"text": text},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": d.file},
+            "region": _region(d.span, source),
+        }}],
+    }
+    if d.code in index:
+        result["ruleIndex"] = index[d.code]
+    related = [
+        {"id": i, "message": {"text": lab.message.get(lang) if lab.message else ""},
+         "physicalLocation": {"artifactLocation": {"uri": d.file}, "region": _region(lab.span, source)}}
+        for i, lab in enumerate(d.labels, 1)
+    ]
+    if related:
+        result["relatedLocations"] = related
+    return result
+
+
+def _log(lang: str, results) -> dict:
     rules = all_rules()
-    index = {rule.code: i for i, rule in enumerate(rules)}
-    results = []
-    for d in diagnostics:
-        source = sources.get(d.file)
-        text = d.message.get(lang)
-        if d.help:
-            text += "\n" + ("help: " if lang == "en" else "ヒント: ") + d.help.get(lang)
-        result = {
-            "ruleId": d.code,
-            "level": LEVELS[d.severity.value],
-            "message": {"text": text},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": d.file},
-                "region": _region(d.span, source),
-            }}],
-        }
-        if d.code in index:
-            result["ruleIndex"] = index[d.code]
-        related = [
-            {"id": i, "message": {"text": lab.message.get(lang) if lab.message else ""},
-             "physicalLocation": {"artifactLocation": {"uri": d.file}, "region": _region(lab.span, source)}}
-            for i, lab in enumerate(d.labels, 1)
-        ]
-        if related:
-            result["relatedLocations"] = related
-        results.append(result)
     driver = {
         "name": "kpispec",
         "version": __version__,
@@ -62,9 +59,34 @@ def render(diagnostics: list[Diagnostic], sources: dict, lang: str) -> str:
             for rule in rules
         ],
     }
-    log = {
+    return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+class Report:
+    """A SARIF log written file by file (see jsonfmt.ArrayStream)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.index = {rule.code: i for i, rule in enumerate(all_rules())}
+        self.array = ArrayStream(_log(lang, ArrayStream.MARK))
+
+    def begin(self) -> str:
+        return self.array.begin()
+
+    def file(self, diagnostics, source) -> str:
+        return "".join(self.array.item(result_dict(d, source, self.lang, self.index)) for d in diagnostics)
+
+    def end(self, counts=None) -> str:
+        return self.array.end(_log(self.lang, ArrayStream.MARK))
+
+
+def render(diagnostics: list[Diagnostic], sources: dict, lang: str) -> str:
+    report = Report(lang)
+    parts = [report.begin()]
+    parts.extend(report.file(group, sources.get(name)) for name, group in by_file(diagnostics))
+    parts.append(report.end())
+    return "".join(parts)

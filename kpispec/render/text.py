@@ -87,7 +87,10 @@ class TextRenderer:
             return "\n".join(lines)
         line, column = source.position(d.span.start)
         marks = [(d.span, "^", d.primary_label)] + [(lab.span, "-", lab.message) for lab in d.labels]
-        shown_lines = sorted({source.position(span.start)[0] for span, _, _ in marks})
+        by_line: dict[int, list] = {}
+        for mark in marks:
+            by_line.setdefault(source.position(mark[0].start)[0], []).append(mark)
+        shown_lines = sorted(by_line)
         gutter = len(str(max(shown_lines)))
         pad = " " * gutter
         lines.append(f"{pad}{self.paint('-->', 'blue')} {visible(d.file)}:{line}:{column}")
@@ -100,7 +103,7 @@ class TextRenderer:
             text = source.line_text(number)
             line_start = source.line_starts[number - 1]
             # Left to right, so that a label never sits below one that is further right.
-            on_line = sorted((m for m in marks if source.position(m[0].start)[0] == number), key=lambda m: m[0].start)
+            on_line = sorted(by_line[number], key=lambda m: m[0].start)
             cut, cut_end = window(text, [span.start - line_start for span, _, _ in on_line])
             prefix = "…" if cut else ""
             shown = prefix + visible(text[cut:cut_end]).replace("\t", "    ") + ("…" if cut_end < len(text) else "")
@@ -124,16 +127,38 @@ class TextRenderer:
 
     def summary(self, diagnostics, files: int) -> str:
         counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
+        return self.summary_of(counts, files)
+
+    def summary_of(self, counts: dict, files: int) -> str:
+        """The closing line, from the number of diagnostics of each severity."""
         errors, warnings, infos = counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]
         noun = "file" if files == 1 else "files"
         if self.lang == "ja":
-            if not diagnostics:
+            if not errors + warnings + infos:
                 return f"{files} ファイルを検査しました：問題はありません。"
             return f"{files} ファイルを検査しました：エラー {errors} 件、警告 {warnings} 件、情報 {infos} 件。"
-        if not diagnostics:
+        if not errors + warnings + infos:
             return f"Checked {files} {noun}: no problems found."
         parts = [_plural(errors, "error"), _plural(warnings, "warning"), _plural(infos, "info")]
         return f"Checked {files} {noun}: " + ", ".join(parts) + "."
+
+
+class Report:
+    """Diagnostics for people, file by file, then one summary line."""
+
+    def __init__(self, lang: str, colour: bool = False):
+        self.renderer = TextRenderer(lang, colour)
+
+    def begin(self) -> str:
+        return ""
+
+    def file(self, diagnostics, source) -> str:
+        return "".join(self.renderer.render(d, source) + "\n\n" for d in diagnostics)
+
+    def end(self, counts) -> str:
+        if not counts.files:
+            return ""
+        return self.renderer.summary_of(counts.by_severity, counts.files) + "\n"
 
 
 def _plural(n: int, word: str) -> str:

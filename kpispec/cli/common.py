@@ -1,0 +1,80 @@
+"""What every command shares: options, the language, colour, and how failures are reported."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class Lang(str, Enum):
+    en = "en"
+    ja = "ja"
+
+
+LangOption = Annotated[Optional[Lang], typer.Option("--lang", help="Message language (default: from LANG).")]
+
+
+def default_lang() -> str:
+    for var in ("KPISPEC_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+def language(lang: Lang | None) -> str:
+    return lang.value if lang else default_lang()
+
+
+def use_colour(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return hasattr(stream, "isatty") and stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def say(line: str) -> None:
+    """One line on stderr; a stderr that cannot be written is not worth a traceback."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def error(message: str) -> None:
+    say(f"kpispec: error: {message}")
+
+
+def fail(message: str) -> None:
+    error(message)
+    raise typer.Exit(2)
+
+
+def size_in_bytes(text: str) -> int:
+    """`--max-file-size`: a number of bytes, or with kB, MB or GB (powers of 1000)."""
+    units = {"kb": 10**3, "k": 10**3, "mb": 10**6, "m": 10**6, "gb": 10**9, "g": 10**9, "b": 1, "": 1}
+    stripped = text.strip().lower()
+    number = stripped.rstrip("kmgb")
+    unit = stripped[len(number):]
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1.0
+    if unit not in units or not (0 < value < 1e15):
+        raise typer.BadParameter(f"{text!r} is not a size such as 50MB")
+    return int(value * units[unit])
+

@@ -1,0 +1,83 @@
+"""`kpispec compile`: one plan to JSON, on stdout or written atomically with `-o`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import app
+from .common import LangOption, fail, language, size_in_bytes, use_colour
+from .io import (MAX_FILE_SIZE, CliError, TooLarge, display_path, find_plans, out, output_target, printable, read_regular,
+                 repository_root, write_atomic)
+
+
+@app.command("compile")
+def compile_(
+    file: Annotated[Path, typer.Argument(help="The .kpi file to compile.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the JSON here instead of stdout (a regular file; never the input).")] = None,
+    lang: LangOption = None,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow FILE even when it is a symbolic link out of its repository.")] = False,
+    max_file_size: Annotated[str, typer.Option("--max-file-size", help="Refuse larger files: bytes, or with kB, MB, GB.")] = f"{MAX_FILE_SIZE // 10**6}MB",
+):
+    """Compile a plan to JSON (see schemas/kpispec.schema.json)."""
+    from ..api import analyze_bytes, compile_to, too_large
+    from ..render.text import TextRenderer
+
+    limit = size_in_bytes(max_file_size)
+    if os.path.isdir(file):
+        fail(f"{display_path(file)} is a folder; compile takes one .kpi file")
+    found = find_plans([file], follow_symlinks)
+    if found.errors:
+        fail(found.errors[0])
+    plan = found.files[0]
+    try:
+        # Checked before any work: a plan is never overwritten with its own JSON.
+        if output is not None:
+            output_target(output, (plan.real,))
+        data = read_regular(plan.real, limit, plan.shown)
+        # Compiling needs the plan to parse and its names to resolve; the validator's findings
+        # are `kpispec check`'s job, so a large plan compiles without paying for them.
+        result = analyze_bytes(plan.shown, data, checks=False)
+    except CliError as exc:
+        fail(str(exc))
+    except TooLarge as exc:
+        result = too_large(plan.shown, exc.size, limit)
+    except MemoryError:
+        fail(f"out of memory while compiling {plan.shown}")
+    except Exception as exc:  # noqa: BLE001 - a bug in kpispec must not end in a traceback
+        fail(f"internal error while compiling {plan.shown}: {type(exc).__name__}: {exc}")
+    renderer = TextRenderer(language(lang), use_colour(sys.stderr))
+    for d in result.diagnostics:
+        sys.stderr.write(renderer.render(d, result.source) + "\n\n")
+    if not result.ok or result.plan is None or result.plan.info is None:
+        sys.stderr.write(renderer.summary(result.diagnostics, 1) + "\n")
+        raise typer.Exit(1)
+    name = compiled_name(plan.real)
+    # The JSON is streamed node by node: a 100,000-KPI plan never exists as one string.
+    if output is None:
+        compile_to(result, out, name)
+    else:
+        try:
+            write_atomic(output, lambda write: compile_to(result, write, name), inputs=(plan.real,))
+        except CliError as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"cannot write {display_path(output)}: {exc.strerror or exc}")
+    raise typer.Exit(0)
+
+
+def compiled_name(path: Path) -> str:
+    """The compiled JSON names its plan the same way whatever path was given: relative to the
+    repository root, or only the file name outside a repository."""
+    real = Path(os.path.realpath(path))
+    root = repository_root(real.parent)
+    if root is not None:
+        try:
+            return printable(real.relative_to(os.path.realpath(root)).as_posix())
+        except ValueError:
+            pass
+    return printable(real.name)

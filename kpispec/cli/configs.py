@@ -1,0 +1,43 @@
+"""Which configuration governs each plan: found once per folder, loaded once per file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .io import display_path
+
+
+class Configs:
+    """The configuration of each plan: `--config`, else the nearest one up to the repository root.
+
+    A configuration that cannot be used is recorded once in `errors`, however many plans it governs."""
+
+    def __init__(self, explicit: Path | None):
+        self.explicit = explicit
+        self.errors: list[str] = []
+        self._by_folder: dict[Path, object] = {}
+        self._loaded: dict[Path, object] = {}
+
+    def for_file(self, path: Path):
+        from ..config import DEFAULT, find_config
+
+        if self.explicit is not None:
+            return self._load(self.explicit)
+        folder = path.parent
+        if folder not in self._by_folder:
+            found = find_config(path)
+            self._by_folder[folder] = DEFAULT if found is None else self._load(found)
+        return self._by_folder[folder]
+
+    def _load(self, found: Path):
+        from ..codes import all_rules
+        from ..config import DEFAULT, ConfigError, load
+
+        if found not in self._loaded:
+            try:
+                self._loaded[found] = load(found, {r.code for r in all_rules()})
+            except ConfigError as exc:
+                # Named as the user would type it, not by the absolute path the search returns.
+                self.errors.append(str(exc).replace(str(found), display_path(found), 1))
+                self._loaded[found] = DEFAULT
+        return self._loaded[found]

@@ -1,0 +1,34 @@
+"""`kpispec explain`: a rule's documentation, or the list of rules."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from . import app
+from .common import LangOption, fail, language
+from .io import out
+
+
+@app.command()
+def explain(
+    code: Annotated[Optional[str], typer.Argument(help="A rule code such as KPI301, or its name (targets-miss-goal).")] = None,
+    lang: LangOption = None,
+):
+    """Explain a rule: what it checks, why, a failing and a passing example, the fix."""
+    from ..codes import all_rules, by_code
+    from ..suggest import closest
+    from .io import printable
+
+    lang_ = language(lang)
+    if code is None:
+        out("".join(f"{r.code}  {r.severity.value:<7}  {r.name:<28}  {r.summary.get(lang_)}\n" for r in all_rules()))
+        return
+    rule = by_code(code)
+    if rule is None:
+        rules = all_rules()
+        guess = closest(code.upper(), [r.code for r in rules]) or closest(code.lower(), [r.name for r in rules])
+        hint = f" (did you mean {guess}?)" if guess else " (`kpispec explain` lists them)"
+        fail(f"unknown rule {printable(code)}{hint}")
+    out(f"{rule.code} {rule.name} ({rule.severity.value} by default)\n{rule.summary.get(lang_)}\n\n{rule.doc.rstrip()}\n")

@@ -1,0 +1,497 @@
+"""The command line's I/O: finding plans, reading them and writing outputs, safely.
+
+kpispec runs as root in CI on files anyone in a repository can change, so every path is
+treated as hostile: only regular files are read (a FIFO would hang, a device never end),
+reads stop at a size limit, symbolic links are not followed out of the tree being checked,
+and an output is written to an anonymous file beside it and renamed into place, so that a
+crash or a signal leaves either the old file or the new one, and nothing but a regular file
+is ever replaced.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", "site"}
+MAX_FILE_SIZE = 100 * 1000 * 1000  # bytes; the largest plans measured (300,000 KPIs) are about 75 MB
+
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class CliError(Exception):
+    """A usage or I/O problem: reported on stderr as one line, exit status 2."""
+
+
+class OutputFailed(Exception):
+    """Standard output could not be written (a full disk, a closed descriptor, a reader gone)."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+
+# ------------------------------------------------------------------------ names
+
+
+def printable(text: str) -> str:
+    """A path as it can be shown anywhere: undecodable bytes as \\xNN, control and format
+    characters (escape sequences, bidirectional controls, line breaks) as escapes."""
+    if text.isprintable() and not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the user gave it (absolute paths under the working folder made relative), printable."""
+    path = Path(path)
+    text = path.as_posix()
+    if path.is_absolute():
+        try:
+            text = path.relative_to(Path.cwd()).as_posix()
+        except (ValueError, OSError):  # elsewhere, or the working folder was deleted
+            pass
+    return printable(text)
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "not a regular file"
+
+
+def repository_root(path: Path) -> Path | None:
+    """The nearest folder at or above `path` that holds `.git` (a folder, or a file in worktrees)."""
+    from ..config import repository_root as find
+
+    return find(path)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+# ----------------------------------------------------------------- finding plans
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    shown: str  # the name diagnostics carry: as the user wrote it, printable
+    real: Path  # the resolved path that is opened (never through a symbolic link)
+
+
+@dataclass
+class Found:
+    files: list[PlanFile] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # reported; the run exits 2
+    skipped: list[str] = field(default_factory=list)  # reported as notes
+
+
+def find_plans(paths: list[Path], follow_symlinks: bool = False) -> Found:
+    """Expand the given paths into the plan files to read.
+
+    A folder is searched for `*.kpi` files, skipping hidden and tool folders. Symbolic links
+    found in a folder are skipped (and said so) unless `follow_symlinks`; a link given by name
+    is followed when it points inside the repository that holds it (or its own folder, outside
+    any repository). Only regular files are read; anything else is reported.
+    """
+    found = Found()
+    seen: dict[tuple[int, int], None] = {}
+    for path in paths:
+        _expand(path, found, seen, follow_symlinks)
+    found.files.sort(key=lambda f: f.shown)
+    return found
+
+
+def _expand(path: Path, found: Found, seen: dict, follow: bool) -> None:
+    shown = display_path(path)
+    if not path.is_absolute() and not _working_folder_exists():
+        found.errors.append(f"cannot read {shown}: the working folder no longer exists (give an absolute path)")
+        return
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        found.errors.append(f"no such file or folder: {shown}")
+        return
+    except OSError as exc:
+        found.errors.append(f"cannot read {shown}: {exc.strerror or exc}")
+        return
+    real = Path(os.path.abspath(path))
+    if stat.S_ISLNK(info.st_mode):
+        target = _resolve(path)
+        if target is None:
+            found.errors.append(f"{shown} is a symbolic link to nothing ({printable(os.readlink(path))})")
+            return
+        if not follow:
+            home = repository_root(real.parent) or Path(os.path.realpath(real.parent))
+            if not _inside(target, home):
+                where = "the repository" if repository_root(real.parent) else "its folder"
+                found.errors.append(
+                    f"not following symbolic link {shown}: it points outside {where} (to {printable(str(target))}); "
+                    "pass --follow-symlinks to check it anyway"
+                )
+                return
+        real = target
+        info = os.stat(target)
+    if stat.S_ISDIR(info.st_mode):
+        _walk(real, shown, found, seen, follow)
+    elif stat.S_ISREG(info.st_mode):
+        _add(PlanFile(shown, real), info, found, seen)
+    else:
+        found.errors.append(f"{shown} is {kind_of(info.st_mode)}, not a regular file: it was not read")
+
+
+def _working_folder_exists() -> bool:
+    try:
+        os.getcwd()
+        return True
+    except OSError:
+        return False
+
+
+def _resolve(path: Path) -> Path | None:
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except (OSError, RuntimeError):
+        return None
+
+
+def _add(plan: PlanFile, info: os.stat_result, found: Found, seen: dict) -> None:
+    key = (info.st_dev, info.st_ino)
+    if key not in seen:
+        seen[key] = None
+        found.files.append(plan)
+
+
+def _walk(root: Path, shown_root: str, found: Found, seen: dict, follow: bool) -> None:
+    """Search a folder without recursion (any depth) and without following links unless asked."""
+    visited = {os.path.realpath(root)}
+    stack = [(root, shown_root)]
+    while stack:
+        folder, shown_folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            found.errors.append(f"cannot read folder {shown_folder}: {exc.strerror or exc}")
+            continue
+        subfolders = []
+        for entry in entries:
+            shown = f"{shown_folder.rstrip('/')}/{printable(entry.name)}"
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # removed while we looked
+            mode = info.st_mode
+            if stat.S_ISLNK(mode):
+                _found_link(entry, shown, found, seen, follow, visited, subfolders)
+            elif stat.S_ISDIR(mode):
+                if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+                    subfolders.append((Path(entry.path), shown))
+            elif entry.name.endswith(".kpi"):
+                if stat.S_ISREG(mode):
+                    _add(PlanFile(_relative(shown), Path(entry.path)), info, found, seen)
+                else:
+                    found.errors.append(f"{_relative(shown)} is {kind_of(mode)}, not a regular file: it was not read")
+        stack.extend(reversed(subfolders))
+
+
+def _found_link(entry, shown, found: Found, seen: dict, follow: bool, visited: set, subfolders: list) -> None:
+    target = _resolve(Path(entry.path))
+    is_dir = target is not None and target.is_dir()
+    if not (is_dir or entry.name.endswith(".kpi")):
+        return  # not something kpispec would read: nothing to say
+    if entry.name.startswith(".") or entry.name in SKIP_DIRS:
+        return
+    if not follow:
+        found.skipped.append(f"skipped symbolic link {_relative(shown)} (pass --follow-symlinks to follow it)")
+        return
+    if target is None:
+        found.errors.append(f"{_relative(shown)} is a symbolic link to nothing")
+        return
+    info = os.stat(target)
+    if is_dir:
+        if str(target) not in visited:  # a link back up the tree would loop forever
+            visited.add(str(target))
+            subfolders.append((target, shown))
+    elif stat.S_ISREG(info.st_mode):
+        _add(PlanFile(_relative(shown), target), info, found, seen)
+    else:
+        found.errors.append(f"{_relative(shown)} is {kind_of(info.st_mode)}, not a regular file: it was not read")
+
+
+def _relative(shown: str) -> str:
+    return shown[2:] if shown.startswith("./") else shown
+
+
+# ------------------------------------------------------------------------ reading
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def read_regular(path: Path, limit: int, shown: str | None = None) -> bytes:
+    """The bytes of a regular file, read through no symbolic link and at most `limit` of them.
+
+    Raises CliError for anything that is not a regular file, TooLarge beyond the limit."""
+    shown = shown or display_path(path)
+    try:
+        fd = os.open(path, _READ_FLAGS | _O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise CliError(f"{shown} is a symbolic link: it was not followed") from None
+        raise CliError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CliError(f"{shown} is {kind_of(info.st_mode)}, not a regular file: it was not read")
+        if info.st_size > limit:
+            raise TooLarge(info.st_size)
+        chunks = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # it grew while we read
+                raise TooLarge(total)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise CliError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+# ------------------------------------------------------------------------ writing
+
+
+def output_target(path: Path, inputs: tuple[Path, ...] = ()) -> Path:
+    """The regular file an output named `path` will replace (through a symbolic link to one),
+    or where a new one will be created. Raises CliError for anything else."""
+    shown = display_path(path)
+    if _is_stdout(path):
+        raise CliError(f"refusing to write {shown}: it is standard output; leave out -o to print there")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        parent = path.parent if str(path.parent) else Path(".")
+        if not parent.is_dir():
+            raise CliError(f"cannot write {shown}: no such folder {display_path(parent)}") from None
+        return path
+    except OSError as exc:
+        raise CliError(f"cannot write {shown}: {exc.strerror or exc}") from None
+    target = path
+    if stat.S_ISLNK(info.st_mode):
+        resolved = _resolve(path)
+        if resolved is None:
+            raise CliError(f"refusing to write {shown}: it is a symbolic link to nothing")
+        target = resolved
+        info = os.stat(resolved)
+    if not stat.S_ISREG(info.st_mode):
+        raise CliError(f"refusing to write {shown}: it is {kind_of(info.st_mode)}; the output must be a regular file")
+    for source in inputs:
+        try:
+            same = os.path.samestat(info, os.stat(source))
+        except OSError:
+            continue
+        if same:
+            raise CliError(f"refusing to write {shown}: it is the input {display_path(source)}; choose another output")
+    return target
+
+
+def _is_stdout(path: Path) -> bool:
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(1))
+    except (OSError, ValueError):
+        return False
+
+
+def write_atomic(path: Path, content, inputs: tuple[Path, ...] = ()) -> None:
+    """Replace the regular file at `path` (or create it) with `content`, all at once.
+
+    `content` is the text, or a function that writes it through the `write` it is given. The
+    text goes to an anonymous file in the target's folder (O_TMPFILE: a crash or SIGKILL leaves
+    nothing behind), which is then given a short temporary name and renamed over the target.
+    The target's mode, owner and line ending (LF or CRLF) are kept.
+    """
+    target = output_target(path, inputs)
+    folder = target.parent if str(target.parent) else Path(".")
+    previous = _stat_or_none(target)
+    mode = stat.S_IMODE(previous.st_mode) if previous else 0o666 & ~_umask()
+    newline = "\r\n" if previous and _uses_crlf(target) else "\n"
+    fd, temporary = _open_temporary(folder)
+    try:
+        os.fchmod(fd, mode)
+        if previous and os.geteuid() == 0 and (previous.st_uid, previous.st_gid) != (0, 0):
+            try:
+                os.fchown(fd, previous.st_uid, previous.st_gid)
+            except OSError:
+                pass
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline, closefd=False) as handle:
+            if callable(content):
+                content(handle.write)
+            else:
+                handle.write(content)
+            handle.flush()
+        os.fsync(fd)
+        if temporary is None:
+            temporary = _link_anonymous(fd, folder)
+        os.replace(temporary, target)
+        temporary = None
+    except BaseException:
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+        raise
+    finally:
+        os.close(fd)
+
+
+def _stat_or_none(path: Path):
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _uses_crlf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError:
+        return False
+    first = head.find(b"\n")
+    return first > 0 and head[first - 1 : first] == b"\r"
+
+
+def _open_temporary(folder: Path) -> tuple[int, str | None]:
+    """An anonymous file in `folder` (name None), or a short-named one where O_TMPFILE is missing."""
+    tmpfile = getattr(os, "O_TMPFILE", 0)
+    if tmpfile:
+        try:
+            return os.open(folder, tmpfile | os.O_RDWR | os.O_CLOEXEC, 0o600), None
+        except OSError as exc:
+            if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+                raise
+    return _named_temporary(folder)
+
+
+def _named_temporary(folder: Path) -> tuple[int, str]:
+    # Short, so that a target whose name is near the 255-byte limit still gets one.
+    for _ in range(100):
+        name = str(folder / f".kpispec-{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | os.O_CLOEXEC, 0o600), name
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, "no free temporary name")
+
+
+def _link_anonymous(fd: int, folder: Path) -> str:
+    """Give a finished O_TMPFILE file a short name in its folder, to rename over the target.
+
+    Through /proc/self/fd (open(2)'s way), else linkat(AT_EMPTY_PATH), else by copying it
+    into a named temporary file: some sandboxes allow neither link."""
+    for _ in range(100):
+        name = str(folder / f".kpispec-{os.urandom(4).hex()}.tmp")
+        try:
+            os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
+            return name
+        except FileExistsError:
+            continue
+        except OSError:
+            break
+    if _linkat_empty_path(fd, name):
+        return name
+    copy, name = _named_temporary(folder)
+    try:
+        os.fchmod(copy, stat.S_IMODE(os.fstat(fd).st_mode))
+        offset, size = 0, os.fstat(fd).st_size
+        while offset < size:
+            sent = os.sendfile(copy, fd, offset, size - offset)
+            if not sent:
+                raise OSError(errno.EIO, "short copy")
+            offset += sent
+        os.fsync(copy)
+    except BaseException:
+        os.unlink(name)
+        raise
+    finally:
+        os.close(copy)
+    return name
+
+
+def _linkat_empty_path(fd: int, name: str) -> bool:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        at_fdcwd, at_empty_path = -100, 0x1000
+        return libc.linkat(fd, b"", at_fdcwd, os.fsencode(name), at_empty_path) == 0
+    except (OSError, AttributeError, ImportError):
+        return False
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# ------------------------------------------------------------------ standard output
+
+
+def out(text: str) -> None:
+    """Write to standard output; a failure ends the run with exit status 2, not a traceback."""
+    try:
+        sys.stdout.write(text)
+    except OSError as exc:
+        raise OutputFailed(exc) from None
+
+
+class ClosedStream:
+    """Stands in for a standard stream that was closed when kpispec started (`>&-`)."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False

@@ -1,0 +1,33 @@
+"""`kpispec schema`: the JSON Schema of the compiled JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import app
+from .common import fail
+from .io import CliError, display_path, out, write_atomic
+
+
+@app.command()
+def schema(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the schema here instead of stdout (a regular file).")] = None,
+):
+    """Print the JSON Schema (draft 2020-12) of the compiled JSON."""
+    import json
+
+    from ..model import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        out(text)
+        return
+    try:
+        write_atomic(output, text)
+    except CliError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {display_path(output)}: {exc.strerror or exc}")

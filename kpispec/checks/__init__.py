@@ -94,6 +94,8 @@ def run(plan: Plan, config: Config = DEFAULT) -> list[Diagnostic]:
         try:
             for d in rule(ctx).run():
                 found.append(d if d.severity is severity else _with_severity(d, severity))
+        except MemoryError:
+            raise  # not a broken check: the run as a whole cannot go on
         except Exception as exc:  # noqa: BLE001 - one broken check must not stop the others
             found.append(_internal(plan, rule, exc))
     return found

@@ -128,7 +128,7 @@ def main() -> None:
     except MemoryError:
         say("kpispec: error: out of memory")
         code = 2
-    except RecursionError:
-        say("kpispec: internal error: recursion too deep")
+    except Exception as exc:  # noqa: BLE001 - a bug in kpispec ends in one line, not a traceback
+        say(f"kpispec: internal error: {type(exc).__name__}: {exc}")
         code = 2
     sys.exit(code)

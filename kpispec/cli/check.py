@@ -72,7 +72,8 @@ def check(
         out(report.file(result.diagnostics, result.source))
         counts.add(result.diagnostics)
         findings = findings or any(d.severity in failing for d in result.diagnostics)
-        del result, data
+        data = None
+        del result  # let go of the plan before reading the next file
     if counts.files or output_format is not OutputFormat.text:
         out(report.end(counts))
     if not found.files and not found.errors:

@@ -56,7 +56,7 @@ def compile_(
     if not result.ok or result.plan is None or result.plan.info is None:
         sys.stderr.write(renderer.summary(result.diagnostics, 1) + "\n")
         raise typer.Exit(1)
-    name = compiled_name(plan.real)
+    name = compiled_name(Path(plan.real))
     # The JSON is streamed node by node: a 100,000-KPI plan never exists as one string.
     if output is None:
         compile_to(result, out, name)

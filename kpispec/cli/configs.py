@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .io import display_path
@@ -15,17 +16,17 @@ class Configs:
     def __init__(self, explicit: Path | None):
         self.explicit = explicit
         self.errors: list[str] = []
-        self._by_folder: dict[Path, object] = {}
+        self._by_folder: dict[str, object] = {}
         self._loaded: dict[Path, object] = {}
 
-    def for_file(self, path: Path):
+    def for_file(self, path: str):
         from ..config import DEFAULT, find_config
 
         if self.explicit is not None:
             return self._load(self.explicit)
-        folder = path.parent
+        folder = os.path.dirname(path)
         if folder not in self._by_folder:
-            found = find_config(path)
+            found = find_config(Path(path))
             self._by_folder[folder] = DEFAULT if found is None else self._load(found)
         return self._by_folder[folder]
 

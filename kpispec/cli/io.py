@@ -103,7 +103,7 @@ def _inside(path: Path, folder: Path) -> bool:
 @dataclass(frozen=True)
 class PlanFile:
     shown: str  # the name diagnostics carry: as the user wrote it, printable
-    real: Path  # the resolved path that is opened (never through a symbolic link)
+    real: str  # the path that is opened (never through a symbolic link); a str: 20,000 Paths cost 10 MB
 
 
 @dataclass
@@ -162,7 +162,7 @@ def _expand(path: Path, found: Found, seen: dict, follow: bool) -> None:
     if stat.S_ISDIR(info.st_mode):
         _walk(real, shown, found, seen, follow)
     elif stat.S_ISREG(info.st_mode):
-        _add(PlanFile(shown, real), info, found, seen)
+        _add(PlanFile(shown, str(real)), info, found, seen)
     else:
         found.errors.append(f"{shown} is {kind_of(info.st_mode)}, not a regular file: it was not read")
 
@@ -216,7 +216,7 @@ def _walk(root: Path, shown_root: str, found: Found, seen: dict, follow: bool) -
                     subfolders.append((Path(entry.path), shown))
             elif entry.name.endswith(".kpi"):
                 if stat.S_ISREG(mode):
-                    _add(PlanFile(_relative(shown), Path(entry.path)), info, found, seen)
+                    _add(PlanFile(_relative(shown), entry.path), info, found, seen)
                 else:
                     found.errors.append(f"{_relative(shown)} is {kind_of(mode)}, not a regular file: it was not read")
         stack.extend(reversed(subfolders))
@@ -241,7 +241,7 @@ def _found_link(entry, shown, found: Found, seen: dict, follow: bool, visited: s
             visited.add(str(target))
             subfolders.append((target, shown))
     elif stat.S_ISREG(info.st_mode):
-        _add(PlanFile(_relative(shown), target), info, found, seen)
+        _add(PlanFile(_relative(shown), str(target)), info, found, seen)
     else:
         found.errors.append(f"{_relative(shown)} is {kind_of(info.st_mode)}, not a regular file: it was not read")
 
@@ -259,7 +259,7 @@ class TooLarge(Exception):
         self.size = size
 
 
-def read_regular(path: Path, limit: int, shown: str | None = None) -> bytes:
+def read_regular(path: Path | str, limit: int, shown: str | None = None) -> bytes:
     """The bytes of a regular file, read through no symbolic link and at most `limit` of them.
 
     Raises CliError for anything that is not a regular file, TooLarge beyond the limit."""

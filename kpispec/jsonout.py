@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 _encode_str = json.encoder.encode_basestring  # keeps non-ASCII (日本語) as is
+# normalize() rounds to its context's precision: the default 28 digits would print
+# 1000000000000000000000000000000.5 as 1000000000000000000000000000000.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def number(d: Decimal) -> str:
@@ -13,7 +16,7 @@ def number(d: Decimal) -> str:
         raise ValueError(f"not a finite number: {d}")
     if d == d.to_integral_value():
         return format(d.to_integral_value(), "f")
-    return format(d.normalize(), "f")
+    return format(d.normalize(_EXACT), "f")
 
 
 def dumps(obj, indent: int = 2) -> str:

@@ -9,7 +9,7 @@ from .diagnostics import Diagnostic, Label, Severity, Span, msg
 from .ir import Link, Node, Param, Plan, PlanInfo, Target, Value
 from .language import ATTRIBUTES, CADENCES, FUNCTIONS, KIND_NAMES, PERIODS, SINGLE_ATTRIBUTES
 from .source import SourceFile
-from .suggest import closest
+from .suggest import Suggester, closest
 from .syntax import ast
 from .units import unit_of
 
@@ -24,6 +24,7 @@ class Resolver:
         self.diagnostics: list[Diagnostic] = []
         self.kinds: dict[str, str] = {}  # id -> kind
         self.decl_spans: dict[str, Span] = {}
+        self._suggesters: dict[frozenset, Suggester] = {}
 
     # ------------------------------------------------------------ reporting
 
@@ -211,12 +212,12 @@ class Resolver:
                     msg("use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)",
                         "day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）を使ってください"),
                 )
-        number = q.value
-        if number != 0 and abs(number.adjusted()) > ast.MAX_EXPONENT:
+        if q.power is not None:
+            power_en, power_ja = _power_text(q.power)
             self.error(
                 "KPI016", q.span,
-                msg(f"this number is too large or too small to compute with (10^{number.adjusted()})",
-                    f"この数値は大きすぎるか小さすぎて計算できません（10^{number.adjusted()}）"),
+                msg(f"this number is too large or too small to compute with ({power_en})",
+                    f"この数値は大きすぎるか小さすぎて計算できません（{power_ja}）"),
                 msg(f"numbers are limited to 10^±{ast.MAX_EXPONENT}; check the exponent",
                     f"扱える数値は 10^±{ast.MAX_EXPONENT} までです。指数を確認してください"),
             )
@@ -255,8 +256,16 @@ class Resolver:
 
     # ---------------------------------------------------------- references
 
-    def _undefined(self, name: ast.Name, candidates, what: tuple[str, str]):
-        guess = closest(name.text, candidates)
+    def _suggester(self, kinds: frozenset) -> Suggester:
+        """The plan's ids of these kinds, indexed once for every undefined name that may mean one."""
+        suggester = self._suggesters.get(kinds)
+        if suggester is None:
+            suggester = Suggester(k for k, v in self.kinds.items() if v in kinds)
+            self._suggesters[kinds] = suggester
+        return suggester
+
+    def _undefined(self, name: ast.Name, kinds: frozenset, what: tuple[str, str]):
+        guess = self._suggester(kinds).closest(name.text)
         help_ = (
             msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess
             else msg(f"define it, e.g. `{what[0]} {name.text} {{ … }}`, or check the spelling",
@@ -271,7 +280,7 @@ class Resolver:
     def _check_link(self, kind: str, name: ast.Name) -> bool:
         actual = self.kinds.get(name.text)
         if actual is None:
-            self._undefined(name, [k for k, v in self.kinds.items() if v == kind], (kind, ""))
+            self._undefined(name, frozenset({kind}), (kind, ""))
             return False
         if actual != kind:
             have = KIND_NAMES[actual]
@@ -291,7 +300,7 @@ class Resolver:
             if isinstance(node, ast.Ref):
                 kind = self.kinds.get(node.name.text)
                 if kind is None:
-                    self._undefined(node.name, [k for k, v in self.kinds.items() if v in allowed], ("kpi", ""))
+                    self._undefined(node.name, allowed, ("kpi", ""))
                 elif kind not in allowed:
                     have = KIND_NAMES[kind]
                     if kind == "ksf":
@@ -332,6 +341,15 @@ def normalise(source: SourceFile, q: ast.Quantity, negative: bool = False) -> Va
     if negative:
         start = source.text.rfind("-", 0, start)
     return Value(value, unit, per, q.percent, source.text[start : q.span.end], q.span)
+
+
+def _power_text(power) -> tuple[str, str]:
+    """10^power as a message shows it: in full up to 30 digits, by its number of digits beyond."""
+    if isinstance(power, int):
+        return f"10^{power}", f"10^{power}"
+    digits = power.adjusted() + 1  # an integral Decimal of more than 30 digits
+    sign = "-" if power < 0 else ""
+    return f"10^{sign}(a {digits:,}-digit number)", f"10^{sign}（{digits:,} 桁の数）"
 
 
 def _text(attr) -> str | None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import cached_property
+
 from ..diagnostics import Msg, Severity
 from .base import Check
 from .kinds import is_count
@@ -82,12 +84,23 @@ class QuantityWithoutQuality(Check):
                 primary=Msg("counts only", "件数のみ"),
             )
 
+    @cached_property
+    def _quality(self) -> dict[str, bool]:
+        return {}
+
     def _paired(self, nid: str) -> bool:
         """Whether a formula combines this count with a KPI or KGI that is not a count (a rate, a value)."""
-        plan, graph = self.ctx.plan, self.ctx.graph
-        for use in graph.dependents(nid, kinds=("formula",)):
-            for edge in graph.edges.get(use.source, ()):
-                other = plan.nodes.get(edge.target)
-                if edge.kind == "formula" and other is not None and other.target is not None and not is_count(other):
-                    return True
-        return False
+        return any(self._has_quality(use.source) for use in self.ctx.graph.dependents(nid, kinds=("formula",)))
+
+    def _has_quality(self, source: str) -> bool:
+        """Whether this node's formula uses a KPI or KGI that is not a count; each formula is read
+        once, however many counts it combines (a sum of 16,000 counts, or of one count 10,000 times)."""
+        known = self._quality
+        if source not in known:
+            plan = self.ctx.plan
+            known[source] = any(
+                edge.kind == "formula" and (other := plan.nodes.get(edge.target)) is not None
+                and other.target is not None and not is_count(other)
+                for edge in self.ctx.graph.edges.get(source, ())
+            )
+        return known[source]

@@ -7,14 +7,19 @@ Nodes store their offsets as plain ints and make `Span` objects on demand: a pla
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 from ..diagnostics import Span
 
 
-# Exact for any number a person writes; exponents far beyond MAX_EXPONENT are reported, not computed.
-WIDE = Context(prec=80, Emax=MAX_EMAX, Emin=MIN_EMIN)
+# Numbers are limited to 10^±MAX_EXPONENT: one beyond it is reported (KPI016), not computed.
 MAX_EXPONENT = 1000
+# For the additions and multiplications that read a written number: exact for any number of
+# digits (they cost what the digits cost, not what the precision allows). Never divide in it.
+EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+# What a number beyond the limit is held as: 10^±(MAX_EXPONENT + 1), of the sign of its exponent.
+TOO_LARGE = Decimal((0, (1,), MAX_EXPONENT + 1))
+TOO_SMALL = Decimal((0, (1,), -MAX_EXPONENT - 1))
 
 
 class _Spanned:
@@ -46,21 +51,29 @@ class Text(_Spanned):
 
 @dataclass(frozen=True, slots=True)
 class Quantity(_Spanned):
-    """A written amount: `12億円 per year` is number 12, scale 10^8, unit 円, per year."""
+    """A written amount: `12億円 per year` is number 12, scale 10^8, unit 円, per year.
 
-    number: Decimal  # as written, before the scale
-    multiplier: Decimal  # from % 万 億 千 k M B
+    Its value is exact. A number beyond 10^±MAX_EXPONENT (`1e1001`, `1e99999999999999999999`,
+    `1e999999999999999999億`) has its exact power of ten in `power` and is held as TOO_LARGE or
+    TOO_SMALL, so that no computation ever meets an exponent it cannot hold; the resolver
+    reports it (KPI016).
+    """
+
+    number: Decimal  # as written, before the scale (the stand-in when `power` is set)
+    multiplier: Decimal  # from % 万 億 千 k M B: a power of ten
     percent: bool
     unit: Name | None
     per: Name | None
     start: int
     end: int
     second_unit: Name | None = None  # `5,000円 JPY`: two units, reported by the resolver
+    # The power of ten of a number beyond 10^±MAX_EXPONENT: an int, or an integral Decimal when
+    # it has more than 30 digits (`1e` followed by a million digits).
+    power: int | Decimal | None = None
 
     @property
     def value(self) -> Decimal:
-        with localcontext(WIDE):
-            return self.number * self.multiplier
+        return EXACT.multiply(self.number, self.multiplier)
 
 
 # ---------------------------------------------------------------- expressions

@@ -9,24 +9,15 @@ from __future__ import annotations
 import re
 import textwrap
 from sys import intern
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 
 from lark import Token, Transformer
 
 from ..diagnostics import Span
 from . import ast
 
-SCALES = {
-    "%": Decimal("0.01"),
-    "％": Decimal("0.01"),
-    "k": Decimal(10) ** 3,
-    "M": Decimal(10) ** 6,
-    "B": Decimal(10) ** 9,
-    "千": Decimal(10) ** 3,
-    "万": Decimal(10) ** 4,
-    "億": Decimal(10) ** 8,
-    "兆": Decimal(10) ** 12,
-}
+# Every scale is a power of ten, held as its exponent so that a scale never rounds or overflows.
+SCALES = {"%": -2, "％": -2, "k": 3, "M": 6, "B": 9, "千": 3, "万": 4, "億": 8, "兆": 12}
 CJK_SCALES = "千万億兆"
 ONE = Decimal(1)
 _NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9](?:_?[0-9])*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
@@ -45,14 +36,14 @@ def end_of(item) -> int:
     return item.end_pos if isinstance(item, Token) else item.end
 
 
-def split_scale(word: str) -> tuple[Decimal, str]:
-    """Strip leading CJK scale characters from a unit word: 万円 -> (10^4, 円), 千万円 -> (10^7, 円)."""
-    multiplier = ONE
+def split_scale(word: str) -> tuple[int, str]:
+    """Strip leading CJK scale characters from a unit word, as a power of ten: 万円 -> (4, 円), 千万円 -> (7, 円)."""
+    power = 0
     i = 0
     while i < len(word) and word[i] in CJK_SCALES:
-        multiplier *= SCALES[word[i]]
+        power += SCALES[word[i]]
         i += 1
-    return multiplier, word[i:]
+    return power, word[i:]
 
 
 def unescape(raw: str) -> str:
@@ -182,66 +173,112 @@ class AstBuilder(Transformer):
             rest = rest[1:]
         if rest:
             per = _name(rest[1])
-        number, multiplier, percent, glued = _decode_amount(amount)
+        terms, scale, percent, glued = _decode_amount(amount)
+        extra_unit = None
         if glued is not None:
             glued_name = ast.Name(intern(glued), amount.end_pos - len(glued))
             unit, extra_unit = glued_name, unit
-            if extra_unit is not None:
-                return ast.Quantity(number, multiplier, percent, unit, per, amount.start_pos,
-                                    end_of(children[-1]), extra_unit)
         elif unit is not None:
             if unit.start == amount.end_pos and unit.text[0] in "kMB" and not unit.text[1:2].isascii():
                 # `10k人`: the amount pattern leaves a scale letter followed by a CJK word to the unit name.
-                multiplier *= SCALES[unit.text[0]]
+                scale += SCALES[unit.text[0]]
                 unit = ast.Name(intern(unit.text[1:]), unit.start + 1)
             extra, word = split_scale(unit.text)
-            if extra != 1:
+            if extra:
                 # `8,000 万円` reads as 8,000万円; a lone `100 万` is 1,000,000 with no unit
-                multiplier *= extra
+                scale += extra
                 unit = ast.Name(intern(word), unit.end - len(word)) if word else None
-        return ast.Quantity(number, multiplier, percent, unit, per, amount.start_pos, end_of(children[-1]))
+        number, multiplier, power = _exact(terms, scale)
+        return ast.Quantity(number, multiplier, percent, unit, per, amount.start_pos, end_of(children[-1]),
+                            extra_unit, power)
 
 
-def _number(digits: str) -> Decimal:
-    try:
-        return Decimal(digits.replace(",", "").replace("_", ""))
-    except InvalidOperation:  # pragma: no cover - the token pattern admits only valid numbers
-        return Decimal(0)
+def _number(text: str) -> tuple[Decimal, int | Decimal]:
+    """A written number as its digits (an exact Decimal) and the power of ten written after `e`,
+    read exactly however long the exponent is (`1e0000000000000000000005` is 1e5): an int, or
+    beyond 18 digits an integral Decimal, which costs what its digits cost (int() of a million
+    digits takes seconds, and refuses more than 4,300)."""
+    text = text.replace(",", "").replace("_", "")
+    cut = max(text.find("e"), text.find("E"))
+    if cut < 0:
+        return Decimal(text), 0
+    exponent = Decimal(text[cut + 1 :])
+    return Decimal(text[:cut]), int(exponent) if exponent.adjusted() < 18 else exponent
 
 
-def _decode_amount(token: Token) -> tuple[Decimal, Decimal, bool, str | None]:
+def _shifted(d: Decimal, power: int) -> Decimal:
+    """d × 10^power, exactly (the power is known to be one a Decimal holds)."""
+    sign, digits, exponent = d.as_tuple()
+    return Decimal((sign, digits, exponent + int(power)))
+
+
+def _exact(terms: list[tuple[Decimal, int | Decimal]], scale: int) -> tuple[Decimal, Decimal, int | Decimal | None]:
+    """(number, multiplier, power) of a Quantity whose value is the sum of coefficient × 10^shift
+    over the terms, times 10^scale: exact, or a stand-in with its power of ten beyond the limit."""
+    if any(isinstance(shift, Decimal) for _, shift in terms):
+        with localcontext(ast.EXACT):  # an exponent of more than 18 digits: computed exactly
+            return _exact_powers(terms, scale)
+    return _exact_powers(terms, scale)
+
+
+def _exact_powers(terms, scale):
+    powers = [c.adjusted() + shift + scale for c, shift in terms if c != 0]
+    if not powers:
+        if any(abs(shift + scale) > ast.MAX_EXPONENT for _, shift in terms):
+            return Decimal(0), ONE, None  # zero, however large the exponent written with it
+        return _shifted(terms[0][0], terms[0][1]), Decimal((0, (1,), scale)), None
+    worst = max(powers, key=abs)
+    if abs(worst) > ast.MAX_EXPONENT:
+        # A part too large or too small: reported, never computed (`1e-5000万2千` included, whose
+        # exact value would take 5,000 digits).
+        if isinstance(worst, Decimal) and worst.adjusted() < 30:
+            worst = int(worst)
+        return (ast.TOO_LARGE if worst > 0 else ast.TOO_SMALL), ONE, worst
+    multiplier = Decimal((0, (1,), scale))
+    parts = [_shifted(c, shift) for c, shift in terms if c != 0]  # every shift here is a small int
+    if len(parts) == 1:
+        return parts[0], multiplier, None
+    total = Decimal(0)
+    for part in parts:
+        total = ast.EXACT.add(total, part)
+    return total, multiplier, None
+
+
+def _decode_amount(token: Token) -> tuple[list[tuple[Decimal, int | Decimal]], int, bool, str | None]:
+    """An amount token as terms (coefficient, power of ten) to add, the power of ten of its scale,
+    whether it is a percentage, and the unit glued on."""
     text = token.value
     match = _NUMBER.match(text)
-    number = _number(match.group(0))
+    number, exponent = _number(match.group(0))
     suffix = text[match.end() :]
     # Japanese compound numbers: 1億2,000万円 is 1×10^8 + 2,000×10^4; 1万5千円 is 15,000円.
     # Each leading part is scaled here; the last number takes the scale glued to the unit.
     compound = _COMPOUND.match(suffix)
     if compound.end():
-        carried = Decimal(0)
-        while True:
-            part = _COMPOUND_PART.match(suffix)
-            if part is None:
-                break
-            carried += number * SCALES[part.group(1)]
-            number = _number(part.group(2))
-            suffix = suffix[part.end() :]
-        scale, word = split_scale(suffix)
-        with localcontext(ast.WIDE):
-            total = carried + number * scale
-        return total, ONE, False, word or None
-    multiplier = ONE
+        terms = []
+        with localcontext(ast.EXACT):  # the first exponent may be a Decimal of any length
+            while True:
+                part = _COMPOUND_PART.match(suffix)
+                if part is None:
+                    break
+                terms.append((number, exponent + SCALES[part.group(1)]))
+                number, exponent = _number(part.group(2))
+                suffix = suffix[part.end() :]
+            scale, word = split_scale(suffix)
+            terms.append((number, exponent + scale))
+        return terms, 0, False, word or None
+    scale = 0
     percent = False
     glued = None
     if suffix in ("%", "％"):
         percent = True
-        multiplier = SCALES["%"]
+        scale = SCALES["%"]
     elif suffix in ("k", "M", "B"):
-        multiplier = SCALES[suffix]
+        scale = SCALES[suffix]
     elif suffix:
-        multiplier, word = split_scale(suffix)
+        scale, word = split_scale(suffix)
         glued = word or None
-    return number, multiplier, percent, glued
+    return [(number, exponent)], scale, percent, glued
 
 
 def _block_parts(children):

@@ -91,7 +91,7 @@ def cold_start(python: Path, env: dict, work: Path, runs: int) -> dict:
         "floor: lark + typer, 2 commands": [str(python), str(floor), "check", str(plan)],
         "python -c pass": [str(python), "-c", "pass"],
     }
-    for cmd in commands.values():  # warm the caches (lark's grammar cache, the OS page cache)
+    for cmd in commands.values():  # warm the OS page cache and the bytecode
         run_timed(cmd, env)
     times = {name: [] for name in commands}
     cpu = {name: [] for name in commands}
@@ -121,11 +121,11 @@ def lark_tree_seconds(python: Path, env: dict, plan: Path) -> float:
         "import sys, time\n"
         "from lark import Lark\n"
         "from kpispec.syntax.grammar import grammar_text\n"
-        "parser = Lark(grammar_text(), parser='lalr', lexer='contextual', cache=True)\n"
+        "parser = Lark(grammar_text(), parser='lalr', lexer='contextual')\n"
         "text = open(sys.argv[1], encoding='utf-8').read()\n"
         "t = time.perf_counter(); parser.parse(text); print(time.perf_counter() - t)\n"
     )
-    sh([str(python), "-c", code, str(plan)], env=env)  # warm lark's cache
+    sh([str(python), "-c", code, str(plan)], env=env)  # warm the OS page cache
     out = sh([str(python), "-c", code, str(plan)], env=env).stdout
     return float(out.strip())
 
@@ -214,6 +214,61 @@ def many_files(python: Path, env: dict, work: Path, files: int) -> dict:
             "per_file_ms": (many - one) / (files - 1) * 1000, "ratio_all_to_one": many / one}
 
 
+SCALING_CASES = ("undefined_names", "big_sum_missed", "repeated_sum", "undefined_ksf_links")
+
+
+def scaling(python: Path, env: dict, work: Path, small_files: int, many_files_count: int) -> dict:
+    """Inputs that were once quadratic, at 1,000 and 16,000 items: time may grow at most 20x.
+    Memory: a 1 MB quoted text against a 1 MB comment, and many small files against few."""
+    import scaling_cases
+
+    kpispec = str(python.parent / "kpispec")
+    out: dict = {"time": {}, "memory": {}}
+    for name in SCALING_CASES:
+        seconds = {}
+        for n in (1_000, 16_000):
+            plan = work / f"{name}_{n}.kpi"
+            plan.write_text(getattr(scaling_cases, name)(n), encoding="utf-8")
+            seconds[n] = run_timed([kpispec, "check", str(plan)], env, cpu=True)[0]
+        growth = seconds[16_000] / seconds[1_000]
+        out["time"][name] = {"s_1000": seconds[1_000], "s_16000": seconds[16_000], "growth": growth,
+                             "target": 20, "met": growth <= 20}
+    head = 'plan p "p" {\n  period 2026-04-01 to 2027-03-31\n}\n'
+    text, comment = work / "text_1mb.kpi", work / "comment_1mb.kpi"
+    text.write_text(head + 'kpi a "' + "x" * 1_000_000 + '" {\n  target 1件\n}\n', encoding="utf-8")
+    comment.write_text(head + "# " + "x" * 1_000_000 + '\nkpi a "a" {\n  target 1件\n}\n', encoding="utf-8")
+    text_rss = run_timed([kpispec, "check", str(text)], env)[1]
+    comment_rss = run_timed([kpispec, "check", str(comment)], env)[1]
+    out["memory"]["text_1mb"] = {"peak_mb": text_rss / 1024, "comment_peak_mb": comment_rss / 1024,
+                                 "ratio": text_rss / comment_rss, "target": 1.5, "met": text_rss / comment_rss <= 1.5}
+    peaks = {}
+    for count in (small_files, many_files_count):
+        folder = work / f"files_{count}"
+        for i in range(count):
+            sub = folder / f"team_{i % 100:02d}"
+            sub.mkdir(parents=True, exist_ok=True)
+            (sub / f"plan_{i:05d}.kpi").write_text(gen.plan(5, seed=i, name=f"p{i}"), encoding="utf-8")
+        peaks[count] = run_timed([kpispec, "check", str(folder)], env)[1]
+    ratio = peaks[many_files_count] / peaks[small_files]
+    out["memory"]["files"] = {"few": small_files, "many": many_files_count, "few_peak_mb": peaks[small_files] / 1024,
+                              "many_peak_mb": peaks[many_files_count] / 1024, "ratio": ratio, "target": 1.5,
+                              "met": ratio <= 1.5}
+    return out
+
+
+def scaling_table(s: dict) -> list[str]:
+    lines = ["", "Scaling (inputs that were once quadratic; CPU time, 1,000 -> 16,000 items)"]
+    for name, row in s["time"].items():
+        lines.append(f"  {name:<22} {row['s_1000']:7.2f} s -> {row['s_16000']:7.2f} s: {row['growth']:5.1f}x "
+                     f"(target <= 20x: {'met' if row['met'] else 'NOT met'})")
+    t, f = s["memory"]["text_1mb"], s["memory"]["files"]
+    lines.append(f"  1 MB quoted text: peak {t['peak_mb']:.0f} MB, {t['ratio']:.2f}x a 1 MB comment "
+                 f"(target <= 1.5x: {'met' if t['met'] else 'NOT met'})")
+    lines.append(f"  {f['many']:,} small files: peak {f['many_peak_mb']:.0f} MB, {f['ratio']:.2f}x that of {f['few']:,} "
+                 f"(target <= 1.5x: {'met' if f['met'] else 'NOT met'})")
+    return lines
+
+
 def table(results: dict) -> str:
     lines = []
     c = results["cold_start"]
@@ -247,12 +302,16 @@ def table(results: dict) -> str:
     lines.append("")
     lines.append(f"Many files: {m['files']} plans in one check: {m['all_files_s']:.2f} s; one plan {m['one_file_s']:.2f} s; "
                  f"{m['per_file_ms']:.1f} ms per extra file")
+    if "scaling" in results:
+        lines.extend(scaling_table(results["scaling"]))
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs")
+    parser.add_argument("--skip-scaling", action="store_true", help="leave out the scaling checks (about 2 minutes)")
+    parser.add_argument("--only-scaling", action="store_true", help="run only the scaling checks")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args()
     runs = 5 if args.quick else 15
@@ -263,6 +322,10 @@ def main() -> None:
         print("installing kpispec into a fresh venv ...", file=sys.stderr)
         python, env = install(work)
         results = {"python": sys.version.split()[0], "quick": args.quick}
+        if args.only_scaling:
+            results["scaling"] = scaling(python, env, work, 1_000, 20_000)
+            print("\n".join(scaling_table(results["scaling"])))
+            return
         print("cold start ...", file=sys.stderr)
         results["cold_start"] = cold_start(python, env, work, runs)
         print("throughput ...", file=sys.stderr)
@@ -271,6 +334,9 @@ def main() -> None:
         results["graph"] = graph_work(python, env, [s for s in sizes])
         print("many files ...", file=sys.stderr)
         results["many_files"] = many_files(python, env, work, files)
+        if not args.skip_scaling:
+            print("scaling ...", file=sys.stderr)
+            results["scaling"] = scaling(python, env, work, 1_000, 20_000)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     print(table(results))

@@ -25,6 +25,7 @@ DEFAULT_VANITY = (
     "フォロワー", "フォロワー数", "いいね", "いいね数", "ページビュー", "PV", "PV数", "表示回数", "インプレッション",
 )
 
+MAX_VANITY_TERMS = 1_000
 KNOWN_KEYS = {"severity", "disable", "growth-bound", "vanity-metrics", "max-kgis"}
 LEVELS = ("error", "warning", "info", "off")
 MAX_BYTES = 1024 * 1024  # a configuration file is a few lines; anything this large is a mistake
@@ -63,36 +64,91 @@ def repository_root(path) -> Path | None:
     The answer is an absolute path with symbolic links resolved, or None outside any repository.
     """
     folder = _folder_of(Path(path))
-    if folder is None:
-        return None
-    for candidate in (folder, *folder.parents):
-        if _is_git(candidate):
-            return candidate
-    return None
+    return None if folder is None else ConfigSearch().repository_root(folder)
 
 
 def find_config(start: Path) -> Path | None:
     """The nearest kpispec.toml, or pyproject.toml with a [tool.kpispec] table, at or above start.
 
     The search stops at the repository root (whose own configuration still counts); outside a
-    repository it goes up to the filesystem root. Never raises: anything unreadable is skipped,
-    except a pyproject.toml that mentions kpispec but cannot be parsed, which is returned so
-    that `load` reports what is wrong with it.
+    repository it goes up to the filesystem root, and there only files owned by the current
+    user or by root count (anyone can write a shared folder such as /tmp). Never raises:
+    anything unreadable is skipped, except a pyproject.toml that mentions kpispec but cannot
+    be parsed, which is returned so that `load` reports what is wrong with it.
     """
-    folder = _folder_of(Path(start))
-    if folder is None:
-        return None
-    root = repository_root(folder)
-    for candidate in (folder, *folder.parents):
-        own = candidate / "kpispec.toml"
-        if _is_regular(own) and _stays_inside(own, root):
-            return own
-        pyproject = candidate / "pyproject.toml"
-        if _is_regular(pyproject) and _stays_inside(pyproject, root) and _configures_kpispec(pyproject):
-            return pyproject
-        if candidate == root:
-            break
+    return ConfigSearch().find(start)
+
+
+class ConfigSearch:
+    """`find_config` for many files at once: each folder is looked at once, so that a tree
+    1,000 folders deep costs 1,000 looks, not 1,000 x 1,000."""
+
+    def __init__(self):
+        self._resolved: dict[str, Path | None] = {}
+        self._root: dict[Path, Path | None] = {}
+        self._config: dict[Path, Path | None] = {}
+
+    def find(self, start) -> Path | None:
+        key = str(start)
+        if key not in self._resolved:
+            self._resolved[key] = _folder_of(Path(start))
+        folder = self._resolved[key]
+        return None if folder is None else self.find_in(folder)
+
+    def find_in(self, folder: Path) -> Path | None:
+        """The configuration governing `folder`, an absolute path with symbolic links resolved."""
+        root = self.repository_root(folder)
+        chain: list[Path] = []
+        current = folder
+        while True:
+            if current in self._config:
+                answer = self._config[current]
+                break
+            chain.append(current)
+            answer = _config_here(current, root)
+            if answer is not None or current == root or current.parent == current:
+                break
+            current = current.parent
+        for seen in chain:
+            self._config[seen] = answer
+        return answer
+
+    def repository_root(self, folder: Path) -> Path | None:
+        chain: list[Path] = []
+        current = folder
+        while current not in self._root:
+            if _is_git(current):
+                self._root[current] = current
+                break
+            chain.append(current)
+            if current.parent == current:
+                self._root[current] = None
+                break
+            current = current.parent
+        answer = self._root[current]
+        for seen in chain:
+            self._root[seen] = answer
+        return answer
+
+
+def _config_here(folder: Path, root: Path | None) -> Path | None:
+    own = folder / "kpispec.toml"
+    if _is_regular(own) and _stays_inside(own, root) and _trusted(own, root):
+        return own
+    pyproject = folder / "pyproject.toml"
+    if _is_regular(pyproject) and _stays_inside(pyproject, root) and _trusted(pyproject, root) and _configures_kpispec(pyproject):
+        return pyproject
     return None
+
+
+def _trusted(path: Path, root: Path | None) -> bool:
+    """Inside a repository its files are the configuration; outside one, only ours or root's."""
+    if root is not None or not hasattr(os, "geteuid"):
+        return True
+    try:
+        return os.stat(path).st_uid in (0, os.geteuid())
+    except (OSError, ValueError):
+        return False
 
 
 def _folder_of(start: Path) -> Path | None:
@@ -263,6 +319,11 @@ def from_table(table: dict, where: str, known_codes=None, *, prefix: str = "") -
     if not isinstance(vanity, list) or not all(isinstance(term, str) for term in vanity):
         raise _error(where, f'{prefix}vanity-metrics must be a list of strings such as ["followers", "PV"], '
                             f"not {_show(vanity)}")
+    # Each term is looked for in every goal's id, label and unit: bounded, so that a
+    # configuration cannot make a check take hours.
+    if len(vanity) > MAX_VANITY_TERMS or any(len(term) > 100 for term in vanity):
+        raise _error(where, f"{prefix}vanity-metrics holds at most {MAX_VANITY_TERMS:,} terms of at most 100 characters "
+                            f"each (this one has {len(vanity):,})")
 
     max_kgis = table.get("max-kgis", 3)
     if isinstance(max_kgis, bool) or not isinstance(max_kgis, int) or max_kgis < 1:

@@ -502,3 +502,17 @@ def test_cli_does_not_hang_on_a_fifo_config(repo):
     os.mkfifo(repo / "plans" / "pyproject.toml")
     result = run_cli("check", "plans/plan.kpi", cwd=repo)  # run_cli has a timeout
     assert result.returncode == 0 and "warning[KPI305]" in result.stdout, result.stdout + result.stderr
+
+
+def test_vanity_metrics_are_bounded(tmp_path):
+    from kpispec.config import MAX_VANITY_TERMS, ConfigError, load
+
+    path = tmp_path / "kpispec.toml"
+    path.write_text("vanity-metrics = [" + ", ".join(f'"q{i}"' for i in range(MAX_VANITY_TERMS)) + "]\n", encoding="utf-8")
+    assert len(load(path).vanity_metrics) == MAX_VANITY_TERMS
+    path.write_text("vanity-metrics = [" + ", ".join(f'"q{i}"' for i in range(MAX_VANITY_TERMS + 1)) + "]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="vanity-metrics holds at most 1,000 terms"):
+        load(path)
+    path.write_text(f'vanity-metrics = ["{"x" * 101}"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="of at most 100 characters"):
+        load(path)

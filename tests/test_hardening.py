@@ -75,7 +75,7 @@ def test_output_onto_standard_output_is_refused(plan, tmp_path):
         result = subprocess.run(kpispec_command() + ["compile", str(plan), "-o", "/dev/stdout"], cwd=tmp_path,
                                 stdout=stdout, stderr=subprocess.PIPE, text=True)
     assert result.returncode == 2
-    assert "refusing to write /dev/stdout: it is standard output; leave out -o to print there" in result.stderr
+    assert "refusing to write /dev/stdout: it is a file descriptor of this process; leave out -o to print to standard output" in result.stderr
     assert (tmp_path / "captured").read_text() == ""
 
 
@@ -376,7 +376,7 @@ def test_a_link_loop_is_not_walked_forever(tmp_path):
     (tmp_path / "self.kpi").symlink_to("self.kpi")
     result = run_cli("check", "--follow-symlinks", ".", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == "kpispec: error: self.kpi is a symbolic link to nothing\n"
+    assert result.stderr == "kpispec: error: self.kpi is a symbolic link that leads nowhere (to nothing, or round in a loop)\n"
     assert result.stdout.endswith("Checked 1 file: no problems found.\n")
 
 
@@ -425,3 +425,181 @@ def test_a_bad_configuration_is_reported_once_and_nothing_is_checked(tmp_path):
     assert result.stderr.splitlines() == [
         'kpispec: error: a/kpispec.toml: disable must be a list of rule codes such as ["KPI215"], not "KPI215"']
     assert result.stdout == ""
+
+
+# ------------------------------------------------- found by an adversarial review
+
+
+def test_a_file_name_is_never_read_as_an_option(tmp_path):
+    # pre-commit passes staged names after the hook's own arguments, with no `--`.
+    (tmp_path / "bad.kpi").write_text('kpi x "t" {}\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.kpi").write_text('disable = ["KPI106"]\n', encoding="utf-8")
+    (tmp_path / "--config=sub").mkdir()
+    (tmp_path / "--config=sub" / "x.kpi").write_text("", encoding="utf-8")
+    result = run_cli("check", "--format", "json", "--config=sub/x.kpi", "bad.kpi", cwd=tmp_path)
+    data = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert data["summary"]["files"] == 2  # the odd name was checked as a plan, not taken as --config
+    assert "KPI106" in {d["code"] for d in data["diagnostics"] if d["file"] == "bad.kpi"}
+    assert run_cli("check", "--strict", "bad.kpi", cwd=tmp_path).returncode == 1  # real options still work
+
+
+def test_outputs_never_go_through_a_link_out_of_the_repository(plan, tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git_init(repo)
+    victim = tmp_path / "victim.conf"
+    victim.write_text("precious\n")
+    (repo / "out.json").symlink_to(victim)
+    (repo / "victimdir").symlink_to(tmp_path)
+    for args in (("compile", plan, "-o", "out.json"), ("schema", "-o", "victimdir/victim.conf")):
+        result = run_cli(*args, cwd=repo)
+        assert result.returncode == 2, args
+        assert "refusing to write through symbolic link" in result.stderr and "pass --follow-symlinks" in result.stderr
+        assert victim.read_text() == "precious\n"
+    followed = run_cli("compile", plan, "-o", "out.json", "--follow-symlinks", cwd=repo)
+    assert followed.returncode == 0 and json.loads(victim.read_text())["plan"]
+
+
+def test_inputs_are_never_read_through_a_linked_folder_out_of_the_repository(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git_init(repo)
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "shadow").write_text("root:SECRET-HASH\n")
+    (repo / "leak").symlink_to(secret)
+    for args in (("check", "leak/shadow"), ("compile", "leak/shadow"), ("check", "leak")):
+        result = run_cli(*args, cwd=repo)
+        assert result.returncode == 2, args
+        assert "SECRET" not in result.stdout + result.stderr
+        assert result.stderr.startswith("kpispec: error: not following symbolic link leak: it points outside the repository")
+
+
+def test_a_folder_swapped_for_a_link_after_the_search_is_not_followed(tmp_path):
+    # In-process, to place the swap exactly between finding the files and reading them.
+    from kpispec.cli.io import CliError, find_plans, read_regular
+
+    (tmp_path / "plans" / "sub").mkdir(parents=True)
+    (tmp_path / "plans" / "sub" / "x.kpi").write_text(PLAN, encoding="utf-8")
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "x.kpi").write_text("TOP-SECRET\n")
+    [found] = find_plans([tmp_path / "plans"]).files
+    assert read_regular(found, 10**6) == PLAN.encode()
+    (tmp_path / "plans" / "sub").rename(tmp_path / "plans" / "old")
+    (tmp_path / "plans" / "sub").symlink_to(secret)
+    with pytest.raises(CliError):
+        read_regular(found, 10**6)
+
+
+def test_entries_deeper_than_path_max_are_reported_not_skipped(tmp_path):
+    (tmp_path / "good.kpi").write_text(PLAN, encoding="utf-8")
+    deep = os.open(tmp_path, os.O_RDONLY)
+    try:
+        for _ in range(17):  # 17 x 251 bytes > PATH_MAX (4096)
+            os.mkdir("n" * 250, dir_fd=deep)
+            inner = os.open("n" * 250, os.O_RDONLY, dir_fd=deep)
+            os.close(deep)
+            deep = inner
+        fd = os.open("broken.kpi", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=deep)
+        os.write(fd, b"this is not a plan\n")
+        os.close(fd)
+    finally:
+        os.close(deep)
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "File name too long" in result.stderr
+    clean(result)
+
+
+def test_output_onto_a_stream_kpispec_writes_to_is_refused(plan, tmp_path):
+    log = tmp_path / "build.log"
+    log.write_text("earlier build log\n")
+    with open(log, "a") as stderr:
+        result = subprocess.run(kpispec_command() + ["compile", str(plan), "-o", "/dev/stderr"], stderr=stderr, cwd=tmp_path)
+    assert result.returncode == 2
+    text = log.read_text()
+    assert text.startswith("earlier build log\n") and "refusing to write /dev/stderr" in text
+    for target in ("/dev/fd/1", "/proc/self/fd/2"):
+        refused = run_cli("compile", plan, "-o", target)
+        assert refused.returncode == 2 and "a file descriptor of this process" in refused.stderr
+
+
+def test_a_signal_while_the_output_is_renamed_leaves_no_temporary_file(tmp_path, monkeypatch):
+    # In-process: SIGTERM arrives exactly between naming the new file and renaming it.
+    import kpispec.cli as cli
+    from kpispec.cli import io
+
+    out = tmp_path / "plan.json"
+    out.write_text("old\n")
+    real_replace = os.replace
+
+    def replace_after_a_signal(src, dst):
+        os.kill(os.getpid(), signal.SIGTERM)
+        real_replace(src, dst)
+
+    previous = signal.signal(signal.SIGTERM, cli._stop)
+    monkeypatch.setattr(io.os, "replace", replace_after_a_signal)
+    try:
+        with pytest.raises(cli.Stopped):
+            io.write_atomic(out, "new\n")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert only_files(tmp_path) == ["plan.json"]
+    assert out.read_text() == "new\n"  # the signal was held until the rename was done
+
+
+def test_a_read_only_output_is_not_replaced(plan, tmp_path):
+    out = tmp_path / "plan.json"
+    out.write_text("keep\n")
+    out.chmod(0o444)
+    result = run_cli("compile", plan, "-o", out)
+    assert result.returncode == 2 and "it is read-only" in result.stderr
+    assert out.read_text() == "keep\n"
+
+
+def test_machine_output_is_utf8_whatever_the_locale(plan):
+    result = subprocess.run(kpispec_command() + ["compile", str(plan)], capture_output=True,
+                            env={**os.environ, "PYTHONIOENCODING": "ascii", "LANG": "C"})
+    assert result.returncode == 0
+    assert "ECサイト" in json.loads(result.stdout.decode("utf-8"))["plan"]["label"]
+    sarif = subprocess.run(kpispec_command() + ["check", "-f", "sarif", str(plan)], capture_output=True,
+                           env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert "?" not in json.loads(sarif.stdout.decode("utf-8"))["runs"][0]["tool"]["driver"]["rules"][0]["shortDescription"]["text"]
+
+
+def test_the_same_file_twice_is_reported_the_same_whatever_the_order(tmp_path):
+    (tmp_path / "a.kpi").write_text("kpl x {\n", encoding="utf-8")
+    (tmp_path / "l.kpi").symlink_to("a.kpi")
+    first = run_cli("check", "a.kpi", "l.kpi", cwd=tmp_path)
+    second = run_cli("check", "l.kpi", "a.kpi", cwd=tmp_path)
+    assert first.stdout == second.stdout and "--> a.kpi:1:1" in first.stdout
+
+
+def test_compile_with_stderr_closed_still_exits_1_on_a_broken_plan(tmp_path):
+    (tmp_path / "bad.kpi").write_text("kpl x {\n", encoding="utf-8")
+    result = subprocess.run(" ".join(kpispec_command() + ["compile", "bad.kpi"]) + " 2>&-", shell=True, cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+
+
+def test_a_size_below_one_byte_is_refused(tmp_path):
+    for size in ("0.5", "1e-300", "0", "-1"):
+        result = run_cli("check", "--max-file-size", size, ".", cwd=tmp_path)
+        assert result.returncode == 2 and "is not a size such as 50MB" in result.stderr, size
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="making a file owned by another user needs root")
+def test_outside_a_repository_a_configuration_of_another_user_is_ignored(tmp_path):
+    shared = tmp_path / "shared"
+    (shared / "alice").mkdir(parents=True)
+    (shared / "alice" / "plan.kpi").write_text('kpi x "t" {}\n', encoding="utf-8")
+    planted = shared / "kpispec.toml"
+    planted.write_text('disable = ["KPI106"]\n', encoding="utf-8")
+    os.chown(planted, 65534, 65534)
+    result = run_cli("check", "plan.kpi", cwd=shared / "alice")
+    assert result.returncode == 1 and "KPI106" in result.stdout
+    os.chown(planted, 0, 0)
+    assert "KPI106" not in run_cli("check", "plan.kpi", cwd=shared / "alice").stdout

@@ -23,6 +23,9 @@ def normalise(text: str | None) -> str:
     return _SEPARATORS.sub(" ", _CAMEL.sub(" ", text)).lower().strip()
 
 
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
 def has_term(text: str | None, term: str) -> bool:
     """Whether `term` occurs in `text`: ASCII terms as whole words, others as substrings.
 
@@ -33,9 +36,17 @@ def has_term(text: str | None, term: str) -> bool:
     needle = normalise(term)
     if not haystack or not needle:
         return False
-    if needle.isascii():
-        return re.search(rf"(?<![a-z0-9]){re.escape(needle)}(?![a-z0-9])", haystack) is not None
-    return needle in haystack
+    if not needle.isascii():
+        return needle in haystack
+    # No regular expression: one per term would be compiled anew for every goal once the
+    # configured terms outnumber Python's pattern cache.
+    start = haystack.find(needle)
+    while start != -1:
+        end = start + len(needle)
+        if (start == 0 or haystack[start - 1] not in _WORD) and (end == len(haystack) or haystack[end] not in _WORD):
+            return True
+        start = haystack.find(needle, start + 1)
+    return False
 
 
 def first_term(text: str | None, terms) -> str | None:

@@ -11,38 +11,23 @@ import os
 import signal
 import sys
 
-import typer
+from .io import ClosedStream, OutputFailed, say
 
-from .. import __version__
-from .common import default_lang, say
-from .io import ClosedStream, OutputFailed
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    help="kpispec: KPI plans as code. Check, compile and document .kpi files.",
-)
+# typer (and with it pydantic) is imported only inside main(), after the signal handlers are
+# in place: Ctrl-C during start-up then ends in one line too, not a traceback.
 
 
-def _version(value: bool):
-    if value:
-        sys.stdout.write(f"kpispec {__version__}\n")
-        raise typer.Exit(0)
+def __getattr__(name: str):
+    if name == "app":
+        from .application import app
 
+        return app
+    if name == "default_lang":
+        from .common import default_lang
 
-@app.callback()
-def root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
-):
-    """kpispec: KPI plans as code."""
+        return default_lang
+    raise AttributeError(name)
 
-
-from . import check as _check  # noqa: E402  (the commands register themselves on `app`)
-from . import compile as _compile  # noqa: E402,F401
-from . import explain as _explain  # noqa: E402,F401
-from . import schema as _schema  # noqa: E402,F401
 
 __all__ = ["app", "default_lang", "main"]
 
@@ -72,6 +57,8 @@ def _standard_streams() -> None:
                 os.close(held)
     if sys.stdout is None:
         sys.stdout = ClosedStream()
+    if sys.stderr is None:  # nowhere to report anything: messages are dropped, not crashed on
+        sys.stderr = ClosedStream(silent=True)
     for stream in (sys.stdout, sys.stderr):
         # A console that cannot show a character (Japanese on an ASCII locale) gets `?`.
         try:
@@ -101,14 +88,46 @@ def _output_failed(error: OSError) -> int:
     return 2
 
 
+# Options that take a value: the word after them is that value, whatever it looks like.
+_VALUED = {"-o", "--output", "--config", "-f", "--format", "--lang", "--max-file-size"}
+
+
+def _paths_are_paths(args: list[str]) -> list[str]:
+    """An argument that names an existing file or folder is a path, never an option.
+
+    pre-commit and `kpispec check $(git diff --name-only …)` pass file names as they are: a
+    committed file named `--config=evil.kpi` must not become an option. Such arguments are
+    moved after a `--`, where click reads only paths."""
+    options: list[str] = []
+    paths: list[str] = []
+    after_dashes = False
+    expects_value = False
+    for arg in args:
+        if after_dashes or expects_value or not arg.startswith("-") or arg == "-":
+            if arg == "--" and not expects_value:
+                after_dashes = True
+                continue
+            (paths if after_dashes else options).append(arg)
+            expects_value = False
+            continue
+        if os.path.lexists(arg):
+            paths.append(arg)
+            continue
+        options.append(arg)
+        expects_value = arg in _VALUED
+    return options + (["--", *paths] if paths else [])
+
+
 def main() -> None:
-    _standard_streams()
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _stop)
     code = 0
     try:
+        _standard_streams()
         try:
-            app()
+            from .application import app
+
+            app(args=_paths_are_paths(sys.argv[1:]), prog_name="kpispec")
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
         try:
@@ -123,7 +142,7 @@ def main() -> None:
         say("kpispec: interrupted")
         code = 130
     except Stopped as exc:
-        say(f"kpispec: stopped by {signal.Signals(exc.signum).name}")
+        say("kpispec: interrupted" if exc.signum == signal.SIGINT else f"kpispec: stopped by {signal.Signals(exc.signum).name}")
         code = 128 + exc.signum
     except MemoryError:
         say("kpispec: error: out of memory")

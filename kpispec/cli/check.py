@@ -7,19 +7,19 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from . import app
+from .application import app
 from .common import LangOption, OutputFormat, error, language, say, size_in_bytes, use_colour
 from .configs import Configs
-from .io import MAX_FILE_SIZE, CliError, TooLarge, find_plans, out, read_regular
+from .io import MAX_FILE_SIZE, CliError, TooLarge, find_plans, machine_out, out, read_regular
 
 
 @app.command()
 def check(
-    paths: Annotated[List[Path], typer.Argument(help="Files or folders; folders are searched for *.kpi files.")],
+    paths: Annotated[List[Path], typer.Argument(help="Files or folders; folders are searched for *.kpi files.", readable=False)],
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format: text for people; json, sarif (GitHub code scanning) or github (Actions annotations).")] = OutputFormat.text,
     lang: LangOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
-    config_file: Annotated[Optional[Path], typer.Option("--config", help="Use this kpispec.toml or pyproject.toml instead of searching upwards.")] = None,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Use this kpispec.toml or pyproject.toml instead of searching upwards.", readable=False)] = None,
     follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow symbolic links found in folders, and links given by name that point outside their repository.")] = False,
     max_file_size: Annotated[str, typer.Option("--max-file-size", help="Larger files are reported (KPI007), not read: bytes, or with kB, MB, GB.")] = f"{MAX_FILE_SIZE // 10**6}MB",
 ):
@@ -46,13 +46,14 @@ def check(
         raise typer.Exit(2)
 
     report = _report(output_format, language(lang))
+    write = out if output_format is OutputFormat.text else machine_out
     counts = Counts()
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     findings = False
-    out(report.begin())
+    write(report.begin())
     for plan, config in zip(found.files, governing):
         try:
-            data = read_regular(plan.real, limit, plan.shown)
+            data = read_regular(plan, limit)
             result = analyze_bytes(plan.shown, data, config)
         except TooLarge as exc:
             result = too_large(plan.shown, exc.size, limit, config)
@@ -69,13 +70,13 @@ def check(
             failed = True
             continue
         # Rendered now and let go: memory stays flat however many files there are.
-        out(report.file(result.diagnostics, result.source))
+        write(report.file(result.diagnostics, result.source))
         counts.add(result.diagnostics)
         findings = findings or any(d.severity in failing for d in result.diagnostics)
         data = None
         del result  # let go of the plan before reading the next file
     if counts.files or output_format is not OutputFormat.text:
-        out(report.end(counts))
+        write(report.end(counts))
     if not found.files and not found.errors:
         error("no .kpi files found")
         failed = True

@@ -9,6 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .io import say
+
 
 class OutputFormat(str, Enum):
     text = "text"
@@ -46,15 +48,6 @@ def use_colour(stream) -> bool:
         return False
 
 
-def say(line: str) -> None:
-    """One line on stderr; a stderr that cannot be written is not worth a traceback."""
-    try:
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
 def error(message: str) -> None:
     say(f"kpispec: error: {message}")
 
@@ -74,7 +67,7 @@ def size_in_bytes(text: str) -> int:
         value = float(number)
     except ValueError:
         value = -1.0
-    if unit not in units or not (0 < value < 1e15):
+    if unit not in units or not (1 <= value * units.get(unit, 1) < 1e15):
         raise typer.BadParameter(f"{text!r} is not a size such as 50MB")
     return int(value * units[unit])
 

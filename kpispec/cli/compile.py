@@ -9,18 +9,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import app
+from .application import app
 from .common import LangOption, fail, language, size_in_bytes, use_colour
-from .io import (MAX_FILE_SIZE, CliError, TooLarge, display_path, find_plans, out, output_target, printable, read_regular,
+from .io import (MAX_FILE_SIZE, CliError, TooLarge, display_path, find_plans, machine_out, output_target, printable, read_regular,
                  repository_root, write_atomic)
 
 
 @app.command("compile")
 def compile_(
-    file: Annotated[Path, typer.Argument(help="The .kpi file to compile.")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the JSON here instead of stdout (a regular file; never the input).")] = None,
+    file: Annotated[Path, typer.Argument(help="The .kpi file to compile.", readable=False)],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the JSON here instead of stdout (a regular file; never the input).", readable=False)] = None,
     lang: LangOption = None,
-    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow FILE even when it is a symbolic link out of its repository.")] = False,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow FILE, and write the output, even through symbolic links that lead out of their repository.")] = False,
     max_file_size: Annotated[str, typer.Option("--max-file-size", help="Refuse larger files: bytes, or with kB, MB, GB.")] = f"{MAX_FILE_SIZE // 10**6}MB",
 ):
     """Compile a plan to JSON (see schemas/kpispec.schema.json)."""
@@ -37,8 +37,8 @@ def compile_(
     try:
         # Checked before any work: a plan is never overwritten with its own JSON.
         if output is not None:
-            output_target(output, (plan.real,))
-        data = read_regular(plan.real, limit, plan.shown)
+            output_target(output, (plan.real,), follow_symlinks)
+        data = read_regular(plan, limit)
         # Compiling needs the plan to parse and its names to resolve; the validator's findings
         # are `kpispec check`'s job, so a large plan compiles without paying for them.
         result = analyze_bytes(plan.shown, data, checks=False)
@@ -59,10 +59,10 @@ def compile_(
     name = compiled_name(Path(plan.real))
     # The JSON is streamed node by node: a 100,000-KPI plan never exists as one string.
     if output is None:
-        compile_to(result, out, name)
+        compile_to(result, machine_out, name)
     else:
         try:
-            write_atomic(output, lambda write: compile_to(result, write, name), inputs=(plan.real,))
+            write_atomic(output, lambda write: compile_to(result, write, name), inputs=(plan.real,), follow=follow_symlinks)
         except CliError as exc:
             fail(str(exc))
         except OSError as exc:

@@ -18,15 +18,19 @@ class Configs:
         self.errors: list[str] = []
         self._by_folder: dict[str, object] = {}
         self._loaded: dict[Path, object] = {}
+        self._search = None
 
     def for_file(self, path: str):
-        from ..config import DEFAULT, find_config
+        """`path` has its symbolic links resolved (as `find_plans` gives them)."""
+        from ..config import DEFAULT, ConfigSearch
 
         if self.explicit is not None:
             return self._load(self.explicit)
         folder = os.path.dirname(path)
         if folder not in self._by_folder:
-            found = find_config(Path(path))
+            if self._search is None:
+                self._search = ConfigSearch()
+            found = self._search.find_in(Path(folder))
             self._by_folder[folder] = DEFAULT if found is None else self._load(found)
         return self._by_folder[folder]
 

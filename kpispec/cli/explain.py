@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import app
+from .application import app
 from .common import LangOption, fail, language
 from .io import out
 

@@ -22,6 +22,7 @@ SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache_
 MAX_FILE_SIZE = 100 * 1000 * 1000  # bytes; the largest plans measured (300,000 KPIs) are about 75 MB
 
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -103,7 +104,25 @@ def _inside(path: Path, folder: Path) -> bool:
 @dataclass(frozen=True)
 class PlanFile:
     shown: str  # the name diagnostics carry: as the user wrote it, printable
-    real: str  # the path that is opened (never through a symbolic link); a str: 20,000 Paths cost 10 MB
+    real: str  # the resolved path; a str, as 20,000 Paths cost 10 MB
+    base: int = 0  # found in a folder: real[:base] is that folder, and real[base + 1:] is opened beneath it
+
+    def open(self) -> int:
+        """Open for reading, never through a symbolic link: beneath the folder it was found in,
+        one component at a time, so that a folder swapped for a link after the search cannot
+        lead out of it."""
+        if not self.base:
+            return os.open(self.real, _READ_FLAGS | _O_NOFOLLOW)
+        folder = os.open(self.real[: self.base] or "/", os.O_RDONLY | _O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            *parents, name = self.real[self.base + 1 :].split("/")
+            for part in parents:
+                inner = os.open(part, os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+                os.close(folder)
+                folder = inner
+            return os.open(name, _READ_FLAGS | _O_NOFOLLOW, dir_fd=folder)
+        finally:
+            os.close(folder)
 
 
 @dataclass
@@ -117,54 +136,71 @@ def find_plans(paths: list[Path], follow_symlinks: bool = False) -> Found:
     """Expand the given paths into the plan files to read.
 
     A folder is searched for `*.kpi` files, skipping hidden and tool folders. Symbolic links
-    found in a folder are skipped (and said so) unless `follow_symlinks`; a link given by name
-    is followed when it points inside the repository that holds it (or its own folder, outside
-    any repository). Only regular files are read; anything else is reported.
+    found in a folder are skipped (and said so) unless `follow_symlinks`; a path given by name
+    is followed through links only where each link stays inside the repository that holds it
+    (or, outside any repository, inside its own folder). Only regular files are read; anything
+    else is reported. The same file reached twice is read once, under the first name in order.
     """
     found = Found()
-    seen: dict[tuple[int, int], None] = {}
+    candidates: list[tuple[PlanFile, tuple[int, int]]] = []
     for path in paths:
-        _expand(path, found, seen, follow_symlinks)
-    found.files.sort(key=lambda f: f.shown)
+        _expand(path, found, candidates, follow_symlinks)
+    candidates.sort(key=lambda c: c[0].shown)
+    seen: set[tuple[int, int]] = set()
+    for plan, key in candidates:
+        if key not in seen:
+            seen.add(key)
+            found.files.append(plan)
     return found
 
 
-def _expand(path: Path, found: Found, seen: dict, follow: bool) -> None:
+def _expand(path: Path, found: Found, candidates: list, follow: bool) -> None:
     shown = display_path(path)
     if not path.is_absolute() and not _working_folder_exists():
         found.errors.append(f"cannot read {shown}: the working folder no longer exists (give an absolute path)")
         return
     try:
-        info = os.lstat(path)
+        os.lstat(path)
     except FileNotFoundError:
         found.errors.append(f"no such file or folder: {shown}")
         return
     except OSError as exc:
         found.errors.append(f"cannot read {shown}: {exc.strerror or exc}")
         return
-    real = Path(os.path.abspath(path))
-    if stat.S_ISLNK(info.st_mode):
-        target = _resolve(path)
-        if target is None:
-            found.errors.append(f"{shown} is a symbolic link to nothing ({printable(os.readlink(path))})")
+    target = _resolve(path)
+    if target is None:
+        found.errors.append(f"{shown} is a symbolic link that leads nowhere (to nothing, or round in a loop)")
+        return
+    if not follow:
+        escape = link_out_of_repository(path)
+        if escape:
+            found.errors.append(f"not following symbolic link {escape}; pass --follow-symlinks to check it anyway")
             return
-        if not follow:
-            home = repository_root(real.parent) or Path(os.path.realpath(real.parent))
-            if not _inside(target, home):
-                where = "the repository" if repository_root(real.parent) else "its folder"
-                found.errors.append(
-                    f"not following symbolic link {shown}: it points outside {where} (to {printable(str(target))}); "
-                    "pass --follow-symlinks to check it anyway"
-                )
-                return
-        real = target
-        info = os.stat(target)
+    info = os.stat(target)
     if stat.S_ISDIR(info.st_mode):
-        _walk(real, shown, found, seen, follow)
+        _walk(target, shown, found, candidates, follow)
     elif stat.S_ISREG(info.st_mode):
-        _add(PlanFile(shown, str(real)), info, found, seen)
+        candidates.append((PlanFile(shown, str(target)), (info.st_dev, info.st_ino)))
     else:
         found.errors.append(f"{shown} is {kind_of(info.st_mode)}, not a regular file: it was not read")
+
+
+def link_out_of_repository(path: Path) -> str | None:
+    """The first symbolic link on the way to `path` (itself or a folder) that leads out of the
+    repository holding it (outside any repository: out of its own folder), described; else None."""
+    lexical = Path(os.path.abspath(path))
+    if str(lexical) == os.path.realpath(lexical):
+        return None  # no link on the way
+    for step in (*reversed(lexical.parents[:-1]), lexical):
+        if not os.path.islink(step):
+            continue
+        repository = repository_root(step.parent)
+        home = Path(os.path.realpath(repository or step.parent))
+        target = Path(os.path.realpath(step))
+        if not _inside(target, home):
+            where = "the repository" if repository else "its folder"
+            return f"{display_path(step)}: it points outside {where} (to {printable(str(target))})"
+    return None
 
 
 def _working_folder_exists() -> bool:
@@ -178,51 +214,47 @@ def _working_folder_exists() -> bool:
 def _resolve(path: Path) -> Path | None:
     try:
         return Path(os.path.realpath(path, strict=True))
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         return None
 
 
-def _add(plan: PlanFile, info: os.stat_result, found: Found, seen: dict) -> None:
-    key = (info.st_dev, info.st_ino)
-    if key not in seen:
-        seen[key] = None
-        found.files.append(plan)
-
-
-def _walk(root: Path, shown_root: str, found: Found, seen: dict, follow: bool) -> None:
+def _walk(root: Path, shown_root: str, found: Found, candidates: list, follow: bool) -> None:
     """Search a folder without recursion (any depth) and without following links unless asked."""
-    visited = {os.path.realpath(root)}
-    stack = [(root, shown_root)]
+    visited = {str(root)}
+    stack = [(str(root), shown_root, len(str(root).rstrip("/")))]
     while stack:
-        folder, shown_folder = stack.pop()
+        folder, shown_folder, base = stack.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            found.errors.append(f"cannot read folder {shown_folder}: {exc.strerror or exc}")
+            found.errors.append(f"cannot read folder {_relative(shown_folder)}: {exc.strerror or exc}")
             continue
         subfolders = []
         for entry in entries:
-            shown = f"{shown_folder.rstrip('/')}/{printable(entry.name)}"
+            shown = _relative(f"{shown_folder.rstrip('/')}/{printable(entry.name)}")
             try:
                 info = entry.stat(follow_symlinks=False)
-            except OSError:
+            except FileNotFoundError:
                 continue  # removed while we looked
+            except OSError as exc:
+                found.errors.append(f"cannot read {shown}: {exc.strerror or exc}")
+                continue
             mode = info.st_mode
             if stat.S_ISLNK(mode):
-                _found_link(entry, shown, found, seen, follow, visited, subfolders)
+                _found_link(entry, shown, found, candidates, follow, visited, subfolders)
             elif stat.S_ISDIR(mode):
                 if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
-                    subfolders.append((Path(entry.path), shown))
+                    subfolders.append((entry.path, shown, base))
             elif entry.name.endswith(".kpi"):
                 if stat.S_ISREG(mode):
-                    _add(PlanFile(_relative(shown), entry.path), info, found, seen)
+                    candidates.append((PlanFile(shown, entry.path, base), (info.st_dev, info.st_ino)))
                 else:
-                    found.errors.append(f"{_relative(shown)} is {kind_of(mode)}, not a regular file: it was not read")
+                    found.errors.append(f"{shown} is {kind_of(mode)}, not a regular file: it was not read")
         stack.extend(reversed(subfolders))
 
 
-def _found_link(entry, shown, found: Found, seen: dict, follow: bool, visited: set, subfolders: list) -> None:
+def _found_link(entry, shown, found: Found, candidates: list, follow: bool, visited: set, subfolders: list) -> None:
     target = _resolve(Path(entry.path))
     is_dir = target is not None and target.is_dir()
     if not (is_dir or entry.name.endswith(".kpi")):
@@ -230,20 +262,20 @@ def _found_link(entry, shown, found: Found, seen: dict, follow: bool, visited: s
     if entry.name.startswith(".") or entry.name in SKIP_DIRS:
         return
     if not follow:
-        found.skipped.append(f"skipped symbolic link {_relative(shown)} (pass --follow-symlinks to follow it)")
+        found.skipped.append(f"skipped symbolic link {shown} (pass --follow-symlinks to follow it)")
         return
     if target is None:
-        found.errors.append(f"{_relative(shown)} is a symbolic link to nothing")
+        found.errors.append(f"{shown} is a symbolic link that leads nowhere (to nothing, or round in a loop)")
         return
     info = os.stat(target)
     if is_dir:
         if str(target) not in visited:  # a link back up the tree would loop forever
             visited.add(str(target))
-            subfolders.append((target, shown))
+            subfolders.append((str(target), shown, len(str(target).rstrip("/"))))
     elif stat.S_ISREG(info.st_mode):
-        _add(PlanFile(_relative(shown), str(target)), info, found, seen)
+        candidates.append((PlanFile(shown, str(target)), (info.st_dev, info.st_ino)))
     else:
-        found.errors.append(f"{_relative(shown)} is {kind_of(info.st_mode)}, not a regular file: it was not read")
+        found.errors.append(f"{shown} is {kind_of(info.st_mode)}, not a regular file: it was not read")
 
 
 def _relative(shown: str) -> str:
@@ -259,13 +291,13 @@ class TooLarge(Exception):
         self.size = size
 
 
-def read_regular(path: Path | str, limit: int, shown: str | None = None) -> bytes:
+def read_regular(source: PlanFile | Path | str, limit: int) -> bytes:
     """The bytes of a regular file, read through no symbolic link and at most `limit` of them.
 
     Raises CliError for anything that is not a regular file, TooLarge beyond the limit."""
-    shown = shown or display_path(path)
+    shown = source.shown if isinstance(source, PlanFile) else display_path(source)
     try:
-        fd = os.open(path, _READ_FLAGS | _O_NOFOLLOW)
+        fd = source.open() if isinstance(source, PlanFile) else os.open(source, _READ_FLAGS | _O_NOFOLLOW)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise CliError(f"{shown} is a symbolic link: it was not followed") from None
@@ -296,12 +328,20 @@ def read_regular(path: Path | str, limit: int, shown: str | None = None) -> byte
 # ------------------------------------------------------------------------ writing
 
 
-def output_target(path: Path, inputs: tuple[Path, ...] = ()) -> Path:
+_STREAMS = {0: "standard input", 1: "standard output", 2: "standard error"}
+
+
+def output_target(path: Path, inputs: tuple = (), follow: bool = False) -> Path:
     """The regular file an output named `path` will replace (through a symbolic link to one),
     or where a new one will be created. Raises CliError for anything else."""
     shown = display_path(path)
-    if _is_stdout(path):
-        raise CliError(f"refusing to write {shown}: it is standard output; leave out -o to print there")
+    stream = _standard_stream(path)
+    if stream:
+        raise CliError(f"refusing to write {shown}: it is {stream}; leave out -o to print to standard output")
+    if not follow:
+        escape = link_out_of_repository(path)
+        if escape:
+            raise CliError(f"refusing to write through symbolic link {escape}; pass --follow-symlinks to write there anyway")
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -315,11 +355,13 @@ def output_target(path: Path, inputs: tuple[Path, ...] = ()) -> Path:
     if stat.S_ISLNK(info.st_mode):
         resolved = _resolve(path)
         if resolved is None:
-            raise CliError(f"refusing to write {shown}: it is a symbolic link to nothing")
+            raise CliError(f"refusing to write {shown}: it is a symbolic link that leads nowhere (to nothing, or round in a loop)")
         target = resolved
         info = os.stat(resolved)
     if not stat.S_ISREG(info.st_mode):
         raise CliError(f"refusing to write {shown}: it is {kind_of(info.st_mode)}; the output must be a regular file")
+    if not info.st_mode & 0o222:
+        raise CliError(f"refusing to write {shown}: it is read-only; make it writable first if it should be replaced")
     for source in inputs:
         try:
             same = os.path.samestat(info, os.stat(source))
@@ -330,22 +372,37 @@ def output_target(path: Path, inputs: tuple[Path, ...] = ()) -> Path:
     return target
 
 
-def _is_stdout(path: Path) -> bool:
+def _standard_stream(path: Path) -> str | None:
+    """Which standard stream `path` is (/dev/stdout, /dev/fd/2, /proc/self/fd/1, or a log file
+    that stderr is appending to), or None. A device such as /dev/null is left to the kind check."""
+    text = os.path.abspath(path)
+    if text in ("/dev/stdin", "/dev/stdout", "/dev/stderr") or (text.startswith(("/dev/fd/", "/proc/")) and "/fd/" in text):
+        return "a file descriptor of this process"
     try:
-        return os.path.samestat(os.stat(path), os.fstat(1))
+        info = os.stat(path)
     except (OSError, ValueError):
-        return False
+        return None
+    if stat.S_ISCHR(info.st_mode):
+        return None
+    for fd, name in _STREAMS.items():
+        try:
+            if os.path.samestat(info, os.fstat(fd)):
+                return name
+        except (OSError, ValueError):
+            continue
+    return None
 
 
-def write_atomic(path: Path, content, inputs: tuple[Path, ...] = ()) -> None:
+def write_atomic(path: Path, content, inputs: tuple = (), follow: bool = False) -> None:
     """Replace the regular file at `path` (or create it) with `content`, all at once.
 
     `content` is the text, or a function that writes it through the `write` it is given. The
-    text goes to an anonymous file in the target's folder (O_TMPFILE: a crash or SIGKILL leaves
-    nothing behind), which is then given a short temporary name and renamed over the target.
-    The target's mode, owner and line ending (LF or CRLF) are kept.
+    text goes to an anonymous file in the target's folder (O_TMPFILE: a crash leaves nothing
+    behind), which is then given a short temporary name and renamed over the target, with
+    Ctrl-C, SIGTERM and SIGHUP held off for those two steps. The target's mode, owner and line
+    ending (LF or CRLF) are kept.
     """
-    target = output_target(path, inputs)
+    target = output_target(path, inputs, follow)
     folder = target.parent if str(target.parent) else Path(".")
     previous = _stat_or_none(target)
     mode = stat.S_IMODE(previous.st_mode) if previous else 0o666 & ~_umask()
@@ -365,19 +422,53 @@ def write_atomic(path: Path, content, inputs: tuple[Path, ...] = ()) -> None:
                 handle.write(content)
             handle.flush()
         os.fsync(fd)
-        if temporary is None:
-            temporary = _link_anonymous(fd, folder)
-        os.replace(temporary, target)
-        temporary = None
+        with _signals_held():
+            names = [temporary]  # the name is recorded before it exists, so cleanup never misses it
+            try:
+                if temporary is None:
+                    _link_anonymous(fd, folder, names)
+                os.replace(names[0], target)
+            except BaseException:
+                if names[0] is not None:
+                    _unlink_quietly(names[0])
+                raise
+            temporary = None
     except BaseException:
         if temporary is not None:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+            _unlink_quietly(temporary)
         raise
     finally:
         os.close(fd)
+
+
+def _unlink_quietly(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
+
+
+class _signals_held:
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends (they are delivered then)."""
+
+    SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+    def __enter__(self):
+        import signal
+
+        self.held = {getattr(signal, name) for name in self.SIGNALS if hasattr(signal, name)}
+        try:
+            self.previous = signal.pthread_sigmask(signal.SIG_BLOCK, self.held)
+        except (AttributeError, ValueError, OSError):
+            self.previous = None
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self.previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.previous)
+        return False
 
 
 def _stat_or_none(path: Path):
@@ -389,10 +480,17 @@ def _stat_or_none(path: Path):
 
 def _uses_crlf(path: Path) -> bool:
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(1 << 16)
+        fd = os.open(path, _READ_FLAGS | _O_NOFOLLOW)
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a FIFO since it was checked
+            return False
+        head = os.read(fd, 1 << 16)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     first = head.find(b"\n")
     return first > 0 and head[first - 1 : first] == b"\r"
 
@@ -420,23 +518,28 @@ def _named_temporary(folder: Path) -> tuple[int, str]:
     raise OSError(errno.EEXIST, "no free temporary name")
 
 
-def _link_anonymous(fd: int, folder: Path) -> str:
-    """Give a finished O_TMPFILE file a short name in its folder, to rename over the target.
+def _link_anonymous(fd: int, folder: Path, names: list) -> None:
+    """Give a finished O_TMPFILE file a short name in its folder (into `names[0]`, set before
+    the name exists), to rename over the target.
 
     Through /proc/self/fd (open(2)'s way), else linkat(AT_EMPTY_PATH), else by copying it
     into a named temporary file: some sandboxes allow neither link."""
     for _ in range(100):
-        name = str(folder / f".kpispec-{os.urandom(4).hex()}.tmp")
+        names[0] = name = str(folder / f".kpispec-{os.urandom(4).hex()}.tmp")
         try:
             os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
-            return name
+            return
         except FileExistsError:
+            names[0] = None
             continue
         except OSError:
+            names[0] = None
             break
+    names[0] = name
     if _linkat_empty_path(fd, name):
-        return name
-    copy, name = _named_temporary(folder)
+        return
+    names[0] = None
+    copy, names[0] = _named_temporary(folder)
     try:
         os.fchmod(copy, stat.S_IMODE(os.fstat(fd).st_mode))
         offset, size = 0, os.fstat(fd).st_size
@@ -446,12 +549,8 @@ def _link_anonymous(fd: int, folder: Path) -> str:
                 raise OSError(errno.EIO, "short copy")
             offset += sent
         os.fsync(copy)
-    except BaseException:
-        os.unlink(name)
-        raise
     finally:
         os.close(copy)
-    return name
 
 
 def _linkat_empty_path(fd: int, name: str) -> bool:
@@ -482,12 +581,39 @@ def out(text: str) -> None:
         raise OutputFailed(exc) from None
 
 
+def machine_out(text: str) -> None:
+    """Write JSON, SARIF or annotations to standard output: always UTF-8 (RFC 8259), whatever
+    the locale or PYTHONIOENCODING say, so that no character is ever replaced by `?`."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    try:
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            buffer.write(text.encode("utf-8", "backslashreplace"))
+    except OSError as exc:
+        raise OutputFailed(exc) from None
+
+
+def say(line: str) -> None:
+    """One line on stderr; a stderr that cannot be written is not worth a traceback."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 class ClosedStream:
     """Stands in for a standard stream that was closed when kpispec started (`>&-`)."""
 
     encoding = "utf-8"
 
+    def __init__(self, silent: bool = False):
+        self.silent = silent
+
     def write(self, text: str) -> int:
+        if self.silent:
+            return len(text)
         raise OSError(errno.EBADF, "standard output is closed")
 
     def flush(self) -> None:

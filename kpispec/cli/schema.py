@@ -7,14 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import app
+from .application import app
 from .common import fail
-from .io import CliError, display_path, out, write_atomic
+from .io import CliError, display_path, machine_out, write_atomic
 
 
 @app.command()
 def schema(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the schema here instead of stdout (a regular file).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the schema here instead of stdout (a regular file).", readable=False)] = None,
 ):
     """Print the JSON Schema (draft 2020-12) of the compiled JSON."""
     import json
@@ -23,7 +23,7 @@ def schema(
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
-        out(text)
+        machine_out(text)
         return
     try:
         write_atomic(output, text)

@@ -11,10 +11,9 @@ import os
 import signal
 import sys
 
-from .io import ClosedStream, OutputFailed, say
-
-# typer (and with it pydantic) is imported only inside main(), after the signal handlers are
-# in place: Ctrl-C during start-up then ends in one line too, not a traceback.
+# Nothing else is imported before main() has put its signal handlers in place: Ctrl-C during
+# start-up then ends in one line too, not a traceback. (typer, and with it pydantic, is the
+# slowest import of all.)
 
 
 def __getattr__(name: str):
@@ -55,6 +54,8 @@ def _standard_streams() -> None:
             if held != fd:
                 os.dup2(held, fd)
                 os.close(held)
+    from .io import ClosedStream
+
     if sys.stdout is None:
         sys.stdout = ClosedStream()
     if sys.stderr is None:  # nowhere to report anything: messages are dropped, not crashed on
@@ -73,6 +74,8 @@ def _silence_stdout() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
+        from .io import ClosedStream
+
         sys.stdout = ClosedStream()
 
 
@@ -81,10 +84,10 @@ def _output_failed(error: OSError) -> int:
 
     if error.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG):
         if error.errno != errno.EPIPE:  # a reader that stopped early needs no message
-            say(f"kpispec: error: cannot write the output: {error.strerror or error}")
+            _say(f"kpispec: error: cannot write the output: {error.strerror or error}")
         _silence_stdout()
     else:
-        say(f"kpispec: internal error: {type(error).__name__}: {error}")
+        _say(f"kpispec: internal error: {type(error).__name__}: {error}")
     return 2
 
 
@@ -120,7 +123,30 @@ def _paths_are_paths(args: list[str]) -> list[str]:
 
 def main() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _stop)
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup and background jobs ignore some: keep it so
+            signal.signal(signum, _stop)
+    try:
+        code = _run()
+    except Stopped as exc:
+        _say("kpispec: interrupted" if exc.signum == signal.SIGINT else f"kpispec: stopped by {signal.Signals(exc.signum).name}")
+        code = 128 + exc.signum
+    except KeyboardInterrupt:
+        _say("kpispec: interrupted")
+        code = 130
+    sys.exit(code)
+
+
+def _say(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _run() -> int:
+    from .io import OutputFailed
+
     code = 0
     try:
         _standard_streams()
@@ -138,16 +164,10 @@ def main() -> None:
         code = _output_failed(exc.error)
     except OSError as exc:  # reads and `-o` writes report their own errors: this is stdout or stderr
         code = _output_failed(exc)
-    except KeyboardInterrupt:
-        say("kpispec: interrupted")
-        code = 130
-    except Stopped as exc:
-        say("kpispec: interrupted" if exc.signum == signal.SIGINT else f"kpispec: stopped by {signal.Signals(exc.signum).name}")
-        code = 128 + exc.signum
     except MemoryError:
-        say("kpispec: error: out of memory")
+        _say("kpispec: error: out of memory")
         code = 2
     except Exception as exc:  # noqa: BLE001 - a bug in kpispec ends in one line, not a traceback
-        say(f"kpispec: internal error: {type(exc).__name__}: {exc}")
+        _say(f"kpispec: internal error: {type(exc).__name__}: {exc}")
         code = 2
-    sys.exit(code)
+    return code

@@ -60,3 +60,16 @@ def test_hook_blocks_a_broken_plan_and_passes_a_good_one(tmp_path):
                          text=True, timeout=900)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Passed" in run.stdout
+
+    # A committed file whose name is an option must not switch the checks off: pre-commit
+    # passes staged names bare, after the hook's own arguments.
+    (project / "plan.kpi").write_text(BAD, encoding="utf-8")
+    (project / "sub").mkdir()
+    (project / "sub" / "x.kpi").write_text('disable = ["KPI102"]\n', encoding="utf-8")
+    (project / "--config=sub").mkdir()
+    (project / "--config=sub" / "x.kpi").write_text(GOOD.replace("plan ec_fy2026", "plan other"), encoding="utf-8")
+    git(project, "add", "-A")
+    run = subprocess.run(precommit() + ["run", "--all-files"], cwd=project, env=env, capture_output=True,
+                         text=True, timeout=900)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "KPI102" in run.stdout and "aov_typo" in run.stdout

@@ -70,7 +70,8 @@ def check(
             failed = True
             continue
         # Rendered now and let go: memory stays flat however many files there are.
-        write(report.file(result.diagnostics, result.source))
+        for chunk in report.file(result.diagnostics, result.source):
+            write(chunk)
         counts.add(result.diagnostics)
         findings = findings or any(d.severity in failing for d in result.diagnostics)
         data = None

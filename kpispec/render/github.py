@@ -35,8 +35,9 @@ class Report:
     def begin(self) -> str:
         return ""
 
-    def file(self, diagnostics, source) -> str:
-        return "".join(annotation(d, source, self.lang) for d in diagnostics)
+    def file(self, diagnostics, source):
+        """The file's part of the report, one diagnostic at a time (never one big string)."""
+        return (annotation(d, source, self.lang) for d in diagnostics)
 
     def end(self, counts=None) -> str:
         return ""

@@ -82,8 +82,9 @@ class Report:
     def begin(self) -> str:
         return self.array.begin()
 
-    def file(self, diagnostics, source: SourceFile | None) -> str:
-        return "".join(self.array.item(diagnostic_dict(d, source, self.lang)) for d in diagnostics)
+    def file(self, diagnostics, source: SourceFile | None):
+        """The file's part of the report, one diagnostic at a time (never one big string)."""
+        return (self.array.item(diagnostic_dict(d, source, self.lang)) for d in diagnostics)
 
     def end(self, counts: Counts) -> str:
         return self.array.end({"diagnostics": _MARK, "summary": counts.summary()})
@@ -102,7 +103,7 @@ def render(diagnostics: list[Diagnostic], sources: dict, files: int, lang: str) 
     counts = Counts()
     parts = [report.begin()]
     for name, group in by_file(diagnostics):
-        parts.append(report.file(group, sources.get(name)))
+        parts.extend(report.file(group, sources.get(name)))
         counts.add(group)
     counts.files = files
     parts.append(report.end(counts))

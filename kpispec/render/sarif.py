@@ -77,8 +77,9 @@ class Report:
     def begin(self) -> str:
         return self.array.begin()
 
-    def file(self, diagnostics, source) -> str:
-        return "".join(self.array.item(result_dict(d, source, self.lang, self.index)) for d in diagnostics)
+    def file(self, diagnostics, source):
+        """The file's part of the report, one diagnostic at a time (never one big string)."""
+        return (self.array.item(result_dict(d, source, self.lang, self.index)) for d in diagnostics)
 
     def end(self, counts=None) -> str:
         return self.array.end(_log(self.lang, ArrayStream.MARK))
@@ -87,6 +88,7 @@ class Report:
 def render(diagnostics: list[Diagnostic], sources: dict, lang: str) -> str:
     report = Report(lang)
     parts = [report.begin()]
-    parts.extend(report.file(group, sources.get(name)) for name, group in by_file(diagnostics))
+    for name, group in by_file(diagnostics):
+        parts.extend(report.file(group, sources.get(name)))
     parts.append(report.end())
     return "".join(parts)

@@ -152,8 +152,9 @@ class Report:
     def begin(self) -> str:
         return ""
 
-    def file(self, diagnostics, source) -> str:
-        return "".join(self.renderer.render(d, source) + "\n\n" for d in diagnostics)
+    def file(self, diagnostics, source):
+        """The file's part of the report, one diagnostic at a time (never one big string)."""
+        return (self.renderer.render(d, source) + "\n\n" for d in diagnostics)
 
     def end(self, counts) -> str:
         if not counts.files:

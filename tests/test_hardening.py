@@ -603,3 +603,11 @@ def test_outside_a_repository_a_configuration_of_another_user_is_ignored(tmp_pat
     assert result.returncode == 1 and "KPI106" in result.stdout
     os.chown(planted, 0, 0)
     assert "KPI106" not in run_cli("check", "plan.kpi", cwd=shared / "alice").stdout
+
+
+def test_line_and_paragraph_separators_in_a_source_line_are_not_echoed(tmp_path):
+    (tmp_path / "plan.kpi").write_text(PLAN + 'kpi a "A\u2028B\u2029C" { taget 1 }\n', encoding="utf-8")
+    result = run_cli("check", "plan.kpi", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "\u2028" not in result.stdout and "\u2029" not in result.stdout
+    assert 'kpi a "A\ufffdB\ufffdC"' in result.stdout  # one mark each, so the carets still line up

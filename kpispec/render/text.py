@@ -35,7 +35,8 @@ def visible(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(
-        "\ufffd" if (unicodedata.category(ch) == "Cc" and ch != "\t") or ch in BIDI_CONTROLS else ch for ch in text
+        "\ufffd" if (unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch != "\t") or ch in BIDI_CONTROLS else ch
+        for ch in text
     )
 
 

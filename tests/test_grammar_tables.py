@@ -47,7 +47,6 @@ def test_tables_parse_exactly_as_a_parser_built_from_the_grammar():
     # lark numbers its states differently from run to run, so the tables are compared by
     # what they do: every plan and every broken plan in the tests parses (or fails) the same.
     from lark import Lark
-    from lark.exceptions import UnexpectedInput
 
     from kpispec.syntax.build import AstBuilder
     from kpispec.syntax.lexer import FastLexer
@@ -69,14 +68,13 @@ def test_tables_parse_exactly_as_a_parser_built_from_the_grammar():
 def _same_outcome(loaded, built, text):
     from lark.exceptions import UnexpectedInput
 
-    if True:
-        outcomes = []
-        for parser in (loaded, built):
-            try:
-                outcomes.append(flatten(parser.parse(text)))
-            except UnexpectedInput as exc:
-                outcomes.append((type(exc).__name__, exc.pos_in_stream, sorted(exc.expected) if hasattr(exc, "expected") else None))
-        assert outcomes[0] == outcomes[1], text[:200]
+    outcomes = []
+    for parser in (loaded, built):
+        try:
+            outcomes.append(flatten(parser.parse(text)))
+        except UnexpectedInput as exc:
+            outcomes.append((type(exc).__name__, exc.pos_in_stream, sorted(exc.expected) if hasattr(exc, "expected") else None))
+    assert outcomes[0] == outcomes[1], text[:200]
 
 
 def test_the_tables_are_plain_literals():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic
 from ..source import SourceFile
 from .counts import Counts
 

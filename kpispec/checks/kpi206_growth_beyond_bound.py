@@ -74,8 +74,7 @@ class GrowthBeyondBound(Check):
 
     def _growth(self, node: Node, ratio, bound, limit, dim):
         t, b = node.target.value, node.baseline
-        r = _number(ratio, ROUND_CEILING)
-        k = _number(bound, ROUND_HALF_UP)
+        r, k = _ratios(ratio, bound)
         return self.diag(
             node.attr_spans.get("target", node.target.span),
             Msg(f"the target of `{node.id}` ({t.text}) is {r}× its baseline ({b.text}), beyond the growth bound of {k}×",
@@ -91,8 +90,7 @@ class GrowthBeyondBound(Check):
 
     def _cut(self, node: Node, ratio, bound, limit, dim):
         t, b = node.target.value, node.baseline
-        r = _number(ratio, ROUND_CEILING)
-        k = _number(bound, ROUND_HALF_UP)
+        r, k = _ratios(ratio, bound)
         return self.diag(
             node.attr_spans.get("target", node.target.span),
             Msg(f"the ceiling of `{node.id}` ({t.text}) cuts its baseline ({b.text}) to 1/{r}, beyond the bound of 1/{k}",
@@ -144,12 +142,10 @@ def _compare(node: Node):
     return tx, bx, tdim
 
 
-def _number(x: Fraction, rounding) -> str:
-    """A ratio for a message: two decimals, rounded away from the bound; far-out values in e-notation."""
-    try:
-        return display.number(x, 2, rounding)
-    except (DecimalException, OverflowError, ValueError):
-        return _scientific(x)
+def _ratios(ratio: Fraction, bound: Fraction) -> list[str]:
+    """The ratio and the bound it is beyond: two decimals (the ratio rounded away from the bound), or as
+    many as it takes for them to differ; far-out values in e-notation."""
+    return [s.text for s in display.compared([ratio, bound], roundings=[ROUND_CEILING, ROUND_HALF_UP], decimals=[2, 2])]
 
 
 def _scientific(x: Fraction) -> str:

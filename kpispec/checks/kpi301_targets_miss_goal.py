@@ -84,19 +84,33 @@ class TargetsMissGoal(Check):
             return display.amount(in_written_units(x, dim, target_value, p), unit, p, percent, lang,
                                   rounding, decimals)
 
-        # The implied value is rounded away from the target, with as many decimals as it takes
-        # to differ from it: a plan 0.39戸 short must not read "120戸 … short of 120戸".
+        # The implied value is rounded away from the target, and it, the target and the gap get as
+        # many digits as it takes to differ: a plan 0.39戸 short must not read "120戸 … short of 120戸".
         away = ROUND_CEILING if ceiling else ROUND_FLOOR
         implied_decimals = None
         in_units = lambda x: in_written_units(x, dim, target_value)  # noqa: E731
         gap_decimals = display.decimals_for(abs(in_units(implied - target)), percent) if implied != target else 0
         if gap_decimals > display.decimals_for(abs(in_units(implied)), percent):
             implied_decimals = gap_decimals  # so that the implied value and the gap add up to the target
-        if show(outcome.value.pt, rounding=away, decimals=implied_decimals) == show(outcome.target):
-            for extra in range(1, 9):
-                implied_decimals = extra
-                if show(outcome.value.pt, decimals=extra, rounding=away) != show(outcome.target, decimals=extra):
-                    break
+
+        def pair(x, lang="en"):
+            """The implied value and x (the target, the bound, or nothing) as compared values."""
+            xs = [in_units(implied)] + ([] if x is None else [in_units(x)])
+            return display.compared_amounts(xs, unit, per, percent, lang, [away, ROUND_HALF_UP][:len(xs)],
+                                            [implied_decimals, None][:len(xs)])
+
+        def gap_text(gap, lang):
+            """The gap, never 0, with the decimals of the values it separates when they needed more than usual."""
+            values, starts = [in_units(implied), in_units(target)], [implied_decimals, None]
+            shown = display.compared(values, percent=percent, roundings=[away, ROUND_HALF_UP], decimals=starts)
+            points = percent and dim.dimensionless
+            start = 2 if points else display.decimals_for(abs(in_units(gap)), percent)
+            start = max([start] + [s.decimals for s, x, d in zip(shown, values, starts) if s.decimals is not None
+                                   and s.decimals > (d if d is not None else display.decimals_for(abs(x), percent))])
+            if points:
+                text = display.compared([in_units(gap)], percent=True, decimals=[start])[0].text
+                return f"{text} percentage points" if lang == "en" else f"{text}ポイント"
+            return display.compared_amounts([in_units(gap)], unit, per, percent, lang, decimals=[start])[0]
 
         inputs = list(dict.fromkeys(n.text for n in refs(node.formula)))
         input_periods = [
@@ -105,36 +119,36 @@ class TargetsMissGoal(Check):
         ]
         other_period = next((p for p in input_periods if p and p != per), None)
 
+        point_meets = implied <= target if ceiling else implied >= target
+        bound = outcome.value.rng.hi if ceiling else outcome.value.rng.lo
+        # What the implied value is compared with in the message: the target, or the bound it can fall to.
+        against = target if not point_meets else (None if isinstance(bound, float) else bound)
+
         def both(x, lang):
-            text = show(x, lang, decimals=implied_decimals, rounding=away)
+            text = pair(against, lang)[0]
             if other_period and per and dim.time < 0:
                 text += f" ({show(x, lang, other_period, rounding=away)})"
             return text
 
-        point_meets = implied <= target if ceiling else implied >= target
         if not point_meets:
             gap = implied - target if ceiling else target - implied
             pct = display.share(gap / target) if target != 0 else "∞"
-            gap_en, gap_ja = show(gap), show(gap, "ja")
-            if percent and dim.dimensionless:
-                points = display.number(gap * 100, 2)
-                gap_en, gap_ja = f"{points} percentage points", f"{points}ポイント"
+            gap_en, gap_ja = gap_text(gap, "en"), gap_text(gap, "ja")
             word_en = "over" if ceiling else "short of"
             word_ja = "超過" if ceiling else "不足"
             message = Msg(
                 f"`{node.id}` cannot reach its target: its inputs' targets imply {both(implied, 'en')}, "
-                f"{gap_en} ({pct}) {word_en} the target {show(target)}",
+                f"{gap_en} ({pct}) {word_en} the target {pair(target)[1]}",
                 f"`{node.id}` は目標に届きません：入力の目標値から計算すると {both(implied, 'ja')} で、"
-                f"目標 {show(target, 'ja')} に対して {gap_ja}（{pct}）{word_ja}です",
+                f"目標 {pair(target, 'ja')[1]} に対して {gap_ja}（{pct}）{word_ja}です",
             )
         else:
-            bound = outcome.value.rng.hi if ceiling else outcome.value.rng.lo
             if isinstance(bound, float):  # unbounded
                 reach_en = "arbitrarily high" if ceiling else "arbitrarily low"
                 reach_ja = "いくらでも上がり得ます" if ceiling else "いくらでも下がり得ます"
             else:
-                reach_en = f"to {show(bound)}"
-                reach_ja = f"{show(bound, 'ja')} まで{'上がり' if ceiling else '下がり'}得ます"
+                reach_en = f"to {pair(bound)[1]}"
+                reach_ja = f"{pair(bound, 'ja')[1]} まで{'上がり' if ceiling else '下がり'}得ます"
             message = Msg(
                 f"`{node.id}` is not guaranteed to reach its target: at their targets the inputs imply "
                 f"{both(implied, 'en')}, but inputs that still meet their own targets can bring it {reach_en}",
@@ -157,13 +171,13 @@ class TargetsMissGoal(Check):
             if outcome.conversion == "rate-to-total":
                 notes.append(Msg(
                     f"the formula gives a rate; over the window {w.start} to {w.end} ({w.months} months, counted inclusively) "
-                    f"it totals {show(implied)}",
-                    f"式は期間あたりの値です。期間 {w.start}〜{w.end}（{w.months} か月、両端を含む）の合計は {show(implied, 'ja')} です",
+                    f"it totals {pair(against)[0]}",
+                    f"式は期間あたりの値です。期間 {w.start}〜{w.end}（{w.months} か月、両端を含む）の合計は {pair(against, 'ja')[0]} です",
                 ))
             else:
                 notes.append(Msg(
-                    f"the formula gives a total; spread over {w.start} to {w.end} ({w.months} months) it is {show(implied)}",
-                    f"式は合計値です。{w.start}〜{w.end}（{w.months} か月）で割ると {show(implied, 'ja')} です",
+                    f"the formula gives a total; spread over {w.start} to {w.end} ({w.months} months) it is {pair(against)[0]}",
+                    f"式は合計値です。{w.start}〜{w.end}（{w.months} か月）で割ると {pair(against, 'ja')[0]} です",
                 ))
         help_ = self._help(node, outcome, arithmetic, inputs)
         return self.diag(node.target.span, message, help_, labels, notes,

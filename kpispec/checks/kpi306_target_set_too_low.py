@@ -70,14 +70,15 @@ class TargetSetTooLow(Check):
             value = node.target.value
             dim = outcome.value.dim
 
-            def show(x, lang):
-                return display.amount(in_written_units(x, dim, value), value.unit, value.per, value.percent, lang)
+            def show(lang):  # the implied value and the target
+                both = [in_written_units(x, dim, value) for x in (implied, outcome.target)]
+                return display.compared_amounts(both, value.unit, value.per, value.percent, lang)
 
-            ratio = display.number(implied / outcome.target, 2)
+            ratio = display.compared([implied / outcome.target], decimals=[2])[0].text
             yield self.diag(
                 node.target.span,
-                Msg(f"`{node.id}`'s inputs' targets imply {show(implied, 'en')}, {ratio}× its target {show(outcome.target, 'en')}: the target may be set too low",
-                    f"`{node.id}` は入力の目標値から {show(implied, 'ja')} になり、目標 {show(outcome.target, 'ja')} の {ratio} 倍です。目標が低すぎる可能性があります"),
+                Msg(f"`{node.id}`'s inputs' targets imply {show('en')[0]}, {ratio}× its target {show('en')[1]}: the target may be set too low",
+                    f"`{node.id}` は入力の目標値から {show('ja')[0]} になり、目標 {show('ja')[1]} の {ratio} 倍です。目標が低すぎる可能性があります"),
                 Msg("raise the target to what the plan aims for, or check that the inputs' targets are believed",
                     "計画が本当に目指す値に目標を引き上げるか、入力の目標値が現実的か確認してください"),
             )

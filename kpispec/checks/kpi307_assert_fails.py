@@ -72,8 +72,8 @@ class AssertFails(Check):
             if stmt.op == "==":
                 left_worst, right_worst = a.left.pt, a.right.pt
             percent = involves_percent(self.ctx, stmt.left) or involves_percent(self.ctx, stmt.right)
-            lw = display.dim_amount(left_worst, a.left.dim, percent)
-            rw = display.dim_amount(right_worst, a.right.dim, percent)
+            lw, rw = display.compared_dim_amounts([left_worst, right_worst], [a.left.dim, a.right.dim], percent)
+            lw_ja, rw_ja = display.compared_dim_amounts([left_worst, right_worst], [a.left.dim, a.right.dim], percent, "ja")
             left_text = " ".join(self.ctx.source.slice(stmt.left.span).split())
             right_text = " ".join(self.ctx.source.slice(stmt.right.span).split())
             yield self.diag(
@@ -82,12 +82,12 @@ class AssertFails(Check):
                 Msg("change the targets so that the rule holds, or correct the rule",
                     "ルールが成り立つように目標値を変えるか、ルールを見直してください"),
                 labels=[
-                    self.label(stmt.left.span, f"can be {lw}", f"最悪で {lw}"),
-                    self.label(stmt.right.span, f"can be {rw}", f"最悪で {rw}"),
+                    self.label(stmt.left.span, f"can be {lw}", f"最悪で {lw_ja}"),
+                    self.label(stmt.right.span, f"can be {rw}", f"最悪で {rw_ja}"),
                 ],
                 notes=[Msg(
                     f"at the worst point the targets allow, {left_text} = {lw} and {right_text} = {rw}",
-                    f"目標値が許す最悪の場合、{left_text} = {lw}、{right_text} = {rw} です",
+                    f"目標値が許す最悪の場合、{left_text} = {lw_ja}、{right_text} = {rw_ja} です",
                 )],
                 primary=Msg(f"{left_text} {stmt.op} {right_text} is not guaranteed", f"{left_text} {stmt.op} {right_text} が保証されません"),
             )

@@ -38,6 +38,7 @@ from .kpi305_rates_added import RatesAdded
 from .kpi306_target_set_too_low import TargetSetTooLow
 from .kpi307_assert_fails import AssertFails
 from .kpi308_arithmetic_fault import ArithmeticFault
+from .kpi309_direction_slip import DirectionSlip
 
 # --- graph (4xx)
 from .kpi401_circular_dependency import CircularDependency
@@ -72,6 +73,7 @@ RULES: tuple[type[Check], ...] = (
     TargetSetTooLow,
     AssertFails,
     ArithmeticFault,
+    DirectionSlip,
     # 4xx: graph
     CircularDependency,
 )

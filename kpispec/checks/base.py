@@ -33,7 +33,8 @@ class Context:
 
     @cached_property
     def cyclic(self) -> set[str]:
-        return {edge.source for cycle in self.graph.cycles() for edge in cycle}
+        """Every node on some cycle (every node of a tangled group, not one cycle's)."""
+        return self.graph.cyclic_nodes()
 
     @cached_property
     def arithmetic(self):

@@ -26,6 +26,9 @@ def tokens(lexer, text):
     key = lexer if isinstance(lexer, str) else lexer.__name__
     if key not in PARSERS:
         PARSERS[key] = Lark(grammar_text(), parser="lalr", lexer=lexer)
+        # Lark.lex() builds its lexer anew on every call (seconds each with interegular's
+        # collision check): build it once.
+        PARSERS[key].lexer = PARSERS[key]._build_lexer()
     parser = PARSERS[key]
     out = []
     try:

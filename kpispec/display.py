@@ -52,6 +52,13 @@ def number(x: Fraction | float, decimals: int | None = None, rounding=ROUND_HALF
     return text
 
 
+def shown_value(x: Fraction, decimals: int | None = None, rounding=ROUND_HALF_UP, percent: bool = False) -> Fraction:
+    """The exact number that `number(x, decimals, rounding, percent)` shows (read back from its text),
+    so that a suggested value can be checked as the reader will copy it."""
+    v = Fraction(Decimal(number(x, decimals, rounding, percent).replace(",", "")))
+    return v / 100 if percent else v
+
+
 def share(ratio: Fraction) -> str:
     """A relative difference as a percentage that never reads 0% when it is not zero."""
     for decimals in (1, 2, 3, 4, 6):

@@ -79,10 +79,11 @@ def in_written_units(x: Fraction, dim: Dim, value: Value, per: str | None = None
 
 
 def accepted(v: Value, comparator: str) -> Val:
-    """Every value a target accepts: [t, ∞) for `>=`, [0, t] for `<=` (quantities are non-negative)."""
+    """Every value a target accepts: [t, ∞) for `>=`; for `<=`, [0, t] (quantities are non-negative),
+    or (-∞, t] for a ceiling below zero (a loss or a fall, which can always be worse)."""
     x, dim = base(v)
     if comparator == "<=":
-        return Val(Interval(min(Fraction(0), x), x), x, dim)
+        return Val(Interval(-INF if x < 0 else Fraction(0), x), x, dim)
     return Val(Interval(x, INF), x, dim)
 
 
@@ -96,17 +97,19 @@ def _too_big(x) -> bool:
 
 
 def _bounded(v: Val, span: Span) -> Val:
-    if _too_big(v.pt) or _too_big(v.rng.lo) or _too_big(v.rng.hi):
+    if _too_big(v.pt) or (v.rng is not None and (_too_big(v.rng.lo) or _too_big(v.rng.hi))):
         raise EvalError("overflow", span)
     return v
 
 
 class Evaluator:
-    """Evaluates expressions against an environment of ids -> Val."""
+    """Evaluates expressions against an environment of ids -> Val: at the targets, and with
+    `ranges`, over every value they accept (interval arithmetic); without, `rng` is None."""
 
-    def __init__(self, env: dict, literal):
+    def __init__(self, env: dict, literal, ranges: bool = True):
         self.env = env
         self.literal = literal  # ast.Quantity -> Value
+        self.ranges = ranges
 
     def eval(self, node) -> Val:
         if isinstance(node, ast.Quantity):
@@ -120,7 +123,7 @@ class Evaluator:
             return self.eval(node.inner)
         if isinstance(node, ast.Negate):
             v = self.eval(node.operand)
-            return Val(-v.rng, -v.pt, v.dim)
+            return Val(-v.rng if self.ranges else None, -v.pt, v.dim)
         if isinstance(node, ast.Binary):
             return _bounded(self._binary(node), node.span)
         if isinstance(node, ast.Call):
@@ -133,12 +136,14 @@ class Evaluator:
         if node.op in "+-":
             self._same(a, b, node, node.op_span)
             if node.op == "+":
-                return Val(a.rng + b.rng, a.pt + b.pt, a.dim)
-            return Val(a.rng - b.rng, a.pt - b.pt, a.dim)
+                return Val(a.rng + b.rng if self.ranges else None, a.pt + b.pt, a.dim)
+            return Val(a.rng - b.rng if self.ranges else None, a.pt - b.pt, a.dim)
         if node.op == "*":
-            return Val(a.rng * b.rng, a.pt * b.pt, a.dim * b.dim)
+            return Val(a.rng * b.rng if self.ranges else None, a.pt * b.pt, a.dim * b.dim)
         if b.pt == 0:
             raise EvalError("zero", node.right.span, at="targets")
+        if not self.ranges:
+            return Val(None, a.pt / b.pt, a.dim / b.dim)
         try:
             rng = a.rng / b.rng
         except DivisionByZero:
@@ -156,11 +161,11 @@ class Evaluator:
         rng, pt = first.rng, first.pt
         for other in args[1:]:
             if name == "sum":
-                rng, pt = rng + other.rng, pt + other.pt
+                rng, pt = rng + other.rng if self.ranges else None, pt + other.pt
             elif name == "min":
-                rng, pt = rng.minimum(other.rng), min(pt, other.pt)
+                rng, pt = rng.minimum(other.rng) if self.ranges else None, min(pt, other.pt)
             else:
-                rng, pt = rng.maximum(other.rng), max(pt, other.pt)
+                rng, pt = rng.maximum(other.rng) if self.ranges else None, max(pt, other.pt)
         return Val(rng, pt, first.dim)
 
     @staticmethod

@@ -38,7 +38,7 @@ class Context:
 
     @cached_property
     def arithmetic(self):
-        from .arithmetic import Arithmetic
+        from ..analysis.arithmetic import Arithmetic
 
         return Arithmetic(self)
 

@@ -2,17 +2,19 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
 
-
 from .. import display
+from ..analysis.arithmetic import refs_of
 from ..diagnostics import Msg, Severity
 from ..evaluate import in_written_units
+from ..interval import INF, Interval
 from ..ir import Node
 from ..resolve import refs
 from .base import Check
-
+from .kinds import may_exceed_100, part_of_whole, share_term
 
 MAX_FIXES = 12  # inputs listed in the help (a funnel of 6-8 stages fits)
 MAX_TRIED = 50  # inputs solved for
+MAX_WITNESS = 6  # inputs of a witness named in the message
 
 
 class TargetsMissGoal(Check):
@@ -88,7 +90,7 @@ class TargetsMissGoal(Check):
         # many digits as it takes to differ: a plan 0.39戸 short must not read "120戸 … short of 120戸".
         away = ROUND_CEILING if ceiling else ROUND_FLOOR
         implied_decimals = None
-        in_units = lambda x: in_written_units(x, dim, target_value)  # noqa: E731
+        in_units = lambda x: in_written_units(x, dim, target_value)
         gap_decimals = display.decimals_for(abs(in_units(implied - target)), percent) if implied != target else 0
         if gap_decimals > display.decimals_for(abs(in_units(implied)), percent):
             implied_decimals = gap_decimals  # so that the implied value and the gap add up to the target
@@ -120,9 +122,7 @@ class TargetsMissGoal(Check):
         other_period = next((p for p in input_periods if p and p != per), None)
 
         point_meets = implied <= target if ceiling else implied >= target
-        bound = outcome.value.rng.hi if ceiling else outcome.value.rng.lo
-        # What the implied value is compared with in the message: the target, or the bound it can fall to.
-        against = target if not point_meets else (None if isinstance(bound, float) else bound)
+        against = target if not point_meets else None
 
         def both(x, lang):
             text = pair(against, lang)[0]
@@ -143,18 +143,7 @@ class TargetsMissGoal(Check):
                 f"目標 {pair(target, 'ja')[1]} に対して {gap_ja}（{pct}）{word_ja}です",
             )
         else:
-            if isinstance(bound, float):  # unbounded
-                reach_en = "arbitrarily high" if ceiling else "arbitrarily low"
-                reach_ja = "いくらでも上がり得ます" if ceiling else "いくらでも下がり得ます"
-            else:
-                reach_en = f"to {pair(bound)[1]}"
-                reach_ja = f"{pair(bound, 'ja')[1]} まで{'上がり' if ceiling else '下がり'}得ます"
-            message = Msg(
-                f"`{node.id}` is not guaranteed to reach its target: at their targets the inputs imply "
-                f"{both(implied, 'en')}, but inputs that still meet their own targets can bring it {reach_en}",
-                f"`{node.id}` の目標達成が保証されません：入力が目標値ちょうどなら {both(implied, 'ja')} ですが、"
-                f"入力が各自の目標を満たしたまま{reach_ja}",
-            )
+            message = self._not_guaranteed(node, outcome, arithmetic, both(implied, "en"), both(implied, "ja"))
         labels = []
         for name in refs(node.formula):
             val_node = arithmetic.plan.nodes.get(name.text)
@@ -183,32 +172,58 @@ class TargetsMissGoal(Check):
         return self.diag(node.target.span, message, help_, labels, notes,
                          primary=Msg(f"target {node.target.value.text}", f"目標 {node.target.value.text}"))
 
-    def _help(self, node, outcome, arithmetic, inputs):
+    def _not_guaranteed(self, node, outcome, arithmetic, implied_en, implied_ja):
+        """The message for a target met at the inputs' targets but not wherever they are met: the witness."""
+        verdict = outcome.verdict
+        value = node.target.value
         ceiling = node.target.comparator == "<="
+        dim = outcome.value.dim
+        y = arithmetic.value_at(outcome.sym, verdict.witness)
+        ys = display.compared_amounts([in_written_units(x, dim, value) for x in (y, outcome.target)], value.unit,
+                                      value.per, value.percent, "en", [ROUND_CEILING if ceiling else ROUND_FLOOR, ROUND_HALF_UP])
+        ys_ja = display.compared_amounts([in_written_units(x, dim, value) for x in (y, outcome.target)], value.unit,
+                                         value.per, value.percent, "ja", [ROUND_CEILING if ceiling else ROUND_FLOOR, ROUND_HALF_UP])
+        moved_en, moved_ja = witness_text(arithmetic, verdict.witness, outcome.ref)
+        word_en = "over" if ceiling else "short of"
+        more_en = (", and it can go " + ("higher" if ceiling else "lower") + " without limit") if verdict.unbounded else ""
+        more_ja = ("（さらに際限なく" + ("上がり" if ceiling else "下がり") + "得ます）") if verdict.unbounded else ""
+        return Msg(
+            f"`{node.id}` is not guaranteed to reach its target: at their targets the inputs imply {implied_en}, "
+            f"but with {moved_en}, each still meeting its own target, it is {ys[0]}, {word_en} the target {ys[1]}{more_en}",
+            f"`{node.id}` の目標達成が保証されません：入力が目標値ちょうどなら {implied_ja} ですが、"
+            f"{moved_ja}のように各入力が自分の目標を満たしたままでも {ys_ja[0]} となり、目標 {ys_ja[1]} に届きません{more_ja}",
+        )
+
+    def _help(self, node, outcome, arithmetic, inputs):
+        if outcome.sym is None:
+            return Msg(
+                "the formula is too large to solve for single inputs: raise the inputs' targets, or lower this target",
+                "式が大きすぎて入力ごとの必要値を計算できません。入力の目標値を引き上げるか、この目標値を見直してください",
+            )
         fixes_en, fixes_ja = [], []
+        direct = set(refs_of(node.formula))
         # Each input is solved for separately; a formula over 1,000 inputs must not cost 1,000 solves.
-        for input_id in inputs[:MAX_TRIED]:
+        for input_id in arithmetic.inputs(node.id)[:MAX_TRIED]:
             if len(fixes_en) == MAX_FIXES:
                 fixes_en.append("…")
                 fixes_ja.append("…")
                 break
-            input_node = arithmetic.plan.nodes.get(input_id)
-            if input_node is None or input_node.target is None or input_id not in arithmetic.env:
+            fix = self._fix(node, outcome, arithmetic, input_id)
+            if fix is None:
                 continue
-            solved = arithmetic.solve(node, input_id)
-            if solved is None:
-                continue
-            x, slope = solved
-            if not arithmetic.closes_gap(node, input_id, x):
-                continue
-            needs_more = (slope > 0) != ceiling
-            value = input_node.target.value
-            dim = arithmetic.env[input_id].dim
-            shown_x = in_written_units(x, dim, value)
-            rounding = ROUND_CEILING if needs_more else ROUND_FLOOR
-            op = "≥" if needs_more else "≤"
-            for lang, out in (("en", fixes_en), ("ja", fixes_ja)):
-                out.append(f"{input_id} {op} " + display.amount(shown_x, value.unit, value.per, value.percent, lang, rounding))
+            en, ja = fix
+            if input_id not in direct:
+                via = next((r for r in refs_of(node.formula) if input_id in arithmetic.box_for(arithmetic.sym_of(r))[0]), None) \
+                    if all(arithmetic.sym_of(r) is not None for r in direct) else None
+                if via is not None:
+                    en += f" (an input of `{via}`)"
+                    ja += f"（`{via}` の入力）"
+            fixes_en.append(en)
+            fixes_ja.append(ja)
+        flip = self._flip(node, outcome, arithmetic)
+        if flip is not None:
+            fixes_en.insert(0, flip[0])
+            fixes_ja.insert(0, flip[1])
         if not fixes_en:
             return Msg(
                 "no single input's target closes the gap: check that each input's direction (`>=` or `<=`) and the formula are right, or lower this target",
@@ -219,4 +234,66 @@ class TargetsMissGoal(Check):
             "次のいずれか 1 つで差が埋まります：" + "、".join(fixes_ja),
         )
 
+    def _fix(self, node, outcome, arithmetic, input_id):
+        """`input ≥ X` as the reader will copy it: X rounded away from the current target, then checked
+        by running the proof again with it; None when no such target works or another rule rejects it."""
+        input_node = arithmetic.plan.nodes[input_id]
+        x = arithmetic.solve(node.id, input_id)
+        if x is None:
+            return None
+        value = input_node.target.value
+        dim = arithmetic.env[input_id].dim
+        ceiling = input_node.target.comparator == "<="
+        shown_x = in_written_units(x, dim, value)
+        rounding = ROUND_FLOOR if ceiling else ROUND_CEILING
+        decimals = display.decimals_for(shown_x, value.percent)
+        shown = display.shown_value(shown_x, decimals, rounding, value.percent)
+        back = x * shown / shown_x if shown_x else shown
+        if value.percent and back > 1 and is_share(input_node):
+            return None  # a share of a whole above 100%, which KPI207 rejects
+        if back < 0 <= outcome.ref[input_id]:
+            return None  # a quantity that cannot be negative
+        if not arithmetic.passes_with(node.id, {input_id: back}):
+            return None
+        op = "≤" if ceiling else "≥"
+        return tuple(f"{input_id} {op} " + display.amount(shown_x, value.unit, value.per, value.percent, lang, rounding, decimals)
+                     for lang in ("en", "ja"))
 
+    def _flip(self, node, outcome, arithmetic):
+        """A ceiling below zero that lets the goal fall without limit: the floor it was meant to be."""
+        verdict = outcome.verdict
+        if not verdict.unbounded or verdict.witness is None:
+            return None
+        for input_id, rng in outcome.box.items():
+            if isinstance(rng.lo, float) and not isinstance(rng.hi, float) and rng.hi < 0:
+                flipped = arithmetic.proof_with_ranges(node.id, {input_id: Interval(rng.hi, INF)})
+                if flipped.proven:
+                    text = arithmetic.plan.nodes[input_id].target.value.text
+                    return (f"make `{input_id}` a floor, `target >= {text}` (a ceiling below zero lets it fall without limit)",
+                            f"`{input_id}` を下限 `target >= {text}` にする（0 未満の上限ではいくらでも下がり得ます）")
+        return None
+
+
+def is_share(node) -> bool:
+    """Whether KPI207 holds this node to 100% (the same evidence it uses)."""
+    return not may_exceed_100(node) and (share_term(node) is not None or part_of_whole(node.measure) is not None)
+
+
+def witness_text(arithmetic, witness: dict, ref: dict) -> tuple[str, str]:
+    """The inputs of a witness that are not at their targets, as `id` = value (target …)."""
+    moved = [v for v in sorted(witness) if witness[v] != ref.get(v)]
+    parts_en, parts_ja = [], []
+    for v in moved[:MAX_WITNESS]:
+        node = arithmetic.plan.nodes[v]
+        value = node.target.value
+        dim = arithmetic.env[v].dim
+        xs = [in_written_units(witness[v], dim, value), in_written_units(ref[v], dim, value)]
+        rule = f"{node.target.comparator} {value.text}"
+        en = display.compared_amounts(xs, value.unit, value.per, value.percent, "en")[0]
+        ja = display.compared_amounts(xs, value.unit, value.per, value.percent, "ja")[0]
+        parts_en.append(f"`{v}` = {en} (target {rule})")
+        parts_ja.append(f"`{v}` = {ja}（目標 {rule}）")
+    if len(moved) > MAX_WITNESS:
+        parts_en.append(f"{len(moved) - MAX_WITNESS} more")
+        parts_ja.append(f"ほか {len(moved) - MAX_WITNESS} 件")
+    return " and ".join(parts_en) or "the inputs at their targets", "、".join(parts_ja) or "入力が目標値ちょうど"

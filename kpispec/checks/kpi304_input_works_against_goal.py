@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from ..analysis.arithmetic import polarities
 from ..diagnostics import Msg, Severity
-from .arithmetic import polarities
 from .base import Check
 
 
@@ -10,9 +10,13 @@ class InputWorksAgainstGoal(Check):
 
     ## What it checks
     In every formula of a node with a target, whether each input's "better" direction
-    pushes the node the right way. An input with `>=` (higher is better) that is
-    subtracted or divided by, or a ceiling input (`<=`, lower is better, such as CPA or
-    churn) in a numerator, moves the node away from its target as it improves.
+    pushes the node the right way, over every value the inputs' targets accept: the sign of
+    the formula's slope in that input. An input with `>=` (higher is better) that can only
+    lower the node, or a ceiling input (`<=`, lower is better, such as CPA or churn) that can
+    only raise it, moves the node away from its target as it improves. An input used more than
+    once is judged by its whole effect: in `orders * aov - orders * cpa` with `aov` above `cpa`,
+    more orders raise profit. Where the direction depends on the other inputs, nothing is
+    reported.
 
     ## Why it matters
     An input that should grow and sits in the divisor of a percentage is not reported:
@@ -70,11 +74,12 @@ class InputWorksAgainstGoal(Check):
                     continue
                 if divisor and source.target.direction == "up" and node.target.value.percent:
                     continue  # a rate's denominator: see held_at_target
+                slope = self.ctx.arithmetic.slope(node.id, ref.name.text)
                 better = 1 if source.target.direction == "up" else -1
-                if sign * better * goal >= 0:
-                    continue
+                if slope * better * goal >= 0:
+                    continue  # helps, has no effect, or its effect depends on the other inputs
                 reported.add(ref.name.text)
-                yield self._report(node, source, ref, sign)
+                yield self._report(node, source, ref, slope)
 
     def _report(self, node, source, ref, sign):
         if source.target.direction == "down":

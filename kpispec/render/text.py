@@ -42,13 +42,13 @@ def visible(text: str) -> str:
 
 LONG_LINE = 120  # characters; a longer source line is shown cut to the part around its marks
 LONG_CODE = 80  # characters; a longer `quoted` id or value inside a message is cut
-_CODE = re.compile(r"`([^`\n]{%d,})`" % (LONG_CODE + 1))
+_CODE = re.compile(r"`([^`\n]*)`")  # every quoted pair, left to right: the text between two pairs is not code
 _WORD = re.compile(r"[^\s`]{%d,}" % (LONG_CODE + 1))
 
 
 def shorten(text: str) -> str:
     """Cut ids and values quoted in a message (a 100,000-character id) so that every line stays readable."""
-    text = _CODE.sub(lambda m: f"`{m.group(1)[: LONG_CODE - 1]}…`", text)
+    text = _CODE.sub(lambda m: m.group(0) if len(m.group(1)) <= LONG_CODE else f"`{m.group(1)[: LONG_CODE - 1]}…`", text)
     return visible(_WORD.sub(lambda m: m.group(0)[: LONG_CODE - 1] + "…", text))
 
 

@@ -1,0 +1,699 @@
+"""The plan's arithmetic, computed once and read by the 3xx checks and every other tool.
+
+Every formula is evaluated in base units at its inputs' targets (the value the plan implies,
+with units and periods checked), and expanded into an exact rational function of the plan's
+inputs: the KPIs with a target and no formula (or a formula that cannot be evaluated), formula
+KPIs expanded through to them, params as constants. A node's target is then proved or refuted
+over every value the inputs' targets accept (see `prove`): an input used twice is one input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from ..dimension import PER_TIME, Dim
+from ..evaluate import EvalError, Evaluator, Val, accepted, base
+from ..interval import INF, Interval
+from ..ir import Node
+from ..resolve import normalise, walk
+from ..syntax import ast
+from . import poly
+from .poly import Atoms, Budget, Rat, TooBig
+from .prove import Verdict, prove
+
+EXPANSION_BUDGET = 3_000_000  # term operations for expanding every formula of one plan
+
+
+def polarities(expr):
+    """Each reference in a formula with its polarity: +1 where a larger value raises the result,
+    -1 where it lowers it; and whether it sits in a divisor."""
+    out = []
+    stack = [(expr, 1, False)]
+    while stack:
+        node, sign, divisor = stack.pop()
+        if isinstance(node, ast.Ref):
+            out.append((node, sign, divisor))
+        elif isinstance(node, ast.Binary):
+            flip = -1 if node.op in "-/" else 1
+            stack.append((node.right, sign * flip, divisor or node.op == "/"))
+            stack.append((node.left, sign, divisor))
+        elif isinstance(node, ast.Negate):
+            stack.append((node.operand, -sign, divisor))
+        elif isinstance(node, ast.Group):
+            stack.append((node.inner, sign, divisor))
+        elif isinstance(node, ast.Call):
+            stack.extend((a, sign, divisor) for a in reversed(node.args))
+    return out
+
+
+def held_at_target(node, nodes) -> set[str]:
+    """Inputs that should grow but sit in a divisor: `purchases / sessions` defines a rate, and its
+    denominator is a planned volume, not a lever to push without limit. The proof holds them at
+    their targets instead of letting them grow."""
+    held = set()
+    if node.target is None or not node.target.value.percent:
+        return held  # only a rate's definition (a percentage) holds its denominator
+    for ref, sign, divisor in polarities(node.formula):
+        source = nodes.get(ref.name.text)
+        if divisor and source is not None and source.target is not None and source.target.direction == "up":
+            held.add(ref.name.text)
+    return held
+
+
+def months_inclusive(start: date, end: date) -> int:
+    """Calendar months from start to end, both counted: 2026-04-01 to 2026-12-31 is 9."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+@dataclass
+class Window:
+    start: date
+    end: date
+    months: int
+
+    @property
+    def years(self) -> Fraction:
+        return Fraction(self.months, 12)
+
+
+@dataclass
+class Outcome:
+    """How a node's formula compares with its own target."""
+
+    node: Node
+    value: Val | None = None  # the formula's value, converted to the target's dimension
+    error: EvalError | None = None
+    mismatch: tuple[Dim, Dim] | None = None  # (formula, target) dimensions that cannot be compared
+    window: Window | None = None
+    conversion: str | None = None  # "rate-to-total" or "total-to-rate"
+    missing_window: bool = False
+    target: Fraction | None = None  # the target in base units
+    proven: bool = True
+    factor: Fraction = Fraction(1)
+    verdict: Verdict | None = None  # the proof, for a node with a formula and a target
+    sym: Rat | None = None  # the formula (times the factor) over the plan's inputs
+    box: dict | None = None  # each input of sym -> the range its target accepts (held inputs: their target)
+    ref: dict | None = None  # each input of sym -> its target
+
+
+@dataclass
+class AssertOutcome:
+    stmt: ast.Assert
+    left: Val | None = None
+    right: Val | None = None
+    error: EvalError | None = None
+    mismatch: tuple[Dim, Dim] | None = None
+    holds: bool = True
+    verdict: Verdict | None = None
+    sides: tuple[Rat, Rat] | None = None
+    box: dict | None = None
+    ref: dict | None = None
+
+
+class _NoSym(Exception):
+    """A formula refers to something that has no exact form (a failed or oversized expansion)."""
+
+
+class Arithmetic:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.plan = ctx.plan
+        self.env: dict[str, Val] = {}
+        self.param_errors: dict[str, EvalError] = {}
+        self.outcomes: dict[str, Outcome] = {}
+        self.asserts: list[AssertOutcome] = []
+        self.atoms = Atoms()
+        self.sym: dict[str, Rat] = {}  # node or param id -> its value over the plan's inputs
+        self.held: dict[str, frozenset] = {}  # formula node -> inputs its expansion holds at their targets
+        self.leaf_box: dict[str, Interval] = {}  # input id -> the range its target accepts
+        self.leaf_ref: dict[str, Fraction] = {}  # input id -> its target
+        self._spend = Budget(EXPANSION_BUDGET)
+        self.targets: dict[str, Fraction] = {}  # node id -> its target in base units
+        self._slope_cache: dict = {}
+        self._order: dict[str, int] = {}
+        self._failed: set[str] = set()
+        self._direct_cache: dict = {}
+        self._evaluate()
+
+    def literal(self, q: ast.Quantity):
+        return normalise(self.plan.source, q)
+
+    def evaluator(self, env=None, ranges: bool = True) -> Evaluator:
+        return Evaluator(self.env if env is None else env, self.literal, ranges)
+
+    def _evaluate(self) -> None:
+        graph = self.ctx.graph
+        for i, nid in enumerate(graph.evaluation_order(self.ctx.cyclic)):
+            self._order[nid] = i
+            if nid in self.plan.params:
+                try:
+                    self.env[nid] = self.evaluator().eval(self.plan.params[nid].expr)
+                    self.sym[nid] = Rat.of(poly.const(self.env[nid].pt))
+                except EvalError as exc:
+                    self.param_errors[nid] = exc
+                continue
+            node = self.plan.nodes[nid]
+            if node.target is not None:
+                try:
+                    self.env[nid] = accepted(node.target.value, node.target.comparator)
+                    self.targets[nid] = self.env[nid].pt
+                except EvalError:
+                    pass
+            if node.formula is not None:
+                outcome = self._outcome(node)
+                if outcome.value is not None and outcome.error is None:
+                    # What the formula can take and what the plan implies for it (at the inputs' targets),
+                    # whether or not the node has a target of its own.
+                    self.env[nid] = outcome.value
+                    continue
+            if nid in self.env and node.target is not None:
+                self._leaf(nid)
+        for stmt in self.plan.asserts:
+            self.asserts.append(self._assert(stmt))
+
+    def _leaf(self, nid: str) -> None:
+        """A node whose target is an input of the proof: it ranges over what its target accepts."""
+        v = accepted(self.plan.nodes[nid].target.value, self.plan.nodes[nid].target.comparator)
+        self.sym[nid] = Rat.of(poly.var(nid))
+        self.leaf_box[nid] = v.rng
+        self.leaf_ref[nid] = v.pt
+
+    # --------------------------------------------------------------- nodes
+
+    def window_bounds(self, node: Node) -> tuple[date | None, date | None]:
+        """From the node's start (or the plan's) to its deadline (or the plan's end)."""
+        info = self.plan.info
+        start = node.start or (info.period_start if info else None)
+        end = node.deadline or (info.period_end if info else None)
+        return start, end
+
+    def window(self, node: Node) -> Window | None:
+        start, end = self.window_bounds(node)
+        if start is None or end is None or end < start:
+            return None
+        return Window(start, end, months_inclusive(start, end))
+
+    def formula_env(self, node: Node) -> dict:
+        """The environment a node's formula is evaluated in: growth inputs in a divisor held at target."""
+        held = held_at_target(node, self.plan.nodes)
+        if not held:
+            return self.env
+        env = dict(self.env)
+        for nid in held:
+            if nid in env:
+                v, x = env[nid], self.targets[nid]
+                env[nid] = Val(Interval.point(x), x, v.dim)
+        return env
+
+    def _outcome(self, node: Node) -> Outcome:
+        """The formula at the inputs' targets and over a range that holds all it can take (interval
+        arithmetic, each formula input over its own such range); when that range does not prove the
+        target, the exact proof over the plan's inputs."""
+        out = self.outcomes[node.id] = Outcome(node)
+        try:
+            val = self.evaluator(self.formula_env(node)).eval(node.formula)
+        except EvalError as exc:
+            out.error = exc
+            return out
+        if node.target is None:
+            out.value = val
+            return out
+        try:
+            target, tdim = base(node.target.value)
+        except EvalError as exc:
+            out.error = exc
+            return out
+        out.target = target
+        factor = Fraction(1)
+        if val.dim != tdim:
+            if val.dim == tdim * PER_TIME or val.dim * PER_TIME == tdim:
+                out.conversion = "rate-to-total" if val.dim == tdim * PER_TIME else "total-to-rate"
+                out.window = self.window(node)
+                if out.window is None:
+                    out.missing_window = True
+                    out.mismatch = (val.dim, tdim)
+                    return out
+                factor = out.window.years if out.conversion == "rate-to-total" else 1 / out.window.years
+            else:
+                out.mismatch = (val.dim, tdim)
+                return out
+        out.factor = factor
+        out.value = Val(val.rng.scale(factor), val.pt * factor, tdim)
+        comparator = node.target.comparator
+        rng, pt = out.value.rng, out.value.pt
+        if (rng.hi <= target) if comparator == "<=" else (rng.lo >= target):
+            out.verdict = Verdict("proven")
+        elif self.expanded(node.id):
+            out.verdict = prove(out.sym, comparator, target, out.box, out.ref, self.atoms)
+        elif not ((pt <= target) if comparator == "<=" else (pt >= target)):
+            out.verdict = Verdict("refuted", witness={})  # too large to expand; the targets miss it
+        else:
+            out.verdict = Verdict("unknown", reason="size")
+        out.proven = out.verdict.proven
+        return out
+
+    # --------------------------------------------------------------- exact forms
+
+    def expanded(self, nid: str) -> bool:
+        """Make a node's exact form and its proof's inputs (`outcomes[nid].sym`, `.box`, `.ref`) if it has
+        none yet; False when it cannot be made (too large, or an input without one)."""
+        out = self.outcomes.get(nid)
+        if out is None:
+            return False
+        if out.sym is None:
+            sym = self.sym_of(nid)
+            if sym is None or out.value is None:
+                return False
+            out.sym = sym
+            out.box, out.ref = self.box_for(sym, self.held.get(nid, frozenset()))
+        return True
+
+    def sym_of(self, nid: str) -> Rat | None:
+        """A node's value over the plan's inputs, expanding what it depends on first (in evaluation
+        order, without recursion)."""
+        if nid in self.sym or nid in self._failed:
+            return self.sym.get(nid)
+        todo, stack = set(), [nid]
+        while stack:
+            n = stack.pop()
+            if n in todo or n in self.sym or n in self._failed or n not in self.outcomes:
+                continue
+            todo.add(n)
+            stack.extend(refs_of(self.plan.nodes[n].formula))
+        for n in sorted(todo, key=self._order.__getitem__):
+            self._expand(n)
+        return self.sym.get(nid)
+
+    def _expand(self, nid: str) -> None:
+        """Record a formula node's exact form, or make it an input of its own (when it has a target)."""
+        node, out = self.plan.nodes[nid], self.outcomes[nid]
+        own = held_at_target(node, self.plan.nodes)
+        constants = {h: self.targets[h] for h in own if h in self.targets and h not in self.leaf_box}
+        held = {h for h in own if h in self.leaf_box}
+        for ref in refs_of(node.formula):
+            held |= self.held.get(ref, frozenset())
+        try:
+            if out.value is None or out.error is not None:
+                raise _NoSym()
+            sym = self.rat(node.formula, constants)
+            if out.factor != 1:
+                sym = poly.r_scale(sym, out.factor)
+        except (TooBig, _NoSym, ZeroDivisionError, EvalError):
+            if node.target is not None and nid in self.targets:
+                self._leaf(nid)
+            else:
+                self._failed.add(nid)
+            return
+        self.sym[nid] = sym
+        self.held[nid] = frozenset(held)
+
+    def rat(self, expr, constants: dict | None = None, opaque: frozenset = frozenset()) -> Rat:
+        """An expression as an exact rational function of the plan's inputs (ids in `opaque` kept as
+        variables of their own instead of expanded)."""
+        constants = constants or {}
+        spend = self._spend
+
+        def go(n) -> Rat:
+            while isinstance(n, ast.Group):
+                n = n.inner
+            if isinstance(n, ast.Quantity):
+                return Rat.of(poly.const(base(self.literal(n))[0]))
+            if isinstance(n, ast.Ref):
+                name = n.name.text
+                if name in constants:
+                    return Rat.of(poly.const(constants[name]))
+                if name in opaque:
+                    return Rat.of(poly.var(name))
+                r = self.sym.get(name)
+                if r is None:
+                    r = self.sym_of(name)
+                if r is None:
+                    raise _NoSym()
+                return r
+            if isinstance(n, ast.Negate):
+                return poly.r_neg(go(n.operand))
+            if isinstance(n, ast.Binary):
+                if n.op in "+-":
+                    return poly.r_sum([(sign, go(t)) for sign, t in _terms(n)], spend)
+                if n.op == "*":
+                    out = None
+                    for f in _factors(n):
+                        r = go(f)
+                        out = r if out is None else poly.r_mul(out, r, spend)
+                    return out
+                return poly.r_div(go(n.left), go(n.right), spend)
+            if isinstance(n, ast.Call):
+                args = [go(a) for a in n.args]
+                if n.function.text == "sum":
+                    return poly.r_sum([(1, a) for a in args], spend)
+                values = [a.constant() for a in args]
+                if all(v is not None for v in values):
+                    return Rat.of(poly.const(min(values) if n.function.text == "min" else max(values)))
+                return self.atoms.make(n.function.text, args)
+            raise _NoSym()
+
+        return go(expr)
+
+    def box_for(self, sym: Rat, held=frozenset(), skip=frozenset()) -> tuple[dict, dict]:
+        """The proof's inputs: each with the range its target accepts (a held input: its target) and its target."""
+        names = set()
+        for v in sym.variables():
+            if v.startswith("#"):
+                names |= self.atoms.inputs(v)
+            else:
+                names.add(v)
+        names -= skip
+        box = {v: Interval.point(self.leaf_ref[v]) if v in held else self.leaf_box[v] for v in names}
+        return box, {v: self.leaf_ref[v] for v in names}
+
+    def value_at(self, sym: Rat, point: dict) -> Fraction:
+        return poly.r_evaluate(sym, point, self.atoms)
+
+    def accepted_range(self, input_id: str, x: Fraction) -> Interval:
+        """What a target of x accepts for this input (with its comparator)."""
+        if self.plan.nodes[input_id].target.comparator == "<=":
+            return Interval(-INF if x < 0 else Fraction(0), x)
+        return Interval(x, INF)
+
+    def proof_with(self, nid: str, changes: dict) -> Verdict:
+        """The node's proof again with some inputs' targets changed (input id -> new target)."""
+        held = self.held.get(nid, frozenset())
+        return self.proof_with_ranges(nid, {v: Interval.point(x) if v in held else self.accepted_range(v, x)
+                                            for v, x in changes.items()}, changes)
+
+    def proof_with_ranges(self, nid: str, ranges: dict, refs: dict | None = None) -> Verdict:
+        """The node's proof again with some inputs accepting other ranges (and other targets, `refs`)."""
+        out = self.outcomes[nid]
+        if not self.expanded(nid):
+            return Verdict("unknown", reason="size")
+        box = {**out.box, **ranges}
+        ref = {**out.ref, **(refs or {})}
+        ref = {v: x if rng.lo <= x <= rng.hi else (rng.lo if not isinstance(rng.lo, float) else rng.hi)
+               for v, x, rng in ((v, ref[v], box[v]) for v in box)}
+        return prove(out.sym, out.node.target.comparator, out.target, box, ref, self.atoms)
+
+    def passes_with(self, nid: str, changes: dict) -> bool:
+        return self.proof_with(nid, changes).proven
+
+    def slope(self, nid: str, input_id: str) -> int:
+        """The sign of a node's formula's slope in one of its direct inputs over every accepted value:
+        +1 rising, -1 falling, 0 when it is zero, changes sign or cannot be bounded.
+
+        An input of the proof is judged in the expanded formula (an input used twice counts once, with
+        its whole effect); a formula node among the direct inputs is judged with every direct input
+        kept whole, each over the range its own formula can take."""
+        out = self.outcomes.get(nid)
+        if out is None or out.value is None or out.target is None:
+            return 0
+        if self._rising_by_structure(out.node):
+            return 1 if input_id in refs_of(out.node.formula) else 0
+        if not self.expanded(nid):
+            return 0
+        try:
+            kind = "expanded" if input_id in out.box else "direct"
+            if kind == "expanded":
+                f, box = out.sym, out.box
+            else:
+                f = self._direct_formula(out)
+                if f is None:
+                    return 0
+            if self._rising(nid, f, kind):
+                return 1 if input_id in f.variables() else 0
+            if kind == "direct":
+                box = self._direct_box(out, f)
+                if box is None:
+                    return 0
+            if any(v.startswith("#") and input_id in self.atoms.inputs(v) for v in f.variables()):
+                return 0
+            slopes = self._slopes(nid, f, kind)
+            dp = slopes[0].get(input_id, {})
+            dq = slopes[1].get(input_id, {})
+            # d(P/Q) = (P'Q - PQ') / Q², and Q² ≥ 0.
+            top = dp if f.is_poly else poly.add(poly.mul(dp, f.den, self._spend), poly.mul(f.num, dq, self._spend),
+                                                self._spend, -1)
+            rng = poly.interval(top, box, self.atoms)
+        except (TooBig, _NoSym, ZeroDivisionError, EvalError):
+            return 0
+        if rng.lo >= 0 and rng.hi > 0:
+            return 1
+        if rng.hi <= 0 and rng.lo < 0:
+            return -1
+        return 0
+
+    def _rising_by_structure(self, node: Node) -> bool:
+        """Whether a formula is built only of +, ×, sum, min and max over non-negative numbers and
+        inputs that can never be negative: it then rises with each of its inputs."""
+        key = ("structure", node.id)
+        if key not in self._slope_cache:
+            ok = True
+            for n in walk(node.formula):
+                if isinstance(n, ast.Binary) and n.op not in "+*" or isinstance(n, ast.Negate) or isinstance(n, ast.Quantity) and n.number < 0:
+                    ok = False
+                elif isinstance(n, ast.Ref):
+                    v = self.env.get(n.name.text)
+                    ok = v is not None and v.rng is not None and v.rng.lo >= 0
+                if not ok:
+                    break
+            self._slope_cache[key] = ok
+        return self._slope_cache[key]
+
+    def _rising(self, nid: str, f: Rat, kind: str) -> bool:
+        """Whether f is a polynomial with positive coefficients in non-negative inputs (a funnel or a
+        sum): then it rises with every input it has, and no slope needs bounding."""
+        key = (nid, kind, "rising")
+        if key not in self._slope_cache:
+            self._slope_cache[key] = (f.is_poly and all(c > 0 for c in f.num.values())
+                                      and all(self._non_negative(v) for v in poly.variables(f.num)))
+        return self._slope_cache[key]
+
+    def _non_negative(self, name: str) -> bool:
+        """Whether an input, or a formula node's expansion, can never be negative (found without bounding it)."""
+        if name.startswith("#"):
+            return False
+        if name in self.leaf_box:
+            return self.leaf_box[name].lo >= 0
+        key = ("non-negative", name)
+        if key not in self._slope_cache:
+            sym = self.sym.get(name)
+            self._slope_cache[key] = (sym is not None and sym.is_poly and all(c > 0 for c in sym.num.values())
+                                      and all(self._non_negative(v) for v in poly.variables(sym.num)))
+        return self._slope_cache[key]
+
+    def _slopes(self, nid: str, f: Rat, kind: str) -> tuple[dict, dict]:
+        """Every partial derivative of f's numerator and denominator, made in one pass (cached)."""
+        key = (nid, kind)
+        cached = self._slope_cache.get(key)
+        if cached is None:
+            cached = self._slope_cache[key] = (poly.derivatives(f.num), poly.derivatives(f.den))
+        return cached
+
+    def _direct_formula(self, out: Outcome) -> Rat | None:
+        """A node's formula over its direct inputs, each kept whole."""
+        key = ("direct", out.node.id)
+        if key not in self._direct_cache:
+            names = frozenset(refs_of(out.node.formula)) - set(self.plan.params)
+            try:
+                f = self.rat(out.node.formula, opaque=names)
+                self._direct_cache[key] = poly.r_scale(f, out.factor) if out.factor != 1 else f
+            except (TooBig, _NoSym, ZeroDivisionError, EvalError):
+                self._direct_cache[key] = None
+        return self._direct_cache[key]
+
+    def _direct_box(self, out: Outcome, f: Rat) -> dict | None:
+        """The range each direct input can take, over every value the plan's inputs accept."""
+        key = ("box", out.node.id)
+        if key not in self._direct_cache:
+            held = self.held.get(out.node.id, frozenset())
+            box = {}
+            try:
+                names = set()
+                for name in f.variables():
+                    names |= self.atoms.inputs(name) if name.startswith("#") else {name}
+                for name in names:
+                    source = self.sym_of(name)
+                    if source is None:
+                        raise KeyError(name)
+                    inner, _ = self.box_for(source)
+                    inner.update((v, Interval.point(self.leaf_ref[v])) for v in inner if v in held)
+                    box[name] = poly.r_interval(source, inner, self.atoms)
+                self._direct_cache[key] = box
+            except (KeyError, ZeroDivisionError):
+                self._direct_cache[key] = None
+        return self._direct_cache[key]
+
+    def inputs(self, nid: str) -> list[str]:
+        """The inputs of a node's proof, in the order the formulas mention them."""
+        out = self.outcomes[nid]
+        if not self.expanded(nid):
+            return []
+        order: dict[str, None] = {}
+        stack = [out.node.formula]
+        seen = set()
+        while stack:
+            expr = stack.pop()
+            for ref in refs_of(expr):
+                if ref in out.box:
+                    order.setdefault(ref, None)
+                else:
+                    node = self.plan.nodes.get(ref)
+                    if node is not None and node.formula is not None and ref not in seen:
+                        seen.add(ref)
+                        stack.append(node.formula)
+        order.update((v, None) for v in sorted(out.box))
+        return list(order)
+
+    def solve(self, nid: str, input_id: str) -> Fraction | None:
+        """A target for one input that alone makes the node's target proven (verified by the proof),
+        searched from the failing witness: a floor input upwards, a ceiling input downwards."""
+        out = self.outcomes[nid]
+        verdict = out.verdict
+        if not self.expanded(nid) or verdict is None or verdict.witness is None or input_id not in out.box:
+            return None
+        witness = verdict.witness
+        for _ in range(4):
+            x = self._root(out, input_id, witness)
+            if x is None:
+                return None
+            again = self.proof_with(nid, {input_id: x})
+            if again.proven:
+                return x
+            if again.witness is None:
+                return None
+            witness = again.witness
+        return None
+
+    def _root(self, out: Outcome, v: str, witness: dict) -> Fraction | None:
+        """The value of v, beyond its target in the direction that narrows what it accepts, at which the
+        goal is met with every other input as in the witness."""
+        others = {k: x for k, x in witness.items() if k != v}
+        try:
+            num = poly.substitute(out.sym.num, others, self._spend)
+            den = poly.substitute(out.sym.den, others, self._spend)
+        except TooBig:
+            return None
+        if any(name.startswith("#") for name in poly.variables(num) | poly.variables(den)):
+            return None
+        comparator = out.node.target.comparator
+        target = out.target
+
+        def meets(x: Fraction) -> bool:
+            d = poly.evaluate(den, {v: x})
+            if d == 0:
+                return False
+            y = poly.evaluate(num, {v: x}) / d
+            return y <= target if comparator == "<=" else y >= target
+
+        x0 = out.ref[v]
+        upward = self.plan.nodes[v].target.comparator != "<="
+        # Linear in v (num - target·den = a·v + b): the exact root.
+        line = poly.collect(poly.add(num, poly.scale(den, target), self._spend, -1), v)
+        if set(line) <= {0, 1} and 1 in line and all(set(c) <= {()} for c in line.values()):
+            a = line[1].get((), Fraction(0))
+            b = line.get(0, {}).get((), Fraction(0))
+            root = -b / a
+            if (root > x0 if upward else root < x0) and meets(root):
+                return root
+        fail, passing = x0, None
+        step = max(abs(x0), Fraction(1))
+        for _ in range(200):
+            if upward:
+                candidate = fail + step
+            elif x0 > 0:
+                candidate = fail / 2 if fail > Fraction(1, 10**12) * x0 else Fraction(0)
+            else:
+                candidate = fail - step
+            if meets(candidate):
+                passing = candidate
+                break
+            if not upward and x0 > 0 and candidate == 0:
+                return None
+            fail, step = candidate, step * 2
+        if passing is None:
+            return None
+        for _ in range(64):
+            mid = (fail + passing) / 2
+            if mid.denominator > 2**80:
+                mid = mid.limit_denominator(2**60)
+            if meets(mid):
+                passing = mid
+            else:
+                fail = mid
+        return passing
+
+    # ------------------------------------------------------------- asserts
+
+    def _assert(self, stmt: ast.Assert) -> AssertOutcome:
+        out = AssertOutcome(stmt)
+        if any(isinstance(n, ast.Ref) and n.name.text in self.ctx.cyclic for side in (stmt.left, stmt.right) for n in walk(side)):
+            return out
+        try:
+            left = self.evaluator().eval(stmt.left)
+            right = self.evaluator().eval(stmt.right)
+        except EvalError as exc:
+            out.error = exc
+            return out
+        out.left, out.right = left, right
+        if left.dim != right.dim:
+            out.mismatch = (left.dim, right.dim)
+            return out
+        a, b = left.rng, right.rng
+        if {">=": a.lo >= b.hi, ">": a.lo > b.hi, "<=": a.hi <= b.lo, "<": a.hi < b.lo,
+                "==": a.is_point and b.is_point and a.lo == b.lo}[stmt.op]:
+            out.verdict = Verdict("proven")
+            return out
+        try:
+            sides = (self.rat(stmt.left), self.rat(stmt.right))
+            diff = poly.r_add(sides[0], sides[1], self._spend, -1)
+        except (TooBig, _NoSym, ZeroDivisionError, EvalError):
+            out.verdict = Verdict("unknown", reason="size")
+            out.holds = False
+            return out
+        held = frozenset().union(*(self.held.get(r, frozenset()) for side in (stmt.left, stmt.right) for r in refs_of(side)))
+        out.sides = sides
+        out.box, out.ref = self.box_for(diff, held)
+        zero = Fraction(0)
+        if stmt.op == "==":
+            out.verdict = prove(diff, ">=", zero, out.box, out.ref, self.atoms)
+            if out.verdict.proven:
+                out.verdict = prove(diff, "<=", zero, out.box, out.ref, self.atoms)
+        else:
+            out.verdict = prove(diff, stmt.op, zero, out.box, out.ref, self.atoms)
+        out.holds = out.verdict.proven
+        return out
+
+
+def refs_of(expr) -> list[str]:
+    return [n.name.text for n in walk(expr) if isinstance(n, ast.Ref)]
+
+
+def _terms(node) -> list:
+    """A chain of + and - as (sign, operand) pairs, without recursion on its length."""
+    out = []
+    stack = [(1, node)]
+    while stack:
+        sign, n = stack.pop()
+        while isinstance(n, ast.Group):
+            n = n.inner
+        if isinstance(n, ast.Binary) and n.op in "+-":
+            stack.append((sign * (-1 if n.op == "-" else 1), n.right))
+            stack.append((sign, n.left))
+        else:
+            out.append((sign, n))
+    return out
+
+
+def _factors(node) -> list:
+    out = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        while isinstance(n, ast.Group):
+            n = n.inner
+        if isinstance(n, ast.Binary) and n.op == "*":
+            stack.append(n.right)
+            stack.append(n.left)
+        else:
+            out.append(n)
+    return out

@@ -281,10 +281,10 @@ def test_cli_an_assert_of_249_99_percent_against_250_percent(tmp_path):
     assert match, note_en
     left, right = map(parse, match.groups())
     assert left < right, note_en  # the assert `roas >= 1 / margin` fails, and the numbers say so
-    assert note_en == "at the worst point the targets allow, roas = 249.99% and 1 / margin = 250%"
-    assert note_ja == "目標値が許す最悪の場合、roas = 249.99%、1 / margin = 250% です"
+    assert note_en == "at the inputs' targets, roas = 249.99% and 1 / margin = 250%"
+    assert note_ja == "入力が目標値ちょうどのとき、roas = 249.99%、1 / margin = 250% です"
     assert [label["message"] for label in found["en"]["labels"]] == ["can be 249.99%", "can be 250%"]
-    assert [label["message"] for label in found["ja"]["labels"]] == ["最悪で 249.99%", "最悪で 250%"]
+    assert [label["message"] for label in found["ja"]["labels"]] == ["249.99% になり得る", "250% になり得る"]
 
 
 def test_cli_the_text_output_shows_249_99_percent(tmp_path):

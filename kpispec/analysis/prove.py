@@ -152,13 +152,17 @@ class _Prover:
         return Verdict("refuted", witness=dict(point), exact_worst=exact, unbounded=unbounded)
 
     def around(self, f: Rat, op, target, box) -> Verdict:
-        """A divisor that may change sign: only a witness can be given, from the reference point."""
-        p = self.point_in(box, {})
-        try:
-            if not holds(r_evaluate(f, p, self.atoms), op, target):
-                return self.refuted(p)
-        except ZeroDivisionError:
-            pass
+        """A divisor that may change sign: only a witness can be given, searched for by moving one
+        input at a time from the reference point to its ends and far out."""
+        base = self.point_in(box, {})
+        for v, x in [(None, None)] + [(v, x) for v in sorted(box) for x in _probes(base[v], box[v])]:
+            p = base if v is None else {**base, v: x}
+            self.budget.spend(len(f.num) + len(f.den) + 1)
+            try:
+                if not holds(r_evaluate(f, p, self.atoms), op, target):
+                    return self.refuted(p)
+            except ZeroDivisionError:
+                continue
         return _unknown("divisor")
 
     def nonneg(self, g: Poly, box: dict, strict: bool, point: dict) -> Verdict:
@@ -332,6 +336,18 @@ class _Prover:
                 return verdict
             verdicts.append(verdict)
         return PROVEN if all(v.proven for v in verdicts) else _unknown("budget")
+
+
+def _probes(x: Fraction, rng: Interval) -> list[Fraction]:
+    """Values of one input to try for a witness: its finite ends, and far out where it is unbounded."""
+    out = [e for e in (rng.lo, rng.hi) if not isinstance(e, float) and e != x]
+    step = abs(x) + 1
+    for k in (1, 3, 6):
+        if isinstance(rng.hi, float):
+            out.append(x + step * 10**k)
+        if isinstance(rng.lo, float):
+            out.append(x - step * 10**k)
+    return out
 
 
 def _width(rng: Interval | None):

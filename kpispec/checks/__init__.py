@@ -39,6 +39,7 @@ from .kpi306_target_set_too_low import TargetSetTooLow
 from .kpi307_assert_fails import AssertFails
 from .kpi308_arithmetic_fault import ArithmeticFault
 from .kpi309_direction_slip import DirectionSlip
+from .kpi310_not_proven import NotProven
 
 # --- graph (4xx)
 from .kpi401_circular_dependency import CircularDependency
@@ -74,6 +75,7 @@ RULES: tuple[type[Check], ...] = (
     AssertFails,
     ArithmeticFault,
     DirectionSlip,
+    NotProven,
     # 4xx: graph
     CircularDependency,
 )

@@ -11,10 +11,10 @@ from ..ir import Node
 from ..resolve import refs
 from .base import Check
 from .kinds import may_exceed_100, part_of_whole, share_term
+from .witness import witness_text
 
 MAX_FIXES = 12  # inputs listed in the help (a funnel of 6-8 stages fits)
 MAX_TRIED = 50  # inputs solved for
-MAX_WITNESS = 6  # inputs of a witness named in the message
 
 
 class TargetsMissGoal(Check):
@@ -70,8 +70,8 @@ class TargetsMissGoal(Check):
         arithmetic = self.ctx.arithmetic
         for nid, outcome in arithmetic.outcomes.items():
             node = outcome.node
-            if outcome.value is None or outcome.target is None or outcome.proven:
-                continue
+            if outcome.value is None or outcome.target is None or outcome.verdict.status != "refuted":
+                continue  # proven, or neither proven nor refuted (KPI310)
             yield self._report(node, outcome, arithmetic)
 
     def _report(self, node: Node, outcome, arithmetic):
@@ -277,23 +277,3 @@ class TargetsMissGoal(Check):
 def is_share(node) -> bool:
     """Whether KPI207 holds this node to 100% (the same evidence it uses)."""
     return not may_exceed_100(node) and (share_term(node) is not None or part_of_whole(node.measure) is not None)
-
-
-def witness_text(arithmetic, witness: dict, ref: dict) -> tuple[str, str]:
-    """The inputs of a witness that are not at their targets, as `id` = value (target …)."""
-    moved = [v for v in sorted(witness) if witness[v] != ref.get(v)]
-    parts_en, parts_ja = [], []
-    for v in moved[:MAX_WITNESS]:
-        node = arithmetic.plan.nodes[v]
-        value = node.target.value
-        dim = arithmetic.env[v].dim
-        xs = [in_written_units(witness[v], dim, value), in_written_units(ref[v], dim, value)]
-        rule = f"{node.target.comparator} {value.text}"
-        en = display.compared_amounts(xs, value.unit, value.per, value.percent, "en")[0]
-        ja = display.compared_amounts(xs, value.unit, value.per, value.percent, "ja")[0]
-        parts_en.append(f"`{v}` = {en} (target {rule})")
-        parts_ja.append(f"`{v}` = {ja}（目標 {rule}）")
-    if len(moved) > MAX_WITNESS:
-        parts_en.append(f"{len(moved) - MAX_WITNESS} more")
-        parts_ja.append(f"ほか {len(moved) - MAX_WITNESS} 件")
-    return " and ".join(parts_en) or "the inputs at their targets", "、".join(parts_ja) or "入力が目標値ちょうど"

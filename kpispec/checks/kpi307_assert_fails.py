@@ -5,6 +5,7 @@ from ..diagnostics import Msg, Severity
 from ..resolve import walk
 from ..syntax import ast
 from .base import Check
+from .witness import witness_text
 
 
 def involves_percent(ctx, expr) -> bool:
@@ -21,14 +22,21 @@ def involves_percent(ctx, expr) -> bool:
     return False
 
 
+def written(side) -> bool:
+    """Whether a side of an assert names anything (a side that is only a number needs no label)."""
+    return any(isinstance(n, ast.Ref) for n in walk(side))
+
+
 class AssertFails(Check):
     """An `assert` that the plan's targets do not guarantee.
 
     ## What it checks
-    Each `assert LEFT OP RIGHT "message"`, at the worst point the targets allow: every
-    input anywhere in the range its own target accepts (`>=` targets at or above,
-    `<=` targets at or below, params exactly). `>=` holds when the lowest LEFT reaches
-    the highest RIGHT.
+    Each `assert LEFT OP RIGHT "message"`, everywhere the targets allow: every input
+    anywhere in the range its own target accepts (`>=` targets at or above, `<=` targets
+    at or below, params exactly). An input on both sides is one input: with revenue
+    ≥ 1億円 and cost ≤ 8,000万円, `(revenue - cost) / revenue >= 20%` holds. When the
+    assert fails, the message shows a witness: values that meet every input's target
+    and break the rule, computed exactly.
 
     ## Why it matters
     Asserts state the plan's own rules, such as "ROAS stays above break-even ROAS"
@@ -61,33 +69,39 @@ class AssertFails(Check):
     summary = Msg("An assert the targets do not guarantee", "目標値では assert が成り立たない")
 
     def run(self):
-        for a in self.ctx.arithmetic.asserts:
-            if a.holds or a.left is None:
-                continue
+        arithmetic = self.ctx.arithmetic
+        for a in arithmetic.asserts:
+            verdict = a.verdict
+            if a.holds or a.left is None or verdict is None or verdict.status != "refuted":
+                continue  # an assert that can be neither proven nor refuted is KPI310's
             stmt = a.stmt
             text = stmt.message.value if stmt.message else self.ctx.source.slice(stmt.span)
-            low = stmt.op in (">=", ">")
-            left_worst = a.left.rng.lo if low else a.left.rng.hi
-            right_worst = a.right.rng.hi if low else a.right.rng.lo
-            if stmt.op == "==":
-                left_worst, right_worst = a.left.pt, a.right.pt
+            values = [arithmetic.value_at(side, verdict.witness) for side in a.sides]
+            dims = [a.left.dim, a.right.dim]
             percent = involves_percent(self.ctx, stmt.left) or involves_percent(self.ctx, stmt.right)
-            lw, rw = display.compared_dim_amounts([left_worst, right_worst], [a.left.dim, a.right.dim], percent)
-            lw_ja, rw_ja = display.compared_dim_amounts([left_worst, right_worst], [a.left.dim, a.right.dim], percent, "ja")
+            lw, rw = display.compared_dim_amounts(values, dims, percent)
+            lw_ja, rw_ja = display.compared_dim_amounts(values, dims, percent, "ja")
             left_text = " ".join(self.ctx.source.slice(stmt.left.span).split())
             right_text = " ".join(self.ctx.source.slice(stmt.right.span).split())
+            moved_en, moved_ja = witness_text(arithmetic, verdict.witness, a.ref)
+            if any(verdict.witness[v] != a.ref[v] for v in verdict.witness):
+                where_en = f"with {moved_en}, each still meeting its own target"
+                where_ja = f"{moved_ja}のように各入力が自分の目標を満たしたまま"
+            else:
+                where_en, where_ja = "at the inputs' targets", "入力が目標値ちょうどのとき"
+            labels = [self.label(side.span, f"can be {en}", f"{ja} になり得る")
+                      for side, en, ja in ((stmt.left, lw, lw_ja), (stmt.right, rw, rw_ja))
+                      if written(side)]
+            sides_en = " and ".join(f"{t} = {v}" for side, t, v in ((stmt.left, left_text, lw), (stmt.right, right_text, rw))
+                                    if written(side))
+            sides_ja = "、".join(f"{t} = {v}" for side, t, v in ((stmt.left, left_text, lw_ja), (stmt.right, right_text, rw_ja))
+                                 if written(side))
             yield self.diag(
                 stmt.span,
                 Msg(f"assert fails: {text}", f"assert 不成立：{text}"),
                 Msg("change the targets so that the rule holds, or correct the rule",
                     "ルールが成り立つように目標値を変えるか、ルールを見直してください"),
-                labels=[
-                    self.label(stmt.left.span, f"can be {lw}", f"最悪で {lw_ja}"),
-                    self.label(stmt.right.span, f"can be {rw}", f"最悪で {rw_ja}"),
-                ],
-                notes=[Msg(
-                    f"at the worst point the targets allow, {left_text} = {lw} and {right_text} = {rw}",
-                    f"目標値が許す最悪の場合、{left_text} = {lw_ja}、{right_text} = {rw_ja} です",
-                )],
+                labels=labels,
+                notes=[Msg(f"{where_en}, {sides_en}", f"{where_ja}、{sides_ja} です")],
                 primary=Msg(f"{left_text} {stmt.op} {right_text} is not guaranteed", f"{left_text} {stmt.op} {right_text} が保証されません"),
             )

@@ -28,7 +28,11 @@ def explain(
     rule = by_code(code)
     if rule is None:
         rules = all_rules()
-        guess = closest(code.upper(), [r.code for r in rules]) or closest(code.lower(), [r.name for r in rules])
+        typed = code.upper()
+        # A code one character off (KPI3O1 for KPI301) before difflib's choice, which ties it with KPI310.
+        near = [r.code for r in rules if len(r.code) == len(typed) and sum(a != b for a, b in zip(r.code, typed)) == 1]
+        guess = (near[0] if len(near) == 1 else None) or closest(typed, [r.code for r in rules]) \
+            or closest(code.lower(), [r.name for r in rules])
         hint = f" (did you mean {guess}?)" if guess else " (`kpispec explain` lists them)"
         fail(f"unknown rule {printable(code)}{hint}")
     out(f"{rule.code} {rule.name} ({rule.severity.value} by default)\n{rule.summary.get(lang_)}\n\n{rule.doc.rstrip()}\n")

@@ -155,8 +155,8 @@ class _Prover:
         """A divisor that may change sign: only a witness can be given, searched for by moving one
         input at a time from the reference point to its ends and far out."""
         base = self.point_in(box, {})
-        for v, x in [(None, None)] + [(v, x) for v in sorted(box) for x in _probes(base[v], box[v])]:
-            p = base if v is None else {**base, v: x}
+        for name, x in [(None, None)] + [(k, x) for k in sorted(box) for x in _probes(base[k], box[k])]:
+            p = base if name is None else {**base, name: x}
             self.budget.spend(len(f.num) + len(f.den) + 1)
             try:
                 if not holds(r_evaluate(f, p, self.atoms), op, target):
@@ -307,7 +307,7 @@ class _Prover:
         for _ in range(400):
             x = start + direction * step
             self.budget.spend(len(line) + 1)
-            value = evaluate(line, {v: x}, self.atoms)
+            value = evaluate(line, {**full, v: x}, self.atoms)  # the atoms left in `line` read the others
             if value < 0 or (strict and value <= 0):
                 return {**full, v: x}
             step *= 2

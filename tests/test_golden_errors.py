@@ -13,62 +13,27 @@ what a run on the one file prints.
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from conftest import ROOT, run_cli
-from golden_util import assert_golden
+from golden_util import assert_golden, expectations, relative
+from golden_util import batch_json as golden_batch_json
+from golden_util import batch_text as golden_batch_text
 
-from kpispec.diagnostics import Severity
-from kpispec.render.text import TextRenderer
 
 FOLDER = ROOT / "tests" / "golden" / "errors"
 FIXTURES = sorted(FOLDER.glob("*.kpi"))
-EXPECT = re.compile(r"^# expect: (KPI\d{3})@(\d+):(\d+)(?:\s|$)", re.M)
-ARROW = re.compile(r"^\s*--> (.+?)(?::\d+:\d+)?$")
 
 
-def relative(path: Path) -> str:
-    return path.relative_to(ROOT).as_posix()
-
-
-def expectations(path: Path) -> set[str]:
-    text = path.read_text(encoding="utf-8")
-    return {f"{code}@{line}:{column}" for code, line, column in EXPECT.findall(text)}
-
-
-@lru_cache(maxsize=None)
 def batch_json() -> tuple[int, dict[str, list[dict]]]:
-    result = run_cli("check", "--format", "json", "--lang", "en", *map(relative, FIXTURES))
-    assert "Traceback" not in result.stderr, result.stderr
-    by_file: dict[str, list[dict]] = {relative(p): [] for p in FIXTURES}
-    for d in json.loads(result.stdout)["diagnostics"]:
-        by_file[d["file"]].append(d)
-    return result.returncode, by_file
+    return golden_batch_json(tuple(FIXTURES))
 
 
-@lru_cache(maxsize=None)
 def batch_text(lang: str) -> dict[str, str]:
-    """The text each fixture would print alone: its diagnostic blocks, then a one-file summary."""
-    result = run_cli("check", "--lang", lang, *map(relative, FIXTURES))
-    assert "Traceback" not in result.stderr, result.stderr
-    *blocks, _summary = result.stdout.split("\n\n")
-    by_file: dict[str, str] = {relative(p): "" for p in FIXTURES}
-    for block in blocks:
-        match = ARROW.match(block.splitlines()[1])
-        assert match, block
-        by_file[match.group(1)] += block + "\n\n"
-    _, diagnostics = batch_json()
-    renderer = TextRenderer(lang)
-    for name, text in by_file.items():
-        counted = [SimpleNamespace(severity=Severity(d["severity"])) for d in diagnostics[name]]
-        by_file[name] = text + renderer.summary(counted, 1) + "\n"
-    return by_file
+    return golden_batch_text(tuple(FIXTURES), lang)
 
 
 def test_there_are_enough_fixtures():

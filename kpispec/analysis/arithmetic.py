@@ -529,18 +529,17 @@ class Arithmetic:
         if not self.expanded(nid):
             return []
         order: dict[str, None] = {}
-        stack = [out.node.formula]
+        stack = list(reversed(refs_of(out.node.formula)))
         seen = set()
-        while stack:
-            expr = stack.pop()
-            for ref in refs_of(expr):
-                if ref in out.box:
-                    order.setdefault(ref, None)
-                else:
-                    node = self.plan.nodes.get(ref)
-                    if node is not None and node.formula is not None and ref not in seen:
-                        seen.add(ref)
-                        stack.append(node.formula)
+        while stack:  # depth first, in the order the formulas are written
+            ref = stack.pop()
+            if ref in out.box:
+                order.setdefault(ref, None)
+            else:
+                node = self.plan.nodes.get(ref)
+                if node is not None and node.formula is not None and ref not in seen:
+                    seen.add(ref)
+                    stack.extend(reversed(refs_of(node.formula)))
         order.update((v, None) for v in sorted(out.box))
         return list(order)
 
@@ -573,22 +572,23 @@ class Arithmetic:
             den = poly.substitute(out.sym.den, others, self._spend)
         except TooBig:
             return None
-        if any(name.startswith("#") for name in poly.variables(num) | poly.variables(den)):
-            return None
         comparator = out.node.target.comparator
         target = out.target
+        # With a min or max left in, each try evaluates the whole formula; without, the one-input remainder.
+        atoms = any(name.startswith("#") for name in poly.variables(num) | poly.variables(den))
 
         def meets(x: Fraction) -> bool:
-            d = poly.evaluate(den, {v: x})
+            point = {**others, v: x} if atoms else {v: x}
+            d = poly.evaluate(den, point, self.atoms)
             if d == 0:
                 return False
-            y = poly.evaluate(num, {v: x}) / d
+            y = poly.evaluate(num, point, self.atoms) / d
             return y <= target if comparator == "<=" else y >= target
 
         x0 = out.ref[v]
         upward = self.plan.nodes[v].target.comparator != "<="
         # Linear in v (num - target·den = a·v + b): the exact root.
-        line = poly.collect(poly.add(num, poly.scale(den, target), self._spend, -1), v)
+        line = {} if atoms else poly.collect(poly.add(num, poly.scale(den, target), self._spend, -1), v)
         if set(line) <= {0, 1} and 1 in line and all(set(c) <= {()} for c in line.values()):
             a = line[1].get((), Fraction(0))
             b = line.get(0, {}).get((), Fraction(0))

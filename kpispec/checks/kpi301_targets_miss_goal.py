@@ -213,11 +213,11 @@ class TargetsMissGoal(Check):
                 continue
             en, ja = fix
             if input_id not in direct:
-                via = next((r for r in refs_of(node.formula) if input_id in arithmetic.box_for(arithmetic.sym_of(r))[0]), None) \
-                    if all(arithmetic.sym_of(r) is not None for r in direct) else None
-                if via is not None:
-                    en += f" (an input of `{via}`)"
-                    ja += f"（`{via}` の入力）"
+                via = [r for r in dict.fromkeys(refs_of(node.formula))
+                       if arithmetic.sym_of(r) is not None and input_id in arithmetic.box_for(arithmetic.sym_of(r))[0]]
+                if via:
+                    en += " (an input of " + " and ".join(f"`{r}`" for r in via) + ")"
+                    ja += "（" + "・".join(f"`{r}`" for r in via) + " の入力）"
             fixes_en.append(en)
             fixes_ja.append(ja)
         flip = self._flip(node, outcome, arithmetic)

@@ -579,10 +579,13 @@ class Arithmetic:
 
         def meets(x: Fraction) -> bool:
             point = {**others, v: x} if atoms else {v: x}
-            d = poly.evaluate(den, point, self.atoms)
-            if d == 0:
+            try:
+                d = poly.evaluate(den, point, self.atoms)
+                if d == 0:
+                    return False
+                y = poly.evaluate(num, point, self.atoms) / d
+            except ZeroDivisionError:  # a min or max with a divisor at zero there
                 return False
-            y = poly.evaluate(num, point, self.atoms) / d
             return y <= target if comparator == "<=" else y >= target
 
         x0 = out.ref[v]

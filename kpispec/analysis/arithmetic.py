@@ -169,13 +169,14 @@ class Arithmetic:
                     self.env[nid] = outcome.value
                     continue
             if nid in self.env and node.target is not None:
-                self._leaf(nid)
+                self._leaf(nid, self.env[nid])
         for stmt in self.plan.asserts:
             self.asserts.append(self._assert(stmt))
 
-    def _leaf(self, nid: str) -> None:
-        """A node whose target is an input of the proof: it ranges over what its target accepts."""
-        v = accepted(self.plan.nodes[nid].target.value, self.plan.nodes[nid].target.comparator)
+    def _leaf(self, nid: str, v: Val | None = None) -> None:
+        """A node whose target is an input of the proof: it ranges over what its target accepts (v)."""
+        if v is None:
+            v = accepted(self.plan.nodes[nid].target.value, self.plan.nodes[nid].target.comparator)
         self.sym[nid] = Rat.of(poly.var(nid))
         self.leaf_box[nid] = v.rng
         self.leaf_ref[nid] = v.pt
@@ -408,7 +409,7 @@ class Arithmetic:
         if out is None or out.value is None or out.target is None:
             return 0
         if self._rising_by_structure(out.node):
-            return 1 if input_id in refs_of(out.node.formula) else 0
+            return 1  # the caller asks about an input the formula names
         if not self.expanded(nid):
             return 0
         try:

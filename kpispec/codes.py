@@ -115,6 +115,15 @@ STAGE_RULES = (
         "Every written number, after its scale (% 万 億 k M B), lies within 10^-1000 to 10^1000 (or is zero).",
         "No plan needs such numbers; computing with them would take unbounded time and memory.",
         PLAN + "param x \"x\" = 1e2000", PLAN + "param x \"x\" = 1e300", "Check the exponent.")),
+    Rule("KPI017", "misordered-japanese-number", Severity.ERROR,
+         Msg("A Japanese number whose scales repeat or are out of order", "単位が重複・逆順の漢数字表記"), _doc(
+        "A number written with Japanese scales that cannot be read: a scale repeated or smaller before larger.",
+        "Japanese numbers are read in sections: 兆, 億 and 万 close a section, each once and largest first; "
+        "千 and 百 scale within a section, each once and larger first. `1億2千3百万円` is 123,000,000円 and "
+        "`500百万円` is 5億円; `1万2万円` has no reading.",
+        "Read left to right as a sum, `1万2万円` would silently become 30,000円; the plan's author meant something else.",
+        PLAN + "kpi sales \"売上\" { target 1万2万円 }", PLAN + "kpi sales \"売上\" { target 1億2千3百万円 }",
+        "Write each scale once, largest first: `1億2,000万円`, `3万5千円`.")),
     Rule("KPI101", "duplicate-id", Severity.ERROR, Msg("An id defined twice", "重複した id"), _doc(
         "An id that is defined twice.",
         "Ids are unique across params, KGIs, KSFs and KPIs.",

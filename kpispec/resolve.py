@@ -221,6 +221,16 @@ class Resolver:
                 msg(f"numbers are limited to 10^±{ast.MAX_EXPONENT}; check the exponent",
                     f"扱える数値は 10^±{ast.MAX_EXPONENT} までです。指数を確認してください"),
             )
+        if q.misordered is not None:
+            self.error(
+                "KPI017", q.span,
+                msg(f"this Japanese number cannot be read: `{q.misordered}` repeats a scale or puts a smaller one before a larger",
+                    f"この数値は読めません：`{q.misordered}` で単位が重複しているか、小さい単位が大きい単位より前にあります"),
+                msg("write each of 兆 億 万 once, largest first, and 千 百 at most once before each: "
+                    "`1億2,000万円`, `1億2千3百万円`, `3万5千円`",
+                    "兆・億・万はそれぞれ 1 回ずつ大きい順に、千・百はその前に 1 回までにしてください："
+                    "`1億2,000万円`、`1億2千3百万円`、`3万5千円`"),
+            )
         if q.second_unit is not None:
             self.error(
                 "KPI015", q.second_unit.span,

@@ -21,7 +21,25 @@ CASES = [
     ("100 万", Decimal("1000000"), None),
     ("8,000 万円", Decimal("80000000"), "JPY"),
     ("10k人", Decimal("10000"), "人"),
+    # 千 and 百 scale within a section that 万, 億 or 兆 closes (worked out by hand).
+    ("1億2千3百万円", Decimal(1 * 10**8 + (2 * 10**3 + 3 * 10**2) * 10**4), "JPY"),
+    ("500百万円", Decimal(500 * 10**6), "JPY"),
+    ("3百円", Decimal(300), "JPY"),
+    ("5千1万円", Decimal((5 * 10**3 + 1) * 10**4), "JPY"),
+    ("1兆2千億3百万円", Decimal(10**12 + 2 * 10**3 * 10**8 + 3 * 10**2 * 10**4), "JPY"),
+    ("1万2千3百45円", Decimal(10**4 + 2 * 10**3 + 3 * 10**2 + 45), "JPY"),
 ]
+
+MISORDERED = ["1万2万円", "1千2千円", "1百2千円", "1万2億円", "3百千円", "1万万円", "1兆兆円"]
+
+
+@pytest.mark.parametrize("written", MISORDERED)
+def test_misordered_scales_are_an_error_not_a_sum(written):
+    result = analyze_text("p.kpi", PLAN + f'kpi x "x" {{ target {written} }}\n')
+    codes = [d.code for d in result.diagnostics if d.severity.value == "error"]
+    assert codes == ["KPI017"], [d.message.en for d in result.diagnostics]
+    # nothing computes with it: no arithmetic finding follows from a made-up value
+    assert not [d for d in result.diagnostics if d.code.startswith("KPI3")]
 
 
 @pytest.mark.parametrize("written,value,unit", CASES, ids=[c[0] for c in CASES])

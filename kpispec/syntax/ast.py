@@ -70,6 +70,8 @@ class Quantity(_Spanned):
     # The power of ten of a number beyond 10^±MAX_EXPONENT: an int, or an integral Decimal when
     # it has more than 30 digits (`1e` followed by a million digits).
     power: int | Decimal | None = None
+    # `1万2万円`: the Japanese scales that break the order of a Japanese number (reported, KPI017).
+    misordered: str | None = None
 
     @property
     def value(self) -> Decimal:

@@ -17,13 +17,17 @@ from ..diagnostics import Span
 from . import ast
 
 # Every scale is a power of ten, held as its exponent so that a scale never rounds or overflows.
-SCALES = {"%": -2, "％": -2, "k": 3, "M": 6, "B": 9, "千": 3, "万": 4, "億": 8, "兆": 12}
-CJK_SCALES = "千万億兆"
+SCALES = {"%": -2, "％": -2, "k": 3, "M": 6, "B": 9, "百": 2, "千": 3, "万": 4, "億": 8, "兆": 12}
+CJK_SCALES = "百千万億兆"
+# A Japanese number is read in sections: 千 and 百 scale within a section (each at most once, larger
+# first), 万, 億 and 兆 close a section (each at most once, larger first): 1億2千3百万 is
+# 1×10^8 + (2×10^3 + 3×10^2)×10^4.
+SMALL_SCALES = {"千": 3, "百": 2}
+BIG_SCALES = {"万": 4, "億": 8, "兆": 12}
 ONE = Decimal(1)
 _NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9](?:_?[0-9])*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _NUMBER_TEXT = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9](?:_?[0-9])*)(?:\.[0-9]+)?"
-_COMPOUND_PART = re.compile(r"([兆億万千])(" + _NUMBER_TEXT + r")")
-_COMPOUND = re.compile(r"(?:[兆億万千](?:" + _NUMBER_TEXT + r"))*")
+_COMPOUND_PART = re.compile(r"([兆億万千百]+)(" + _NUMBER_TEXT + r")")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
 
@@ -173,7 +177,7 @@ class AstBuilder(Transformer):
             rest = rest[1:]
         if rest:
             per = _name(rest[1])
-        terms, scale, percent, glued = _decode_amount(amount)
+        terms, scale, percent, glued, misordered = _decode_amount(amount)
         extra_unit = None
         if glued is not None:
             glued_name = ast.Name(intern(glued), amount.end_pos - len(glued))
@@ -189,8 +193,10 @@ class AstBuilder(Transformer):
                 scale += extra
                 unit = ast.Name(intern(word), unit.end - len(word)) if word else None
         number, multiplier, power = _exact(terms, scale)
+        if misordered:  # no value at all: held like a number out of range, so that nothing computes with it
+            number, multiplier, power = ast.TOO_LARGE, ONE, None
         return ast.Quantity(number, multiplier, percent, unit, per, amount.start_pos, end_of(children[-1]),
-                            extra_unit, power)
+                            extra_unit, power, misordered)
 
 
 def _number(text: str) -> tuple[Decimal, int | Decimal]:
@@ -244,29 +250,17 @@ def _exact_powers(terms, scale):
     return total, multiplier, None
 
 
-def _decode_amount(token: Token) -> tuple[list[tuple[Decimal, int | Decimal]], int, bool, str | None]:
+def _decode_amount(token: Token) -> tuple[list[tuple[Decimal, int | Decimal]], int, bool, str | None, str | None]:
     """An amount token as terms (coefficient, power of ten) to add, the power of ten of its scale,
-    whether it is a percentage, and the unit glued on."""
+    whether it is a percentage, the unit glued on, and the Japanese scales out of order (if any)."""
     text = token.value
     match = _NUMBER.match(text)
     number, exponent = _number(match.group(0))
     suffix = text[match.end() :]
-    # Japanese compound numbers: 1億2,000万円 is 1×10^8 + 2,000×10^4; 1万5千円 is 15,000円.
-    # Each leading part is scaled here; the last number takes the scale glued to the unit.
-    compound = _COMPOUND.match(suffix)
-    if compound.end():
-        terms = []
+    if suffix[:1] in SMALL_SCALES or suffix[:1] in BIG_SCALES:
         with localcontext(ast.EXACT):  # the first exponent may be a Decimal of any length
-            while True:
-                part = _COMPOUND_PART.match(suffix)
-                if part is None:
-                    break
-                terms.append((number, exponent + SCALES[part.group(1)]))
-                number, exponent = _number(part.group(2))
-                suffix = suffix[part.end() :]
-            scale, word = split_scale(suffix)
-            terms.append((number, exponent + scale))
-        return terms, 0, False, word or None
+            terms, word, misordered = _japanese(number, exponent, suffix)
+        return terms, 0, False, word or None, misordered
     scale = 0
     percent = False
     glued = None
@@ -278,7 +272,38 @@ def _decode_amount(token: Token) -> tuple[list[tuple[Decimal, int | Decimal]], i
     elif suffix:
         scale, word = split_scale(suffix)
         glued = word or None
-    return [(number, exponent)], scale, percent, glued
+    return [(number, exponent)], scale, percent, glued, None
+
+
+def _japanese(number: Decimal, exponent, suffix: str):
+    """A Japanese compound number: 1億2,000万円 is 1×10^8 + 2,000×10^4; 1万5千円 is 15,000; 500百万円
+    is 500×10^6; 1億2千3百万円 is 123,000,000. Returns the terms, the unit word after the last scale,
+    and the scales that break the order (`万` in 1万2万円), with which the number is not computed."""
+    groups = []  # (number, exponent, the scales written after it)
+    while True:
+        part = _COMPOUND_PART.match(suffix)
+        if part is None:
+            break
+        groups.append((number, exponent, part.group(1)))
+        number, exponent = _number(part.group(2))
+        suffix = suffix[part.end() :]
+    run = len(suffix) - len(suffix.lstrip("".join(SMALL_SCALES) + "".join(BIG_SCALES)))
+    groups.append((number, exponent, suffix[:run]))
+    terms, section = [], []
+    last_big = last_small = None
+    for number, exponent, scales in groups:
+        small = scales[:1] if scales[:1] in SMALL_SCALES else ""
+        big = scales[len(small):]
+        shift = SMALL_SCALES.get(small, 0)
+        if (big and big not in BIG_SCALES) or (last_small is not None and shift >= last_small) \
+                or (big and last_big is not None and BIG_SCALES[big] >= last_big):
+            return [(Decimal(0), 0)], suffix[run:], scales
+        section.append((number, exponent + shift))
+        last_small = shift
+        if big:
+            terms += [(n, e + BIG_SCALES[big]) for n, e in section]
+            section, last_small, last_big = [], None, BIG_SCALES[big]
+    return terms + section, suffix[run:], None
 
 
 def _block_parts(children):

@@ -40,3 +40,24 @@ def test_the_plans_quoted_in_the_issue_pass():
     for name in ("repeated_input_profit", "repeated_input_rate", "repeated_input_funnel"):
         assert by_file[relative(FOLDER / f"{name}.kpi")] == [], name
     assert [d["code"] for d in by_file[relative(FOLDER / "assert_margin.kpi")]] == ["KPI307"]  # only the 9,000万 variant
+
+
+def test_the_unit_fixes_shown_work_when_applied():
+    """The fixes the unit goldens print, applied to their plans, leave no unit error and a proven goal."""
+    from kpispec import api
+    from kpispec.checks.base import Context
+
+    cases = [
+        ("units_rate_without_period", "target <= 4%", "target <= 4% per month", "lifetime"),  # 1 / (4%/month) = 25ヶ月
+        ("units_period_counted_twice", "formula monthly_rev * 12", "formula monthly_rev", "annual"),
+        ("units_period_counted_twice", "formula monthly_rev * 12", "formula monthly_rev * 12ヶ月", "annual"),
+    ]
+    for name, old, new, node in cases:
+        text = (FOLDER / f"{name}.kpi").read_text(encoding="utf-8")
+        fixed = api.analyze_text("p.kpi", text.replace(old, new))
+        assert not [d for d in fixed.diagnostics if d.code in ("KPI302", "KPI311", "KPI306")], (name, new)
+        assert Context(fixed.plan).arithmetic.outcomes[node].verdict.proven, (name, new)
+    text = (FOLDER / "units_assert_rate_against_total.kpi").read_text(encoding="utf-8")
+    for fix in ("weddings >= 1,200組 per year", "weddings * 12 months >= 1,200組"):
+        fixed = api.analyze_text("p.kpi", text.replace("weddings >= 1,200組", fix))
+        assert not [d for d in fixed.diagnostics if d.code in ("KPI302", "KPI307", "KPI310")], fix

@@ -229,8 +229,12 @@ class Arithmetic:
         out.target = target
         factor = Fraction(1)
         if val.dim != tdim:
-            if val.dim == tdim * PER_TIME or val.dim * PER_TIME == tdim:
-                out.conversion = "rate-to-total" if val.dim == tdim * PER_TIME else "total-to-rate"
+            # A rate of something meets a total of it over the window, and a total a rate; a plain number
+            # never becomes a duration that way (`1 / churn` against `25ヶ月` needs churn per month).
+            rate_to_total = val.dim == tdim * PER_TIME and tdim.time == 0
+            total_to_rate = val.dim * PER_TIME == tdim and val.dim.time == 0
+            if rate_to_total or total_to_rate:
+                out.conversion = "rate-to-total" if rate_to_total else "total-to-rate"
                 out.window = self.window(node)
                 if out.window is None:
                     out.missing_window = True

@@ -40,6 +40,7 @@ from .kpi307_assert_fails import AssertFails
 from .kpi308_arithmetic_fault import ArithmeticFault
 from .kpi309_direction_slip import DirectionSlip
 from .kpi310_not_proven import NotProven
+from .kpi311_period_counted_twice import PeriodCountedTwice
 
 # --- graph (4xx)
 from .kpi401_circular_dependency import CircularDependency
@@ -76,6 +77,7 @@ RULES: tuple[type[Check], ...] = (
     ArithmeticFault,
     DirectionSlip,
     NotProven,
+    PeriodCountedTwice,
     # 4xx: graph
     CircularDependency,
 )

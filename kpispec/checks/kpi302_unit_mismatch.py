@@ -1,11 +1,25 @@
 from __future__ import annotations
 
 from ..diagnostics import Msg, Severity
+from ..dimension import PER_TIME, TIME, YEARS
+from ..display import PERIOD_JA
+from ..evaluate import EvalError, Val
+from ..resolve import walk
+from ..syntax import ast
 from .base import Check
 
 
 def dims(d) -> str:
     return d.describe()
+
+
+def ja_unit(text: str) -> str:
+    """A unit as `unit_text` names it, in Japanese: `組 per month` is `組/月`, `no unit` is `単位なし`."""
+    if text == "no unit":
+        return "単位なし"
+    for period, ja in PERIOD_JA.items():
+        text = text.replace(f" per {period}", f"/{ja}").replace(f"per {period}", f"/{ja}")
+    return text
 
 
 def written(value) -> str:
@@ -96,26 +110,76 @@ class UnitMismatch(Check):
             elif outcome.mismatch is not None and not outcome.missing_window:
                 node = outcome.node
                 formula_dim, target_dim = outcome.mismatch
+                ft = unit_text(self.ctx, node.formula, formula_dim)
+                tt = "a duration" if target_dim == TIME else written(node.target.value)
+                tt_ja = "期間" if target_dim == TIME else ja_unit(tt)
                 yield self.diag(
                     node.target.span,
-                    Msg(f"`{node.id}`'s formula gives {dims(formula_dim)}, but its target is in {dims(target_dim)}",
-                        f"`{node.id}` の式の単位は {dims(formula_dim)} ですが、目標の単位は {dims(target_dim)} です"),
+                    Msg(f"`{node.id}`'s formula gives {ft}, but its target is {tt}",
+                        f"`{node.id}` の式の単位は {ja_unit(ft)} ですが、目標は {tt_ja} です"),
+                    self._missing_period(outcome, formula_dim, target_dim) or
                     Msg("make the formula's unit match the target: check each input's unit, or convert with a param",
                         "式の単位を目標に合わせてください。各入力の単位を確認するか、換算用の param を掛けます"),
-                    labels=[self.label(node.formula.span, f"gives {dims(formula_dim)}", f"単位：{dims(formula_dim)}")],
-                    primary=Msg(f"in {dims(target_dim)}", f"単位：{dims(target_dim)}"),
+                    labels=[self.label(node.formula.span, f"gives {ft}", f"単位：{ja_unit(ft)}")],
+                    primary=Msg(tt, tt_ja),
                 )
         for a in arithmetic.asserts:
             if a.error is not None and a.error.kind == "units":
                 yield self._combine(a.error)
             elif a.mismatch is not None:
                 left, right = a.mismatch
+                lt, rt = unit_text(self.ctx, a.stmt.left, left), unit_text(self.ctx, a.stmt.right, right)
+                lt_ja, rt_ja = (ja_unit(t) for t in (lt, rt))
                 yield self.diag(
                     a.stmt.op_span,
-                    Msg(f"this assert compares {dims(left)} with {dims(right)}", f"この assert は {dims(left)} と {dims(right)} を比較しています"),
+                    Msg(f"this assert compares {lt} with {rt}", f"この assert は {lt_ja} と {rt_ja} を比較しています"),
+                    self._rate_against_total(a, left, right) or
                     Msg("both sides of a comparison need the same unit", "比較の両辺は同じ単位にしてください"),
-                    labels=[self.label(a.stmt.left.span, dims(left), dims(left)), self.label(a.stmt.right.span, dims(right), dims(right))],
+                    labels=[self.label(a.stmt.left.span, lt, lt_ja), self.label(a.stmt.right.span, rt, rt_ja)],
                 )
+
+    def _missing_period(self, outcome, formula_dim, target_dim):
+        """`1 / churn` against a duration, with churn written without a period: the fix is the period,
+        offered only when the formula then gives the target's unit (evaluated again to check it)."""
+        if not (target_dim.time == formula_dim.time + 1 and target_dim.time > 0):
+            return None
+        unit = outcome.node.target.value.unit
+        period = unit.code.rstrip("s") if unit.kind == "time" and unit.code else "month"
+        if period not in YEARS:
+            period = "month"
+        arithmetic = self.ctx.arithmetic
+        for ref in dict.fromkeys(r.name.text for r in walk(outcome.node.formula) if isinstance(r, ast.Ref)):
+            node = self.ctx.plan.nodes.get(ref)
+            if node is None or node.target is None or node.target.value.per or not node.target.value.percent:
+                continue
+            v = arithmetic.env.get(ref)
+            if v is None:
+                continue
+            env = {**arithmetic.env, ref: Val(v.rng, v.pt, v.dim * PER_TIME)}
+            try:
+                fixed = arithmetic.evaluator(env).eval(outcome.node.formula).dim
+            except EvalError:
+                continue
+            if fixed == target_dim:
+                line = f"target {node.target.comparator} {node.target.value.text} per {period}"
+                return Msg(f"`{ref}` is a rate without a period: write `{line}` (a share of something per {period})",
+                           f"`{ref}` は期間のない率です：`{line}` と書いてください（{PERIOD_JA.get(period, period)}あたりの割合）")
+        return None
+
+    def _rate_against_total(self, a, left, right):
+        """A rate compared with a total: compare it with the total per the plan's year, or total the rate."""
+        if {left.time, right.time} != {-1, 0} or left.without_time() != right.without_time():
+            return None
+        total_side = a.stmt.right if right.time == 0 else a.stmt.left
+        rate_side = a.stmt.left if right.time == 0 else a.stmt.right
+        if not isinstance(total_side, ast.Quantity) or total_side.per is not None:
+            return None
+        text = self.ctx.source.slice(total_side.span)
+        rate = " ".join(self.ctx.source.slice(rate_side.span).split())
+        return Msg(f"one side is a rate and the other a total: compare rates with `{text} per year`, or total the rate "
+                   f"over a duration, `{rate} * 12 months`",
+                   f"片方は期間あたりの値、もう片方は合計です：率どうしなら `{text} per year`、合計どうしなら "
+                   f"`{rate} * 12ヶ月` のように期間を掛けてください")
 
     def _combine(self, error):
         left, right = error.info["left"], error.info["right"]

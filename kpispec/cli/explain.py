@@ -31,6 +31,8 @@ def explain(
         typed = code.upper()
         # A code one character off (KPI3O1 for KPI301) before difflib's choice, which ties it with KPI310.
         near = [r.code for r in rules if len(r.code) == len(typed) and sum(a != b for a, b in zip(r.code, typed)) == 1]
+        lookalike = [c for c in near if all(a == b or (b, a) in (("O", "0"), ("I", "1"), ("L", "1")) for a, b in zip(c, typed))]
+        near = lookalike or near
         guess = (near[0] if len(near) == 1 else None) or closest(typed, [r.code for r in rules]) \
             or closest(code.lower(), [r.name for r in rules])
         hint = f" (did you mean {guess}?)" if guess else " (`kpispec explain` lists them)"

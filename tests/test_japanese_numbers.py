@@ -48,3 +48,29 @@ def test_value(written, value, unit):
     assert result.ok, [d.message.en for d in result.diagnostics]
     param = json.loads(compile_result(result), parse_float=Decimal)["params"][0]["value"]
     assert (param["value"], param["unit"], param["text"]) == (value, unit, written)
+
+
+SLASHED = [
+    ("3,000円/月", Decimal(3000), "JPY", "month"),
+    ("100件/月", Decimal(100), "件", "month"),
+    ("1.5万人/週", Decimal(15000), "人", "week"),
+    ("5 JPY/month", Decimal(5), "JPY", "month"),
+    ("12億円/年", Decimal(12 * 10**8), "JPY", "year"),
+    ("3億円/四半期", Decimal(3 * 10**8), "JPY", "quarter"),
+]
+
+
+@pytest.mark.parametrize("written,value,unit,per", SLASHED, ids=[c[0] for c in SLASHED])
+def test_a_period_glued_after_a_slash_is_per(written, value, unit, per):
+    result = analyze_text("p.kpi", PLAN + f'kpi x "x" {{ target {written} }}\n', checks=False)
+    assert result.ok, [d.message.en for d in result.diagnostics]
+    target = json.loads(compile_result(result), parse_float=Decimal)["kpis"][0]["target"]
+    assert (target["value"], target["unit"], target["per"], target["text"]) == (value, unit, per, written)
+
+
+def test_a_slash_between_names_is_still_a_division():
+    text = PLAN + ('kgi cvr "CVR" { target 2% formula orders/sessions }\nkpi orders "受注" { target 200件/月 }\n'
+                   'kpi sessions "訪問" { target 10,000/月 }\nkpi monthly "月次" { target 1件 formula orders / month_count }\n'
+                   'param month_count = 12\n')
+    result = analyze_text("p.kpi", text)
+    assert not [d for d in result.diagnostics if d.severity.value == "error"], [d.message.en for d in result.diagnostics]

@@ -175,7 +175,9 @@ class AstBuilder(Transformer):
         if rest and rest[0].type == "NAME":
             unit = _name(rest[0])
             rest = rest[1:]
-        if rest:
+        if rest and rest[0].type == "SLASH_PERIOD":  # 3,000円/月: the period after the slash
+            per = ast.Name(intern(rest[0].value[1:]), rest[0].start_pos + 1)
+        elif rest:
             per = _name(rest[1])
         terms, scale, percent, glued, misordered = _decode_amount(amount)
         extra_unit = None

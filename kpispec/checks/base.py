@@ -43,6 +43,12 @@ class Context:
         return Arithmetic(self)
 
     @cached_property
+    def labels(self):
+        from ..analysis.labels import Labels
+
+        return Labels(self)
+
+    @cached_property
     def links_broken(self) -> bool:
         """Whether a `ksf`/`kgi` link failed to resolve: checks that read the tree's links stay silent."""
         return any(n.broken_links for n in self.plan.nodes.values())

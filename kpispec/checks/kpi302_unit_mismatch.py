@@ -60,7 +60,11 @@ class UnitMismatch(Check):
     a formula's result has the unit of the node's target, and that both sides of an
     `assert` have the same unit. Currencies are each their own dimension (JPY is not
     USD), rates (`per month`) divide by time, and count words (visitors, 人, 件) and
-    percentages are plain numbers, so visitors × CVR × 円 gives 円.
+    percentages are plain numbers, so visitors × CVR × 円 gives 円. Where amounts are
+    added, subtracted, folded by `sum`/`min`/`max` or compared, their count words must
+    agree too: `sessions + orders` (two different counts) and `orders + cvr` (a count and
+    a percentage) are mismatches. A product has no count word (visitors × CVR is orders),
+    except a count times a plain number (`visitors * 2`).
 
     ## Why it matters
     Adding yen to visitors, or comparing a JPY target with a USD formula, means the plan's
@@ -100,6 +104,16 @@ class UnitMismatch(Check):
     summary = Msg("Units that cannot be combined or compared", "組み合わせ・比較できない単位")
 
     def run(self):
+        reported = set()
+        for diagnostic in self._dimensions():
+            reported.add(diagnostic.span)
+            yield diagnostic
+        for clash in self.ctx.labels.clashes:  # a place whose dimensions already clash is reported once
+            if clash.span not in reported:
+                reported.add(clash.span)
+                yield self._clash(clash)
+
+    def _dimensions(self):
         arithmetic = self.ctx.arithmetic
         for pid, error in arithmetic.param_errors.items():
             if error.kind == "units":
@@ -137,6 +151,25 @@ class UnitMismatch(Check):
                     Msg("both sides of a comparison need the same unit", "比較の両辺は同じ単位にしてください"),
                     labels=[self.label(a.stmt.left.span, lt, lt_ja), self.label(a.stmt.right.span, rt, rt_ja)],
                 )
+
+    def _clash(self, clash):
+        """Two different count words, or a count and a percentage, added or compared."""
+        a, b = (f"`{x}`" if x != "%" else "a percentage" for x in (clash.left, clash.right))
+        a_ja, b_ja = (f"`{x}`" if x != "%" else "割合（%）" for x in (clash.left, clash.right))
+        if "%" in (clash.left, clash.right):
+            help_ = Msg("a percentage is a share of something, not a count: multiply it by the count it is a share of",
+                        "割合は何かに対する比率で、件数ではありません。割合の元になる数を掛けてください")
+        else:
+            help_ = Msg(f"{a} and {b} count different things: add like with like, or convert one into the other "
+                        "(orders = sessions × CVR)",
+                        f"{a_ja} と {b_ja} は別のものの数です。同じものどうしを足すか、一方を他方に換算してください（受注 = セッション × CVR）")
+        return self.diag(
+            clash.span,
+            Msg(f"cannot combine {a} with {b}", f"{a_ja} と {b_ja} は足し引き・比較できません"),
+            help_,
+            labels=[self.label(clash.left_span, clash.left, clash.left), self.label(clash.right_span, clash.right, clash.right)],
+            primary=Msg("here", "ここ"),
+        )
 
     def _missing_period(self, outcome, formula_dim, target_dim):
         """`1 / churn` against a duration, with churn written without a period: the fix is the period,

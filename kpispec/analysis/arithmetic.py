@@ -78,7 +78,7 @@ class Window:
         return Fraction(self.months, 12)
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """How a node's formula compares with its own target."""
 
@@ -98,7 +98,7 @@ class Outcome:
     ref: dict | None = None  # each input of sym -> its target
 
 
-@dataclass
+@dataclass(slots=True)
 class AssertOutcome:
     stmt: ast.Assert
     left: Val | None = None
@@ -110,6 +110,27 @@ class AssertOutcome:
     sides: tuple[Rat, Rat] | None = None
     box: dict | None = None
     ref: dict | None = None
+
+
+class _Ranges:
+    """Input id -> the range its target accepts."""
+
+    def __init__(self, arithmetic: "Arithmetic"):
+        self.a = arithmetic
+
+    def __contains__(self, nid: str) -> bool:
+        return nid in self.a._leaves
+
+    def __getitem__(self, nid: str) -> Interval:
+        demoted = self.a._demoted.get(nid)
+        return demoted if demoted is not None else self.a.env[nid].rng
+
+
+class _Targets(_Ranges):
+    """Input id -> its target."""
+
+    def __getitem__(self, nid: str) -> Fraction:
+        return self.a.targets[nid]
 
 
 class _NoSym(Exception):
@@ -127,8 +148,12 @@ class Arithmetic:
         self.atoms = Atoms()
         self.sym: dict[str, Rat] = {}  # node or param id -> its value over the plan's inputs
         self.held: dict[str, frozenset] = {}  # formula node -> inputs its expansion holds at their targets
-        self.leaf_box: dict[str, Interval] = {}  # input id -> the range its target accepts
-        self.leaf_ref: dict[str, Fraction] = {}  # input id -> its target
+        # The proof's inputs, without a copy per input (a plan may have 100,000): their ranges are their
+        # values in `env`, and their targets are in `targets`.
+        self._leaves: set[str] = set()
+        self._demoted: dict[str, Interval] = {}
+        self.leaf_box = _Ranges(self)  # input id -> the range its target accepts
+        self.leaf_ref = _Targets(self)  # input id -> its target
         self._spend = Budget(EXPANSION_BUDGET)
         self.targets: dict[str, Fraction] = {}  # node id -> its target in base units
         self._slope_cache: dict = {}
@@ -146,7 +171,6 @@ class Arithmetic:
     def _evaluate(self) -> None:
         graph = self.ctx.graph
         for i, nid in enumerate(graph.evaluation_order(self.ctx.cyclic)):
-            self._order[nid] = i
             if nid in self.plan.params:
                 try:
                     self.env[nid] = self.evaluator().eval(self.plan.params[nid].expr)
@@ -162,6 +186,7 @@ class Arithmetic:
                 except EvalError:
                     pass
             if node.formula is not None:
+                self._order[nid] = i  # expansions run in this order
                 outcome = self._outcome(node)
                 if outcome.value is not None and outcome.error is None:
                     # What the formula can take and what the plan implies for it (at the inputs' targets),
@@ -174,12 +199,11 @@ class Arithmetic:
             self.asserts.append(self._assert(stmt))
 
     def _leaf(self, nid: str, v: Val | None = None) -> None:
-        """A node whose target is an input of the proof: it ranges over what its target accepts (v)."""
+        """A node whose target is an input of the proof: it ranges over what its target accepts (v: its
+        value in `env`; a formula node made an input when its formula cannot be expanded has another)."""
+        self._leaves.add(nid)
         if v is None:
-            v = accepted(self.plan.nodes[nid].target.value, self.plan.nodes[nid].target.comparator)
-        self.sym[nid] = Rat.of(poly.var(nid))
-        self.leaf_box[nid] = v.rng
-        self.leaf_ref[nid] = v.pt
+            self._demoted[nid] = accepted(self.plan.nodes[nid].target.value, self.plan.nodes[nid].target.comparator).rng
 
     # --------------------------------------------------------------- nodes
 
@@ -278,12 +302,14 @@ class Arithmetic:
     def sym_of(self, nid: str) -> Rat | None:
         """A node's value over the plan's inputs, expanding what it depends on first (in evaluation
         order, without recursion)."""
+        if nid in self._leaves:
+            return Rat.of(poly.var(nid))
         if nid in self.sym or nid in self._failed:
             return self.sym.get(nid)
         todo, stack = set(), [nid]
         while stack:
             n = stack.pop()
-            if n in todo or n in self.sym or n in self._failed or n not in self.outcomes:
+            if n in todo or n in self.sym or n in self._failed or n in self._leaves or n not in self.outcomes:
                 continue
             todo.add(n)
             stack.extend(refs_of(self.plan.nodes[n].formula))
@@ -333,7 +359,7 @@ class Arithmetic:
                     return Rat.of(poly.var(name))
                 r = self.sym.get(name)
                 if r is None:
-                    r = self.sym_of(name)
+                    r = self.sym_of(name)  # an input, or a formula node not expanded yet
                 if r is None:
                     raise _NoSym()
                 return r

@@ -21,7 +21,7 @@ from ..interval import INF, Interval
 Mono = tuple[tuple[str, int], ...]  # sorted (variable, exponent ≥ 1) pairs; () is the constant 1
 Poly = dict  # Mono -> nonzero Fraction; treated as immutable once built
 
-MAX_TERMS = 4096
+MAX_TERMS = 20_000
 
 
 class TooBig(Exception):
@@ -38,7 +38,12 @@ class Budget:
             raise TooBig()
 
 
+ONE: Poly = {(): Fraction(1)}  # shared: polynomials are never changed once built
+
+
 def const(c: Fraction) -> Poly:
+    if c == 1:
+        return ONE
     return {(): Fraction(c)} if c else {}
 
 
@@ -60,17 +65,22 @@ def mono_mul(a: Mono, b: Mono) -> Mono:
     return tuple(out)
 
 
+def _put(out: dict, m: Mono, c: Fraction) -> None:
+    """Add c to the term m of out, dropping the term when it cancels."""
+    v = out.get(m, 0) + c
+    if v:
+        out[m] = v
+    else:
+        out.pop(m, None)
+
+
 def add(p: Poly, q: Poly, budget: Budget, sign: int = 1) -> Poly:
     if len(q) > len(p) and sign == 1:
         p, q = q, p
     budget.spend(len(q) + 1)
     out = dict(p)
     for m, c in q.items():
-        v = out.get(m, 0) + sign * c
-        if v:
-            out[m] = v
-        else:
-            out.pop(m, None)
+        _put(out, m, sign * c)
     if len(out) > MAX_TERMS:
         raise TooBig()
     return out
@@ -85,12 +95,7 @@ def mul(p: Poly, q: Poly, budget: Budget) -> Poly:
     out: dict = {}
     for m1, c1 in p.items():
         for m2, c2 in q.items():
-            m = mono_mul(m1, m2)
-            v = out.get(m, 0) + c1 * c2
-            if v:
-                out[m] = v
-            else:
-                out.pop(m, None)
+            _put(out, mono_mul(m1, m2), c1 * c2)
     if len(out) > MAX_TERMS:
         raise TooBig()
     return out
@@ -154,12 +159,7 @@ def substitute(p: Poly, values: dict, budget: Budget) -> Poly:
                 if not c:
                     break
         if c:
-            key = tuple(rest)
-            s = out.get(key, 0) + c
-            if s:
-                out[key] = s
-            else:
-                out.pop(key, None)
+            _put(out, tuple(rest), c)
     return out
 
 
@@ -279,7 +279,7 @@ class Rat:
 
 def normal(num: Poly, den: Poly) -> Rat:
     if not num:
-        return Rat({}, const(Fraction(1)))
+        return Rat({}, ONE)
     if not den:
         raise ZeroDivisionError()
     common = None
@@ -298,7 +298,9 @@ def normal(num: Poly, den: Poly) -> Rat:
     if lead != 1:
         num, den = scale(num, 1 / lead), scale(den, 1 / lead)
     if num == den:
-        return Rat(const(Fraction(1)), const(Fraction(1)))
+        return Rat(ONE, ONE)
+    if den == ONE:
+        den = ONE
     return Rat(num, den)
 
 
@@ -401,11 +403,7 @@ def r_sum(items: list[tuple[int, Rat]], budget: Budget) -> Rat:
         acc = group[1]
         budget.spend(len(r.num) + 1)
         for m, c in r.num.items():
-            v = acc.get(m, 0) + sign * c
-            if v:
-                acc[m] = v
-            else:
-                acc.pop(m, None)
+            _put(acc, m, sign * c)
         if len(acc) > MAX_TERMS:
             raise TooBig()
     out = None

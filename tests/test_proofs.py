@@ -291,3 +291,31 @@ def test_an_unbounded_witness_pushes_a_negative_ceiling_out():
     assert verdict.witness["fx_gain"] < -10**8  # below -1億: 2億 + fx_gain < 1億
     (error,) = [d for d in result.diagnostics if d.code == "KPI301"]
     assert "make `fx_gain` a floor, `target >= -1,000万円 per year`" in error.help.en
+
+
+def _nested_minmax(k: int) -> str:
+    e = "x1"
+    for i in range(k):
+        e = f"min({e}, max(x{i % 8}, c{i % 8}) - c{(i + 1) % 8})"
+    return e
+
+
+HOSTILE = {
+    "a power far beyond any plan": " * ".join(["(x1 - c1)"] * 60),
+    "a product of sums": " * ".join(f"(x{i % 8} + x{(i + 1) % 8} - c{i % 8})" for i in range(14)),
+    "min and max nested 40 deep": _nested_minmax(40),
+    "a sum of quotients": " + ".join(f"x{i} / (c{i} + x{(i + 1) % 8})" for i in range(6)),
+}
+
+
+def test_formulas_beyond_the_search_get_a_verdict_not_a_crash():
+    """Expansions and searches are bounded: each gives an error with a witness, a pass or KPI310."""
+    inputs = "".join(f'kpi x{i} "X" {{ target {i + 1} }}\n' for i in range(8))
+    inputs += "".join(f'kpi c{i} "C" {{ target <= {i + 2} }}\n' for i in range(8))
+    for name, formula in HOSTILE.items():
+        for comparator in (">=", "<="):
+            verdict, result = verdict_of(f'kgi g "G" {{ target {comparator} 1000 formula {formula} }}\n' + inputs, "g")
+            codes = {d.code for d in result.diagnostics}
+            assert "KPI901" not in codes, (name, [d.message.en for d in result.diagnostics if d.code == "KPI901"])
+            assert verdict.status in ("proven", "refuted", "unknown"), name
+            assert ("KPI301" in codes) == (verdict.status == "refuted") and ("KPI310" in codes) == (verdict.status == "unknown")

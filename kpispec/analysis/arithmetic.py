@@ -24,6 +24,9 @@ from .poly import Atoms, Budget, Rat, TooBig
 from .prove import Verdict, prove
 
 EXPANSION_BUDGET = 3_000_000  # term operations for expanding every formula of one plan
+SMALL_PRODUCT = 4_000  # term pairs: a slope's numerator is expanded exactly up to this size
+MAX_PROOFS = 24  # proofs run again to check the fixes of one node's help (each may cost a full search)
+MAX_TRIES = 600  # evaluations of a formula with min or max spent solving for one node's inputs (its help)
 
 
 def polarities(expr):
@@ -115,7 +118,7 @@ class AssertOutcome:
 class _Ranges:
     """Input id -> the range its target accepts."""
 
-    def __init__(self, arithmetic: "Arithmetic"):
+    def __init__(self, arithmetic: Arithmetic):
         self.a = arithmetic
 
     def __contains__(self, nid: str) -> bool:
@@ -158,6 +161,8 @@ class Arithmetic:
         self.targets: dict[str, Fraction] = {}  # node id -> its target in base units
         self._slope_cache: dict = {}
         self._order: dict[str, int] = {}
+        self._tries: dict[str, int] = {}
+        self._proofs: dict[str, int] = {}
         self._failed: set[str] = set()
         self._direct_cache: dict = {}
         self._evaluate()
@@ -461,10 +466,19 @@ class Arithmetic:
             slopes = self._slopes(nid, f, kind)
             dp = slopes[0].get(input_id, {})
             dq = slopes[1].get(input_id, {})
-            # d(P/Q) = (P'Q - PQ') / Q², and Q² ≥ 0.
-            top = dp if f.is_poly else poly.add(poly.mul(dp, f.den, self._spend), poly.mul(f.num, dq, self._spend),
-                                                self._spend, -1)
-            rng = poly.interval(top, box, self.atoms)
+            if f.is_poly:
+                rng = poly.interval(dp, box, self.atoms)
+            elif (len(dp) + len(dq)) * (len(f.num) + len(f.den)) <= SMALL_PRODUCT:
+                # d(P/Q) = (P'Q - PQ') / Q², and Q² ≥ 0: exact where the products are small.
+                top = poly.add(poly.mul(dp, f.den, self._spend), poly.mul(f.num, dq, self._spend), self._spend, -1)
+                rng = poly.interval(top, box, self.atoms)
+            else:
+                # d(P/Q) = P'/Q - P·Q'/Q², bounded part by part (no product of polynomials is expanded).
+                q = poly.interval(f.den, box, self.atoms)
+                if q.lo <= 0 <= q.hi:
+                    return 0
+                rng = poly.interval(dp, box, self.atoms) / q - (poly.interval(f.num, box, self.atoms)
+                                                                 * poly.interval(dq, box, self.atoms)) / (q * q)
         except (TooBig, _NoSym, ZeroDivisionError, EvalError):
             return 0
         if rng.lo >= 0 and rng.hi > 0:
@@ -586,6 +600,9 @@ class Arithmetic:
             x = self._root(out, input_id, witness)
             if x is None:
                 return None
+            self._proofs[nid] = self._proofs.get(nid, 0) + 1
+            if self._proofs[nid] > MAX_PROOFS:
+                return None  # the node's help has had its share of proofs
             again = self.proof_with(nid, {input_id: x})
             if again.proven:
                 return x
@@ -609,16 +626,31 @@ class Arithmetic:
         atoms = any(name.startswith("#") for name in poly.variables(num) | poly.variables(den))
 
         def meets(x: Fraction) -> bool:
+            # With min or max, each try costs the whole formula; a node's tries are bounded over all its
+            # inputs, so that the help for a large formula with min and max does not take minutes.
+            if atoms:  # without min or max, a try evaluates a polynomial in v alone: cheap
+                self._tries[out.node.id] = self._tries.get(out.node.id, 0) + 1
+                if self._tries[out.node.id] > MAX_TRIES:
+                    raise TooBig()
             point = {**others, v: x} if atoms else {v: x}
+            memo: dict = {}
             try:
-                d = poly.evaluate(den, point, self.atoms)
+                d = poly.evaluate(den, point, self.atoms, memo)
                 if d == 0:
                     return False
-                y = poly.evaluate(num, point, self.atoms) / d
+                y = poly.evaluate(num, point, self.atoms, memo) / d
             except ZeroDivisionError:  # a min or max with a divisor at zero there
                 return False
             return y <= target if comparator == "<=" else y >= target
 
+        try:
+            return self._search(out, v, num, den, meets)
+        except TooBig:
+            return None
+
+    def _search(self, out: Outcome, v: str, num, den, meets) -> Fraction | None:
+        target = out.target
+        atoms = any(name.startswith("#") for name in poly.variables(num) | poly.variables(den))
         x0 = out.ref[v]
         upward = self.plan.nodes[v].target.comparator != "<="
         # Linear in v (num - target·den = a·v + b): the exact root.

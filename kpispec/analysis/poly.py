@@ -22,6 +22,7 @@ Mono = tuple[tuple[str, int], ...]  # sorted (variable, exponent ≥ 1) pairs; (
 Poly = dict  # Mono -> nonzero Fraction; treated as immutable once built
 
 MAX_TERMS = 20_000
+MAX_DEGREE = 16  # of one input in one term: no KPI formula needs more
 
 
 class TooBig(Exception):
@@ -60,6 +61,8 @@ def mono_mul(a: Mono, b: Mono) -> Mono:
     for v, e in sorted(a + b):
         if out and out[-1][0] == v:
             out[-1] = (v, out[-1][1] + e)
+            if out[-1][1] > MAX_DEGREE:
+                raise TooBig()  # (x - c)^150: numbers of thousands of digits at every step of a proof
         else:
             out.append((v, e))
     return tuple(out)
@@ -196,8 +199,11 @@ def _p(x, n):
     return x**n
 
 
-def interval(p: Poly, box: dict, atoms: Atoms | None = None) -> Interval:
-    """A range that holds every value p takes over the box (variables and atoms by name)."""
+def interval(p: Poly, box: dict, atoms: Atoms | None = None, memo: dict | None = None) -> Interval:
+    """A range that holds every value p takes over the box (variables and atoms by name; each atom's
+    range computed once per call, in `memo`, however deeply min and max nest)."""
+    if memo is None:
+        memo = {}
     lo_sum, hi_sum = Fraction(0), Fraction(0)
     lo_down = hi_up = False  # the sum's low end is -∞, its high end +∞
     for m, c in p.items():
@@ -207,7 +213,9 @@ def interval(p: Poly, box: dict, atoms: Atoms | None = None) -> Interval:
         for v, e in m:
             x = box.get(v)
             if x is None:
-                x = atoms.interval(v, box)
+                x = memo.get(v)
+                if x is None:
+                    x = memo[v] = atoms.interval(v, box, memo)
             ranges.append((x, e))
             if x.lo < 0:
                 general = True
@@ -236,13 +244,16 @@ def interval(p: Poly, box: dict, atoms: Atoms | None = None) -> Interval:
     return Interval(-INF if lo_down else lo_sum, INF if hi_up else hi_sum)
 
 
-def evaluate(p: Poly, point: dict, atoms: Atoms | None = None) -> Fraction:
+def evaluate(p: Poly, point: dict, atoms: Atoms | None = None, memo: dict | None = None) -> Fraction:
     total = Fraction(0)
     for m, c in p.items():
         for v, e in m:
             x = point.get(v)
             if x is None:
-                x = atoms.value(v, point)
+                memo = {} if memo is None else memo
+                x = memo.get(v)
+                if x is None:
+                    x = memo[v] = atoms.value(v, point, memo)
             c = c * x if e == 1 else c * x**e
         total += c
     return total
@@ -335,18 +346,20 @@ def r_scale(a: Rat, k: Fraction) -> Rat:
     return Rat(scale(a.num, k), a.den) if k else Rat.of({})
 
 
-def r_interval(r: Rat, box: dict, atoms: Atoms) -> Interval:
-    num = interval(r.num, box, atoms)
+def r_interval(r: Rat, box: dict, atoms: Atoms, memo: dict | None = None) -> Interval:
+    memo = {} if memo is None else memo
+    num = interval(r.num, box, atoms, memo)
     if r.is_poly:
         return num
-    den = interval(r.den, box, atoms)
+    den = interval(r.den, box, atoms, memo)
     if den.lo == 0 and den.hi == 0:
         return Interval(-INF, INF)
     return num / den
 
 
-def r_evaluate(r: Rat, point: dict, atoms: Atoms) -> Fraction:
-    return evaluate(r.num, point, atoms) / evaluate(r.den, point, atoms)
+def r_evaluate(r: Rat, point: dict, atoms: Atoms, memo: dict | None = None) -> Fraction:
+    memo = {} if memo is None else memo
+    return evaluate(r.num, point, atoms, memo) / evaluate(r.den, point, atoms, memo)
 
 
 class Atoms:
@@ -360,20 +373,20 @@ class Atoms:
         self.table[name] = (function, tuple(args))
         return Rat.of(var(name))
 
-    def interval(self, name: str, box: dict) -> Interval:
+    def interval(self, name: str, box: dict, memo: dict | None = None) -> Interval:
         function, args = self.table[name]
         out = None
         for a in args:
-            x = r_interval(a, box, self)
+            x = r_interval(a, box, self, memo)
             if out is None:
                 out = x
             else:
                 out = out.minimum(x) if function == "min" else out.maximum(x)
         return out
 
-    def value(self, name: str, point: dict) -> Fraction:
+    def value(self, name: str, point: dict, memo: dict | None = None) -> Fraction:
         function, args = self.table[name]
-        values = [r_evaluate(a, point, self) for a in args]
+        values = [r_evaluate(a, point, self, memo) for a in args]
         return min(values) if function == "min" else max(values)
 
     def inputs(self, name: str) -> set[str]:

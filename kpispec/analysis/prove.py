@@ -47,7 +47,7 @@ from .poly import (
 
 MAX_BOXES = 64
 MAX_ROUNDS = 32
-PROOF_BUDGET = 400_000
+PROOF_BUDGET = 100_000
 
 
 @dataclass
@@ -157,7 +157,7 @@ class _Prover:
         base = self.point_in(box, {})
         for name, x in [(None, None)] + [(k, x) for k in sorted(box) for x in _probes(base[k], box[k])]:
             p = base if name is None else {**base, name: x}
-            self.budget.spend(len(f.num) + len(f.den) + 1)
+            self.budget.spend(2 * (_weight(f.num) + _weight(f.den)) + 1)
             try:
                 if not holds(r_evaluate(f, p, self.atoms), op, target):
                     return self.refuted(p)
@@ -170,7 +170,7 @@ class _Prover:
         self.boxes += 1
         if self.boxes > MAX_BOXES:
             raise TooBig()
-        self.budget.spend(len(g) + 1)
+        self.budget.spend(4 * _weight(g) + 1)  # a range and a point over every factor of every term
         if not g:
             return self.refuted(self.point_in(box, point), exact=True) if strict else PROVEN
         rng = interval(g, box, self.atoms)
@@ -205,6 +205,7 @@ class _Prover:
     def _atoms(self, g: Poly, box: dict, strict: bool, point: dict) -> Verdict | None:
         names = sorted({v for m in g for v, _ in m if v.startswith("#")})
         for name in names:
+            self.budget.spend(4 * _weight(g))
             slope = interval(derivative(g, name), box, self.atoms)
             rising, falling = slope.lo >= 0, slope.hi <= 0
             if not (rising or falling):
@@ -269,10 +270,11 @@ class _Prover:
                     rest = m[:i] + (((v, e - 1),) if e > 1 else ()) + m[i + 1:]
                     d = by_var.setdefault(v, {})
                     d[rest] = d.get(rest, 0) + c * e
-            self.budget.spend(len(g) + len(by_var))
+            self.budget.spend(4 * _weight(g) + len(by_var))
             pins = {}
             runaway = []
             for v, slope_poly in by_var.items():
+                self.budget.spend(4 * _weight(slope_poly))  # a range over each term: charged as the work it is
                 slope = interval({m: c for m, c in slope_poly.items() if c}, box, self.atoms)
                 rng = box[v]
                 if slope.lo >= 0 and slope.hi <= 0:
@@ -348,6 +350,11 @@ def _probes(x: Fraction, rng: Interval) -> list[Fraction]:
         if isinstance(rng.lo, float):
             out.append(x - step * 10**k)
     return out
+
+
+def _weight(g: Poly) -> int:
+    """The work of one pass over a polynomial: its terms and their factors."""
+    return len(g) + sum(len(m) for m in g)
 
 
 def _width(rng: Interval | None):

@@ -644,13 +644,13 @@ class Arithmetic:
             return y <= target if comparator == "<=" else y >= target
 
         try:
-            return self._search(out, v, num, den, meets)
+            return self._search(out, v, num, den, atoms, meets)
         except TooBig:
             return None
 
-    def _search(self, out: Outcome, v: str, num, den, meets) -> Fraction | None:
+    def _search(self, out: Outcome, v: str, num, den, atoms: bool, meets) -> Fraction | None:
+        """From v's target outwards until `meets`, then bisection back (exact when linear in v)."""
         target = out.target
-        atoms = any(name.startswith("#") for name in poly.variables(num) | poly.variables(den))
         x0 = out.ref[v]
         upward = self.plan.nodes[v].target.comparator != "<="
         # Linear in v (num - target·den = a·v + b): the exact root.

@@ -121,10 +121,6 @@ def variables(p: Poly) -> set[str]:
     return {v for m in p for v, _ in m}
 
 
-def degree_in(p: Poly, name: str) -> int:
-    return max((e for m in p for v, e in m if v == name), default=0)
-
-
 def derivative(p: Poly, name: str) -> Poly:
     out: dict = {}
     for m, c in p.items():

@@ -55,7 +55,6 @@ class Verdict:
     status: str  # "proven", "refuted" or "unknown"
     witness: dict[str, Fraction] | None = None
     reason: str | None = None  # why unknown: "budget", "divisor", "size"
-    exact_worst: bool = False  # the witness is the worst point of the box, not only a failing one
     unbounded: bool = False  # the goal can be pushed past any bound
 
     @property
@@ -115,7 +114,7 @@ def holds(value: Fraction, op: str, target: Fraction) -> bool:
 def _check(verdict: Verdict, f: Rat, op, target, box, atoms, reason) -> Verdict:
     """A witness is shown only after f is evaluated exactly at it and fails."""
     if verdict.status != "refuted":
-        return verdict if verdict.status == "proven" or verdict.reason else _unknown(reason or "budget")
+        return verdict
     w = verdict.witness
     try:
         ok = all(in_box(w[v], rng) for v, rng in box.items()) and not holds(r_evaluate(f, w, atoms), op, target)
@@ -148,8 +147,8 @@ class _Prover:
         value = evaluate(g, point, self.atoms)
         return value <= 0 if strict else value < 0
 
-    def refuted(self, point: dict, exact: bool = False, unbounded: bool = False) -> Verdict:
-        return Verdict("refuted", witness=dict(point), exact_worst=exact, unbounded=unbounded)
+    def refuted(self, point: dict, unbounded: bool = False) -> Verdict:
+        return Verdict("refuted", witness=dict(point), unbounded=unbounded)
 
     def around(self, f: Rat, op, target, box) -> Verdict:
         """A divisor that may change sign: only a witness can be given, searched for by moving one
@@ -172,7 +171,7 @@ class _Prover:
             raise TooBig()
         self.budget.spend(4 * _weight(g) + 1)  # a range and a point over every factor of every term
         if not g:
-            return self.refuted(self.point_in(box, point), exact=True) if strict else PROVEN
+            return self.refuted(self.point_in(box, point)) if strict else PROVEN
         rng = interval(g, box, self.atoms)
         if rng.lo > 0 or (rng.lo >= 0 and not strict):
             return PROVEN
@@ -187,7 +186,7 @@ class _Prover:
         if not free:
             full = self.point_in(box, point)
             c = g.get((), Fraction(0))
-            return PROVEN if (c > 0 or (c >= 0 and not strict)) else self.refuted(full, exact=True)
+            return PROVEN if (c > 0 or (c >= 0 and not strict)) else self.refuted(full)
         rng = interval(g, box, self.atoms)
         if rng.lo > 0 or (rng.lo >= 0 and not strict):
             return PROVEN

@@ -80,7 +80,12 @@ def undefined_ksf_links(n: int) -> str:
     return "".join(out)
 
 
-CASES = {f.__name__: f for f in (undefined_names, big_sum_missed, repeated_sum, undefined_ksf_links)}
+def stacked_per_units(n: int) -> str:
+    """One target with n per-units glued on (`1円/人/人/…`): a KPI015 at the second."""
+    return PLAN + 'kpi y "y" { target 1円' + "/人" * n + " }\n"
+
+
+CASES = {f.__name__: f for f in (undefined_names, big_sum_missed, repeated_sum, undefined_ksf_links, stacked_per_units)}
 
 
 def _time_all(sizes=(1_000, 16_000)) -> None:

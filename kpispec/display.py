@@ -107,6 +107,8 @@ def _decorate(text: str, unit: Unit, per: str | None, percent: bool, lang: str) 
         word = unit.code if unit.kind == "count" else unit.code + ("s" if text != "1" else "")
         glued = not word.isascii()
         text = f"{text}{word}" if glued else f"{text} {word}"
+    if unit.per:  # 3,000円/人, 80円 per visitor, 150円 per USD
+        text += f"/{unit.per}" if lang == "ja" or not unit.per.isascii() else f" per {unit.per}"
     if per:
         text += f"/{PERIOD_JA[per]}" if lang == "ja" else f" per {per}"
     return text

@@ -19,7 +19,7 @@ def location(source: SourceFile, span: Span) -> dict:
 def quantity(v: Value) -> dict:
     return {
         "value": v.value, "unit": v.unit.code, "unit_kind": v.unit.kind, "per": v.per,
-        "percent": v.percent, "text": v.text,
+        "per_unit": v.unit.per,        "percent": v.percent, "text": v.text,
     }
 
 

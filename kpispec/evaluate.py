@@ -57,6 +57,8 @@ def base(v: Value) -> tuple[Fraction, Dim]:
         x *= YEARS[v.unit.code]
     else:
         dim = DIMENSIONLESS
+    if v.unit.per_kind == "currency":  # 150円 per USD: an exchange rate, JPY / USD
+        dim = dim / currency(v.unit.per)
     if v.per is not None:
         dim = dim * PER_TIME
         x /= YEARS[v.per]

@@ -40,6 +40,9 @@ class Quantity(_Model):
     unit: str | None = Field(description="Currency code (JPY, USD, ...), time unit (month, ...) or count word (visitors, 人, ...).")
     unit_kind: Literal["currency", "count", "time", "none"]
     per: Period | None = Field(description="The rate's period: `per month` makes a monthly rate.")
+    per_unit: str | None = Field(
+        description="What one amount is per, for a per-unit amount: a count word (`3,000円/人` and `80円 per visitor` "
+                    "are per 人 and per visitor) or a currency code (`150円 per USD`, an exchange rate).")
     percent: bool = Field(description="Whether it was written as a percentage.")
     text: str = Field(description="The quantity as written in the source.")
 

@@ -11,7 +11,9 @@ from .language import ATTRIBUTES, CADENCES, FUNCTIONS, KIND_NAMES, PERIODS, SING
 from .source import SourceFile
 from .suggest import Suggester, closest
 from .syntax import ast
-from .units import unit_of
+from .units import PERIOD_ABBREVIATIONS, TIME_UNITS, per_unit, unit_of
+
+ENGLISH_PERIODS = ("day", "week", "month", "quarter", "year")
 
 # Which kinds of declaration a formula, param or assert may refer to.
 FORMULA_REFERABLE = frozenset({"kpi", "kgi", "param"})
@@ -212,6 +214,18 @@ class Resolver:
                     msg("use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)",
                         "day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）を使ってください"),
                 )
+        if q.per_unit is not None:
+            self._per_unit(q.per_unit)
+        if q.extra_per is not None:
+            first = q.per if q.per is not None and (q.extra_per.text in PERIODS or q.extra_per.text in TIME_UNITS) else q.per_unit
+            what_en, what_ja = ("periods", "期間") if first is q.per else ("per-unit words", "「〜あたり」の単位")
+            self.error(
+                "KPI015", q.extra_per.span,
+                msg(f"two {what_en} on one number: `{first.text}` and `{q.extra_per.text}`",
+                    f"1 つの数値に{what_ja}が 2 つあります：`{first.text}` と `{q.extra_per.text}`"),
+                msg("an amount is per one period and per one count at most: `3,000円/人/月`, `80円 per visitor per month`",
+                    "期間と数はそれぞれ 1 つまでです：`3,000円/人/月`、`80円 per visitor per month`"),
+            )
         if q.power is not None:
             power_en, power_ja = _power_text(q.power)
             self.error(
@@ -239,6 +253,18 @@ class Resolver:
                 msg(f"keep one: `{q.unit.text}` is already glued to the number", f"どちらか 1 つにしてください（`{q.unit.text}` はすでに数値に付いています）"),
             )
         return normalise(self.source, q, negative)
+
+    def _per_unit(self, word: ast.Name) -> None:
+        """A word after `per` that is no period: a count (`per visitor`), unless it looks like a
+        period mistyped or abbreviated (`per mnoth`, `per mo`), which is reported."""
+        guess = PERIOD_ABBREVIATIONS.get(word.text.lower()) or closest(word.text, ENGLISH_PERIODS, 0.75)
+        if guess is None:
+            return
+        self.error(
+            "KPI012", word.span,
+            msg(f"unknown period `{word.text}`", f"未知の期間 `{word.text}`"),
+            msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？"),
+        )
 
     def _date(self, text: ast.Text) -> date | None:
         try:
@@ -346,6 +372,8 @@ def normalise(source: SourceFile, q: ast.Quantity, negative: bool = False) -> Va
     """The value of a written quantity: scale applied, unit and period made canonical."""
     per = PERIODS.get(q.per.text) if q.per is not None else None
     unit = unit_of(q.unit.text if q.unit else None)
+    if q.per_unit is not None:
+        unit = per_unit(unit, q.per_unit.text)
     value = -q.value if negative else q.value
     start = q.span.start
     if negative:

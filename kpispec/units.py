@@ -24,16 +24,44 @@ TIME_UNITS = {
 }
 
 
+# Japanese counters that may be glued after a slash, as analysts write per-unit amounts: `3,000円/人`,
+# `1.5回/人`. Only these, and only as a whole word: in a formula `売上/人数` and `売上/客数` stay
+# divisions. The grammar's SLASH_UNIT terminal lists the same words (a test keeps them equal);
+# any other word is written after `per` (`80円 per visitor`, `500円 per 会員`).
+SLASH_COUNTERS = (
+    "人 名 件 社 個 回 本 枚 台 戸 組 口 店 冊 通 席 泊 点 杯 食 部 棟 室 品 株 頭 匹 袋 箱 缶 着 軒 票 契約 世帯".split()
+)
+
+# Period words people abbreviate after `per`: reported with the period they stand for, never read
+# as a count (`100件 per mo` is not "100 per unit of mo").
+PERIOD_ABBREVIATIONS = {
+    "mo": "month", "mos": "month", "mth": "month", "mths": "month", "mon": "month",
+    "yr": "year", "yrs": "year", "annum": "year", "y": "year",
+    "wk": "week", "wks": "week", "w": "week",
+    "qtr": "quarter", "qtrs": "quarter", "q": "quarter",
+    "d": "day", "diem": "day",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """kind is "currency", "count", "time" or "none"; code is JPY, 人, month, ..."""
+    """kind is "currency", "count", "time" or "none"; code is JPY, 人, month, ...
+
+    `per` is what the amount is per, for a per-unit amount: a count word (`3,000円/人` is JPY per
+    人, `1.5回/人` is 回 per 人) or a currency code (`150円 per USD`, an exchange rate)."""
 
     kind: str
     code: str | None
+    per: str | None = None
 
     @property
     def label(self) -> str:
         return self.code or ""
+
+    @property
+    def per_kind(self) -> str | None:
+        """"count" or "currency" for a per-unit amount, else None."""
+        return None if self.per is None else unit_of(self.per).kind
 
 
 NO_UNIT = Unit("none", None)
@@ -50,3 +78,9 @@ def unit_of(word: str | None) -> Unit:
     if word in TIME_UNITS:
         return Unit("time", TIME_UNITS[word])
     return Unit("count", word)
+
+
+def per_unit(unit: Unit, word: str) -> Unit:
+    """`unit` per one `word` (a count word, or a currency written in any of its forms)."""
+    per = unit_of(word)
+    return Unit(unit.kind, unit.code, per.code)

@@ -329,3 +329,10 @@ def test_a_number_beyond_the_limit_never_compiles(tmp_path, literal):
     result = run_cli("compile", path)
     assert result.returncode == 1 and '"value"' not in result.stdout
     assert "KPI016" in result.stdout + result.stderr
+
+
+def test_a_number_with_thousands_of_per_units_is_one_error_at_the_second(tmp_path):
+    # the per-units were once taken off a list one slice at a time (20,000: seconds)
+    diagnostics = check(tmp_path, scaling_cases.stacked_per_units(20_000))
+    errors = [d for d in diagnostics if d["severity"] == "error"]
+    assert [(d["code"], d["line"], d["column"]) for d in errors] == [("KPI015", 5, 25)]

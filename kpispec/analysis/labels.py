@@ -6,6 +6,12 @@ arithmetic must not need a unit for every step of a funnel. But adding two diffe
 nothing, so where amounts are added, subtracted, folded by sum/min/max or compared, their
 labels must agree. An amount's label: its count word, `%` for a percentage, else none; a
 product or quotient has none, except a count scaled by a plain number (`visitors * 2`).
+
+A per-unit amount (`3,000円/人`, `1.5回/人`, `80円 per visitor`) is labelled `/人`, `回/人`,
+`/visitor`: the count part of its unit, then what it is per (a currency is the dimension's
+business, not a label's). In a product the per-unit cancels the count it is per (`人 × 円/人` is
+円, `人 × 回/人` is 回); against any other count it is a clash (`件 × 円/人`: the counts do not
+cancel), reported like the others.
 """
 
 from __future__ import annotations
@@ -23,16 +29,29 @@ class Clash:
     right: str
     left_span: Span
     right_span: Span
+    product: bool = False  # a count multiplied by an amount per another count
 
 
 def label_of_value(value) -> str | None:
     if value is None:
         return None
-    if value.unit.kind == "count" and value.unit.code:
-        return value.unit.code
-    if value.percent and value.unit.kind == "none":
-        return "%"
-    return None
+    unit = value.unit
+    return _label(unit.code if unit.kind == "count" else None, value.percent and unit.kind == "none",
+                  unit.per if unit.per_kind == "count" else None)
+
+
+def _label(count: str | None, percent: bool, per: str | None) -> str | None:
+    if per:
+        return f"{count or ''}/{per}"
+    if count:
+        return count
+    return "%" if percent else None
+
+
+def split(label: str) -> tuple[str | None, str | None]:
+    """A label as (count, per): `人` is (人, None), `/人` is (None, 人), `回/人` is (回, 人)."""
+    count, slash, per = label.partition("/")
+    return (count or None), (per if slash else None)
 
 
 class Labels:
@@ -72,11 +91,9 @@ class Labels:
 
     def _combine(self, node, labels, children) -> str | None:
         if isinstance(node, ast.Quantity):
-            if node.unit is None and node.percent:
-                return "%"
-            if node.unit is not None and self._count(node.unit.text):
-                return node.unit.text
-            return None
+            count = node.unit.text if node.unit is not None and self._count(node.unit.text) else None
+            per = node.per_unit.text if node.per_unit is not None and self._count(node.per_unit.text) else None
+            return _label(count, node.unit is None and node.percent, per)
         if isinstance(node, ast.Ref):
             return self.of.get(node.name.text)
         if isinstance(node, (ast.Group, ast.Negate)):
@@ -87,6 +104,8 @@ class Labels:
                 return left
             if left is None and _plain(node.left) and node.op == "*":
                 return right
+            if node.op == "*" and left and right and "%" not in (left, right):
+                return self._product(node, left, right)
             return None
         # + and -, and sum/min/max: every labelled operand must agree
         found, where = None, None
@@ -100,6 +119,23 @@ class Labels:
                 self.clashes.append(Clash(span, found, label, where.span, child.span))
                 return None
         return found
+
+    def _product(self, node, left: str, right: str) -> str | None:
+        """A count times an amount per a count: the per-unit cancels its own count and no other."""
+        (a, x), (b, y) = split(left), split(right)
+        if x is None and y is None:
+            return None  # two counts: a product has none
+        if x is not None and y is not None:  # two per-units: 円/回 × 回/人 is 円/人, others unknown
+            if x == b:
+                return _label(a, False, y)
+            if y == a:
+                return _label(b, False, x)
+            return None
+        count, per, other = (a, y, b) if y is not None else (b, x, a)
+        if count == per:
+            return other
+        self.clashes.append(Clash(node.op_span, left, right, node.left.span, node.right.span, product=True))
+        return None
 
     @staticmethod
     def _count(word: str) -> bool:
@@ -121,7 +157,7 @@ def _children(node) -> tuple:
 
 
 def _plain(node) -> bool:
-    """A number with no unit and no % (a multiplier)."""
+    """A number with no unit, no % and nothing it is per (a multiplier)."""
     while isinstance(node, ast.Group):
         node = node.inner
-    return isinstance(node, ast.Quantity) and node.unit is None and not node.percent
+    return isinstance(node, ast.Quantity) and node.plain

@@ -9,8 +9,8 @@ class MissingUnit(Check):
 
     ## What it checks
     The `target` of every KGI and KPI carries a unit: a currency (`円`, `JPY`, `USD`), a
-    count word (`visitors`, `人`, `件`, `leads`), a time unit (`days`), or `%`. A bare
-    `target 300` has none.
+    count word (`visitors`, `人`, `件`, `leads`), a time unit (`days`), or `%`, or says what
+    it is per (`1.5 per user`, like a percentage a ratio). A bare `target 300` has none.
 
     ## Why it matters
     SMART's S (Specific) and M (Measurable): "300" of what? 300 leads, 300万円 and a ROAS
@@ -47,7 +47,7 @@ class MissingUnit(Check):
     def run(self):
         for node in self.ctx.nodes("kgi", "kpi"):
             target = node.target
-            if target is None or target.value.percent or target.value.unit.kind != "none":
+            if target is None or target.value.percent or target.value.unit.kind != "none" or target.value.unit.per:
                 continue
             text = target.value.text
             yield self.diag(

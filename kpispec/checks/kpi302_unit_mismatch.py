@@ -5,6 +5,7 @@ from ..dimension import PER_TIME, TIME, YEARS
 from ..display import PERIOD_JA
 from ..evaluate import EvalError, Val
 from ..resolve import walk
+from ..analysis.labels import split
 from ..syntax import ast
 from .base import Check
 
@@ -64,7 +65,11 @@ class UnitMismatch(Check):
     added, subtracted, folded by `sum`/`min`/`max` or compared, their count words must
     agree too: `sessions + orders` (two different counts) and `orders + cvr` (a count and
     a percentage) are mismatches. A product has no count word (visitors × CVR is orders),
-    except a count times a plain number (`visitors * 2`).
+    except a count times a plain number (`visitors * 2`). A per-unit amount (`3,000円/人`,
+    `1.5回/人`) cancels the count it is per: members (人) × ARPU (円/人) is 円 and members ×
+    visits per member (回/人) is 回; times a different count (`orders * arpu`, 件 × 円/人) it is a
+    mismatch, and amounts per different counts are not added or compared. A per-unit of a
+    currency is an exchange rate: `150円 per USD` turns USD into JPY.
 
     ## Why it matters
     Adding yen to visitors, or comparing a JPY target with a USD formula, means the plan's
@@ -88,13 +93,13 @@ class UnitMismatch(Check):
       target 1億円 per year
       formula us_sales * fx + jp_sales
     }
-    param fx "為替" = 150 JPY / 1 USD
+    param fx "為替" = 150円 per USD
     kpi us_sales "米国売上" { target 500,000 USD per year }
     kpi jp_sales "国内売上" { target 5,000万円 per year }
     ```
 
     ## Fix
-    Convert explicitly: multiply by an exchange-rate param (`param fx = 150 JPY / 1 USD`),
+    Convert explicitly: multiply by an exchange-rate param (`param fx = 150円 per USD`),
     write both amounts per the same kind of period, or correct the unit that is wrong.
     """
 
@@ -153,12 +158,32 @@ class UnitMismatch(Check):
                 )
 
     def _clash(self, clash):
-        """Two different count words, or a count and a percentage, added or compared."""
-        a, b = (f"`{x}`" if x != "%" else "a percentage" for x in (clash.left, clash.right))
-        a_ja, b_ja = (f"`{x}`" if x != "%" else "割合（%）" for x in (clash.left, clash.right))
+        """Two different count words, or a count and a percentage, added or compared; or a count
+        multiplied by an amount per another count."""
+        a, b = (_described(x, "en") for x in (clash.left, clash.right))
+        a_ja, b_ja = (_described(x, "ja") for x in (clash.left, clash.right))
+        labels = [self.label(clash.left_span, a, a_ja), self.label(clash.right_span, b, b_ja)]
+        if clash.product:
+            (count, per), (other, per2) = split(clash.left), split(clash.right)
+            if per is not None:
+                count, per, other = other, per, count
+            else:
+                per = per2
+            return self.diag(
+                clash.span,
+                Msg(f"`{count}` times an amount per `{per}`: the counts do not cancel",
+                    f"`{count}` に `{per}`あたりの値を掛けています：数の単位が打ち消し合いません"),
+                Msg(f"an amount per `{per}` gives a total when multiplied by a number of `{per}`: multiply by that "
+                    f"number, or state the amount per `{count}`",
+                    f"`{per}`あたりの値は `{per}` の数に掛けると合計になります。その数を掛けるか、`{count}`あたりの値にしてください"),
+                labels=labels, primary=Msg("here", "ここ"),
+            )
         if "%" in (clash.left, clash.right):
             help_ = Msg("a percentage is a share of something, not a count: multiply it by the count it is a share of",
                         "割合は何かに対する比率で、件数ではありません。割合の元になる数を掛けてください")
+        elif "/" in clash.left + clash.right:
+            help_ = Msg(f"{a} and {b} are not amounts of one thing: add and compare amounts per the same count",
+                        f"{a_ja} と {b_ja} は同じものの量ではありません。同じものあたりの値どうしを足し引き・比較してください")
         else:
             help_ = Msg(f"{a} and {b} count different things: add like with like, or convert one into the other "
                         "(orders = sessions × CVR)",
@@ -167,7 +192,7 @@ class UnitMismatch(Check):
             clash.span,
             Msg(f"cannot combine {a} with {b}", f"{a_ja} と {b_ja} は足し引き・比較できません"),
             help_,
-            labels=[self.label(clash.left_span, clash.left, clash.left), self.label(clash.right_span, clash.right, clash.right)],
+            labels=labels,
             primary=Msg("here", "ここ"),
         )
 
@@ -221,8 +246,8 @@ class UnitMismatch(Check):
         currencies = {c for c, _ in left.currencies} | {c for c, _ in right.currencies}
         if len(currencies) > 1:
             help_ = Msg(f"{' and '.join(sorted(currencies))} are different currencies: convert one with an exchange-rate param, "
-                        "e.g. `param fx \"為替\" = 150 JPY / 1 USD`",
-                        f"{'と'.join(sorted(currencies))} は別の通貨です。為替の param で換算してください（例：`param fx \"為替\" = 150 JPY / 1 USD`）")
+                        "e.g. `param fx \"為替\" = 150円 per USD`",
+                        f"{'と'.join(sorted(currencies))} は別の通貨です。為替の param で換算してください（例：`param fx \"為替\" = 150円 per USD`）")
         elif left.time != right.time:
             help_ = Msg("a rate (per month) and a total cannot be added: multiply the rate by a duration such as `12 months`",
                         "期間あたりの値と合計は足せません。`12 months` のような期間を掛けてください")
@@ -236,3 +261,15 @@ class UnitMismatch(Check):
             labels=[self.label(error.info["left_span"], lt, lt), self.label(error.info["right_span"], rt, rt)],
             primary=Msg("here", "ここ"),
         )
+
+
+def _described(label: str, lang: str) -> str:
+    """A label as a message shows it: `人`, a percentage, an amount per `人`, `回` per `人`."""
+    if label == "%":
+        return "a percentage" if lang == "en" else "割合（%）"
+    count, per = split(label)
+    if per is None:
+        return f"`{count}`"
+    if count is None:
+        return f"an amount per `{per}`" if lang == "en" else f"`{per}`あたりの値"
+    return f"`{count}` per `{per}`" if lang == "en" else f"`{per}`あたりの`{count}`"

@@ -83,7 +83,7 @@ class PeriodCountedTwice(Check):
 
     def _counted(self, number, other, goal_period: str, op: str):
         """(input id, its period, the number) when `number` is a bare count of `other`'s periods in the goal's."""
-        if not isinstance(number, ast.Quantity) or number.unit is not None or number.per is not None or number.percent:
+        if not isinstance(number, ast.Quantity) or not number.plain:
             return None
         value = normalise(self.ctx.source, number).value
         arithmetic = self.ctx.arithmetic

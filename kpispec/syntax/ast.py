@@ -72,10 +72,20 @@ class Quantity(_Spanned):
     power: int | Decimal | None = None
     # `1万2万円`: the Japanese scales that break the order of a Japanese number (reported, KPI017).
     misordered: str | None = None
+    # `3,000円/人`, `80円 per visitor`: what one amount is per (a count, or a currency), beside
+    # the period. The resolver decides whether a word after `per` is a period or a count.
+    per_unit: Name | None = None
+    # A second period or a second per-unit (`100件/月/年`, `5円/人/件`): reported by the resolver.
+    extra_per: Name | None = None
 
     @property
     def value(self) -> Decimal:
         return EXACT.multiply(self.number, self.multiplier)
+
+    @property
+    def plain(self) -> bool:
+        """A bare number: no unit, no %, nothing it is per (a multiplier such as `12`)."""
+        return self.unit is None and not self.percent and self.per is None and self.per_unit is None
 
 
 # ---------------------------------------------------------------- expressions

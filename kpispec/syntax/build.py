@@ -14,6 +14,8 @@ from decimal import Decimal, localcontext
 from lark import Token, Transformer
 
 from ..diagnostics import Span
+from ..language import PERIODS
+from ..units import TIME_UNITS
 from . import ast
 
 # Every scale is a power of ten, held as its exponent so that a scale never rounds or overflows.
@@ -175,10 +177,22 @@ class AstBuilder(Transformer):
         if rest and rest[0].type == "NAME":
             unit = _name(rest[0])
             rest = rest[1:]
-        if rest and rest[0].type == "SLASH_PERIOD":  # 3,000円/月: the period after the slash
-            per = ast.Name(intern(rest[0].value[1:]), rest[0].start_pos + 1)
-        elif rest:
-            per = _name(rest[1])
+        per_unit = extra_per = None
+        i = 0
+        while i < len(rest) and extra_per is None:  # a period and a count, in either order (3,000円/人/月)
+            token = rest[i]
+            if token.type in ("SLASH_PERIOD", "SLASH_UNIT"):
+                word, i = ast.Name(intern(token.value[1:]), token.start_pos + 1), i + 1
+                is_period = token.type == "SLASH_PERIOD"
+            else:  # `per` WORD: time words are periods (a wrong one is reported), any other a count
+                word, i = _name(rest[i + 1]), i + 2
+                is_period = word.text in PERIODS or word.text in TIME_UNITS
+            if is_period and per is None:
+                per = word
+            elif not is_period and per_unit is None:
+                per_unit = word
+            elif extra_per is None:
+                extra_per = word
         terms, scale, percent, glued, misordered = _decode_amount(amount)
         extra_unit = None
         if glued is not None:
@@ -198,7 +212,7 @@ class AstBuilder(Transformer):
         if misordered:  # no value at all: held like a number out of range, so that nothing computes with it
             number, multiplier, power = ast.TOO_LARGE, ONE, None
         return ast.Quantity(number, multiplier, percent, unit, per, amount.start_pos, end_of(children[-1]),
-                            extra_unit, power, misordered)
+                            extra_unit, power, misordered, per_unit, extra_per)
 
 
 def _number(text: str) -> tuple[Decimal, int | Decimal]:

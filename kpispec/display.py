@@ -194,17 +194,24 @@ def compared_amounts(values: Sequence[Fraction | float], unit: Unit, per: str | 
 
 
 def compared_dim_amounts(values: Sequence[Fraction | float], dims: Sequence, percent: bool = False,
-                         lang: str = "en") -> list[str]:
-    """`dim_amount` for values compared in one message (each with its own dimension)."""
+                         lang: str = "en", per_units: Sequence[str | None] | None = None) -> list[str]:
+    """`dim_amount` for values compared in one message (each with its own dimension, and the count
+    it is per where it was written per one: `3,000円/人`). A currency per a currency is shown as
+    written (`150円 per USD`)."""
     plans = []
-    for x, dim in zip(values, dims):
+    for i, (x, dim) in enumerate(zip(values, dims)):
         if isinstance(x, float) and math.isinf(x):
             plans.append((x, lambda t: t))  # ∞, as `dim_amount` shows it
             continue
         currencies = dim.currencies
         per = "year" if dim.time == -1 else None
-        if dim.time in (0, -1) and (not currencies or (len(currencies) == 1 and currencies[0][1] == 1)):
-            unit = Unit("currency", currencies[0][0]) if currencies else Unit("none", None)
+        counted = per_units[i] if per_units else None
+        if dim.time in (0, -1) and len(currencies) == 2 and sorted(e for _, e in currencies) == [-1, 1]:
+            (num, _), (den, _) = sorted(currencies, key=lambda c: -c[1])  # JPY per USD
+            unit = Unit("currency", num, den)
+            plans.append((_x(x, False), lambda t, u=unit, p=per: _decorate(t, u, p, False, lang)))
+        elif dim.time in (0, -1) and (not currencies or (len(currencies) == 1 and currencies[0][1] == 1)):
+            unit = Unit("currency", currencies[0][0], counted) if currencies else Unit("none", None, counted)
             pct = percent and not currencies
             plans.append((_x(x, pct), lambda t, u=unit, p=per, pc=pct: _decorate(t, u, p, pc, lang)))
         else:

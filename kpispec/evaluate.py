@@ -65,6 +65,22 @@ def base(v: Value) -> tuple[Fraction, Dim]:
     return x, dim
 
 
+def comparable(t: Value, b: Value) -> tuple[Fraction, Fraction, Dim] | None:
+    """Two written values (a target and its baseline) in base units with their one dimension, or
+    None when they measure different things: a percentage and an amount, different count words or
+    currencies, amounts per different things (`円/人` and `円/件`), or different dimensions."""
+    if t.percent != b.percent or t.unit.kind != b.unit.kind or t.unit.per != b.unit.per:
+        return None
+    if t.unit.kind in ("count", "currency") and t.unit.code != b.unit.code:
+        return None
+    try:
+        tx, tdim = base(t)
+        bx, bdim = base(b)
+    except EvalError:
+        return None
+    return (tx, bx, tdim) if tdim == bdim else None
+
+
 def from_base(x: Fraction, dim: Dim, per: str | None, time_unit: str | None = None) -> Fraction:
     """Base units back to a display period: per year -> per month multiplies by 1/12."""
     if dim.time < 0 and per:

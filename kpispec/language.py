@@ -43,3 +43,19 @@ KIND_NAMES = {
     "ksf": ("KSF", "KSF"),
     "kpi": ("KPI", "KPI"),
 }
+
+
+_AMOUNT_BEFORE = None
+
+
+def amount_before(text: str, end: int) -> str | None:
+    """The amount written just before `end` (`150円` in `150円/ドル`), looking back at most 64
+    characters (a hostile line of a million digits costs nothing more)."""
+    global _AMOUNT_BEFORE
+    if _AMOUNT_BEFORE is None:
+        import re
+
+        _AMOUNT_BEFORE = re.compile(r"(?<![\w.,])[0-9][^\s/(){}*+\-]*\Z")
+    window = text[max(0, end - 64):end]
+    found = _AMOUNT_BEFORE.search(window)
+    return found.group(0) if found is not None and (found.start() > 0 or end <= 64) else None

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
 from .diagnostics import Diagnostic, Label, Severity, Span, msg
 from .ir import Link, Node, Param, Plan, PlanInfo, Target, Value
-from .language import ATTRIBUTES, CADENCES, FUNCTIONS, KIND_NAMES, PERIODS, SINGLE_ATTRIBUTES
+from .language import ATTRIBUTES, CADENCES, FUNCTIONS, KIND_NAMES, PERIODS, SINGLE_ATTRIBUTES, amount_before
 from .source import SourceFile
 from .suggest import Suggester, closest
 from .syntax import ast
-from .units import PERIOD_ABBREVIATIONS, TIME_UNITS, per_unit, unit_of
+from .units import PERIOD_LIKE, TIME_UNITS, per_unit, unit_of
 
 ENGLISH_PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -46,16 +47,18 @@ class Resolver:
         nodes = {}
         for item in self.module.items:
             if isinstance(item, ast.Param) and item.id.text not in params:
-                self._check_refs(item.value, frozenset({"param"}), "param")
-                params[item.id.text] = Param(item.id.text, item.label.value if item.label else None, item.value,
+                value = self._check_refs(item.value, frozenset({"param"}), "param")
+                params[item.id.text] = Param(item.id.text, item.label.value if item.label else None, value,
                                              item.span, item.id.span)
             elif isinstance(item, ast.Block) and item.kind != "plan" and item.id.text not in nodes:
                 if self.decl_spans.get(item.id.text) == item.id.span:
                     nodes[item.id.text] = self._node(item)
-        asserts = tuple(i for i in self.module.items if isinstance(i, ast.Assert))
-        for a in asserts:
-            self._check_refs(a.left, FORMULA_REFERABLE, "assert")
-            self._check_refs(a.right, FORMULA_REFERABLE, "assert")
+        asserts = []
+        for a in (i for i in self.module.items if isinstance(i, ast.Assert)):
+            left = self._check_refs(a.left, FORMULA_REFERABLE, "assert")
+            right = self._check_refs(a.right, FORMULA_REFERABLE, "assert")
+            asserts.append(a if left is a.left and right is a.right else replace(a, left=left, right=right))
+        asserts = tuple(asserts)
         return Plan(self.source, self.module, info, nodes, params, asserts)
 
     def _declare(self):
@@ -137,8 +140,7 @@ class Resolver:
             if key in values:
                 fields[key] = values[key].value.value
         if "formula" in values:
-            self._check_refs(values["formula"].value, FORMULA_REFERABLE, block.kind, block.id.text)
-            fields["formula"] = values["formula"].value
+            fields["formula"] = self._check_refs(values["formula"].value, FORMULA_REFERABLE, block.kind, block.id.text)
         links = []
         broken = False
         for attr in block.attrs:
@@ -216,7 +218,8 @@ class Resolver:
                 )
         if q.per_unit is not None:
             self._per_unit(q.per_unit)
-        if q.extra_per is not None:
+        if q.extra_per is not None and not (q.extra_per.text not in PERIODS and q.extra_per.text not in TIME_UNITS
+                                            and self._per_unit(q.extra_per)):
             first = q.per if q.per is not None and (q.extra_per.text in PERIODS or q.extra_per.text in TIME_UNITS) else q.per_unit
             what_en, what_ja = ("periods", "期間") if first is q.per else ("per-unit words", "「〜あたり」の単位")
             self.error(
@@ -254,17 +257,24 @@ class Resolver:
             )
         return normalise(self.source, q, negative)
 
-    def _per_unit(self, word: ast.Name) -> None:
-        """A word after `per` that is no period: a count (`per visitor`), unless it looks like a
-        period mistyped or abbreviated (`per mnoth`, `per mo`), which is reported."""
-        guess = PERIOD_ABBREVIATIONS.get(word.text.lower()) or closest(word.text, ENGLISH_PERIODS, 0.75)
-        if guess is None:
-            return
+    def _per_unit(self, word: ast.Name) -> bool:
+        """A word after `per` that is no period: a count (`per visitor`), unless it is a word for
+        time (`per mnoth`, `per mo`, `per 月間`, `per hour`), which is reported. True if reported."""
+        text = word.text
+        if text in PERIOD_LIKE or text.lower() in PERIOD_LIKE:
+            guess = PERIOD_LIKE.get(text, PERIOD_LIKE.get(text.lower()))
+        else:
+            guess = closest(text, ENGLISH_PERIODS, 0.75)
+            if guess is None:
+                return False
         self.error(
             "KPI012", word.span,
-            msg(f"unknown period `{word.text}`", f"未知の期間 `{word.text}`"),
-            msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？"),
+            msg(f"unknown period `{text}`", f"未知の期間 `{text}`"),
+            msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
+            msg("use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)",
+                "day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）を使ってください"),
         )
+        return True
 
     def _date(self, text: ast.Text) -> date | None:
         try:
@@ -302,11 +312,16 @@ class Resolver:
 
     def _undefined(self, name: ast.Name, kinds: frozenset, what: tuple[str, str]):
         guess = self._suggester(kinds).closest(name.text)
-        help_ = (
-            msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess
-            else msg(f"define it, e.g. `{what[0]} {name.text} {{ … }}`, or check the spelling",
-                     f"定義するか（例：`{what[0]} {name.text} {{ … }}`）、綴りを確認してください")
-        )
+        amount = amount_before(self.source.text, name.start - 1) if self.source.text[name.start - 1: name.start] == "/" else None
+        if guess:
+            help_ = msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？")
+        elif amount is not None:  # `150円/ドル`: an amount per something, not a division by an id
+            help_ = msg(f"for an amount per {name.text}, write `{amount} per {name.text}`; to divide by a KPI, "
+                        f"define `{name.text}`",
+                        f"{name.text}あたりの値なら `{amount} per {name.text}` と書きます。KPI で割るなら `{name.text}` を定義してください")
+        else:
+            help_ = msg(f"define it, e.g. `{what[0]} {name.text} {{ … }}`, or check the spelling",
+                        f"定義するか（例：`{what[0]} {name.text} {{ … }}`）、綴りを確認してください")
         self.error(
             "KPI102", name.span,
             msg(f"`{name.text}` is not defined in this plan", f"`{name.text}` はこの計画で定義されていません"),
@@ -331,25 +346,18 @@ class Resolver:
             return False
         return True
 
-    def _check_refs(self, expr: ast.Expr, allowed: frozenset, context: str, owner: str | None = None):
+    def _check_refs(self, expr: ast.Expr, allowed: frozenset, context: str, owner: str | None = None) -> ast.Expr:
+        """Report what an expression names wrongly; the expression, with `1,000万円/人` read as a
+        division where `人` is one of the plan's ids (see `_divided`)."""
+        over = False
         for node in walk(expr):
             if isinstance(node, ast.Ref):
-                kind = self.kinds.get(node.name.text)
-                if kind is None:
-                    self._undefined(node.name, allowed, ("kpi", ""))
-                elif kind not in allowed:
-                    have = KIND_NAMES[kind]
-                    if kind == "ksf":
-                        hint = msg("a KSF has no number to compute with: use the KPIs that track it",
-                                   "KSF は計算に使える数値を持ちません。それを測る KPI を使ってください")
-                    else:
-                        hint = msg("a param may only use numbers and other params", "param に書けるのは数値と他の param だけです")
-                    self.error(
-                        "KPI103", node.name.span,
-                        msg(f"`{node.name.text}` is a {have[0]} and cannot be used in a {context} expression",
-                            f"`{node.name.text}` は {have[1]} なので {context} の式では使えません"),
-                        hint, labels=[Label(self.decl_spans[node.name.text], msg("defined here", "ここで定義"))],
-                    )
+                self._check_ref(node.name, allowed, context)
+            elif isinstance(node, ast.Quantity) and node.slashed and node.per_unit.text in self.kinds \
+                    and node.per_unit.end == node.end:
+                over = True
+                self._check_ref(node.per_unit, allowed, context)
+                self.value(_divided(node, self.kinds).left)
             elif isinstance(node, ast.Call):
                 if node.function.text not in FUNCTIONS:
                     guess = closest(node.function.text, FUNCTIONS)
@@ -361,6 +369,46 @@ class Resolver:
                     )
             elif isinstance(node, ast.Quantity):
                 self.value(node)
+        return _divided(expr, self.kinds) if over else expr
+
+    def _check_ref(self, name: ast.Name, allowed: frozenset, context: str) -> None:
+        kind = self.kinds.get(name.text)
+        if kind is None:
+            self._undefined(name, allowed, ("kpi", ""))
+        elif kind not in allowed:
+            have = KIND_NAMES[kind]
+            if kind == "ksf":
+                hint = msg("a KSF has no number to compute with: use the KPIs that track it",
+                           "KSF は計算に使える数値を持ちません。それを測る KPI を使ってください")
+            else:
+                hint = msg("a param may only use numbers and other params", "param に書けるのは数値と他の param だけです")
+            self.error(
+                "KPI103", name.span,
+                msg(f"`{name.text}` is a {have[0]} and cannot be used in a {context} expression",
+                    f"`{name.text}` は {have[1]} なので {context} の式では使えません"),
+                hint, labels=[Label(self.decl_spans[name.text], msg("defined here", "ここで定義"))],
+            )
+
+
+def _divided(expr, ids):
+    """`expr` with every quantity whose glued counter names one of the plan's ids (`1,000万円/人`
+    with a KPI `人`) made a division by that id, as it was before counters could be glued. Only
+    called when there is one; expressions are at most MAX_DEPTH deep, so recursion is bounded."""
+    if isinstance(expr, ast.Quantity):
+        word = expr.per_unit
+        if expr.slashed and word.text in ids and word.end == expr.end:
+            amount = replace(expr, per_unit=None, slashed=False, end=word.start - 1)
+            return ast.Binary("/", amount, ast.Ref(word), expr.start, expr.end, word.start - 1, word.start)
+        return expr
+    if isinstance(expr, ast.Binary):
+        return replace(expr, left=_divided(expr.left, ids), right=_divided(expr.right, ids))
+    if isinstance(expr, ast.Negate):
+        return replace(expr, operand=_divided(expr.operand, ids))
+    if isinstance(expr, ast.Group):
+        return replace(expr, inner=_divided(expr.inner, ids))
+    if isinstance(expr, ast.Call):
+        return replace(expr, args=tuple(_divided(a, ids) for a in expr.args))
+    return expr
 
 
 @lru_cache(maxsize=1024)

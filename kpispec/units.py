@@ -32,14 +32,22 @@ SLASH_COUNTERS = (
     "人 名 件 社 個 回 本 枚 台 戸 組 口 店 冊 通 席 泊 点 杯 食 部 棟 室 品 株 頭 匹 袋 箱 缶 着 軒 票 契約 世帯".split()
 )
 
-# Period words people abbreviate after `per`: reported with the period they stand for, never read
-# as a count (`100件 per mo` is not "100 per unit of mo").
-PERIOD_ABBREVIATIONS = {
-    "mo": "month", "mos": "month", "mth": "month", "mths": "month", "mon": "month",
-    "yr": "year", "yrs": "year", "annum": "year", "y": "year",
-    "wk": "week", "wks": "week", "w": "week",
-    "qtr": "quarter", "qtrs": "quarter", "q": "quarter",
-    "d": "day", "diem": "day",
+# Words for time that are not a period kpispec counts in, or not written as one: after `per` they
+# are reported (KPI012) with the period they stand for where there is one, never read as a count
+# (`100件 per mo` is not "100 per unit of mo", and `per 月間` not "per 月間" as a thing).
+PERIOD_LIKE: dict[str, str | None] = {
+    "mo": "month", "mos": "month", "mth": "month", "mths": "month", "mon": "month", "monthly": "month",
+    "yr": "year", "yrs": "year", "annum": "year", "y": "year", "annual": "year", "annually": "year",
+    "yearly": "year", "fy": "year", "fiscal_year": "year",
+    "wk": "week", "wks": "week", "w": "week", "weekly": "week",
+    "qtr": "quarter", "qtrs": "quarter", "q": "quarter", "quarterly": "quarter",
+    "d": "day", "diem": "day", "daily": "day",
+    "月間": "月", "月次": "月", "毎月": "月", "月当たり": "月", "週次": "週", "毎週": "週", "年次": "年", "毎年": "年",
+    "年度": "年", "日次": "日", "毎日": "日", "日当たり": "日",
+    "半期": None, "半年": None, "期": None, "時間": None, "分": None, "秒": None, "営業日": None, "平日": None,
+    "h": None, "hr": None, "hrs": None, "hour": None, "hours": None, "min": None, "minute": None,
+    "minutes": None, "sec": None, "second": None, "seconds": None, "weekday": None, "weekdays": None,
+    "businessday": None, "business_day": None, "half": None, "halfyear": None, "half_year": None,
 }
 
 

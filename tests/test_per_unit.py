@@ -212,3 +212,132 @@ kgi revenue "売上" {{ target 900万円 formula {formula} }}
     for formula in ("spend * freq * orders", "freq * spend * orders"):
         found = clashes(body.format(formula=formula))
         assert [d.message.en for d in found] == ["`件` times an amount per `人`: the counts do not cancel"], formula
+
+
+# ------------------------------------------------------------------ found in review
+
+@pytest.mark.parametrize("formula", ["aov * members * orders_per_member", "members * aov * orders_per_member",
+                                     "orders_per_member * (aov * members)", "(aov * 2) * members * orders_per_member"])
+def test_a_product_is_read_as_a_whole_whatever_its_order(formula):
+    # 円/件 × 人 × 件/人: the 件 and the 人 both cancel, in any order or grouping
+    body = f'''kgi b "注文売上" {{ target 3億円 formula {formula} }}
+kpi members "会員" {{ target 10,000人 }}
+kpi orders_per_member "注文回数" {{ target 3件/人 }}
+kpi aov "客単価" {{ target 10,000円/件 }}
+'''
+    assert clashes(body) == []
+
+
+@pytest.mark.parametrize("formula", ["members * frequency * aov", "frequency * aov * members", "aov * frequency * members"])
+def test_a_count_left_over_is_a_clash_whatever_the_order(formula):
+    # 人 × 回/人 × 円/件: the 人 cancel, 回 is left beside an amount per 件
+    body = f'''kgi a "A" {{ target 1億円 formula {formula} }}
+kpi members "会員" {{ target 10,000人 }}
+kpi frequency "来店頻度" {{ target 2回/人 }}
+kpi aov "客単価" {{ target 5,000円/件 }}
+'''
+    assert [d.message.en for d in clashes(body)] == ["`回` times an amount per `件`: the counts do not cancel"]
+
+
+@pytest.mark.parametrize("count,per", [("1万 visitors", "5円 per visitor"), ("1万 clicks", "50円 per click"),
+                                       ("3,000 people", "100円 per person"), ("3,000名", "2,000円/人"),
+                                       ("500 Users", "100円 per user"), ("200 companies", "1万円 per company")])
+def test_plurals_and_synonyms_are_one_count(count, per):
+    body = f'''kgi g "G" {{ target 1円 formula n * amount }}
+kpi n "N" {{ target {count} }}
+kpi amount "A" {{ target {per} }}
+'''
+    assert clashes(body) == []
+
+
+TIME_WORDS = ["月間", "月次", "毎月", "週次", "年次", "日次", "年度", "半期", "半年", "期", "時間", "営業日",
+              "hour", "hr", "h", "minute", "weekday", "annual", "FY", "fiscal_year", "monthly", "mnoth"]
+
+
+@pytest.mark.parametrize("word", TIME_WORDS)
+def test_a_word_for_time_after_per_is_never_a_count(word):
+    result = analyze_text("p.kpi", PLAN + f'kpi x "x" {{ target 100件 per {word} }}\n', checks=False)
+    assert [d.code for d in result.diagnostics if d.severity.value == "error"] == ["KPI012"]
+
+
+def test_a_mistyped_period_after_a_per_unit_is_a_period_error_not_two_per_units():
+    result = analyze_text("p.kpi", PLAN + 'kpi x "x" { target 3,000円/人 per mnoth }\n', checks=False)
+    errors = [d for d in result.diagnostics if d.severity.value == "error"]
+    assert [d.code for d in errors] == ["KPI012"] and errors[0].help.en == "did you mean `month`?"
+
+
+COUNTER_IDS = PLAN + '''kpi 売上 "売上" { target 1億円 }
+kpi 人 "人数" { target 1万人 }
+kpi 件 "件数" { target 1万件 }
+'''
+
+
+@pytest.mark.parametrize("formula", ["売上/人", "1億円/人", "(売上 + 1円)/人", "sum(売上, 1円)/人", "売上/件"])
+def test_a_counter_that_names_an_id_divides_by_it(formula):
+    result = analyze_text("p.kpi", COUNTER_IDS + f'kpi x "x" {{ formula {formula} }}\n', checks=False)
+    assert result.ok, [d.message.en for d in result.diagnostics]
+    expr = json.loads(compile_result(result))["kpis"][-1]["formula"]["expr"]
+    assert expr["type"] == "binary" and expr["op"] == "/" and expr["right"] == {"type": "ref", "id": formula[-1]}
+
+
+def test_a_counter_that_names_an_id_divides_in_an_assert_and_is_checked():
+    # 1億円 / 人 with 人 >= 1万: at most 10,000円, and 3,333円 when 人 = 30,000
+    result = analyze_text("p.kpi", COUNTER_IDS + "assert 1億円/人 >= 5,000円\n")
+    assert [d.code for d in result.diagnostics if d.severity.value == "error"] == ["KPI307"]
+
+
+def test_a_counter_that_names_no_id_is_a_per_unit_in_a_formula():
+    result = analyze_text("p.kpi", COUNTER_IDS + 'kpi x "x" { formula 人 * 3,000円/回 }\n', checks=False)
+    expr = json.loads(compile_result(result))["kpis"][-1]["formula"]["expr"]
+    assert expr["right"]["quantity"]["per_unit"] == "回"
+
+
+def test_a_formula_per_one_count_against_a_target_per_another_is_a_mismatch():
+    found = clashes('''kgi spend "顧客単価" { target 5,000円/人 formula aov }
+kpi aov "注文単価" { target 5,000円/件 }
+kgi k "K" { target 1億円/人 formula members * arpu }
+kpi members "会員" { target 10,000人 }
+kpi arpu "ARPU" { target 10,000円/人 }
+''')
+    assert [d.message.en for d in found] == [
+        "the formula gives an amount per `件`, but the target is an amount per `人`",
+        "the formula gives a total, but the target is an amount per `人`",
+    ]
+
+
+@pytest.mark.parametrize("code", ["KPI206", "KPI309"])
+def test_a_baseline_per_another_count_is_not_compared_with_the_target(code):
+    text = ('kpi a "A" { target 10,000円/人 baseline 2,000円/件 }\n'
+            'kpi b "B" { target 1,000円/人 baseline 2,000円/件 }\n')
+    assert not diags_of(text, code)
+    # per the same count, they are
+    assert diags_of(text.replace("/件", "/人"), code)
+
+
+def diags_of(body, code):
+    return [d for d in analyze_text("p.kpi", PLAN + body).diagnostics if d.code == code]
+
+
+def test_messages_keep_what_an_amount_is_per():
+    found = diags_of('kpi jp "国内" { target 1億円 }\nkpi fx "為替" { target 150円 per USD formula jp / 2 }\n', "KPI302")
+    assert found[0].message.en == "`fx`'s formula gives JPY, but its target is JPY per USD"
+    found = diags_of('kpi arpu "ARPU" { target 3,000円/人 }\nkpi aov "AOV" { target 3,000円/件 }\nassert arpu >= aov\n', "KPI307")
+    assert "arpu = 3,000円/人 and aov = " in found[0].notes[0].en and "円/件" in found[0].notes[0].en
+
+
+@pytest.mark.parametrize("written,fix", [("50円/クリック", "50円 per クリック"), ("3,000円/顧客", "3,000円 per 顧客"),
+                                         ("80万円/人月", "80万円 per 人月"), ("5円/月間", "5円 per 月")])
+def test_a_slash_before_another_word_in_a_target_says_to_write_per(written, fix):
+    result = analyze_text("p.kpi", PLAN + f'kpi x "x" {{ target {written} }}\n')
+    errors = [d for d in result.diagnostics if d.severity.value == "error"]
+    assert [d.code for d in errors] == ["KPI002"] and f"`{fix}`" in errors[0].help.en
+    fixed = analyze_text("p.kpi", PLAN + f'kpi x "x" {{ target {fix} }}\n', checks=False)
+    assert fixed.ok, [d.message.en for d in fixed.diagnostics]  # the fix shown is checked
+
+
+def test_a_slash_before_an_undefined_word_in_a_formula_offers_per():
+    result = analyze_text("p.kpi", PLAN + 'kpi x "X" { target 5 USD }\nkpi a "A" { target 5円 formula x * 150円/ドル }\n')
+    found = [d for d in result.diagnostics if d.code == "KPI102"]
+    assert "write `150円 per ドル`" in found[0].help.en
+    fixed = analyze_text("p.kpi", PLAN + 'kpi x "X" { target 5 USD }\nkpi a "A" { target 5円 formula x * 150円 per ドル }\n')
+    assert not [d for d in fixed.diagnostics if d.severity.value == "error"], [d.message.en for d in fixed.diagnostics]

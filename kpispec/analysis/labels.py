@@ -9,9 +9,13 @@ product or quotient has none, except a count scaled by a plain number (`visitors
 
 A per-unit amount (`3,000円/人`, `1.5回/人`, `80円 per visitor`) is labelled `/人`, `回/人`,
 `/visitor`: the count part of its unit, then what it is per (a currency is the dimension's
-business, not a label's). In a product the per-unit cancels the count it is per (`人 × 円/人` is
-円, `人 × 回/人` is 回); against any other count it is a clash (`件 × 円/人`: the counts do not
-cancel), reported like the others.
+business, not a label's). A product is read as a whole, whatever its order or grouping
+(`aov * members * orders_per_member`): each per-unit cancels a count it is per (`人 × 円/人` is
+円, `人 × 回/人` is 回), and a count left beside an amount per another count is a clash
+(`件 × 円/人`: the counts do not cancel). A product with a percentage or an unlabelled factor in it
+may convert one count into another (members × share = buyers), so it has no label and no clash.
+
+Words are compared as people mean them: `visitors` and `visitor`, `人` and `名` are one count.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ class Clash:
     right: str
     left_span: Span
     right_span: Span
-    product: bool = False  # a count multiplied by an amount per another count
+    kind: str = "add"  # "add" (added or compared), "product" (count × amount per another), "target" (formula vs target)
 
 
 def label_of_value(value) -> str | None:
@@ -49,7 +53,8 @@ def _label(count: str | None, percent: bool, per: str | None) -> str | None:
 
 
 def split(label: str) -> tuple[str | None, str | None]:
-    """A label as (count, per): `人` is (人, None), `/人` is (None, 人), `回/人` is (回, 人)."""
+    """A label as (count, per): `人` is (人, None), `/人` is (None, 人), `回/人` is (回, 人); the empty
+    label of a product whose counts all cancelled is (None, None)."""
     count, slash, per = label.partition("/")
     return (count or None), (per if slash else None)
 
@@ -70,23 +75,35 @@ class Labels:
             own = label_of_value(node.target.value) if node.target is not None else None
             formula = self.label(node.formula) if node.formula is not None else None
             self.of[nid] = own if node.target is not None else formula
+            if own and formula is not None and "/" in own + formula and not same(own, formula):
+                # an amount per one count computed as an amount per another (`target 5,000円/人 formula aov`),
+                # or as a total (`target 1億円/人 formula members * arpu`)
+                self.clashes.append(Clash(node.formula.span, formula, own, node.formula.span, node.target.value.span, "target"))
         for stmt in self.plan.asserts:
             left, right = self.label(stmt.left), self.label(stmt.right)
-            if left and right and left != right:
+            if left and right and not same(left, right):
                 self.clashes.append(Clash(stmt.op_span, left, right, stmt.left.span, stmt.right.span))
 
     def label(self, expr) -> str | None:
         """An expression's label, recording each clash inside it (post-order, without recursion)."""
         out: dict[int, str | None] = {}
+        inner: set[int] = set()  # products inside a product: read with the whole product, once
         stack = [(expr, False)]
         while stack:
             node, done = stack.pop()
             children = _children(node)
             if not done and children:
+                if _is_product(node):
+                    inner.update(id(f) for f in _chain(node, factors=False))
                 stack.append((node, True))
                 stack.extend((c, False) for c in children)
                 continue
-            out[id(node)] = self._combine(node, [out[id(c)] for c in children], children)
+            if id(node) in inner:
+                out[id(node)] = None
+            elif _is_product(node):
+                out[id(node)] = self._product(node, out)
+            else:
+                out[id(node)] = self._combine(node, [out[id(c)] for c in children], children)
         return out[id(expr)]
 
     def _combine(self, node, labels, children) -> str | None:
@@ -98,15 +115,9 @@ class Labels:
             return self.of.get(node.name.text)
         if isinstance(node, (ast.Group, ast.Negate)):
             return labels[0]
-        if isinstance(node, ast.Binary) and node.op in "*/":
+        if isinstance(node, ast.Binary) and node.op == "/":
             left, right = labels
-            if right is None and _plain(node.right):
-                return left
-            if left is None and _plain(node.left) and node.op == "*":
-                return right
-            if node.op == "*" and left and right and "%" not in (left, right):
-                return self._product(node, left, right)
-            return None
+            return left if right is None and _plain(node.right) else None
         # + and -, and sum/min/max: every labelled operand must agree
         found, where = None, None
         for label, child in zip(labels, children):
@@ -114,27 +125,42 @@ class Labels:
                 continue
             if found is None:
                 found, where = label, child
-            elif label != found:
+            elif not same(label, found):
                 span = node.op_span if isinstance(node, ast.Binary) else child.span
                 self.clashes.append(Clash(span, found, label, where.span, child.span))
                 return None
         return found
 
-    def _product(self, node, left: str, right: str) -> str | None:
-        """A count times an amount per a count: the per-unit cancels its own count and no other."""
-        (a, x), (b, y) = split(left), split(right)
-        if x is None and y is None:
-            return None  # two counts: a product has none
-        if x is not None and y is not None:  # two per-units: 円/回 × 回/人 is 円/人, others unknown
-            if x == b:
-                return _label(a, False, y)
-            if y == a:
-                return _label(b, False, x)
-            return None
-        count, per, other = (a, y, b) if y is not None else (b, x, a)
-        if count == per:
-            return other
-        self.clashes.append(Clash(node.op_span, left, right, node.left.span, node.right.span, product=True))
+    def _product(self, node, out) -> str | None:
+        """A whole product: each per-unit cancels a count it is per; a count left beside an amount
+        per another count is a clash. Unknown (None) when a factor may convert counts."""
+        counts, pers = [], []  # (word, factor index, factor)
+        cancelled = False
+        factors = [f for f in _chain(node, factors=True) if not _plain(f)]
+        for i, factor in enumerate(factors):
+            label = out[id(factor)]
+            if label is None or label == "%":
+                return None
+            count, per = split(label)
+            if count:
+                counts.append((count, i, factor))
+            if per:
+                pers.append((per, i, factor))
+        for p in list(pers):
+            match = next((c for c in counts if same(c[0], p[0]) and c[1] != p[1]), None)
+            if match is not None:
+                counts.remove(match)
+                pers.remove(p)
+                cancelled = True
+        left = {i for _, i, _ in counts} | {i for _, i, _ in pers}
+        if len(left) == 1:  # what is left is one factor's: 人 × 回/人 is 回, 2 × 円/人 is 円/人
+            return _label(counts[0][0] if counts else None, False, pers[0][0] if pers else None)
+        if counts and pers:
+            (count, _, cf), (per, _, pf) = min(counts, key=lambda c: c[2].span.start), min(pers, key=lambda p: p[2].span.start)
+            first, second = sorted([(count, cf), ("/" + per, pf)], key=lambda x: x[1].span.start)
+            self.clashes.append(Clash(node.op_span, first[0], second[0], first[1].span, second[1].span, "product"))
+        if cancelled and not counts and not pers:
+            return ""  # every count cancelled: a total with no count (`members * arpu` is 円)
         return None
 
     @staticmethod
@@ -154,6 +180,54 @@ def _children(node) -> tuple:
     if isinstance(node, ast.Call):
         return tuple(node.args)
     return ()
+
+
+def _is_product(node) -> bool:
+    return isinstance(node, ast.Binary) and node.op == "*"
+
+
+def _chain(node, factors: bool):
+    """The factors of a product however it is grouped (`(a * b) * c` is a, b, c); with
+    factors=False, the products inside it instead."""
+    stack = [node.left, node.right]
+    while stack:
+        part = stack.pop()
+        inner = part
+        while isinstance(inner, ast.Group):
+            inner = inner.inner
+        if _is_product(inner):
+            if not factors:
+                yield part
+                if inner is not part:
+                    yield inner
+            stack.extend((inner.left, inner.right))
+        elif factors:
+            yield part
+
+
+def key(word: str) -> str:
+    """A count word as its meaning: `visitors` is `visitor`, `名` is `人`."""
+    word = _SYNONYMS.get(word, word)
+    if word.isascii() and word.isalpha():
+        word = word.lower()
+        word = _SYNONYMS.get(word, word)
+        if len(word) > 3 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+    return word
+
+
+_SYNONYMS = {"名": "人", "people": "person", "persons": "person"}
+
+
+def same(a: str, b: str) -> bool:
+    """Two labels for the same thing (`visitors` and `visitor`; `/人` and `/名`)."""
+    if a == b:
+        return True
+    (ac, ap), (bc, bp) = split(a), split(b)
+    return (ac is None) == (bc is None) and (ap is None) == (bp is None) and \
+        (ac is None or key(ac) == key(bc)) and (ap is None or key(ap) == key(bp))
 
 
 def _plain(node) -> bool:

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from .. import display
 from ..diagnostics import Msg, Severity
-from ..evaluate import EvalError, base, from_base
+from ..evaluate import base, comparable, from_base
 from ..ir import Node, Value
 from .base import Check
 
@@ -127,19 +127,8 @@ def _compare(node: Node):
     """Target and baseline in base units with their dimension, or None when they cannot be compared."""
     if node.target is None or node.baseline is None:
         return None
-    t, b = node.target.value, node.baseline
-    if t.percent != b.percent or t.unit.kind != b.unit.kind:
-        return None
-    if t.unit.kind in ("count", "currency") and t.unit.code != b.unit.code:
-        return None
-    try:
-        tx, tdim = base(t)
-        bx, bdim = base(b)
-    except EvalError:
-        return None
-    if tdim != bdim or bx <= 0:
-        return None
-    return tx, bx, tdim
+    found = comparable(node.target.value, node.baseline)
+    return found if found is not None and found[1] > 0 else None
 
 
 def _ratios(ratio: Fraction, bound: Fraction) -> list[str]:

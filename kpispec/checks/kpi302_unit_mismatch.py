@@ -26,6 +26,9 @@ def ja_unit(text: str) -> str:
 def written(value) -> str:
     """A written value's unit as the user wrote it: `JPY per month`, `件 per month`, `%`."""
     unit = value.unit.code or ("%" if value.percent else "")
+    if value.unit.per:  # JPY/人, JPY per USD
+        per = value.unit.per
+        unit = f"{unit}/{per}" if not per.isascii() else f"{unit} per {per}".strip()
     text = unit if unit else "no unit"
     if value.per:
         text = f"{unit} per {value.per}".strip()
@@ -163,7 +166,18 @@ class UnitMismatch(Check):
         a, b = (_described(x, "en") for x in (clash.left, clash.right))
         a_ja, b_ja = (_described(x, "ja") for x in (clash.left, clash.right))
         labels = [self.label(clash.left_span, a, a_ja), self.label(clash.right_span, b, b_ja)]
-        if clash.product:
+        if clash.kind == "target":
+            formula, target = (_described(x, "en") for x in (clash.left, clash.right))
+            formula_ja, target_ja = (_described(x, "ja") for x in (clash.left, clash.right))
+            return self.diag(
+                clash.span,
+                Msg(f"the formula gives {formula}, but the target is {target}",
+                    f"式は{formula_ja}ですが、目標は{target_ja}です"),
+                Msg("an amount per one thing is computed from amounts per the same thing: check the formula's inputs, "
+                    "or the target's unit", "「〜あたり」の値は同じものあたりの値から計算します。式の入力か目標の単位を確認してください"),
+                labels=labels[1:], primary=Msg(f"gives {formula}", f"{formula_ja}"),
+            )
+        if clash.kind == "product":
             (count, per), (other, per2) = split(clash.left), split(clash.right)
             if per is not None:
                 count, per, other = other, per, count
@@ -267,6 +281,8 @@ def _described(label: str, lang: str) -> str:
     """A label as a message shows it: `人`, a percentage, an amount per `人`, `回` per `人`."""
     if label == "%":
         return "a percentage" if lang == "en" else "割合（%）"
+    if label == "":
+        return "a total" if lang == "en" else "合計"
     count, per = split(label)
     if per is None:
         return f"`{count}`"

@@ -68,6 +68,20 @@ class AssertFails(Check):
     severity = Severity.ERROR
     summary = Msg("An assert the targets do not guarantee", "目標値では assert が成り立たない")
 
+    def _per_unit(self, side) -> str | None:
+        """The count a side is per, where the side is one written value (`arpu`, `3,000円/人`)."""
+        from ..resolve import normalise
+
+        while isinstance(side, ast.Group):
+            side = side.inner
+        value = None
+        if isinstance(side, ast.Ref):
+            node = self.ctx.plan.nodes.get(side.name.text)
+            value = node.target.value if node is not None and node.target is not None else None
+        elif isinstance(side, ast.Quantity):
+            value = normalise(self.ctx.source, side)
+        return value.unit.per if value is not None and value.unit.per_kind == "count" else None
+
     def run(self):
         arithmetic = self.ctx.arithmetic
         for a in arithmetic.asserts:
@@ -79,8 +93,9 @@ class AssertFails(Check):
             values = [arithmetic.value_at(side, verdict.witness) for side in a.sides]
             dims = [a.left.dim, a.right.dim]
             percent = involves_percent(self.ctx, stmt.left) or involves_percent(self.ctx, stmt.right)
-            lw, rw = display.compared_dim_amounts(values, dims, percent)
-            lw_ja, rw_ja = display.compared_dim_amounts(values, dims, percent, "ja")
+            per_units = [self._per_unit(side) for side in (stmt.left, stmt.right)]
+            lw, rw = display.compared_dim_amounts(values, dims, percent, "en", per_units)
+            lw_ja, rw_ja = display.compared_dim_amounts(values, dims, percent, "ja", per_units)
             left_text = " ".join(self.ctx.source.slice(stmt.left.span).split())
             right_text = " ".join(self.ctx.source.slice(stmt.right.span).split())
             moved_en, moved_ja = witness_text(arithmetic, verdict.witness, a.ref)

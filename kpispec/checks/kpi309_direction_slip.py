@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from .. import display
 from ..diagnostics import Msg, Severity
-from ..evaluate import EvalError, base, from_base
+from ..evaluate import comparable, from_base
 from ..ir import Node
 from .base import Check, node_name
 from .kinds import first_term
@@ -300,17 +300,11 @@ def _floor_under_baseline(node: Node):
     its baseline, in the same unit; None otherwise."""
     if node.target is None or node.baseline is None or node.target.comparator != ">=":
         return None
-    t, b = node.target.value, node.baseline
-    if t.percent != b.percent or t.unit.kind != b.unit.kind:
+    found = comparable(node.target.value, node.baseline)
+    if found is None:
         return None
-    if t.unit.kind in ("count", "currency") and t.unit.code != b.unit.code:
-        return None
-    try:
-        tx, tdim = base(t)
-        bx, bdim = base(b)
-    except EvalError:
-        return None
-    if tdim != bdim or tx < 0 or bx <= tx:
+    tx, bx, tdim = found
+    if tx < 0 or bx <= tx:
         return None
     return tdim, bx
 

@@ -77,6 +77,9 @@ class Quantity(_Spanned):
     per_unit: Name | None = None
     # A second period or a second per-unit (`100件/月/年`, `5円/人/件`): reported by the resolver.
     extra_per: Name | None = None
+    # whether the per-unit was glued after a slash (`3,000円/人`): in a formula, a slash before the
+    # name of one of the plan's ids divides by it instead (`1,000万円/人` with a KPI `人`)
+    slashed: bool = False
 
     @property
     def value(self) -> Decimal:

@@ -159,6 +159,18 @@ class AstBuilder(Transformer):
         (name,) = children
         return ast.Ref(_name(name))
 
+    def over_word(self, children):
+        """`売上/人`, `f(x)/件`, `(a + b)/人`: divided by the id the glued counter names."""
+        *head, slash = children
+        if len(head) == 1:
+            left = ast.Ref(_name(head[0]))
+        elif len(head) == 3:
+            left = self.group(head)
+        else:
+            left = self.call(head)
+        word = ast.Name(intern(slash.value[1:]), slash.start_pos + 1)
+        return ast.Binary("/", left, ast.Ref(word), left.start, slash.end_pos, slash.start_pos, slash.start_pos + 1)
+
     def call(self, children):
         name, _lpar, args, rpar = children
         return ast.Call(_name(name), tuple(args), name.start_pos, rpar.end_pos)
@@ -178,12 +190,14 @@ class AstBuilder(Transformer):
             unit = _name(rest[0])
             rest = rest[1:]
         per_unit = extra_per = None
+        slashed = False
         i = 0
         while i < len(rest) and extra_per is None:  # a period and a count, in either order (3,000円/人/月)
             token = rest[i]
             if token.type in ("SLASH_PERIOD", "SLASH_UNIT"):
                 word, i = ast.Name(intern(token.value[1:]), token.start_pos + 1), i + 1
                 is_period = token.type == "SLASH_PERIOD"
+                slashed = slashed or (not is_period and per_unit is None)
             else:  # `per` WORD: time words are periods (a wrong one is reported), any other a count
                 word, i = _name(rest[i + 1]), i + 2
                 is_period = word.text in PERIODS or word.text in TIME_UNITS
@@ -212,7 +226,7 @@ class AstBuilder(Transformer):
         if misordered:  # no value at all: held like a number out of range, so that nothing computes with it
             number, multiplier, power = ast.TOO_LARGE, ONE, None
         return ast.Quantity(number, multiplier, percent, unit, per, amount.start_pos, end_of(children[-1]),
-                            extra_unit, power, misordered, per_unit, extra_per)
+                            extra_unit, power, misordered, per_unit, extra_per, slashed)
 
 
 def _number(text: str) -> tuple[Decimal, int | Decimal]:

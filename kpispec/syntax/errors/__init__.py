@@ -22,7 +22,7 @@ from .context import ATTR_TERMS, BLOCK_TERMS, DECL_TERMS, Context, is_a
 from .declarations import generic, in_block, missing_equals, missing_id, missing_open_brace, top_level
 from .expressions import expression
 from .report import diag, line_of, token_span
-from .values import in_attribute, per_value
+from .values import in_attribute, per_value, slashed_per_unit
 
 __all__ = ["syntax_error"]
 
@@ -80,6 +80,9 @@ def _unexpected_end(source: SourceFile, ctx: Context, expected: set[str]) -> Dia
 
 def unexpected_token(source: SourceFile, token: Token, expected: set[str], ctx: Context) -> Diagnostic:
     """Ask the most specific place first: an attribute's value, `per`, an expression, a block, the top level."""
+    found = slashed_per_unit(source, token, ctx)  # `50円/クリック` in a target
+    if found is not None:
+        return found
     if ctx.attribute is not None:
         found = in_attribute(source, token, ctx)
         if found is not None:

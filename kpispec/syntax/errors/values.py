@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ...language import KEYWORDS
+from ...language import KEYWORDS, amount_before
+from ...units import PERIOD_LIKE
 from ...diagnostics import Diagnostic, Span, msg
 from .context import ATTR_TERMS, DATE_ATTRS, TEXT_ATTRS, is_a
 from .declarations import missing_brace
@@ -33,6 +34,40 @@ VALUES = {
     "kgi": (msg("the id of a KGI", "KGI の id"), msg("`kgi revenue`", "`kgi revenue`")),
 }
 _DATE_LIKE = re.compile(r"([0-9]{4})\s*[/.年-]\s*([0-9]{1,2})\s*[/.月-]\s*([0-9]{1,2})日?")
+
+
+_SLASHED_WORD = re.compile(r"/([^\W\d]\w*)")
+
+
+def slashed_per_unit(source, token, ctx) -> Diagnostic | None:
+    """`50円/クリック`, `3,000円/顧客`: a word glued after a slash that is no period and no counter."""
+    if not (is_a(token, "MUL_OP") and token.value == "/" and ctx.stack and end_of(ctx.stack[-1]) == token.start_pos):
+        return None
+    word = _SLASHED_WORD.match(source.text, token.start_pos)
+    amount = amount_before(source.text, token.start_pos)
+    if word is None or amount is None:
+        return None
+    word_text = word.group(1)
+    if word_text in PERIOD_LIKE or word_text.lower() in PERIOD_LIKE:  # `/月間`: a period, written another way
+        period = PERIOD_LIKE.get(word_text, PERIOD_LIKE.get(word_text.lower()))
+        if period is None:
+            return None
+        return diag(
+            source, "KPI002", Span(token.start_pos, word.end()),
+            msg(f"`/{word_text}` is not a period word", f"`/{word_text}` は期間の語ではありません"),
+            msg(f"write `{amount} per {period}`", f"`{amount} per {period}` と書いてください"),
+            primary=msg(f"did you mean `per {period}`?", f"`per {period}` のことですか？"),
+        )
+    return diag(
+        source, "KPI002", Span(token.start_pos, word.end()),
+        msg(f"`/{word.group(1)}` is not a period or a counter that can be glued after a slash",
+            f"`/{word.group(1)}` はスラッシュの後に付けられる期間や助数詞ではありません"),
+        msg(f"write what the amount is per after `per`: `{amount} per {word.group(1)}` (a slash glues only periods "
+            "such as `/月` and counters such as `/人` `/件` `/回`)",
+            f"何あたりの値かは `per` の後に書いてください：`{amount} per {word.group(1)}`（スラッシュで付けられるのは "
+            "`/月` などの期間と `/人` `/件` `/回` などの助数詞だけです）"),
+        primary=msg("write `per …` instead", "`per …` と書いてください"),
+    )
 
 
 def in_attribute(source, token, ctx) -> Diagnostic | None:
@@ -143,8 +178,10 @@ def period_value(source, token, ctx) -> Diagnostic:
 
 
 def per_value(source, token, ctx) -> Diagnostic:
-    periods = msg("periods are day, week, month, quarter and year (or 日, 週, 月, 四半期, 年): `1,000,000 visitors per month`",
-                  "期間は day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）です：`1,000,000 visitors per month`")
+    periods = msg("periods are day, week, month, quarter and year (or 日, 週, 月, 四半期, 年): `1,000,000 visitors per month`; "
+                  "any other word is what one amount is per: `80円 per visitor`",
+                  "期間は day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）です：`1,000,000 visitors per month`。"
+                  "それ以外の語は何あたりの値かを表します：`80円 per visitor`")
     if not on_same_line(source, ctx.last, token):
         return diag(
             source, "KPI002", Span(end_of(ctx.last), end_of(ctx.last)),
@@ -156,7 +193,7 @@ def per_value(source, token, ctx) -> Diagnostic:
     shown = show(token)
     return diag(
         source, "KPI002", token_span(token),
-        msg(f"expected a period after `per`, such as `month`, but found {shown.en}",
-            f"`per` の後には `month` などの期間が必要ですが、{shown.ja} がありました"),
+        msg(f"expected a period (`per month`) or what the amount is per (`per visitor`) after `per`, but found {shown.en}",
+            f"`per` の後には期間（`per month`）か何あたりか（`per visitor`）が必要ですが、{shown.ja} がありました"),
         periods, primary=msg("expected a period", "期間が必要です"),
     )

@@ -1,0 +1,456 @@
+"""Mutation testing for kpispec's core: plant small bugs one at a time and see whether a test fails.
+
+    uv run python bench/mutate.py                      # every module in MODULES, with its tests
+    uv run python bench/mutate.py kpispec/interval.py  # one module (or several)
+    uv run python bench/mutate.py --planted            # the bugs planted by hand in PLANTED
+    uv run python bench/mutate.py --list kpispec/dimension.py   # the mutants, without running them
+
+A mutant is one small change to the source, made at the place a real slip would be: an operator
+swapped (+ -, * /, < <=, == !=, and or, min max), a `not` or a minus dropped, a number moved by
+one, True for False, a short string (a separator or an escape such as "%25") emptied. Each mutant
+is run against the fast tests that cover its module (MODULES); it is *killed* when one fails or
+the run takes far longer than the unmutated run (a mutant that loops), and *survives* when every
+test passes. Survivors are printed with their line, except those listed in EQUIVALENT with the
+reason they cannot change behaviour.
+
+How it runs: the project is copied once per worker into a temporary folder; a worker imports
+pytest and the heavy libraries once, then for each mutant writes the mutated file into its copy
+and forks a child that runs pytest there (with PYTHONPATH pointing at the copy, so the CLI run in
+a subprocess by a test is the mutated one too). The working tree is never written. Two workers
+on the project's 2-core machine; `--jobs N` to change it.
+
+This runs outside CI, like bench/fuzz.py; docs/reliability.md reports its score.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import tokenize
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# module -> the fast tests that cover it (the full suite takes minutes; these take seconds)
+_ANALYSIS = ["tests/test_arithmetic_edges.py", "tests/test_golden_verdicts.py", "tests/test_proofs.py",
+             "tests/test_per_unit.py", "tests/test_core_oracles.py", "tests/test_checks.py"]
+_RENDER = ["tests/test_renderers.py", "tests/test_cli.py", "tests/test_golden_errors.py"]
+MODULES = {
+    "kpispec/interval.py": ["tests/test_core_oracles.py", "tests/test_arithmetic_edges.py", "tests/test_golden_verdicts.py"],
+    "kpispec/dimension.py": ["tests/test_core_oracles.py", "tests/test_per_unit.py", "tests/test_golden_verdicts.py"],
+    "kpispec/units.py": ["tests/test_core_oracles.py", "tests/test_per_unit.py", "tests/test_japanese_numbers.py"],
+    "kpispec/evaluate.py": _ANALYSIS,
+    "kpispec/analysis/arithmetic.py": _ANALYSIS,
+    "kpispec/analysis/poly.py": _ANALYSIS,
+    "kpispec/analysis/prove.py": _ANALYSIS,
+    "kpispec/analysis/labels.py": ["tests/test_per_unit.py", "tests/test_golden_verdicts.py", "tests/test_checks.py"],
+    "kpispec/graph.py": ["tests/test_cycles.py", "tests/test_core_oracles.py", "tests/test_checks.py"],
+    "kpispec/render/text.py": _RENDER,
+    "kpispec/render/github.py": _RENDER,
+    "kpispec/render/sarif.py": _RENDER,
+    "kpispec/render/jsonfmt.py": _RENDER,
+    "kpispec/render/counts.py": _RENDER,
+}
+
+# Bugs planted by hand (issue 9): (module, text as it is, text with the bug, what the bug is, tests).
+_CHECKS = ["tests/test_core_oracles.py", "tests/test_checks.py", "tests/test_golden_errors.py", "tests/test_golden_verdicts.py"]
+PLANTED = [
+    ("kpispec/interval.py", "return Interval(_add(self.lo, -o.hi), _add(self.hi, -o.lo))",
+     "return Interval(_add(self.lo, -o.lo), _add(self.hi, -o.hi))", "interval subtraction as [a.lo - b.lo, a.hi - b.hi]",
+     MODULES["kpispec/interval.py"]),
+    ("kpispec/interval.py", "return Interval(-INF if self.lo < 0 else lo, INF if self.hi > 0 else hi)",
+     "return Interval(lo, hi)", "division by an interval touching 0 treated as bounded", MODULES["kpispec/interval.py"]),
+    ("kpispec/interval.py", "return Interval(min(self.lo, o.lo), min(self.hi, o.hi))",
+     "return Interval(min(self.lo, o.lo), max(self.hi, o.hi))", "Interval.minimum taking the max of the upper ends",
+     MODULES["kpispec/interval.py"]),
+    ("kpispec/dimension.py", '"day": Fraction(1, 365)', '"day": Fraction(1, 360)', "1 year = 360 days",
+     MODULES["kpispec/dimension.py"]),
+    ("kpispec/dimension.py", '"week": Fraction(1, 52)', '"week": Fraction(1, 7)', "1 year = 7 weeks",
+     MODULES["kpispec/dimension.py"]),
+    ("kpispec/graph.py", "if len(component) == 1 and not any(", "if len(component) <= 2 and not any(",
+     "two-node cycles ignored by the cycle search", MODULES["kpispec/graph.py"]),
+    ("kpispec/resolve.py", "if start and end and start > end:", "if start and end and start >= end:",
+     "a one-day plan period rejected", _CHECKS),
+    ("kpispec/checks/kpi301_targets_miss_goal.py", "away = ROUND_CEILING if ceiling else ROUND_FLOOR",
+     "away = ROUND_FLOOR if ceiling else ROUND_CEILING", "KPI301's implied value rounded toward the target", _CHECKS),
+    ("kpispec/checks/kpi302_unit_mismatch.py", "if len(currencies) > 1:", "if len(currencies) > 2:",
+     "KPI302's currency-specific fix never given", _CHECKS),
+    ("kpispec/checks/kpi303_rate_without_window.py", "if start and end and start > end:", "if start and end and start < end:",
+     "KPI303's inverted-window branch flipped", _CHECKS),
+    ("kpispec/checks/kpi206_growth_beyond_bound.py", "self._show(limit, dim, t, 'en', ROUND_FLOOR)",
+     "self._show(limit, dim, t, 'en', ROUND_CEILING)", "KPI206's suggested limit above the bound", _CHECKS),
+    ("kpispec/checks/kpi206_growth_beyond_bound.py", "target / baseline, bound, baseline * bound, dim",
+     "target / baseline, bound, baseline / bound, dim", "KPI206's limit computed as baseline / bound", _CHECKS),
+    ("kpispec/checks/kpi207_share_over_100.py", "Fraction(value.value) / 100, percent=True",
+     "Fraction(value.value) / 1000, percent=True", "KPI207's slipped-decimal suggestion off by 10x", _CHECKS),
+    ("kpispec/checks/kpi213_deadline_after_parent.py", "earliest = min(later, key=lambda p: p.deadline)",
+     "earliest = max(later, key=lambda p: p.deadline)", "KPI213 naming the wrong parent", _CHECKS),
+    ("kpispec/render/github.py", 'return text.replace("%", "%25").replace(', "return text.replace(",
+     "--format github with % unescaped in messages", MODULES["kpispec/render/github.py"]),
+    ("kpispec/render/github.py", '.replace(":", "%3A").replace(",", "%2C")', "",
+     "--format github with : and , unescaped in properties", MODULES["kpispec/render/github.py"]),
+    ("kpispec/render/sarif.py", 'else p["column"] + 1', 'else p["column"]', "SARIF end column on an empty span",
+     MODULES["kpispec/render/sarif.py"]),
+    ("kpispec/syntax/lexer.py", "key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name)",
+     "key=lambda t: (-t.priority, -len(t.pattern.value), t.name)", "the lexer's terminal priority ignoring longest match",
+     ["tests/test_fast_lexer.py", "tests/test_lexer.py", "tests/test_golden_valid.py"]),
+]
+
+
+@dataclass
+class Mutant:
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    old: str
+    new: str
+    what: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.path}:{self.line}: {self.old} -> {self.new}"
+
+
+# ------------------------------------------------------------------ finding mutants
+
+_BINOPS = {ast.Add: ("+", "-"), ast.Sub: ("-", "+"), ast.Mult: ("*", "/"), ast.Div: ("/", "*"),
+           ast.FloorDiv: ("//", "/"), ast.Mod: ("%", "*"), ast.Pow: ("**", "*"),
+           ast.BitOr: ("|", "&"), ast.BitAnd: ("&", "|")}
+_CMPOPS = {ast.Lt: ("<", "<="), ast.LtE: ("<=", "<"), ast.Gt: (">", ">="), ast.GtE: (">=", ">"),
+           ast.Eq: ("==", "!="), ast.NotEq: ("!=", "=="), ast.In: ("in", "not in"), ast.NotIn: ("not in", "in"),
+           ast.Is: ("is", "is not"), ast.IsNot: ("is not", "is")}
+_AUG = {ast.Add: ("+=", "-="), ast.Sub: ("-=", "+="), ast.Mult: ("*=", "/="), ast.Div: ("/=", "*=")}
+_SWAP_CALLS = {"min": "max", "max": "min", "any": "all", "all": "any"}
+
+
+def mutants(path: str) -> list[Mutant]:
+    source = (ROOT / path).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline)
+              if t.type in (tokenize.OP, tokenize.NAME)]
+    lines = source.splitlines()
+    skipped = _skipped_lines(tree, lines)
+    out: list[Mutant] = []
+
+    def token_between(start, end, text):
+        """The operator token `text` (one or two words) between two positions."""
+        words = text.split()
+        for i, t in enumerate(tokens):
+            if t.start < start or t.start >= end:
+                continue
+            if t.string == words[0] and all(i + k < len(tokens) and tokens[i + k].string == w for k, w in enumerate(words)):
+                last = tokens[i + len(words) - 1]
+                return t.start, last.end
+        return None
+
+    def add(start, end, old, new, what):
+        if start[0] in skipped:
+            return
+        out.append(Mutant(path, start[0], start[1], end[0], end[1], old, new, what))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            old, new = _BINOPS[type(node.op)]
+            span = token_between((node.left.end_lineno, node.left.end_col_offset),
+                                 (node.right.lineno, node.right.col_offset), old)
+            if span:
+                add(*span, old, new, "operator")
+        elif isinstance(node, ast.AugAssign) and type(node.op) in _AUG:
+            old, new = _AUG[type(node.op)]
+            span = token_between((node.target.end_lineno, node.target.end_col_offset), (node.value.lineno, node.value.col_offset), old)
+            if span:
+                add(*span, old, new, "operator")
+        elif isinstance(node, ast.Compare):
+            left = node.left
+            for op, right in zip(node.ops, node.comparators):
+                if type(op) in _CMPOPS:
+                    old, new = _CMPOPS[type(op)]
+                    span = token_between((left.end_lineno, left.end_col_offset), (right.lineno, right.col_offset), old)
+                    if span:
+                        add(*span, old, new, "comparison")
+                left = right
+        elif isinstance(node, ast.BoolOp):
+            old, new = ("and", "or") if isinstance(node.op, ast.And) else ("or", "and")
+            for a, b in zip(node.values, node.values[1:]):
+                span = token_between((a.end_lineno, a.end_col_offset), (b.lineno, b.col_offset), old)
+                if span:
+                    add(*span, old, new, "boolean")
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
+            old = "not" if isinstance(node.op, ast.Not) else "-"
+            span = token_between((node.lineno, node.col_offset), (node.operand.lineno, node.operand.col_offset), old)
+            if span:
+                add(*span, old, "", "dropped " + old)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _SWAP_CALLS:
+            f = node.func
+            add((f.lineno, f.col_offset), (f.end_lineno, f.end_col_offset), f.id, _SWAP_CALLS[f.id], "call")
+        elif isinstance(node, ast.Constant) and node.lineno == node.end_lineno:
+            text = lines[node.lineno - 1][node.col_offset:node.end_col_offset]
+            value = node.value
+            if isinstance(value, bool):
+                add((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset), text, str(not value), "constant")
+            elif isinstance(value, int) and text.isdigit():
+                add((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset), text, str(value + 1), "constant")
+                if value != 0:
+                    add((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset), text, str(value - 1), "constant")
+            elif isinstance(value, str) and 0 < len(value) <= 3 and text[:1] in "\"'":
+                add((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset), text, '""', "string")
+    out.sort(key=lambda m: (m.line, m.col, m.new))
+    return out
+
+
+def _skipped_lines(tree, lines) -> set[int]:
+    """Docstrings, `if __name__ == "__main__":` blocks, type annotations' lines are not mutated;
+    nor any line marked `# pragma: no mutate`."""
+    skipped = {i for i, line in enumerate(lines, 1) if "pragma: no mutate" in line}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+                skipped.update(range(body[0].lineno, body[0].end_lineno + 1))
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and isinstance(node.test.left, ast.Name) \
+                and node.test.left.id == "__name__":
+            skipped.update(range(node.lineno, node.end_lineno + 1))
+        if isinstance(node, (ast.AnnAssign,)) and node.value is None:
+            skipped.add(node.lineno)
+    return skipped
+
+
+def apply(text: str, m: Mutant) -> str:
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    start = starts[m.line - 1] + m.col
+    end = starts[m.end_line - 1] + m.end_col
+    assert text[start:end] == m.old, (m, text[start:end])
+    new = m.new
+    if m.new == "" and m.old == "not":
+        end = _skip_space(text, end)
+    return text[:start] + new + text[end:]
+
+
+def _skip_space(text, i):
+    while i < len(text) and text[i] == " ":
+        i += 1
+    return i
+
+
+def planted() -> list[Mutant]:
+    out = []
+    for path, old, new, what, _tests in PLANTED:
+        text = (ROOT / path).read_text(encoding="utf-8")
+        if text.count(old) != 1:
+            raise SystemExit(f"planted bug not found once in {path}: {old!r}")
+        start = text.index(old)
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1)
+        end = start + len(old)
+        end_line = text.count("\n", 0, end) + 1
+        end_col = end - (text.rfind("\n", 0, end) + 1)
+        out.append(Mutant(path, line, col, end_line, end_col, old, new, what))
+    return out
+
+
+# ------------------------------------------------------------------ running
+
+def _copy(dest: Path) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", ".git", ".venv", "site", ".hypothesis", "*.pyc", ".pytest_cache")
+    for name in ("kpispec", "tests", "grammar", "schemas", "docs", "examples", "bench"):
+        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
+    for name in ("pyproject.toml", "mkdocs.yml", "README.md", ".pre-commit-hooks.yaml"):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, dest / name)
+    (dest / ".git").mkdir()  # the repository root, as `compile` finds it for its relative paths
+
+
+def _run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[str, float]:
+    """Fork a child that runs pytest on `tests` in `copy`: (outcome, seconds)."""
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.chdir(copy)
+            os.environ["PYTHONPATH"] = str(copy)
+            os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+            sys.path.insert(0, str(copy))
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            import pytest
+
+            code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *tests])
+            os._exit(int(code))
+        except BaseException:
+            os._exit(99)
+    deadline = start + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            code = os.waitstatus_to_exitcode(status)
+            return ("survived" if code == 0 else "killed"), time.monotonic() - start
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return "timeout", time.monotonic() - start
+        time.sleep(0.02)
+
+
+def worker(plan_file: str) -> None:
+    """Run the mutants in `plan_file` in a fresh copy of the project; print one JSON line each."""
+    plan = json.loads(Path(plan_file).read_text(encoding="utf-8"))
+    sys.dont_write_bytecode = True
+    import lark  # noqa: F401  heavy imports once, before forking
+    import pytest  # noqa: F401
+    try:
+        import hypothesis  # noqa: F401
+        import pydantic  # noqa: F401
+    except ImportError:
+        pass
+    with tempfile.TemporaryDirectory(prefix="kpispec-mutate-") as tmp:
+        copy = Path(tmp)
+        _copy(copy)
+        baselines: dict[str, float] = {}
+        for item in plan:
+            m = Mutant(**item["mutant"])
+            tests = item["tests"]
+            key = " ".join(tests)
+            if key not in baselines:
+                outcome, seconds = _run_tests(copy, tests, 900)
+                if outcome != "survived":
+                    print(json.dumps({"error": f"the tests fail without a mutant: {key}"}), flush=True)
+                    return
+                baselines[key] = seconds
+            target = copy / m.path
+            original = target.read_text(encoding="utf-8")
+            target.write_text(apply(original, m), encoding="utf-8")
+            try:
+                outcome, seconds = _run_tests(copy, tests, 3 * baselines[key] + 10)
+            finally:
+                target.write_text(original, encoding="utf-8")
+            print(json.dumps({"mutant": asdict(m), "outcome": outcome, "seconds": round(seconds, 2)}), flush=True)
+
+
+def equivalent() -> dict[str, str]:
+    """EQUIVALENT in bench/mutation_equivalent.txt: `path:line: old -> new  | source line` then the reason."""
+    path = Path(__file__).with_name("mutation_equivalent.txt")
+    out = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                key, _, reason = line.partition("  # ")
+                out[key.strip()] = reason.strip()
+    return out
+
+
+def _identity(m: Mutant) -> str:
+    """A mutant's key that survives edits elsewhere in the file: the module, the source line, the change."""
+    line = (ROOT / m.path).read_text(encoding="utf-8").splitlines()[m.line - 1].strip()
+    return f"{m.path} | {line} | {m.old} -> {m.new}"
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--worker"]:
+        worker(argv[1])
+        return 0
+    jobs = 2
+    if "--jobs" in argv:
+        i = argv.index("--jobs")
+        jobs = int(argv[i + 1])
+        del argv[i:i + 2]
+    listing = "--list" in argv
+    argv = [a for a in argv if a != "--list"]
+    if argv[:1] == ["--planted"]:
+        chosen = planted()
+    else:
+        modules = argv or list(MODULES)
+        chosen = [m for path in modules for m in mutants(path)]
+    if listing:
+        for m in chosen:
+            print(f"{m.path}:{m.line}:{m.col + 1}: {m.old!r} -> {m.new!r}")
+        print(f"{len(chosen)} mutants")
+        return 0
+    known = equivalent()
+    tests_of = {(p, old, new): tests for p, old, new, _what, tests in PLANTED}
+    items = [{"mutant": asdict(m), "tests": tests_of.get((m.path, m.old, m.new)) or MODULES[m.path]} for m in chosen]
+    started = time.monotonic()
+    results = _run_all(items, jobs)
+    by_module: dict[str, list[int]] = {}
+    survivors = []
+    for r in results:
+        m = Mutant(**r["mutant"])
+        counts = by_module.setdefault(m.path, [0, 0, 0])  # killed, equivalent, survived
+        if r["outcome"] in ("killed", "timeout"):
+            counts[0] += 1
+        elif _identity(m) in known:
+            counts[1] += 1
+        else:
+            counts[2] += 1
+            survivors.append(m)
+    print()
+    for m in survivors:
+        line = (ROOT / m.path).read_text(encoding="utf-8").splitlines()[m.line - 1].strip()
+        print(f"SURVIVED {m.path}:{m.line}:{m.col + 1}: {m.old!r} -> {m.new!r} {m.what}   | {line}")
+    for r in results:
+        m = Mutant(**r["mutant"])
+        if m.what and m.what not in ("operator", "comparison", "boolean", "call", "constant", "string") \
+                and not m.what.startswith("dropped"):
+            print(f"{r['outcome'].upper():<9} {m.what}")
+    print()
+    total = [0, 0, 0]
+    for path, (k, e, s) in sorted(by_module.items()):
+        score = (k + e) / max(1, k + e + s)
+        print(f"{path:<34} {k:>5} killed {e:>4} equivalent {s:>4} survived   {score:6.1%}")
+        total = [total[0] + k, total[1] + e, total[2] + s]
+    k, e, s = total
+    print(f"{'total':<34} {k:>5} killed {e:>4} equivalent {s:>4} survived   {(k + e) / max(1, k + e + s):6.1%}"
+          f"   ({time.monotonic() - started:.0f} s)")
+    return 0
+
+
+def _run_all(items, jobs):
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        procs = []
+        for j in range(jobs):
+            plan = Path(tmp) / f"plan{j}.json"
+            plan.write_text(json.dumps(items[j::jobs]), encoding="utf-8")
+            procs.append(subprocess.Popen([sys.executable, __file__, "--worker", str(plan)], stdout=subprocess.PIPE, text=True))
+        import selectors
+
+        sel = selectors.DefaultSelector()
+        for p in procs:
+            sel.register(p.stdout, selectors.EVENT_READ)
+        open_count = len(procs)
+        done = 0
+        while open_count:
+            for key, _ in sel.select():
+                line = key.fileobj.readline()
+                if not line:
+                    sel.unregister(key.fileobj)
+                    open_count -= 1
+                    continue
+                r = json.loads(line)
+                if "error" in r:
+                    raise SystemExit(r["error"])
+                results.append(r)
+                done += 1
+                mark = {"killed": ".", "timeout": "T", "survived": "S"}[r["outcome"]]
+                print(mark, end="" if done % 80 else f" {done}/{len(items)}\n", flush=True)
+        for p in procs:
+            p.wait()
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

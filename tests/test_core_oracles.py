@@ -1,0 +1,282 @@
+"""The core's primitives and each rule's numbers against oracles worked out independently.
+
+Intervals are checked against their definition (the least and greatest of the exact operation over
+the end points, with Fraction) and against points sampled inside; periods against the calendar
+conventions written out here (1 year = 12 months = 4 quarters = 52 weeks = 365 days); each rule's
+suggested value is recomputed by hand in the test. These are the tests that kill the bugs planted
+in issue 9 (bench/mutate.py --planted re-plants them).
+"""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction as F
+
+import pytest
+
+from kpispec.api import analyze_text
+from kpispec.dimension import DIMENSIONLESS, PER_TIME, TIME, YEARS, Dim, currency
+from kpispec.evaluate import base, from_base
+from kpispec.interval import INF, DivisionByZero, Interval
+from kpispec.ir import Value
+from kpispec.units import unit_of
+
+PLAN = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\n'
+
+
+def diags(text, code=None):
+    result = analyze_text("p.kpi", PLAN + text)
+    return [d for d in result.diagnostics if code is None or d.code == code]
+
+
+# ------------------------------------------------------------------ intervals
+
+def _endpoints(op, a: Interval, b: Interval):
+    values = [op(x, y) for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
+    return min(values), max(values)
+
+
+def _random_interval(rng, allow_zero=True):
+    while True:
+        lo = F(rng.randint(-40, 40), rng.randint(1, 6))
+        hi = lo + F(rng.randint(0, 40), rng.randint(1, 6))
+        if allow_zero or not (lo <= 0 <= hi):
+            return Interval(lo, hi)
+
+
+OPS = {
+    "+": (lambda a, b: a + b, lambda x, y: x + y),
+    "-": (lambda a, b: a - b, lambda x, y: x - y),
+    "*": (lambda a, b: a * b, lambda x, y: x * y),
+    "min": (lambda a, b: a.minimum(b), min),
+    "max": (lambda a, b: a.maximum(b), max),
+}
+
+
+@pytest.mark.parametrize("name", list(OPS))
+def test_an_interval_operation_is_exactly_the_range_of_the_operation_over_its_end_points(name):
+    interval_op, exact = OPS[name]
+    rng = random.Random(name)
+    for _ in range(300):
+        a, b = _random_interval(rng), _random_interval(rng)
+        got = interval_op(a, b)
+        assert (got.lo, got.hi) == _endpoints(exact, a, b), (a, b)
+        for _ in range(3):  # and every value inside is inside
+            x = a.lo + (a.hi - a.lo) * F(rng.randint(0, 8), 8)
+            y = b.lo + (b.hi - b.lo) * F(rng.randint(0, 8), 8)
+            assert got.lo <= exact(x, y) <= got.hi
+
+
+def test_division_by_an_interval_away_from_zero_is_the_range_over_the_end_points():
+    rng = random.Random(7)
+    for _ in range(300):
+        a, b = _random_interval(rng), _random_interval(rng, allow_zero=False)
+        got = a / b
+        assert (got.lo, got.hi) == _endpoints(lambda x, y: x / y, a, b), (a, b)
+
+
+def test_subtraction_takes_the_far_ends_of_the_subtrahend():
+    # [10, 20] - [1, 5] runs from 10 - 5 to 20 - 1
+    assert Interval(F(10), F(20)) - Interval(F(1), F(5)) == Interval(F(5), F(19))
+    assert Interval(F(1), INF) - Interval(F(0), F(5)) == Interval(F(-4), INF)
+    assert Interval(F(0), F(3)) - Interval(F(1), INF) == Interval(-INF, F(2))
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ((1, 2), (0, 4), (F(1, 4), INF)),       # a divisor that can be as small as we like: no upper end
+    ((-2, -1), (0, 4), (-INF, F(-1, 4))),
+    ((-1, 2), (0, 4), (-INF, INF)),
+    ((0, 0), (0, 4), (F(0), F(0))),
+    ((1, 2), (-1, 1), (-INF, INF)),         # a divisor that changes sign
+])
+def test_division_by_an_interval_touching_or_crossing_zero_is_unbounded(a, b, expected):
+    got = Interval(F(a[0]), F(a[1])) / Interval(F(b[0]), F(b[1]))
+    assert (got.lo, got.hi) == expected
+
+
+def test_a_divisor_ending_at_zero_from_below_is_never_bounded_wrongly():
+    got = Interval(F(1), F(2)) / Interval(F(-4), F(0))
+    assert got.lo == -INF and got.hi >= F(-1, 4)  # sound: 1 / -4 = -1/4 is inside, and no bound below
+
+
+def test_division_by_zero_alone_is_an_error():
+    with pytest.raises(DivisionByZero):
+        Interval(F(1), F(2)) / Interval(F(0), F(0))
+
+
+def test_infinite_ends_multiply_by_sign_and_zero_stays_zero():
+    assert Interval(F(1), INF) * Interval(F(2), F(3)) == Interval(F(2), INF)
+    assert Interval(-INF, F(-1)) * Interval(F(2), F(3)) == Interval(-INF, F(-2))
+    assert Interval(F(0), F(0)) * Interval(-INF, INF) == Interval(F(0), F(0))
+    assert Interval(F(2), F(3)).scale(F(-2)) == Interval(F(-6), F(-4))
+    assert -Interval(F(2), INF) == Interval(-INF, F(-2))
+
+
+def test_minimum_and_maximum_of_unbounded_intervals():
+    a, b = Interval(F(1), INF), Interval(F(3), F(5))
+    assert a.minimum(b) == Interval(F(1), F(5))
+    assert a.maximum(b) == Interval(F(3), INF)
+
+
+# ------------------------------------------------------------------ dimensions and periods
+
+def test_dimensions_multiply_and_divide_by_their_exponents():
+    jpy, usd = currency("JPY"), currency("USD")
+    assert (jpy * jpy).currencies == (("JPY", 2),)
+    assert (jpy / usd).currencies == (("JPY", 1), ("USD", -1))
+    assert (jpy / jpy).dimensionless
+    assert (jpy * PER_TIME * TIME) == jpy
+    assert (PER_TIME * PER_TIME).time == -2
+    assert DIMENSIONLESS.dimensionless and not TIME.dimensionless
+
+
+@pytest.mark.parametrize("dim,period,text", [
+    (Dim(), None, "no unit"),
+    (currency("JPY"), None, "JPY"),
+    (currency("JPY") * PER_TIME, None, "JPY per year"),
+    (currency("JPY") * PER_TIME, "month", "JPY per month"),
+    (currency("JPY") / currency("USD"), None, "JPY / USD"),
+    (currency("JPY") * currency("JPY"), None, "JPY^2"),
+    (TIME, None, "year"),
+    (PER_TIME, "week", "per week"),
+    (PER_TIME * PER_TIME, None, "per year^2"),
+])
+def test_a_dimension_described(dim, period, text):
+    assert dim.describe(period) == text
+
+
+# one per period, in base units (per year) worked out from the conventions
+RATES = [("day", 365), ("week", 52), ("month", 12), ("quarter", 4), ("year", 1)]
+
+
+@pytest.mark.parametrize("period,per_year", RATES)
+def test_a_rate_per_period_in_base_units_and_back(period, per_year):
+    v = Value(value=F(100), unit=unit_of("件"), per=period, percent=False, text="", span=None)
+    x, dim = base(Value(value=__import__("decimal").Decimal(100), unit=unit_of("件"), per=period, percent=False,
+                        text="", span=None))
+    assert x == 100 * per_year and dim == PER_TIME
+    assert from_base(x, dim, period) == 100
+    assert v.per == period
+
+
+@pytest.mark.parametrize("word,years", [("days", F(10, 365)), ("weeks", F(10, 52)), ("months", F(10, 12)),
+                                        ("quarters", F(10, 4)), ("years", F(10)), ("日", F(10, 365)), ("ヶ月", F(10, 12))])
+def test_a_duration_in_years(word, years):
+    from decimal import Decimal
+
+    x, dim = base(Value(value=Decimal(10), unit=unit_of(word), per=None, percent=False, text="", span=None))
+    assert (x, dim) == (years, TIME)
+
+
+def test_the_conventions_themselves():
+    assert YEARS == {"year": 1, "quarter": F(1, 4), "month": F(1, 12), "week": F(1, 52), "day": F(1, 365)}
+
+
+@pytest.mark.parametrize("word,kind,code", [
+    ("円", "currency", "JPY"), ("日本円", "currency", "JPY"), ("ドル", "currency", "USD"), ("米ドル", "currency", "USD"),
+    ("ユーロ", "currency", "EUR"), ("元", "currency", "CNY"), ("人民元", "currency", "CNY"), ("ウォン", "currency", "KRW"),
+    ("ポンド", "currency", "GBP"), ("台湾ドル", "currency", "TWD"), ("香港ドル", "currency", "HKD"), ("EUR", "currency", "EUR"),
+    ("ABC", "count", "ABC"), ("人", "count", "人"), ("visitors", "count", "visitors"),
+    ("週間", "time", "week"), ("年間", "time", "year"), ("四半期", "time", "quarter"), ("カ月", "time", "month"),
+])
+def test_unit_words(word, kind, code):
+    u = unit_of(word)
+    assert (u.kind, u.code) == (kind, code)
+
+
+# ------------------------------------------------------------------ verdicts for weekly and daily rates
+
+@pytest.mark.parametrize("goal,rate,reaches", [
+    ("36,500件 per year", "100件 per day", True),    # 100 × 365
+    ("36,500件 per year", "99件 per day", False),
+    ("36,600件 per year", "100件 per day", False),   # not 360 or 366 days
+    ("5,200件 per year", "100件 per week", True),     # 100 × 52
+    ("5,201件 per year", "100件 per week", False),
+    ("1,300件 per quarter", "100件 per week", True),  # 100 × 52 / 4
+    ("3,041件 per month", "100件 per day", True),     # 100 × 365 / 12 = 3,041.67
+    ("3,042件 per month", "100件 per day", False),
+    ("3,041件 per month", "99.9件 per day", False),   # 99.9 × 365 / 12 = 3,038.6
+    ("434件 per month", "100件 per week", False),     # 100 × 52 / 12 = 433.3
+])
+def test_weekly_and_daily_rates_against_goals_of_other_periods(goal, rate, reaches):
+    text = f'kgi g "G" {{ target {goal} formula k }}\nkpi k "K" {{ target {rate} }}\n'
+    assert bool(diags(text, "KPI301")) is not reaches
+
+
+def test_a_rate_times_a_duration_in_weeks_is_a_total():
+    # 100件 per day × 2 weeks = 100 × 365 × 2 / 52 = 1,403.8件
+    assert F(100 * 365 * 2, 52) < 1404
+    text = 'kgi g "G" {{ target {t} formula k * 2 weeks }}\nkpi k "K" {{ target 100件 per day }}\n'
+    assert not diags(text.format(t="1,403件"), "KPI301")
+    assert diags(text.format(t="1,404件"), "KPI301")
+
+
+# ------------------------------------------------------------------ cycles and periods
+
+@pytest.mark.parametrize("links", [
+    "kpi a \"A\" { target 1件 formula b }\nkpi b \"B\" { target 1件 formula a }\n",
+    "kpi a \"A\" { target 1件 formula b + 1件 }\nkpi b \"B\" { target 1件 formula a * 2 }\n",
+])
+def test_a_two_node_cycle_is_reported_with_both_nodes(links):
+    found = diags(links, "KPI401")
+    assert len(found) == 1
+    assert found[0].message.en == "circular dependency: a → b → a"
+
+
+def test_a_one_day_plan_period_is_a_period():
+    one_day = analyze_text("p.kpi", 'plan p "P" { period 2026-04-01 to 2026-04-01 }\n')
+    assert not [d for d in one_day.diagnostics if d.code == "KPI014"]
+    reversed_ = analyze_text("p.kpi", 'plan p "P" { period 2026-04-02 to 2026-04-01 }\n')
+    assert [d.code for d in reversed_.diagnostics if d.severity.value == "error"] == ["KPI014"]
+
+
+# ------------------------------------------------------------------ each rule's numbers
+
+def test_kpi301_rounds_the_implied_value_away_from_the_target():
+    # a floor: 29件 / 3 = 9.6666… short of 10件; shown rounded down (9.666), never up to 9.667
+    floor = diags('kgi g "G" { target 10件 formula k / 3 }\nkpi k "K" { target 29件 }\n', "KPI301")
+    assert "imply 9.666件" in floor[0].message.en, floor[0].message.en
+    # a ceiling: 31件 / 3 = 10.3333… above 10件; shown rounded up (10.334), never down to 10.333
+    ceiling = diags('kgi g "G" { target <= 10件 formula k / 3 }\nkpi k "K" { target <= 31件 }\n', "KPI301")
+    assert "imply 10.334件" in ceiling[0].message.en, ceiling[0].message.en
+
+
+def test_kpi302_names_the_currencies_and_the_exchange_rate_fix():
+    found = diags('kgi g "G" { target 1億円 formula us + jp }\nkpi us "US" { target 100 USD }\n'
+                  'kpi jp "JP" { target 5,000万円 }\n', "KPI302")
+    assert found and "JPY and USD are different currencies" in found[0].help.en
+    assert "JPYとUSD は別の通貨です" in found[0].help.ja
+
+
+def test_kpi303_an_empty_window_and_a_missing_window_say_different_things():
+    empty = analyze_text("p.kpi", 'kpi k "K" { target 100件 formula r start 2026-12-01 deadline 2026-06-01 }\n'
+                                  'kpi r "R" { target 10件 per month }\n')
+    messages = [d.message.en for d in empty.diagnostics if d.code == "KPI303"]
+    assert len(messages) == 1 and "window is empty" in messages[0], messages
+    missing = analyze_text("p.kpi", 'kpi k "K" { target 100件 formula r }\nkpi r "R" { target 10件 per month }\n')
+    messages = [d.message.en for d in missing.diagnostics if d.code == "KPI303"]
+    assert len(messages) == 1 and "no window to convert over" in messages[0], messages
+
+
+def test_kpi206_suggests_the_baseline_times_the_bound_rounded_down():
+    # baseline 1,234.5件 × the default bound 3 = 3,703.5件: at most 3,703件 (never 3,704, above the bound)
+    found = diags('kpi k "K" { target 5,000件 baseline 1,234.5件 }\n', "KPI206")
+    assert "aim for at most 3,703件" in found[0].help.en, found[0].help.en
+    # a ceiling: baseline 900円 / 3 = 300円
+    found = diags('kpi c "C" { target <= 100円 baseline 900円 }\n', "KPI206")
+    assert "300円" in found[0].help.en, found[0].help.en
+
+
+def test_kpi207_suggests_the_decimal_point_slipped_by_two_places():
+    found = diags('kpi cvr "CVR" { target 250% }\n', "KPI207")
+    assert "2.5%" in found[0].help.en and "25%" not in found[0].help.en.replace("2.5%", "")
+
+
+def test_kpi213_names_the_earliest_parent():
+    text = ('kgi early "E" { target 1件 deadline 2026-06-30 formula k }\n'
+            'kgi late "L" { target 1件 deadline 2026-09-30 formula k }\n'
+            'kpi k "K" { target 1件 deadline 2026-12-31 }\n')
+    found = diags(text, "KPI213")
+    assert len(found) == 1
+    assert "after `early` (2026-06-30)" in found[0].message.en, found[0].message.en
+    assert "2026-06-30 or earlier" in found[0].help.en

@@ -141,6 +141,16 @@ def mutants(path: str) -> list[Mutant]:
               if t.type in (tokenize.OP, tokenize.NAME)]
     lines = source.splitlines()
     skipped = _skipped_lines(tree, lines)
+
+    def pos(line, byte_col):
+        """ast counts columns in UTF-8 bytes; tokenize and the text count characters."""
+        return line, len(lines[line - 1].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    def start_of(node):
+        return pos(node.lineno, node.col_offset)
+
+    def end_of(node):
+        return pos(node.end_lineno, node.end_col_offset)
     out: list[Mutant] = []
 
     def token_between(start, end, text):
@@ -155,20 +165,21 @@ def mutants(path: str) -> list[Mutant]:
         return None
 
     def add(start, end, old, new, what):
-        if start[0] in skipped:
+        if start[0] in skipped or any(a <= start < b for a, b in fenced):
             return
         out.append(Mutant(path, start[0], start[1], end[0], end[1], old, new, what))
+
+    fenced = _fenced(tree, pos)
 
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             old, new = _BINOPS[type(node.op)]
-            span = token_between((node.left.end_lineno, node.left.end_col_offset),
-                                 (node.right.lineno, node.right.col_offset), old)
+            span = token_between(end_of(node.left), start_of(node.right), old)
             if span:
                 add(*span, old, new, "operator")
         elif isinstance(node, ast.AugAssign) and type(node.op) in _AUG:
             old, new = _AUG[type(node.op)]
-            span = token_between((node.target.end_lineno, node.target.end_col_offset), (node.value.lineno, node.value.col_offset), old)
+            span = token_between(end_of(node.target), start_of(node.value), old)
             if span:
                 add(*span, old, new, "operator")
         elif isinstance(node, ast.Compare):
@@ -176,37 +187,61 @@ def mutants(path: str) -> list[Mutant]:
             for op, right in zip(node.ops, node.comparators):
                 if type(op) in _CMPOPS:
                     old, new = _CMPOPS[type(op)]
-                    span = token_between((left.end_lineno, left.end_col_offset), (right.lineno, right.col_offset), old)
+                    span = token_between(end_of(left), start_of(right), old)
                     if span:
                         add(*span, old, new, "comparison")
                 left = right
         elif isinstance(node, ast.BoolOp):
             old, new = ("and", "or") if isinstance(node.op, ast.And) else ("or", "and")
             for a, b in zip(node.values, node.values[1:]):
-                span = token_between((a.end_lineno, a.end_col_offset), (b.lineno, b.col_offset), old)
+                span = token_between(end_of(a), start_of(b), old)
                 if span:
                     add(*span, old, new, "boolean")
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
             old = "not" if isinstance(node.op, ast.Not) else "-"
-            span = token_between((node.lineno, node.col_offset), (node.operand.lineno, node.operand.col_offset), old)
+            span = token_between(start_of(node), start_of(node.operand), old)
             if span:
                 add(*span, old, "", "dropped " + old)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _SWAP_CALLS:
             f = node.func
-            add((f.lineno, f.col_offset), (f.end_lineno, f.end_col_offset), f.id, _SWAP_CALLS[f.id], "call")
+            add(start_of(f), end_of(f), f.id, _SWAP_CALLS[f.id], "call")
         elif isinstance(node, ast.Constant) and node.lineno == node.end_lineno:
-            text = lines[node.lineno - 1][node.col_offset:node.end_col_offset]
+            (line, a), (_, b) = start_of(node), end_of(node)
+            text = lines[line - 1][a:b]
             value = node.value
             if isinstance(value, bool):
-                add((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset), text, str(not value), "constant")
+                add((line, a), (line, b), text, str(not value), "constant")
             elif isinstance(value, int) and text.isdigit():
-                add((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset), text, str(value + 1), "constant")
+                add((line, a), (line, b), text, str(value + 1), "constant")
                 if value != 0:
-                    add((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset), text, str(value - 1), "constant")
+                    add((line, a), (line, b), text, str(value - 1), "constant")
             elif isinstance(value, str) and 0 < len(value) <= 3 and text[:1] in "\"'":
-                add((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset), text, '""', "string")
+                add((line, a), (line, b), text, '""', "string")
     out.sort(key=lambda m: (m.line, m.col, m.new))
     return out
+
+
+def _fenced(tree, pos) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Spans that are not logic: type annotations (`str | None`, `"Dim"`) and decorators
+    (`@lru_cache(maxsize=256)`, `@dataclass(frozen=True, slots=True)`)."""
+    spans = []
+
+    def fence(node):
+        if node is not None:
+            spans.append((pos(node.lineno, node.col_offset), pos(node.end_lineno, node.end_col_offset)))
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            fence(node.returns)
+            for arg in node.args.args + node.args.kwonlyargs + node.args.posonlyargs + [node.args.vararg, node.args.kwarg]:
+                if arg is not None:
+                    fence(arg.annotation)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for decorator in node.decorator_list:
+                fence(decorator)
+        if isinstance(node, ast.AnnAssign):
+            fence(node.annotation)
+    return spans
 
 
 def _skipped_lines(tree, lines) -> set[int]:
@@ -216,8 +251,9 @@ def _skipped_lines(tree, lines) -> set[int]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-                skipped.update(range(body[0].lineno, body[0].end_lineno + 1))
+            first = body[0] if body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                skipped.update(range(first.lineno, first.end_lineno + 1))
         if isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and isinstance(node.test.left, ast.Name) \
                 and node.test.left.id == "__name__":
             skipped.update(range(node.lineno, node.end_lineno + 1))
@@ -342,13 +378,13 @@ def worker(plan_file: str) -> None:
 
 
 def equivalent() -> dict[str, str]:
-    """EQUIVALENT in bench/mutation_equivalent.txt: `path:line: old -> new  | source line` then the reason."""
+    """bench/mutation_equivalent.txt: `module | source line | old -> new  # why`, by `_identity`."""
     path = Path(__file__).with_name("mutation_equivalent.txt")
     out = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
-                key, _, reason = line.partition("  # ")
+                key, _, reason = line.rpartition("  # ")
                 out[key.strip()] = reason.strip()
     return out
 
@@ -425,7 +461,8 @@ def _run_all(items, jobs):
         for j in range(jobs):
             plan = Path(tmp) / f"plan{j}.json"
             plan.write_text(json.dumps(items[j::jobs]), encoding="utf-8")
-            procs.append(subprocess.Popen([sys.executable, __file__, "--worker", str(plan)], stdout=subprocess.PIPE, text=True))
+            procs.append(subprocess.Popen([sys.executable, __file__, "--worker", str(plan)],
+                                          stdout=subprocess.PIPE, text=True))
         import selectors
 
         sel = selectors.DefaultSelector()

@@ -206,16 +206,8 @@ class Resolver:
 
     def value(self, q: ast.Quantity, negative: bool = False) -> Value:
         """Normalise a written quantity; report unknown periods and doubled units."""
-        if q.per is not None:
-            if q.per.text not in PERIODS:
-                guess = closest(q.per.text, PERIODS)
-                self.error(
-                    "KPI012", q.per.span,
-                    msg(f"unknown period `{q.per.text}`", f"未知の期間 `{q.per.text}`"),
-                    msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
-                    msg("use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)",
-                        "day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）を使ってください"),
-                )
+        if q.per is not None and q.per.text not in PERIODS:
+            self._unknown_period(q.per, closest(q.per.text, PERIODS))
         if q.per_unit is not None:
             self._per_unit(q.per_unit)
         if q.extra_per is not None and not (q.extra_per.text not in PERIODS and q.extra_per.text not in TIME_UNITS
@@ -267,14 +259,17 @@ class Resolver:
             guess = closest(text, ENGLISH_PERIODS, 0.75)
             if guess is None:
                 return False
+        self._unknown_period(word, guess)
+        return True
+
+    def _unknown_period(self, word: ast.Name, guess: str | None) -> None:
         self.error(
             "KPI012", word.span,
-            msg(f"unknown period `{text}`", f"未知の期間 `{text}`"),
+            msg(f"unknown period `{word.text}`", f"未知の期間 `{word.text}`"),
             msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
             msg("use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)",
                 "day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）を使ってください"),
         )
-        return True
 
     def _date(self, text: ast.Text) -> date | None:
         try:

@@ -63,10 +63,6 @@ class Unit:
     per: str | None = None
 
     @property
-    def label(self) -> str:
-        return self.code or ""
-
-    @property
     def per_kind(self) -> str | None:
         """"count" or "currency" for a per-unit amount, else None."""
         return None if self.per is None else unit_of(self.per).kind

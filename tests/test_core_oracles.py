@@ -88,6 +88,7 @@ def test_subtraction_takes_the_far_ends_of_the_subtrahend():
     ((-1, 2), (0, 4), (-INF, INF)),
     ((0, 0), (0, 4), (F(0), F(0))),
     ((1, 2), (-1, 1), (-INF, INF)),         # a divisor that changes sign
+    ((-1, F(1, 2)), (0, 4), (-INF, INF)),   # a dividend that reaches above zero, however little
 ])
 def test_division_by_an_interval_touching_or_crossing_zero_is_unbounded(a, b, expected):
     got = Interval(F(a[0]), F(a[1])) / Interval(F(b[0]), F(b[1]))
@@ -97,6 +98,29 @@ def test_division_by_an_interval_touching_or_crossing_zero_is_unbounded(a, b, ex
 def test_a_divisor_ending_at_zero_from_below_is_never_bounded_wrongly():
     got = Interval(F(1), F(2)) / Interval(F(-4), F(0))
     assert got.lo == -INF and got.hi >= F(-1, 4)  # sound: 1 / -4 = -1/4 is inside, and no bound below
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ((1, 2), (1, INF), (F(0), F(2))),            # x / ∞ is 0, from the side of the sign
+    ((-2, -1), (1, INF), (F(-2), F(0))),
+    ((1, 2), (-INF, -1), (F(-2), F(0))),
+    ((1, INF), (2, 3), (F(1, 3), INF)),          # ∞ / a finite positive is ∞
+    ((-INF, -1), (2, 3), (-INF, F(-1, 3))),
+    ((1, INF), (-3, -2), (-INF, F(-1, 3))),
+    ((1, INF), (F(1, 3), F(1, 2)), (F(2), INF)),  # ∞ / a positive below 1 is still +∞
+    ((1, INF), (2, INF), (F(0), INF)),           # ∞ / ∞ taken as ∞ with the signs' sign
+    ((1, INF), (-INF, -2), (-INF, F(0))),
+])
+def test_division_with_infinite_ends(a, b, expected):
+    def n(x):
+        return x if x in (INF, -INF) else F(x)
+
+    got = Interval(n(a[0]), n(a[1])) / Interval(n(b[0]), n(b[1]))
+    assert (got.lo, got.hi) == expected
+
+
+def test_a_point_is_an_interval_whose_ends_meet():
+    assert Interval.point(F(3)).is_point and not Interval(F(3), F(4)).is_point
 
 
 def test_division_by_zero_alone_is_an_error():
@@ -130,7 +154,19 @@ def test_dimensions_multiply_and_divide_by_their_exponents():
     assert DIMENSIONLESS.dimensionless and not TIME.dimensionless
 
 
+def test_without_time_keeps_the_currencies():
+    assert (currency("JPY") * PER_TIME).without_time() == currency("JPY")
+    assert (TIME * TIME).without_time() == DIMENSIONLESS
+
+
 @pytest.mark.parametrize("dim,period,text", [
+    (currency("JPY") * TIME, None, "JPY·year"),
+    (currency("JPY") * TIME, "month", "JPY·month"),
+    (DIMENSIONLESS / currency("USD"), None, "1 / USD"),
+    (currency("JPY") * currency("EUR") / currency("USD"), None, "EUR·JPY / USD"),
+    (currency("JPY") / (currency("USD") * currency("USD")), None, "JPY / USD^2"),
+    (currency("JPY") / (currency("USD") * currency("EUR")), None, "JPY / EUR·USD"),
+    (TIME * TIME, None, "year^2"),
     (Dim(), None, "no unit"),
     (currency("JPY"), None, "JPY"),
     (currency("JPY") * PER_TIME, None, "JPY per year"),
@@ -170,6 +206,47 @@ def test_a_duration_in_years(word, years):
 
 def test_the_conventions_themselves():
     assert YEARS == {"year": 1, "quarter": F(1, 4), "month": F(1, 12), "week": F(1, 52), "day": F(1, 365)}
+
+
+# every time word, written out by hand: a word dropped from the table, or read as another unit, fails
+TIME_WORDS = {
+    "day": ["day", "days", "日", "日間"],
+    "week": ["week", "weeks", "週", "週間"],
+    "month": ["month", "months", "ヶ月", "か月", "カ月", "ケ月", "ヵ月", "ヶ月間", "か月間", "カ月間"],
+    "quarter": ["quarter", "quarters", "四半期"],
+    "year": ["year", "years", "年", "年間"],
+}
+
+
+@pytest.mark.parametrize("word,unit", [(w, u) for u, words in TIME_WORDS.items() for w in words])
+def test_every_time_word(word, unit):
+    assert (unit_of(word).kind, unit_of(word).code) == ("time", unit)
+
+
+# words for time after `per` that are reported, with the period each stands for (None: none)
+PERIOD_LIKE_WORDS = {
+    "mo": "month", "mos": "month", "mth": "month", "mths": "month", "mon": "month", "monthly": "month",
+    "yr": "year", "yrs": "year", "annum": "year", "y": "year", "annual": "year", "annually": "year",
+    "yearly": "year", "fy": "year", "FY": "year", "fiscal_year": "year",
+    "wk": "week", "wks": "week", "w": "week", "weekly": "week",
+    "qtr": "quarter", "qtrs": "quarter", "q": "quarter", "quarterly": "quarter",
+    "d": "day", "diem": "day", "daily": "day",
+    "月間": "月", "月次": "月", "毎月": "月", "月当たり": "月", "週次": "週", "毎週": "週", "年次": "年", "毎年": "年",
+    "年度": "年", "日次": "日", "毎日": "日", "日当たり": "日",
+    "半期": None, "半年": None, "期": None, "時間": None, "分": None, "秒": None, "営業日": None, "平日": None,
+    "h": None, "hr": None, "hrs": None, "hour": None, "hours": None, "min": None, "minute": None,
+    "minutes": None, "sec": None, "second": None, "seconds": None, "weekday": None, "weekdays": None,
+    "businessday": None, "business_day": None, "half": None, "halfyear": None, "half_year": None,
+}
+
+
+@pytest.mark.parametrize("word,period", list(PERIOD_LIKE_WORDS.items()))
+def test_every_word_for_time_after_per_is_reported_with_its_period(word, period):
+    result = analyze_text("p.kpi", PLAN + f'kpi x "x" {{ target 100件 per {word} }}\n', checks=False)
+    errors = [d for d in result.diagnostics if d.severity.value == "error"]
+    assert [d.code for d in errors] == ["KPI012"]
+    assert errors[0].help.en == (f"did you mean `{period}`?" if period else
+                                 "use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)")
 
 
 @pytest.mark.parametrize("word,kind,code", [
@@ -221,6 +298,16 @@ def test_a_two_node_cycle_is_reported_with_both_nodes(links):
     found = diags(links, "KPI401")
     assert len(found) == 1
     assert found[0].message.en == "circular dependency: a → b → a"
+
+
+@pytest.mark.parametrize("statement,holds", [
+    ("assert a == 5件", True),          # a param is one value
+    ("assert a == 6件", False),
+    ("assert k == 5件", False),         # a floor target is any value from 5件 up
+])
+def test_an_equality_assert_holds_only_for_one_value(statement, holds):
+    text = f'param a "A" = 5件\nkpi k "K" {{ target 5件 }}\n{statement}\n'
+    assert bool(diags(text, "KPI307") + diags(text, "KPI310")) is not holds
 
 
 def test_a_one_day_plan_period_is_a_period():
@@ -280,3 +367,81 @@ def test_kpi213_names_the_earliest_parent():
     assert len(found) == 1
     assert "after `early` (2026-06-30)" in found[0].message.en, found[0].message.en
     assert "2026-06-30 or earlier" in found[0].help.en
+
+
+# ------------------------------------------------------------------ the evaluator
+
+from decimal import Decimal  # noqa: E402
+
+from kpispec.evaluate import EvalError, Evaluator, Val, comparable, to_fraction  # noqa: E402
+from kpispec.resolve import normalise  # noqa: E402
+
+
+def _evaluate(text, ranges=True):
+    """EXPR over a = 2 in [1, 3] and b = 1 in [-1, 4], both plain numbers."""
+    result = analyze_text("p.kpi", PLAN + f"param a = 1\nparam b = 1\nparam x = {text}\n", checks=False)
+    env = {"a": Val(Interval(F(1), F(3)), F(2), DIMENSIONLESS), "b": Val(Interval(F(-1), F(4)), F(1), DIMENSIONLESS)}
+    return Evaluator(env, lambda q: normalise(result.source, q), ranges).eval(result.plan.params["x"].expr)
+
+
+@pytest.mark.parametrize("text,pt,lo,hi", [
+    ("sum(a, b, 1)", F(4), F(1), F(8)),
+    ("min(a, b)", F(1), F(-1), F(3)),
+    ("max(a, b)", F(2), F(1), F(4)),
+    ("max(b, a, 5)", F(5), F(5), F(5)),
+    ("-a", F(-2), F(-3), F(-1)),
+    ("a - b", F(1), F(-3), F(4)),
+    ("a * b", F(2), F(-3), F(12)),
+    ("a / 2", F(1), F(1, 2), F(3, 2)),
+    ("a / b", F(2), -INF, INF),
+])
+def test_the_evaluator_at_the_targets_and_over_their_ranges(text, pt, lo, hi):
+    v = _evaluate(text)
+    assert (v.pt, v.rng.lo, v.rng.hi) == (pt, lo, hi)
+    assert _evaluate(text, ranges=False).pt == pt and _evaluate(text, ranges=False).rng is None
+
+
+def test_the_evaluator_reports_units_that_do_not_match_where_they_meet():
+    with pytest.raises(EvalError) as e:
+        _evaluate("a + 5円")
+    assert e.value.kind == "units" and e.value.info["right"] == currency("JPY")
+    with pytest.raises(EvalError) as e:
+        _evaluate("sum(a, b, 5円, 1)")
+    info = e.value.info
+    assert e.value.kind == "units" and info["left"] == DIMENSIONLESS and info["right"] == currency("JPY")
+    assert info["right_span"] == e.value.span  # the argument that does not match, not the call
+    with pytest.raises(EvalError) as e:
+        _evaluate("a / (b - 1)")
+    assert e.value.kind == "zero"
+
+
+def test_from_base_for_durations_and_rates_of_any_power():
+    assert from_base(F(1), TIME, None, "month") == 12                   # 1 year is 12 months
+    assert from_base(F(1), TIME * TIME, None, "month") == 144
+    assert from_base(F(144), PER_TIME * PER_TIME, "month") == 1         # per year² to per month²
+    assert from_base(F(5), DIMENSIONLESS, "month", "month") == 5
+
+
+def test_numbers_too_large_are_refused_but_zero_never_is():
+    assert to_fraction(Decimal("0E+5000"), None) == 0
+    with pytest.raises(EvalError):
+        to_fraction(Decimal("1E+5000"), None)
+    assert to_fraction(Decimal("1E+500"), None) == 10 ** 500
+
+
+def _value(text):
+    result = analyze_text("p.kpi", PLAN + f'kpi x "x" {{ target {text} }}\n', checks=False)
+    return result.plan.nodes["x"].target.value
+
+
+@pytest.mark.parametrize("t,b,same", [
+    ("3,000円/人", "2,000円/人", True), ("3,000円/人", "2,000円/件", False), ("3,000円/人", "2,000円", False),
+    ("5%", "5", False), ("5件", "5人", False), ("5円", "5 USD", False), ("5円", "5件", False),
+    ("5件 per month", "60件 per year", True), ("5件 per month", "60件", False), ("3 months", "1 year", True),
+])
+def test_a_target_and_a_baseline_are_compared_only_in_one_unit(t, b, same):
+    found = comparable(_value(t), _value(b))
+    assert (found is not None) is same
+    if same:
+        tx, bx, _ = found
+        assert tx == base(_value(t))[0] and bx == base(_value(b))[0]

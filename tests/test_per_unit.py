@@ -149,6 +149,7 @@ kpi fx "為替" { target 150円 per USD }
 
 def clashes(body):
     result = analyze_text("p.kpi", PLAN + body)
+    assert not [d for d in result.diagnostics if d.code == "KPI901"], [d.message.en for d in result.diagnostics]
     return [d for d in result.diagnostics if d.code == "KPI302"]
 
 
@@ -341,3 +342,45 @@ def test_a_slash_before_an_undefined_word_in_a_formula_offers_per():
     assert "write `150円 per ドル`" in found[0].help.en
     fixed = analyze_text("p.kpi", PLAN + 'kpi x "X" { target 5 USD }\nkpi a "A" { target 5円 formula x * 150円 per ドル }\n')
     assert not [d for d in fixed.diagnostics if d.severity.value == "error"], [d.message.en for d in fixed.diagnostics]
+
+
+@pytest.mark.parametrize("a,b,one", [
+    ("visitors", "visitor", True), ("Users", "user", True), ("companies", "company", True),
+    ("cookies", "cookie", True), ("movies", "movie", True), ("people", "person", True), ("名", "人", True),
+    ("class", "clas", False), ("orders", "order", True), ("sessions", "visitor", False), ("件", "人", False),
+    ("/visitors", "/visitor", True), ("回/名", "回/人", True), ("/人", "人", False), ("回/人", "/人", False),
+    ("%", "%", True), ("%", "人", False),
+])
+def test_count_words_are_one_count_as_people_mean_them(a, b, one):
+    from kpispec.analysis.labels import same
+
+    assert same(a, b) is one and same(b, a) is one
+
+
+LABELLED = PLAN + '''kpi orders "注文" { target 100件 }
+kpi sessions "訪問" { target 1万回 }
+kpi members "会員" { target 1,000人 }
+kpi freq "頻度" { target 2回/人 }
+kpi cvr "CVR" { target 2% }
+kpi aov "客単価" { target 5,000円/件 }
+kpi arpu "ARPU" { target 3,000円/人 }
+kpi ratio "比" { target 2件/件 }
+'''
+
+
+@pytest.mark.parametrize("body,messages", [
+    ("assert orders >= cvr", ["cannot combine `件` with a percentage"]),       # a count against a share
+    ("assert orders >= 2%", ["cannot combine `件` with a percentage"]),
+    ('kgi x "x" { formula (sessions / 2) + orders }', ["cannot combine `回` with `件`"]),  # halved, still 回
+    ('kgi x "x" { formula sessions * cvr * aov }', []),                        # a share may convert 回 into 件
+    ('kgi x "x" { target 1件/件 formula ratio * 2 }', []),                     # one factor's own label stays
+    ('kgi x "x" { target 6/人 formula 2 * 3 }', []),                           # no count at all: unknown
+    ('kgi x "x" { target 1回/人 formula members * freq * orders }', []),       # counts left over: unknown
+    ('kgi x "x" { target 100件 formula sessions + sessions }', []),            # counts are not compared with the target
+    ('kgi x "x" { formula orders * sessions * arpu }', ["`件` times an amount per `人`: the counts do not cancel"]),
+    ('kgi x "x" { formula sessions * orders * arpu }', ["`回` times an amount per `人`: the counts do not cancel"]),
+])
+def test_labels_where_only_the_labels_differ(body, messages):
+    result = analyze_text("p.kpi", LABELLED + body + "\n")
+    assert not [d for d in result.diagnostics if d.code == "KPI901"]
+    assert [d.message.en for d in result.diagnostics if d.code == "KPI302"] == messages

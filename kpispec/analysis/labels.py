@@ -205,20 +205,27 @@ def _chain(node, factors: bool):
             yield part
 
 
-def key(word: str) -> str:
-    """A count word as its meaning: `visitors` is `visitor`, `名` is `人`."""
+def keys(word: str) -> frozenset[str]:
+    """The forms a count word may stand for: `visitors` is `visitor`, `companies` is `company`,
+    `cookies` is `cookie`, `名` is `人`. Two words are one count when their forms meet."""
     word = _SYNONYMS.get(word, word)
-    if word.isascii() and word.isalpha():
-        word = word.lower()
-        word = _SYNONYMS.get(word, word)
-        if len(word) > 3 and word.endswith("ies"):
-            word = word[:-3] + "y"
-        elif len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-    return word
+    if not (word.isascii() and word.isalpha()):
+        return frozenset((word,))
+    word = word.lower()
+    word = _SYNONYMS.get(word, word)
+    forms = {word}
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 2:
+        forms.add(word[:-1])  # visitors, cookies
+        if word.endswith("ies") and len(word) > 4:
+            forms.add(word[:-3] + "y")  # companies
+    return frozenset(forms)
 
 
 _SYNONYMS = {"名": "人", "people": "person", "persons": "person"}
+
+
+def _one(a: str, b: str) -> bool:
+    return a == b or not keys(a).isdisjoint(keys(b))
 
 
 def same(a: str, b: str) -> bool:
@@ -226,8 +233,9 @@ def same(a: str, b: str) -> bool:
     if a == b:
         return True
     (ac, ap), (bc, bp) = split(a), split(b)
-    return (ac is None) == (bc is None) and (ap is None) == (bp is None) and \
-        (ac is None or key(ac) == key(bc)) and (ap is None or key(ap) == key(bp))
+    if (ac is None) != (bc is None) or (ap is None) != (bp is None):
+        return False
+    return (ac is None or _one(ac, bc)) and (ap is None or _one(ap, bp))
 
 
 def _plain(node) -> bool:

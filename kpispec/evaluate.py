@@ -124,7 +124,7 @@ class Evaluator:
     """Evaluates expressions against an environment of ids -> Val: at the targets, and with
     `ranges`, over every value they accept (interval arithmetic); without, `rng` is None."""
 
-    def __init__(self, env: dict, literal, ranges: bool = True):
+    def __init__(self, env: dict, literal, ranges: bool):
         self.env = env
         self.literal = literal  # ast.Quantity -> Value
         self.ranges = ranges

@@ -409,13 +409,25 @@ def test_the_evaluator_reports_units_that_do_not_match_where_they_meet():
         _evaluate("sum(a, b, 5円, 1)")
     info = e.value.info
     assert e.value.kind == "units" and info["left"] == DIMENSIONLESS and info["right"] == currency("JPY")
-    assert info["right_span"] == e.value.span  # the argument that does not match, not the call
+    text = "param a = 1\nparam b = 1\nparam x = sum(a, b, 5円, 1)\n"
+    where = len(PLAN) + text.index("5円")
+    assert (e.value.span.start, e.value.span.end) == (where, where + 2)  # the argument that does not match
+    assert info["right_span"] == e.value.span
+    first = len(PLAN) + text.index("sum(a") + 4
+    assert (info["left_span"].start, info["left_span"].end) == (first, first + 1)  # compared with the first
     with pytest.raises(EvalError) as e:
         _evaluate("a / (b - 1)")
     assert e.value.kind == "zero"
 
 
+def test_the_evaluator_divides_dimensions_without_ranges_too():
+    v = _evaluate("a / 5円", ranges=False)
+    assert v.pt == F(2, 5) and v.dim == DIMENSIONLESS / currency("JPY")
+
+
 def test_from_base_for_durations_and_rates_of_any_power():
+    assert from_base(F(7), PER_TIME, None) == 7                         # no period asked: as it is
+    assert from_base(F(7), TIME, None, None) == 7
     assert from_base(F(1), TIME, None, "month") == 12                   # 1 year is 12 months
     assert from_base(F(1), TIME * TIME, None, "month") == 144
     assert from_base(F(144), PER_TIME * PER_TIME, "month") == 1         # per year² to per month²

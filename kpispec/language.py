@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 DECLARATIONS = ("plan", "param", "kgi", "ksf", "kpi", "assert")
 
 ATTRIBUTES = {
@@ -45,17 +47,14 @@ KIND_NAMES = {
 }
 
 
-_AMOUNT_BEFORE = None
+# an amount written just before a slash: `150円` in `150円/ドル`
+_AMOUNT_BEFORE = re.compile(r"(?<![\w.,])[0-9][^\s/(){}*+\-]*\Z")
 
 
 def amount_before(text: str, end: int) -> str | None:
     """The amount written just before `end` (`150円` in `150円/ドル`), looking back at most 64
-    characters (a hostile line of a million digits costs nothing more)."""
-    global _AMOUNT_BEFORE
-    if _AMOUNT_BEFORE is None:
-        import re
-
-        _AMOUNT_BEFORE = re.compile(r"(?<![\w.,])[0-9][^\s/(){}*+\-]*\Z")
+    characters, so a hostile line of a million digits costs nothing more. An amount that may go
+    on past the window's start is no amount (None)."""
     window = text[max(0, end - 64):end]
     found = _AMOUNT_BEFORE.search(window)
     return found.group(0) if found is not None and (found.start() > 0 or end <= 64) else None

@@ -93,7 +93,7 @@ class Labels:
             node, done = stack.pop()
             children = _children(node)
             if not done and children:
-                if _is_product(node):
+                if _is_product(node) and id(node) not in inner:  # a product's root: its inner products once
                     inner.update(id(f) for f in _chain(node, factors=False))
                 stack.append((node, True))
                 stack.extend((c, False) for c in children)

@@ -13,11 +13,16 @@ the run takes far longer than the unmutated run (a mutant that loops), and *surv
 test passes. Survivors are printed with their line, except those listed in EQUIVALENT with the
 reason they cannot change behaviour.
 
-How it runs: the project is copied once per worker into a temporary folder; a worker imports
-pytest and the heavy libraries once, then for each mutant writes the mutated file into its copy
-and forks a child that runs pytest there (with PYTHONPATH pointing at the copy, so the CLI run in
-a subprocess by a test is the mutated one too). The working tree is never written. Two workers
-on the project's 2-core machine; `--jobs N` to change it.
+How it runs: the project is copied into a temporary folder per worker; the working tree is never
+written. First the fast tests (FAST) are run once with a line tracer (in the test process and in
+every CLI it starts, through a sitecustomize.py in the copy), which records which lines of the
+mutated modules each test runs and how long it takes. Each mutant is then run against only the
+tests that run its line, quickest first, stopping at the first failure; a mutant on a line no test
+runs survives without a run ("not covered"). A mutant at module level (a table, a default) is run
+against every test that touches its module. A worker imports pytest and the heavy libraries once,
+then for each mutant writes the mutated file into its copy and forks a child that runs pytest
+there (with PYTHONPATH pointing at the copy, so the CLI run in a subprocess by a test is the
+mutated one too). Two workers on the project's 2-core machine; `--jobs N` to change it.
 
 This runs outside CI, like bench/fuzz.py; docs/reliability.md reports its score.
 """
@@ -40,13 +45,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# module -> the fast tests that cover it (the full suite takes minutes; these take seconds)
-_ANALYSIS = ["tests/test_arithmetic_edges.py", "tests/test_golden_verdicts.py", "tests/test_proofs.py",
-             "tests/test_per_unit.py", "tests/test_core_oracles.py", "tests/test_checks.py"]
-_RENDER = ["tests/test_renderers.py", "tests/test_cli.py", "tests/test_golden_errors.py"]
+# module -> the fast tests a mutant of it may be run against (the whole suite takes minutes). Which
+# of them run a given line is measured, not guessed; a slow file here costs every survivor its run.
+_ORACLES = ["tests/test_core_oracles.py", "tests/test_arithmetic_edges.py", "tests/test_golden_verdicts.py"]
+_ANALYSIS = _ORACLES + ["tests/test_per_unit.py", "tests/test_checks.py", "tests/test_proofs.py"]
+_RENDER = ["tests/test_renderers.py", "tests/test_golden_errors.py"]
 MODULES = {
-    "kpispec/interval.py": ["tests/test_core_oracles.py", "tests/test_arithmetic_edges.py", "tests/test_golden_verdicts.py"],
-    "kpispec/dimension.py": ["tests/test_core_oracles.py", "tests/test_per_unit.py", "tests/test_golden_verdicts.py"],
+    "kpispec/interval.py": _ORACLES,
+    "kpispec/dimension.py": _ORACLES + ["tests/test_per_unit.py"],
     "kpispec/units.py": ["tests/test_core_oracles.py", "tests/test_per_unit.py", "tests/test_japanese_numbers.py"],
     "kpispec/evaluate.py": _ANALYSIS,
     "kpispec/analysis/arithmetic.py": _ANALYSIS,
@@ -54,30 +60,34 @@ MODULES = {
     "kpispec/analysis/prove.py": _ANALYSIS,
     "kpispec/analysis/labels.py": ["tests/test_per_unit.py", "tests/test_golden_verdicts.py", "tests/test_checks.py"],
     "kpispec/graph.py": ["tests/test_cycles.py", "tests/test_core_oracles.py", "tests/test_checks.py"],
-    "kpispec/render/text.py": _RENDER,
+    "kpispec/render/text.py": _RENDER + ["tests/test_cli.py"],
     "kpispec/render/github.py": _RENDER,
     "kpispec/render/sarif.py": _RENDER,
     "kpispec/render/jsonfmt.py": _RENDER,
     "kpispec/render/counts.py": _RENDER,
 }
 
+# Property tests run with at most this many examples under a mutant (tests/conftest.py `examples`):
+# a surviving mutant pays every test that runs its line, and the full counts would triple the run.
+MAX_EXAMPLES = "30"
+
 # Bugs planted by hand (issue 9): (module, text as it is, text with the bug, what the bug is, tests).
 _CHECKS = ["tests/test_core_oracles.py", "tests/test_checks.py", "tests/test_golden_errors.py", "tests/test_golden_verdicts.py"]
 PLANTED = [
     ("kpispec/interval.py", "return Interval(_add(self.lo, -o.hi), _add(self.hi, -o.lo))",
      "return Interval(_add(self.lo, -o.lo), _add(self.hi, -o.hi))", "interval subtraction as [a.lo - b.lo, a.hi - b.hi]",
-     MODULES["kpispec/interval.py"]),
+     _ORACLES),
     ("kpispec/interval.py", "return Interval(-INF if self.lo < 0 else lo, INF if self.hi > 0 else hi)",
-     "return Interval(lo, hi)", "division by an interval touching 0 treated as bounded", MODULES["kpispec/interval.py"]),
+     "return Interval(lo, hi)", "division by an interval touching 0 treated as bounded", _ORACLES),
     ("kpispec/interval.py", "return Interval(min(self.lo, o.lo), min(self.hi, o.hi))",
      "return Interval(min(self.lo, o.lo), max(self.hi, o.hi))", "Interval.minimum taking the max of the upper ends",
-     MODULES["kpispec/interval.py"]),
+     _ORACLES),
     ("kpispec/dimension.py", '"day": Fraction(1, 365)', '"day": Fraction(1, 360)', "1 year = 360 days",
-     MODULES["kpispec/dimension.py"]),
+     _ORACLES),
     ("kpispec/dimension.py", '"week": Fraction(1, 52)', '"week": Fraction(1, 7)', "1 year = 7 weeks",
-     MODULES["kpispec/dimension.py"]),
+     _ORACLES),
     ("kpispec/graph.py", "if len(component) == 1 and not any(", "if len(component) <= 2 and not any(",
-     "two-node cycles ignored by the cycle search", MODULES["kpispec/graph.py"]),
+     "two-node cycles ignored by the cycle search", ["tests/test_cycles.py", "tests/test_core_oracles.py"]),
     ("kpispec/resolve.py", "if start and end and start > end:", "if start and end and start >= end:",
      "a one-day plan period rejected", _CHECKS),
     ("kpispec/checks/kpi301_targets_miss_goal.py", "away = ROUND_CEILING if ceiling else ROUND_FLOOR",
@@ -95,11 +105,11 @@ PLANTED = [
     ("kpispec/checks/kpi213_deadline_after_parent.py", "earliest = min(later, key=lambda p: p.deadline)",
      "earliest = max(later, key=lambda p: p.deadline)", "KPI213 naming the wrong parent", _CHECKS),
     ("kpispec/render/github.py", 'return text.replace("%", "%25").replace(', "return text.replace(",
-     "--format github with % unescaped in messages", MODULES["kpispec/render/github.py"]),
+     "--format github with % unescaped in messages", _RENDER),
     ("kpispec/render/github.py", '.replace(":", "%3A").replace(",", "%2C")', "",
-     "--format github with : and , unescaped in properties", MODULES["kpispec/render/github.py"]),
+     "--format github with : and , unescaped in properties", _RENDER),
     ("kpispec/render/sarif.py", 'else p["column"] + 1', 'else p["column"]', "SARIF end column on an empty span",
-     MODULES["kpispec/render/sarif.py"]),
+     _RENDER),
     ("kpispec/syntax/lexer.py", "key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name)",
      "key=lambda t: (-t.priority, -len(t.pattern.value), t.name)", "the lexer's terminal priority ignoring longest match",
      ["tests/test_fast_lexer.py", "tests/test_lexer.py", "tests/test_golden_valid.py"]),
@@ -310,6 +320,147 @@ def _copy(dest: Path) -> None:
     (dest / ".git").mkdir()  # the repository root, as `compile` finds it for its relative paths
 
 
+# ------------------------------------------------------------------ which tests run which lines
+
+# Written into the copy as sitecustomize.py while the tests are traced: Python imports it at the
+# start of every process whose PYTHONPATH names the copy, so a CLI a test starts is traced too.
+# It is also the pytest plugin (-p sitecustomize) that tells the tracer which test is running.
+_TRACER = r"""
+import atexit, json, os, sys, threading, time
+
+_OUT = os.environ.get("KPISPEC_MUTATE_TRACE")
+_hits = {}
+_durations = {}
+_test = [os.environ.get("KPISPEC_MUTATE_TEST", "")]
+
+
+def _begin(test):
+    _test[0] = test
+    os.environ["KPISPEC_MUTATE_TEST"] = test  # inherited by the CLI a test runs
+
+
+if _OUT:
+    _targets = frozenset(os.environ["KPISPEC_MUTATE_TARGETS"].split(os.pathsep))
+
+    def _local(frame, event, arg):
+        if event == "line":
+            _hits.setdefault(_test[0], set()).add((frame.f_code.co_filename, frame.f_lineno))
+        return _local
+
+    def _global(frame, event, arg):
+        if frame.f_code.co_filename in _targets:
+            _hits.setdefault(_test[0], set()).add((frame.f_code.co_filename, frame.f_lineno))
+            return _local
+        return None
+
+    sys.settrace(_global)
+    threading.settrace(_global)
+
+    @atexit.register
+    def _write():
+        out = {"hits": {t: sorted(h) for t, h in _hits.items()}, "durations": _durations}
+        with open(os.path.join(_OUT, f"{os.getpid()}-{time.monotonic_ns()}.json"), "w", encoding="utf-8") as f:
+            json.dump(out, f)
+
+
+    import pytest
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(item, nextitem):
+        _begin(item.nodeid)
+        start = time.monotonic()
+        yield
+        _durations[item.nodeid] = time.monotonic() - start
+        _begin("")
+"""
+
+
+@dataclass
+class Coverage:
+    """What the traced run of FAST found: test -> {(module, line)}, test -> seconds."""
+    hits: dict[str, set[tuple[str, int]]]
+    durations: dict[str, float]
+
+    def tests_for(self, m: Mutant, lines: range | None, files: list[str]) -> list[str]:
+        """The tests in `files` that run one of `lines` of m's module, quickest first; for a line
+        at module level (run once, at import), every test in `files` that runs any of the module."""
+        mine = [t for t in self.hits if t.split("::")[0] in files]
+        if lines is None:
+            chosen = [t for t in mine if any(path == m.path for path, _ in self.hits[t])]
+        else:
+            wanted = {(m.path, n) for n in lines}
+            chosen = [t for t in mine if self.hits[t] & wanted]
+        return sorted(chosen, key=lambda t: (self.durations.get(t, 0.0), t))
+
+
+def measure(modules: list[str], tests: list[str], jobs: int) -> Coverage:
+    """Run `tests` once, traced, in a copy of the project: which of them run which lines of `modules`."""
+    with tempfile.TemporaryDirectory(prefix="kpispec-trace-") as tmp:
+        copy = Path(tmp) / "project"
+        copy.mkdir()
+        _copy(copy)
+        (copy / "sitecustomize.py").write_text(_TRACER, encoding="utf-8")
+        out = Path(tmp) / "trace"
+        out.mkdir()
+        env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1", KPISPEC_MUTATE_TRACE=str(out),
+                   KPISPEC_MAX_EXAMPLES=MAX_EXAMPLES,
+                   KPISPEC_MUTATE_TARGETS=os.pathsep.join(str(copy / m) for m in modules))
+        groups = [tests[j::jobs] for j in range(jobs) if tests[j::jobs]]
+        procs = [subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "sitecustomize", "-p", "no:cacheprovider",
+                                   *group], cwd=copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                 for group in groups]
+        for proc, group in zip(procs, groups):
+            output = proc.communicate()[0]
+            if proc.returncode != 0:
+                raise SystemExit(f"the tests fail without a mutant ({' '.join(group)}):\n{output[-3000:]}")
+        hits: dict[str, set[tuple[str, int]]] = {}
+        durations: dict[str, float] = {}
+        prefix = str(copy) + os.sep
+        for f in out.iterdir():
+            data = json.loads(f.read_text(encoding="utf-8"))
+            durations.update(data["durations"])
+            for test, lines in data["hits"].items():
+                if test:
+                    hits.setdefault(test, set()).update((path.removeprefix(prefix), n) for path, n in lines)
+        for test in durations:
+            hits.setdefault(test, set())
+        return Coverage(hits, durations)
+
+
+def lines_of(m: Mutant) -> range | None:
+    """The lines a test must run for mutant m to matter: from the first line of the innermost
+    statement around it (an `if`'s test is on the `if` line) to the mutant's last line. None when
+    that statement runs at import (a module or class body, a default value, a decorator)."""
+    best: list = [None, False]
+
+    def visit(node, in_function):
+        for field, value in ast.iter_fields(node):
+            for child in value if isinstance(value, list) else [value]:
+                if not isinstance(child, ast.AST):
+                    continue
+                if hasattr(child, "lineno") and not child.lineno <= m.line <= child.end_lineno:
+                    continue
+                inner = in_function or (field == "body" and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
+                if isinstance(child, ast.stmt):
+                    best[:] = [child, inner]
+                visit(child, inner)
+
+    visit(_tree(m.path), False)
+    node, in_function = best
+    if node is None or not in_function:
+        return None
+    return range(node.lineno, m.end_line + 1)
+
+
+_TREES: dict[str, ast.Module] = {}
+
+
+def _tree(path: str) -> ast.Module:
+    if path not in _TREES:
+        _TREES[path] = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    return _TREES[path]
+
+
 def _run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[str, float]:
     """Fork a child that runs pytest on `tests` in `copy`: (outcome, seconds)."""
     start = time.monotonic()
@@ -319,10 +470,11 @@ def _run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[str, float
             os.chdir(copy)
             os.environ["PYTHONPATH"] = str(copy)
             os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+            os.environ["KPISPEC_MAX_EXAMPLES"] = MAX_EXAMPLES
             sys.path.insert(0, str(copy))
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
+            log = os.open(copy / "pytest.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            os.dup2(log, 1)
+            os.dup2(log, 2)
             import pytest
 
             code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *tests])
@@ -334,7 +486,12 @@ def _run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[str, float
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             code = os.waitstatus_to_exitcode(status)
-            return ("survived" if code == 0 else "killed"), time.monotonic() - start
+            # 0: every test passed; 4: a test id not found (a bug here, not a kill) or a test module that
+            # no longer imports (a kill); 5: no test ran; 99: the child failed
+            outcome = {0: "survived", 5: "error", 99: "error"}.get(code, "killed")
+            if code == 4 and "ERROR: not found:" in (copy / "pytest.log").read_text(encoding="utf-8", errors="replace"):
+                outcome = "error"
+            return outcome, time.monotonic() - start
         if time.monotonic() > deadline:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
@@ -356,25 +513,19 @@ def worker(plan_file: str) -> None:
     with tempfile.TemporaryDirectory(prefix="kpispec-mutate-") as tmp:
         copy = Path(tmp)
         _copy(copy)
-        baselines: dict[str, float] = {}
         for item in plan:
             m = Mutant(**item["mutant"])
-            tests = item["tests"]
-            key = " ".join(tests)
-            if key not in baselines:
-                outcome, seconds = _run_tests(copy, tests, 900)
-                if outcome != "survived":
-                    print(json.dumps({"error": f"the tests fail without a mutant: {key}"}), flush=True)
-                    return
-                baselines[key] = seconds
             target = copy / m.path
             original = target.read_text(encoding="utf-8")
             target.write_text(apply(original, m), encoding="utf-8")
             try:
-                outcome, seconds = _run_tests(copy, tests, 3 * baselines[key] + 10)
+                outcome, seconds = _run_tests(copy, item["tests"], item["timeout"])
             finally:
                 target.write_text(original, encoding="utf-8")
-            print(json.dumps({"mutant": asdict(m), "outcome": outcome, "seconds": round(seconds, 2)}), flush=True)
+            result = {"mutant": asdict(m), "outcome": outcome, "seconds": round(seconds, 2)}
+            if outcome == "error":
+                result["log"] = (copy / "pytest.log").read_text(encoding="utf-8", errors="replace")[-2000:]
+            print(json.dumps(result), flush=True)
 
 
 def equivalent() -> dict[str, str]:
@@ -390,9 +541,23 @@ def equivalent() -> dict[str, str]:
 
 
 def _identity(m: Mutant) -> str:
-    """A mutant's key that survives edits elsewhere in the file: the module, the source line, the change."""
-    line = (ROOT / m.path).read_text(encoding="utf-8").splitlines()[m.line - 1].strip()
-    return f"{m.path} | {line} | {m.old} -> {m.new}"
+    """A mutant's key that survives edits elsewhere in the file: the module, the source line, the
+    change, and which of the line's `old` it changes when there are several (`0 -> 1 (2nd)`)."""
+    raw = (ROOT / m.path).read_text(encoding="utf-8").splitlines()[m.line - 1]
+    line = raw.strip()
+    which = ""
+    if line.count(m.old) > 1:
+        nth = _occurrences(raw, m.old).index(m.col) + 1
+        which = f" ({nth}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(nth, 'th')})"
+    return f"{m.path} | {line} | {m.old} -> {m.new}{which}"
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
 
 
 def main(argv: list[str]) -> int:
@@ -403,6 +568,11 @@ def main(argv: list[str]) -> int:
     if "--jobs" in argv:
         i = argv.index("--jobs")
         jobs = int(argv[i + 1])
+        del argv[i:i + 2]
+    report = None
+    if "--json" in argv:  # every mutant's outcome, seconds and line, for a closer look
+        i = argv.index("--json")
+        report = argv[i + 1]
         del argv[i:i + 2]
     listing = "--list" in argv
     argv = [a for a in argv if a != "--list"]
@@ -417,26 +587,55 @@ def main(argv: list[str]) -> int:
         print(f"{len(chosen)} mutants")
         return 0
     known = equivalent()
-    tests_of = {(p, old, new): tests for p, old, new, _what, tests in PLANTED}
-    items = [{"mutant": asdict(m), "tests": tests_of.get((m.path, m.old, m.new)) or MODULES[m.path]} for m in chosen]
+    source_lines = {m.path: (ROOT / m.path).read_text(encoding="utf-8").splitlines() for m in chosen}
     started = time.monotonic()
-    results = _run_all(items, jobs)
+    files_of = {(p, old, new): tests for p, old, new, _what, tests in PLANTED}
+    files = [files_of.get((m.path, m.old, m.new)) or MODULES[m.path] for m in chosen]
+    coverage = measure(sorted({m.path for m in chosen}), sorted({f for fs in files for f in fs}), jobs)
+    print(f"traced {len(coverage.durations)} tests in {time.monotonic() - started:.0f} s", flush=True)
+    items, uncovered = [], []
+    for m, allowed in zip(chosen, files):
+        if _identity(m) in known:  # explained in mutation_equivalent.txt: not run
+            uncovered.append({"mutant": asdict(m), "outcome": "equivalent", "seconds": 0})
+            continue
+        tests = coverage.tests_for(m, lines_of(m), allowed)
+        if not tests:
+            uncovered.append({"mutant": asdict(m), "outcome": "uncovered", "seconds": 0})
+            continue
+        items.append({"mutant": asdict(m), "tests": tests,
+                      "timeout": 3 * sum(coverage.durations.get(t, 1.0) for t in tests) + 10})
+    worst: dict[str, float] = {}
+    for item in items:
+        path = item["mutant"]["path"]
+        worst[path] = worst.get(path, 0.0) + (item["timeout"] - 10) / 3 + 0.3
+    for path, seconds in worst.items():
+        print(f"  {path}: at most {seconds / jobs:.0f} s if every mutant survived", flush=True)
+    results = _run_all(items, jobs) + uncovered
+    if report:
+        for r in results:
+            r["line"] = source_lines[r["mutant"]["path"]][r["mutant"]["line"] - 1].strip()
+        Path(report).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     by_module: dict[str, list[int]] = {}
-    survivors = []
+    survivors, errors = [], []
     for r in results:
         m = Mutant(**r["mutant"])
         counts = by_module.setdefault(m.path, [0, 0, 0])  # killed, equivalent, survived
         if r["outcome"] in ("killed", "timeout"):
             counts[0] += 1
-        elif _identity(m) in known:
+        elif r["outcome"] == "error":
+            errors.append((m, r.get("log", "")))
+        elif r["outcome"] == "equivalent":
             counts[1] += 1
         else:
             counts[2] += 1
-            survivors.append(m)
+            survivors.append((m, r["outcome"]))
     print()
-    for m in survivors:
-        line = (ROOT / m.path).read_text(encoding="utf-8").splitlines()[m.line - 1].strip()
-        print(f"SURVIVED {m.path}:{m.line}:{m.col + 1}: {m.old!r} -> {m.new!r} {m.what}   | {line}")
+    for m, outcome in survivors:
+        line = source_lines[m.path][m.line - 1].strip()
+        tag = "SURVIVED" if outcome == "survived" else "UNTESTED"
+        print(f"{tag} {m.path}:{m.line}:{m.col + 1}: {m.old!r} -> {m.new!r} {m.what}   | {line}")
+    for m, log in errors:
+        print(f"ERROR    {m.path}:{m.line}:{m.col + 1}: {m.old!r} -> {m.new!r}: pytest could not run the tests chosen:\n{log}")
     for r in results:
         m = Mutant(**r["mutant"])
         if m.what and m.what not in ("operator", "comparison", "boolean", "call", "constant", "string") \
@@ -482,7 +681,7 @@ def _run_all(items, jobs):
                     raise SystemExit(r["error"])
                 results.append(r)
                 done += 1
-                mark = {"killed": ".", "timeout": "T", "survived": "S"}[r["outcome"]]
+                mark = {"killed": ".", "timeout": "T", "survived": "S", "error": "E"}[r["outcome"]]
                 print(mark, end="" if done % 80 else f" {done}/{len(items)}\n", flush=True)
         for p in procs:
             p.wait()

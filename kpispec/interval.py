@@ -32,16 +32,21 @@ def _mul(a: Num, b: Num) -> Num:
     if a == 0 or b == 0:
         return Fraction(0)
     if _inf(a) or _inf(b):
-        return INF if (a > 0) == (b > 0) else -INF
+        return _signed_inf(a, b)
     return a * b
 
 
 def _div(a: Num, b: Num) -> Num:
     if _inf(b):
-        return Fraction(0) if not _inf(a) else (INF if (a > 0) == (b > 0) else -INF)
+        return Fraction(0) if not _inf(a) else _signed_inf(a, b)
     if _inf(a):
-        return INF if (a > 0) == (b > 0) else -INF
+        return _signed_inf(a, b)
     return a / b
+
+
+def _signed_inf(a: Num, b: Num) -> Num:
+    """±inf with the sign of a × b (or a ÷ b); neither is ever 0 here."""
+    return INF if (a > 0) == (b > 0) else -INF
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,13 @@ def run_cli(*args, cwd=None, env=None, input=None) -> subprocess.CompletedProces
     )
 
 
+def examples(n: int) -> int:
+    """A property test's number of examples: n, or fewer when KPISPEC_MAX_EXAMPLES says so
+    (bench/mutate.py runs thousands of mutants against these tests and caps it)."""
+    cap = os.environ.get("KPISPEC_MAX_EXAMPLES", "")
+    return min(n, int(cap)) if cap.isdigit() and int(cap) > 0 else n
+
+
 @pytest.fixture
 def cli():
     return run_cli

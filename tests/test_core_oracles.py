@@ -134,6 +134,10 @@ def test_infinite_ends_multiply_by_sign_and_zero_stays_zero():
     assert Interval(F(0), F(0)) * Interval(-INF, INF) == Interval(F(0), F(0))
     assert Interval(F(2), F(3)).scale(F(-2)) == Interval(F(-6), F(-4))
     assert -Interval(F(2), INF) == Interval(-INF, F(-2))
+    # a finite factor between 0 and 1 keeps ∞'s sign, on either side: ∞ × 1/2 is ∞, not -∞
+    assert Interval(F(1), INF) * Interval(F(1, 2), F(1, 2)) == Interval(F(1, 2), INF)
+    assert Interval(F(1, 2), F(1, 2)) * Interval(F(1), INF) == Interval(F(1, 2), INF)
+    assert Interval(F(-1, 2), F(-1, 2)) * Interval(F(1), INF) == Interval(-INF, F(-1, 2))
 
 
 def test_minimum_and_maximum_of_unbounded_intervals():

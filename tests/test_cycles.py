@@ -20,6 +20,7 @@ from collections import defaultdict
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples as capped
 from conftest import run_cli
 
 from kpispec.graph import _Budget, feedback_arcs
@@ -416,7 +417,8 @@ def write(order, kinds, refs) -> tuple[str, dict]:
     return "\n".join(lines) + "\n", where
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=capped(40), deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(graph_plans())
 def test_kpi401_random_graphs_against_brute_force(tmp_path, drawn):
     order, kinds, refs = drawn

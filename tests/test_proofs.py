@@ -21,6 +21,7 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples as capped
 from kpispec import api
 from kpispec.checks.base import Context
 
@@ -182,7 +183,7 @@ def sample(t: Target, rng: random.Random) -> Fraction:
 
 
 def proof_settings(examples: int):
-    return settings(max_examples=examples, deadline=timedelta(seconds=20), derandomize=True, database=None,
+    return settings(max_examples=capped(examples), deadline=timedelta(seconds=20), derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 

@@ -29,25 +29,23 @@ MAX_PROOFS = 24  # proofs run again to check the fixes of one node's help (each 
 MAX_TRIES = 600  # evaluations of a formula with min or max spent solving for one node's inputs (its help)
 
 
-def polarities(expr):
-    """Each reference in a formula with its polarity: +1 where a larger value raises the result,
-    -1 where it lowers it; and whether it sits in a divisor."""
+def references(expr) -> list[tuple[ast.Ref, bool]]:
+    """Each reference in a formula, in the order written, with whether it sits in a divisor."""
     out = []
-    stack = [(expr, 1, False)]
+    stack = [(expr, False)]
     while stack:
-        node, sign, divisor = stack.pop()
+        node, divisor = stack.pop()
         if isinstance(node, ast.Ref):
-            out.append((node, sign, divisor))
+            out.append((node, divisor))
         elif isinstance(node, ast.Binary):
-            flip = -1 if node.op in "-/" else 1
-            stack.append((node.right, sign * flip, divisor or node.op == "/"))
-            stack.append((node.left, sign, divisor))
+            stack.append((node.right, divisor or node.op == "/"))
+            stack.append((node.left, divisor))
         elif isinstance(node, ast.Negate):
-            stack.append((node.operand, -sign, divisor))
+            stack.append((node.operand, divisor))
         elif isinstance(node, ast.Group):
-            stack.append((node.inner, sign, divisor))
+            stack.append((node.inner, divisor))
         elif isinstance(node, ast.Call):
-            stack.extend((a, sign, divisor) for a in reversed(node.args))
+            stack.extend((a, divisor) for a in reversed(node.args))
     return out
 
 
@@ -58,7 +56,7 @@ def held_at_target(node, nodes) -> set[str]:
     held = set()
     if node.target is None or not node.target.value.percent:
         return held  # only a rate's definition (a percentage) holds its denominator
-    for ref, sign, divisor in polarities(node.formula):
+    for ref, divisor in references(node.formula):
         source = nodes.get(ref.name.text)
         if divisor and source is not None and source.target is not None and source.target.direction == "up":
             held.add(ref.name.text)

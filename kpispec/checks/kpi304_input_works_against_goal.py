@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ..analysis.arithmetic import polarities
+from ..analysis.arithmetic import references
 from ..diagnostics import Msg, Severity
 from .base import Check
 
@@ -68,7 +68,7 @@ class InputWorksAgainstGoal(Check):
                 continue
             goal = 1 if node.target.direction == "up" else -1
             reported = set()
-            for ref, sign, divisor in polarities(node.formula):
+            for ref, divisor in references(node.formula):
                 source = nodes.get(ref.name.text)
                 if source is None or source.target is None or ref.name.text in reported:
                     continue

@@ -1,0 +1,227 @@
+"""The arithmetic layer's parts, each against values worked out by hand (or with Fraction here).
+
+Base units: an amount per period is per year (100件 per month is 1,200 per year), a percentage is
+a fraction (2% is 1/50), a currency amount is itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction as F
+
+import pytest
+
+from kpispec.analysis.arithmetic import Window, held_at_target, months_inclusive, references
+from kpispec.api import analyze_text
+from kpispec.checks.base import Context
+from kpispec.interval import INF, Interval
+
+PLAN = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\n'
+
+
+def arithmetic(body: str):
+    result = analyze_text("p.kpi", PLAN + body)
+    return Context(result.plan).arithmetic, result
+
+
+def param_expr(text: str):
+    result = analyze_text("p.kpi", PLAN + "param a = 1\nparam b = 1\nparam c = 1\nparam d = 1\nparam e = 1\n"
+                          f"param x = {text}\n", checks=False)
+    return result.plan.params["x"].expr
+
+
+# ------------------------------------------------------------------ references and held inputs
+
+@pytest.mark.parametrize("formula,expected", [
+    ("a - b / (c - d)", [("a", False), ("b", False), ("c", True), ("d", True)]),
+    ("-(a / b) * c", [("a", False), ("b", True), ("c", False)]),
+    ("sum(a, b / c, max(d, e))", [("a", False), ("b", False), ("c", True), ("d", False), ("e", False)]),
+    ("a / (b * (c + d / e))", [("a", False), ("b", True), ("c", True), ("d", True), ("e", True)]),
+    ("a + a", [("a", False), ("a", False)]),
+])
+def test_references_in_order_with_whether_they_divide(formula, expected):
+    assert [(r.name.text, divisor) for r, divisor in references(param_expr(formula))] == expected
+
+
+def _node(body, nid):
+    a, result = arithmetic(body)
+    return result.plan.nodes[nid], result.plan.nodes
+
+
+@pytest.mark.parametrize("target,formula,sessions,held", [
+    ("2%", "orders / sessions", ">= 1,000", {"sessions"}),   # a rate's definition holds its denominator
+    ("2%", "orders / sessions", "<= 1,000", set()),          # a ceiling in a divisor may fall: not held
+    ("20件", "orders / sessions * 1,000", ">= 1,000", set()),  # not a percentage: nothing held
+    ("2%", "sessions / orders", ">= 1,000", {"orders"}),     # whichever input divides
+    ("2%", "orders / visits", ">= 1,000", set()),            # a divisor without a target is nothing to hold
+])
+def test_a_rate_holds_its_growing_denominator_at_its_target(target, formula, sessions, held):
+    node, nodes = _node(f'kpi cvr "CVR" {{ target {target} formula {formula} }}\n'
+                        f'kpi sessions "S" {{ target {sessions} }}\nkpi orders "O" {{ target >= 20 }}\n'
+                        'kpi visits "V" { formula sessions * 2 }\n', "cvr")
+    assert held_at_target(node, nodes) == held
+
+
+# ------------------------------------------------------------------ windows
+
+@pytest.mark.parametrize("start,end,months", [
+    (date(2026, 4, 1), date(2026, 12, 31), 9),
+    (date(2026, 4, 15), date(2027, 3, 1), 12),
+    (date(2026, 4, 1), date(2026, 4, 1), 1),
+    (date(2025, 12, 31), date(2026, 1, 1), 2),
+    (date(2024, 1, 1), date(2026, 12, 31), 36),
+])
+def test_months_are_counted_inclusively(start, end, months):
+    assert months_inclusive(start, end) == months
+
+
+def test_a_window_runs_from_the_node_start_or_the_plan_start_to_its_deadline_or_the_plan_end():
+    a, result = arithmetic('kpi x "X" { target >= 1 }\n'
+                           'kpi y "Y" { target >= 1 start 2026-07-01 }\n'
+                           'kpi z "Z" { target >= 1 deadline 2026-09-30 }\n'
+                           'kpi w "W" { target >= 1 start 2026-10-01 deadline 2026-09-30 }\n'
+                           'kpi v "V" { target >= 1 start 2026-10-01 deadline 2026-10-01 }\n')
+    nodes = result.plan.nodes
+    assert a.window(nodes["x"]) == Window(date(2026, 4, 1), date(2027, 3, 31), 12)
+    assert a.window(nodes["y"]) == Window(date(2026, 7, 1), date(2027, 3, 31), 9)
+    assert a.window(nodes["z"]) == Window(date(2026, 4, 1), date(2026, 9, 30), 6)
+    assert a.window(nodes["w"]) is None  # ends before it starts
+    assert a.window(nodes["v"]).months == 1  # one day is a window
+    assert Window(date(2026, 4, 1), date(2026, 9, 30), 6).years == F(1, 2)
+
+
+def test_a_plan_without_a_period_has_no_window():
+    result = analyze_text("p.kpi", 'plan p "P" { owner "x" }\nkpi x "X" { target >= 1 }\n')
+    assert Context(result.plan).arithmetic.window(result.plan.nodes["x"]) is None
+
+
+def test_a_rate_against_a_total_is_counted_over_the_window_and_a_total_against_a_rate_divided_by_it():
+    a, _ = arithmetic('kgi g "G" { target 600件 formula m deadline 2026-09-30 }\n'
+                      'kpi m "M" { target 100件 per month }\n'
+                      'kgi h "H" { target 50件 per month formula t }\n'
+                      'kpi t "T" { target 1,200件 }\n')
+    g, h = a.outcomes["g"], a.outcomes["h"]
+    assert g.conversion == "rate-to-total" and g.factor == F(6, 12) and g.value.pt == 600  # 1,200 a year × 6/12
+    assert g.verdict.proven
+    assert h.conversion == "total-to-rate" and h.factor == F(12, 12) and h.value.pt == 1_200  # per year: 100 a month
+    assert h.verdict.proven
+    a, _ = arithmetic('kgi g "G" { target 601件 formula m deadline 2026-09-30 }\nkpi m "M" { target 100件 per month }\n')
+    assert a.outcomes["g"].verdict.status == "refuted"
+
+
+def test_a_total_against_a_rate_over_half_a_year():
+    a, _ = arithmetic('kgi h "H" { target 200件 per month formula t start 2026-04-01 deadline 2026-09-30 }\n'
+                      'kpi t "T" { target 1,200件 }\n')
+    h = a.outcomes["h"]
+    assert h.factor == 2 and h.value.pt == 2_400  # 1,200 over half a year is 2,400 a year: 200 a month
+    assert h.verdict.proven
+
+
+# ------------------------------------------------------------------ what a target accepts
+
+def test_the_range_a_target_accepts():
+    a, _ = arithmetic('kpi up "U" { target >= 5 }\nkpi down "D" { target <= 5 }\n')
+    assert a.accepted_range("up", F(7)) == Interval(F(7), INF)
+    assert a.accepted_range("down", F(3)) == Interval(F(0), F(3))
+    assert a.accepted_range("down", F(-3)) == Interval(-INF, F(-3))
+    assert a.accepted_range("down", F(0)) == Interval(F(0), F(0))
+
+
+# ------------------------------------------------------------------ solving for one input
+
+FUNNEL = ('kgi rev "売上" { target 1,000万円 per month formula visitors * cvr * aov }\n'
+          'kpi visitors "訪問" { target 100,000 per month }\nkpi cvr "CVR" { target 2% }\n'
+          'kpi aov "単価" { target 4,000円 }\n')
+
+
+def test_solving_a_funnel_for_each_input_gives_the_exact_value_that_meets_the_goal():
+    a, _ = arithmetic(FUNNEL)
+    goal = F(10_000_000 * 12)  # per year
+    assert a.outcomes["rev"].verdict.status == "refuted"
+    assert a.solve("rev", "cvr") == goal / (100_000 * 12 * 4_000)  # 2.5%
+    assert a.solve("rev", "cvr") == F(1, 40)
+    assert a.solve("rev", "visitors") == goal / (F(1, 50) * 4_000)  # 125,000 a month, per year
+    assert a.solve("rev", "aov") == goal / (100_000 * 12 * F(1, 50))  # 5,000円
+    assert a.inputs("rev") == ["visitors", "cvr", "aov"]
+
+
+def test_solving_a_ceiling_input_downwards():
+    a, _ = arithmetic('kgi profit "利益" { target 3,100万円 per month formula orders * (aov - cpa) }\n'
+                      'kpi orders "受注" { target 10,000件 per month }\nkpi aov "単価" { target 8,000円 }\n'
+                      'kpi cpa "CPA" { target <= 5,000円 }\n')
+    # 10,000 × (8,000 − cpa) = 3,100万 at cpa = 4,900; the floor inputs: aov 8,100, orders 10,333⅓ a month
+    assert a.solve("profit", "cpa") == 4_900
+    assert a.solve("profit", "aov") == 8_100
+    assert a.solve("profit", "orders") == F(31_000_000 * 12, 3_000)
+
+
+def test_solving_a_nonlinear_goal_gives_a_value_that_passes_close_to_the_root():
+    a, _ = arithmetic('kgi g "G" { target >= 100 formula x * x }\nkpi x "X" { target >= 8 }\n')
+    x = a.solve("g", "x")
+    assert x is not None and x * x >= 100 and x - 10 < F(1, 10**6)  # the root is 10
+    assert a.passes_with("g", {"x": x}) and not a.passes_with("g", {"x": F(99, 10)})
+
+
+def test_solving_a_ceiling_in_a_divisor_halves_towards_zero():
+    a, _ = arithmetic('kgi g "G" { target >= 10 formula 100 / c }\nkpi c "C" { target <= 20 }\n')
+    c = a.solve("g", "c")
+    assert c is not None and 100 / c >= 10 and 10 - c < F(1, 10**6)  # the root is 10
+
+
+def test_nothing_to_solve_where_the_goal_is_met_or_the_input_is_not_in_it():
+    a, _ = arithmetic(FUNNEL.replace("target 1,000万円", "target 800万円"))
+    assert a.outcomes["rev"].verdict.proven
+    assert a.solve("rev", "cvr") is None
+    a, _ = arithmetic(FUNNEL + 'kpi other "O" { target 5 }\n')
+    assert a.solve("rev", "other") is None
+
+
+def test_a_proof_again_with_changed_targets():
+    a, _ = arithmetic(FUNNEL)
+    assert not a.passes_with("rev", {"cvr": F(249, 10_000)})
+    assert a.passes_with("rev", {"cvr": F(1, 40)})
+    assert a.passes_with("rev", {"aov": F(5_000)})
+    assert a.proof_with("rev", {"aov": F(4_999)}).status == "refuted"
+
+
+# ------------------------------------------------------------------ slopes
+
+@pytest.mark.parametrize("formula,slopes", [
+    ("a - b", {"a": 1, "b": -1}),
+    ("a / b", {"a": 1, "b": -1}),
+    ("a / (a + b)", {"a": 1, "b": -1}),      # d/da = b/(a+b)² > 0, d/db = -a/(a+b)² < 0
+    ("a * (b - 20)", {"a": 0, "b": 1}),      # b - 20 takes both signs over b ≥ 10: a's effect changes sign
+    ("a + b", {"a": 1, "b": 1}),
+    ("(a - 100) * b", {"a": 1, "b": 0}),     # a - 100 takes both signs over a ≥ 10: b's effect changes sign
+])
+def test_the_slope_of_a_goal_in_each_input(formula, slopes):
+    a, _ = arithmetic(f'kgi g "G" {{ target >= 1,000 formula {formula} }}\n'
+                      'kpi a "A" { target >= 10 }\nkpi b "B" { target >= 10 }\n')
+    assert {v: a.slope("g", v) for v in slopes} == slopes
+
+
+def test_the_slope_through_a_formula_node():
+    a, _ = arithmetic('kgi g "G" { target >= 1,000 formula 500 - m }\n'
+                      'kpi m "M" { target <= 100 formula a * b }\nkpi a "A" { target >= 10 }\nkpi b "B" { target >= 10 }\n')
+    assert a.slope("g", "m") == -1
+    assert a.slope("g", "a") == -1 and a.slope("g", "b") == -1
+
+
+# ------------------------------------------------------------------ asserts
+
+@pytest.mark.parametrize("statement,holds", [
+    ("a >= b", True), ("a > b", True), ("b >= a", False), ("b > a", False),
+    ("b <= a", True), ("b < a", True), ("a <= b", False), ("a < b", False),
+    ("a == a", True), ("a == b", False), ("b * 2 == c", False),
+])
+def test_asserts_over_every_accepted_value(statement, holds):
+    # a ≥ 30 and b ≤ 20 (and ≥ 0): a > b always; c ≥ 40 is not always b * 2
+    a, _ = arithmetic(f'kpi a "A" {{ target >= 30 }}\nkpi b "B" {{ target <= 20 }}\nkpi c "C" {{ target >= 40 }}\n'
+                      f'assert {statement}\n')
+    (out,) = a.asserts
+    assert out.holds == holds, out.verdict
+
+
+def test_an_equality_assert_of_a_point_holds():
+    a, _ = arithmetic('param k = 5\nparam j = 10 / 2\nassert k == j\n')
+    assert a.asserts[0].holds

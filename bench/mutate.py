@@ -48,7 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # module -> the fast tests a mutant of it may be run against (the whole suite takes minutes). Which
 # of them run a given line is measured, not guessed; a slow file here costs every survivor its run.
 _ORACLES = ["tests/test_core_oracles.py", "tests/test_arithmetic_edges.py", "tests/test_golden_verdicts.py"]
-_ANALYSIS = _ORACLES + ["tests/test_arithmetic_oracles.py", "tests/test_per_unit.py", "tests/test_checks.py", "tests/test_proofs.py"]
+_ANALYSIS = _ORACLES + ["tests/test_arithmetic_oracles.py", "tests/test_per_unit.py", "tests/test_checks.py",
+                        "tests/test_proofs.py"]
 _RENDER = ["tests/test_renderers.py", "tests/test_golden_errors.py"]
 MODULES = {
     "kpispec/interval.py": _ORACLES,

@@ -57,7 +57,7 @@ MODULES = {
     "kpispec/units.py": ["tests/test_core_oracles.py", "tests/test_per_unit.py", "tests/test_japanese_numbers.py"],
     "kpispec/evaluate.py": _ANALYSIS,
     "kpispec/analysis/arithmetic.py": _ANALYSIS,
-    "kpispec/analysis/poly.py": _ANALYSIS,
+    "kpispec/analysis/poly.py": ["tests/test_poly_oracles.py"] + _ANALYSIS,
     "kpispec/analysis/prove.py": _ANALYSIS,
     "kpispec/analysis/labels.py": ["tests/test_per_unit.py", "tests/test_golden_verdicts.py", "tests/test_checks.py"],
     "kpispec/graph.py": ["tests/test_cycles.py", "tests/test_core_oracles.py", "tests/test_checks.py"],

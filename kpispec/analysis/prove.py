@@ -330,9 +330,17 @@ class _Prover:
             cut = hi - max(abs(hi), Fraction(1))
         else:
             cut = (lo + hi) / 2
+        parts = [{**box, name: Interval(lo, cut)}, {**box, name: Interval(cut, hi)}]
+        for part in parts:
+            # A witness in either half before searching deeper into one: depth first, a half whose
+            # reference point meets the goal exactly (g = 0 at an end) could take every box left.
+            self.budget.spend(_weight(g) + 1)
+            here = self.point_in(part, point)
+            if self.negative(g, here, strict):
+                return self.refuted(here)
         verdicts = []
-        for part in (Interval(lo, cut), Interval(cut, hi)):
-            verdict = self.nonneg(g, {**box, name: part}, strict, point)
+        for part in parts:
+            verdict = self.nonneg(g, part, strict, point)
             if verdict.status == "refuted":
                 return verdict
             verdicts.append(verdict)

@@ -60,7 +60,7 @@ MODULES = {
     "kpispec/analysis/poly.py": ["tests/test_poly_oracles.py"] + _ANALYSIS,
     "kpispec/analysis/prove.py": ["tests/test_prove_oracles.py"] + _ANALYSIS,
     "kpispec/analysis/labels.py": ["tests/test_per_unit.py", "tests/test_golden_verdicts.py", "tests/test_checks.py"],
-    "kpispec/graph.py": ["tests/test_cycles.py", "tests/test_core_oracles.py", "tests/test_checks.py"],
+    "kpispec/graph.py": ["tests/test_graph_oracles.py", "tests/test_cycles.py", "tests/test_core_oracles.py", "tests/test_checks.py"],
     "kpispec/render/text.py": _RENDER + ["tests/test_text_renderer.py", "tests/test_cli.py"],
     "kpispec/render/github.py": _RENDER,
     "kpispec/render/sarif.py": _RENDER,

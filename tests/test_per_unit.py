@@ -365,6 +365,7 @@ kpi cvr "CVR" { target 2% }
 kpi aov "客単価" { target 5,000円/件 }
 kpi arpu "ARPU" { target 3,000円/人 }
 kpi ratio "比" { target 2件/件 }
+kpi cps "社単価" { target 100円/社 }
 '''
 
 
@@ -379,8 +380,31 @@ kpi ratio "比" { target 2件/件 }
     ('kgi x "x" { target 100件 formula sessions + sessions }', []),            # counts are not compared with the target
     ('kgi x "x" { formula orders * sessions * arpu }', ["`件` times an amount per `人`: the counts do not cancel"]),
     ('kgi x "x" { formula sessions * orders * arpu }', ["`回` times an amount per `人`: the counts do not cancel"]),
+    # two amounts per other counts: the message names the first of each, as written
+    ('kgi x "x" { formula orders * arpu * cps }', ["`件` times an amount per `人`: the counts do not cancel"]),
+    ('kgi x "x" { formula orders * cps * arpu }', ["`件` times an amount per `社`: the counts do not cancel"]),
 ])
 def test_labels_where_only_the_labels_differ(body, messages):
     result = analyze_text("p.kpi", LABELLED + body + "\n")
     assert not [d for d in result.diagnostics if d.code == "KPI901"]
     assert [d.message.en for d in result.diagnostics if d.code == "KPI302"] == messages
+
+
+@pytest.mark.parametrize("word,forms", [
+    ("visitors", {"visitors", "visitor"}),
+    ("Visitors", {"visitors", "visitor"}),           # case does not matter
+    ("companies", {"companies", "companie", "company"}),
+    ("flies", {"flies", "flie", "fly"}),            # -ies is -y from five letters
+    ("ties", {"ties", "tie"}),                       # but not in four: a tie is not a ty
+    ("bus", {"bus", "bu"}),                          # an s is dropped from three letters
+    ("us", {"us"}),                                  # but not from two
+    ("class", {"class"}),                            # nor after another s
+    ("visitor", {"visitor"}),
+    ("people", {"person"}), ("persons", {"person"}), ("名", {"人"}), ("人", {"人"}),
+    ("users2", {"users2"}),                          # only plain words are read as plurals
+    ("件", {"件"}),
+])
+def test_the_forms_a_count_word_stands_for(word, forms):
+    from kpispec.analysis.labels import keys
+
+    assert keys(word) == forms

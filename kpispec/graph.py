@@ -313,11 +313,11 @@ class Graph:
 # GROUP_CREDIT steps per node and arc (at most GROUP_CREDIT_MAX), and a plan has CYCLE_BUDGET more
 # to share. Past it, a group gets the greedy cut, still checked.
 CYCLE_BUDGET = 500_000
-GROUP_CREDIT = 20
+GROUP_CREDIT = 20  # a budget (pragma: no mutate)
 GROUP_CREDIT_MAX = 50_000
-EXACT_ORDERING_MAX = 14  # groups of up to this many nodes: the exact search over orderings
-SEARCH_CUT_MAX = 24  # a greedy cut bigger than this is not searched for a smaller one
-CYCLE_COUNT_CAP = 1000
+EXACT_ORDERING_MAX = 14  # groups of up to this many nodes: the exact search over orderings (a budget: pragma: no mutate)
+SEARCH_CUT_MAX = 24  # a greedy cut bigger than this is not searched for a smaller one (a budget: pragma: no mutate)
+CYCLE_COUNT_CAP = 1000  # a budget (pragma: no mutate)
 CYCLE_COUNT_STEPS = 20_000
 
 

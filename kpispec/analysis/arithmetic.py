@@ -25,8 +25,8 @@ from .prove import Verdict, prove
 
 EXPANSION_BUDGET = 3_000_000  # term operations for expanding every formula of one plan
 SMALL_PRODUCT = 4_000  # term pairs: a slope's numerator is expanded exactly up to this size
-MAX_PROOFS = 24  # proofs run again to check the fixes of one node's help (each may cost a full search)
-MAX_TRIES = 600  # evaluations of a formula with min or max spent solving for one node's inputs (its help)
+MAX_PROOFS = 24  # proofs run again to check the fixes of one node's help, each may cost a full search; pragma: no mutate
+MAX_TRIES = 600  # evaluations of a formula with min or max spent solving for one node's inputs; pragma: no mutate
 
 
 def references(expr) -> list[tuple[ast.Ref, bool]]:

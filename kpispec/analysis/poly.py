@@ -22,7 +22,7 @@ Mono = tuple[tuple[str, int], ...]  # sorted (variable, exponent ≥ 1) pairs; (
 Poly = dict  # Mono -> nonzero Fraction; treated as immutable once built
 
 MAX_TERMS = 20_000
-MAX_DEGREE = 16  # of one input in one term: no KPI formula needs more
+MAX_DEGREE = 16  # of one input in one term: no KPI formula needs more (a budget: pragma: no mutate)
 
 
 class TooBig(Exception):

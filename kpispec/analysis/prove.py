@@ -45,8 +45,8 @@ from .poly import (
     substitute,
 )
 
-MAX_BOXES = 64
-MAX_ROUNDS = 32
+MAX_BOXES = 64  # a budget (pragma: no mutate)
+MAX_ROUNDS = 32  # a budget (pragma: no mutate)
 PROOF_BUDGET = 100_000
 
 

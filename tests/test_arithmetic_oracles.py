@@ -158,8 +158,35 @@ def test_solving_a_ceiling_input_downwards():
 def test_solving_a_nonlinear_goal_gives_a_value_that_passes_close_to_the_root():
     a, _ = arithmetic('kgi g "G" { target >= 100 formula x * x }\nkpi x "X" { target >= 8 }\n')
     x = a.solve("g", "x")
-    assert x is not None and x * x >= 100 and x - 10 < F(1, 10**6)  # the root is 10
+    # doubling from 8 brackets the root in [8, 16]; halving the bracket reaches 10 exactly at the second step
+    assert x == 10
     assert a.passes_with("g", {"x": x}) and not a.passes_with("g", {"x": F(99, 10)})
+
+
+def test_solving_a_ceiling_squared_in_a_divisor_halves_towards_zero():
+    a, _ = arithmetic('kgi g "G" { target >= 100 formula 10,000 / (c * c) }\nkpi c "C" { target <= 20 }\n')
+    assert a.solve("g", "c") == 10  # 20 misses (25), its half 10 meets (100), and no value between does
+
+
+def test_solving_for_a_goal_with_a_ceiling():
+    # cost = cpa × orders ≤ 100万円, both ceilings: at 5,000円 × 300 it is 150万
+    a, _ = arithmetic('kgi cost "費用" { target <= 100万円 formula cpa * orders }\n'
+                      'kpi cpa "CPA" { target <= 5,000円 }\nkpi orders "件数" { target <= 300件 }\n')
+    assert a.outcomes["cost"].verdict.status == "refuted"
+    assert a.solve("cost", "cpa") == F(1_000_000, 300)
+    assert a.solve("cost", "orders") == 200
+
+
+def test_a_node_gets_at_most_its_share_of_proofs_for_its_help():
+    from kpispec.analysis.arithmetic import MAX_PROOFS
+
+    n = MAX_PROOFS + 6
+    body = f'kgi g "G" {{ target >= 2 formula {" * ".join(f"x{i}" for i in range(n))} }}\n'
+    body += "".join(f'kpi x{i} "X" {{ target >= 1 }}\n' for i in range(n))
+    a, _ = arithmetic(body)
+    solved = [a.solve("g", f"x{i}") for i in range(n)]
+    assert solved[:MAX_PROOFS] == [2] * MAX_PROOFS  # each alone at 2 doubles the product
+    assert solved[MAX_PROOFS:] == [None] * 6
 
 
 def test_solving_a_ceiling_in_a_divisor_halves_towards_zero():
@@ -200,6 +227,22 @@ def test_the_slope_of_a_goal_in_each_input(formula, slopes):
     assert {v: a.slope("g", v) for v in slopes} == slopes
 
 
+def test_the_slope_of_a_negated_input():
+    a, _ = arithmetic('kgi g "G" { target >= 1 formula -a + 100 * b }\nkpi a "A" { target >= 10 }\nkpi b "B" { target >= 10 }\n')
+    assert (a.slope("g", "a"), a.slope("g", "b")) == (-1, 1)
+
+
+def test_the_slope_in_a_large_quotient_is_bounded_part_by_part():
+    # (a1 + … + a70)(c1 + … + c70) / (b1 + … + b70): 4,900 terms over 70, too many to expand the
+    # slope's numerator exactly: it rises in each a and c, and falls in each b
+    n = 70
+    a_sum, b_sum, c_sum = (" + ".join(f"{x}{i}" for i in range(n)) for x in "abc")
+    body = f'kgi g "G" {{ target >= 1億 formula ({a_sum}) * ({c_sum}) / ({b_sum}) }}\n'
+    body += "".join(f'kpi {x}{i} "X" {{ target >= 1 }}\n' for x in "abc" for i in range(n))
+    a, _ = arithmetic(body)
+    assert (a.slope("g", "a0"), a.slope("g", "c5"), a.slope("g", "b3")) == (1, 1, -1)
+
+
 def test_the_slope_through_a_formula_node():
     a, _ = arithmetic('kgi g "G" { target >= 1,000 formula 500 - m }\n'
                       'kpi m "M" { target <= 100 formula a * b }\nkpi a "A" { target >= 10 }\nkpi b "B" { target >= 10 }\n')
@@ -211,12 +254,14 @@ def test_the_slope_through_a_formula_node():
 
 @pytest.mark.parametrize("statement,holds", [
     ("a >= b", True), ("a > b", True), ("b >= a", False), ("b > a", False),
+    ("a >= e", True), ("a > e", False), ("e <= a", True), ("e < a", False),  # a ≥ 30 and e ≤ 30 meet at 30
     ("b <= a", True), ("b < a", True), ("a <= b", False), ("a < b", False),
     ("a == a", True), ("a == b", False), ("b * 2 == c", False),
 ])
 def test_asserts_over_every_accepted_value(statement, holds):
     # a ≥ 30 and b ≤ 20 (and ≥ 0): a > b always; c ≥ 40 is not always b * 2
     a, _ = arithmetic(f'kpi a "A" {{ target >= 30 }}\nkpi b "B" {{ target <= 20 }}\nkpi c "C" {{ target >= 40 }}\n'
+                      f'kpi e "E" {{ target <= 30 }}\n'
                       f'assert {statement}\n')
     (out,) = a.asserts
     assert out.holds == holds, out.verdict

@@ -27,6 +27,12 @@ EXPANSION_BUDGET = 3_000_000  # term operations for expanding every formula of o
 SMALL_PRODUCT = 4_000  # term pairs: a slope's numerator is expanded exactly up to this size
 MAX_PROOFS = 24  # proofs run again to check the fixes of one node's help, each may cost a full search; pragma: no mutate
 MAX_TRIES = 600  # evaluations of a formula with min or max spent solving for one node's inputs; pragma: no mutate
+SOLVE_ROUNDS = 4  # a solved value that the proof rejects is searched again from the new witness; pragma: no mutate
+SEARCH_STEPS = 200  # doublings outwards from an input's target before a solve gives up; pragma: no mutate
+BISECTIONS = 64  # halvings of the bracket around the value that meets the goal; pragma: no mutate
+BIG_DENOMINATOR = 2**80  # a bisection midpoint with a larger denominator is rounded to LIMIT; pragma: no mutate
+LIMIT = 2**60  # pragma: no mutate
+NEAR_ZERO = Fraction(1, 10**12)  # a ceiling halved below this share of its target goes to 0; pragma: no mutate
 
 
 def references(expr) -> list[tuple[ast.Ref, bool]]:
@@ -594,7 +600,7 @@ class Arithmetic:
         if not self.expanded(nid) or verdict is None or verdict.witness is None or input_id not in out.box:
             return None
         witness = verdict.witness
-        for _ in range(4):
+        for _ in range(SOLVE_ROUNDS):
             x = self._root(out, input_id, witness)
             if x is None:
                 return None
@@ -661,11 +667,11 @@ class Arithmetic:
                 return root
         fail, passing = x0, None
         step = max(abs(x0), Fraction(1))
-        for _ in range(200):
+        for _ in range(SEARCH_STEPS):
             if upward:
                 candidate = fail + step
             elif x0 > 0:
-                candidate = fail / 2 if fail > Fraction(1, 10**12) * x0 else Fraction(0)
+                candidate = fail / 2 if fail > NEAR_ZERO * x0 else Fraction(0)
             else:
                 candidate = fail - step
             if meets(candidate):
@@ -676,10 +682,10 @@ class Arithmetic:
             fail, step = candidate, step * 2
         if passing is None:
             return None
-        for _ in range(64):
+        for _ in range(BISECTIONS):
             mid = (fail + passing) / 2
-            if mid.denominator > 2**80:
-                mid = mid.limit_denominator(2**60)
+            if mid.denominator > BIG_DENOMINATOR:
+                mid = mid.limit_denominator(LIMIT)
             if meets(mid):
                 passing = mid
             else:

@@ -227,6 +227,31 @@ def test_the_slope_of_a_goal_in_each_input(formula, slopes):
     assert {v: a.slope("g", v) for v in slopes} == slopes
 
 
+@pytest.mark.parametrize("formula,expected", [
+    ("min(a, b) + c", 1),     # built of +, × and min over inputs that cannot be negative: rises in a
+    ("min(a, d) + c", 1),     # d is a ceiling, from 0: still never negative
+    ("max(a, 0) * c", 1),     # a zero is not negative
+    ("max(a, 0 - 1) * c", 0),  # a minus: the structure says nothing, and min/max hide the slope
+    ("-min(a, b) + 100", 0),  # negated: never claimed rising
+])
+def test_the_slope_of_a_formula_rising_by_its_structure(formula, expected):
+    a, _ = arithmetic(f'kgi g "G" {{ target >= 1,000 formula {formula} }}\n'
+                      'kpi a "A" { target >= 10 }\nkpi b "B" { target >= 10 }\nkpi c "C" { target >= 10 }\n'
+                      'kpi d "D" { target <= 5 }\n')
+    assert a.slope("g", "a") == expected
+
+
+def test_the_slope_in_a_formula_node_that_cannot_be_negative_and_one_that_can():
+    # `- 5` hides the structure; expanded over its direct inputs, g is m·n + 5 with positive coefficients
+    body = ('kgi g "G" {{ target >= 1,000 formula m * n + 10 - 5 }}\n'
+            'kpi m "M" {{ target >= 100 formula {m} }}\nkpi n "N" {{ target >= 1 }}\n'
+            'kpi a "A" {{ target >= 10 }}\nkpi b "B" {{ target >= 10 }}\n')
+    a, _ = arithmetic(body.format(m="a * b"))
+    assert (a.slope("g", "m"), a.slope("g", "n")) == (1, 1)
+    a, _ = arithmetic(body.format(m="a - b"))  # m may be negative: n's effect has its sign
+    assert a.slope("g", "n") == 0
+
+
 def test_the_slope_of_a_negated_input():
     a, _ = arithmetic('kgi g "G" { target >= 1 formula -a + 100 * b }\nkpi a "A" { target >= 10 }\nkpi b "B" { target >= 10 }\n')
     assert (a.slope("g", "a"), a.slope("g", "b")) == (-1, 1)

@@ -62,6 +62,22 @@ def test_a_rate_holds_its_growing_denominator_at_its_target(target, formula, ses
     assert held_at_target(node, nodes) == held
 
 
+@pytest.mark.parametrize("sessions", [
+    'kpi sessions "S" { target >= 1,000 }',                                  # an input of the proof
+    'kpi sessions "S" { target >= 1,000 formula visits * 2 }\nkpi visits "V" { target >= 500 }',  # a formula node
+])
+def test_a_rate_defined_over_a_held_denominator_is_proven_at_its_target(sessions):
+    # 20 orders over 1,000 sessions is 2%; were sessions free to grow, the rate could fall to 0. Written
+    # so that ranges alone cannot tell (x - x): the exact proof, over orders / sessions, must hold it.
+    formula = "(orders + x - x) / sessions"
+    a, _ = arithmetic(f'kpi cvr "CVR" {{ target 2% formula {formula} }}\n{sessions}\nkpi orders "O" {{ target >= 20 }}\n'
+                      'kpi x "X" { target >= 1 }\n')
+    assert a.outcomes["cvr"].verdict.proven
+    a, _ = arithmetic(f'kpi cvr "CVR" {{ target 3% formula {formula} }}\n{sessions}\nkpi orders "O" {{ target >= 20 }}\n'
+                      'kpi x "X" { target >= 1 }\n')
+    assert a.outcomes["cvr"].verdict.status == "refuted"
+
+
 # ------------------------------------------------------------------ windows
 
 @pytest.mark.parametrize("start,end,months", [

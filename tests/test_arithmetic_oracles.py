@@ -107,8 +107,18 @@ def test_a_window_runs_from_the_node_start_or_the_plan_start_to_its_deadline_or_
 
 
 def test_a_plan_without_a_period_has_no_window():
-    result = analyze_text("p.kpi", 'plan p "P" { owner "x" }\nkpi x "X" { target >= 1 }\n')
-    assert Context(result.plan).arithmetic.window(result.plan.nodes["x"]) is None
+    result = analyze_text("p.kpi", 'plan p "P" { owner "x" }\nkpi x "X" { target >= 1 }\n'
+                          'kpi y "Y" { target >= 1 deadline 2026-09-30 }\nkpi z "Z" { target >= 1 start 2026-09-30 }\n')
+    a = Context(result.plan).arithmetic
+    assert [a.window(result.plan.nodes[n]) for n in "xyz"] == [None, None, None]  # an end or a start alone is no window
+
+
+def test_a_rate_over_its_held_denominator_ranges_from_its_target():
+    # the formula's range, with sessions held at 1,000: orders ≥ 20 gives [2%, ∞), not [0, ∞)
+    a, _ = arithmetic('kpi cvr "CVR" { target 2% formula orders / sessions }\nkpi sessions "S" { target >= 1,000 }\n'
+                      'kpi orders "O" { target >= 20 }\n')
+    rng = a.outcomes["cvr"].value.rng
+    assert (rng.lo, rng.hi) == (F(1, 50), INF)
 
 
 def test_a_rate_against_a_total_is_counted_over_the_window_and_a_total_against_a_rate_divided_by_it():

@@ -4,6 +4,7 @@
     uv run python bench/mutate.py kpispec/interval.py  # one module (or several)
     uv run python bench/mutate.py --planted            # the bugs planted by hand in PLANTED
     uv run python bench/mutate.py --list kpispec/dimension.py   # the mutants, without running them
+    uv run python bench/mutate.py --since main         # only the lines a change added or edited
 
 A mutant is one small change to the source, made at the place a real slip would be: an operator
 swapped (+ -, * /, < <=, == !=, and or, min max), a `not` or a minus dropped, a number moved by
@@ -60,7 +61,8 @@ MODULES = {
     "kpispec/analysis/poly.py": ["tests/test_poly_oracles.py"] + _ANALYSIS,
     "kpispec/analysis/prove.py": ["tests/test_prove_oracles.py"] + _ANALYSIS,
     "kpispec/analysis/labels.py": ["tests/test_per_unit.py", "tests/test_golden_verdicts.py", "tests/test_checks.py"],
-    "kpispec/graph.py": ["tests/test_graph_oracles.py", "tests/test_cycles.py", "tests/test_core_oracles.py", "tests/test_checks.py"],
+    "kpispec/graph.py": ["tests/test_graph_oracles.py", "tests/test_cycles.py", "tests/test_core_oracles.py",
+                         "tests/test_checks.py"],
     "kpispec/render/text.py": _RENDER + ["tests/test_text_renderer.py", "tests/test_cli.py"],
     "kpispec/render/github.py": _RENDER,
     "kpispec/render/sarif.py": _RENDER,
@@ -579,6 +581,11 @@ def main(argv: list[str]) -> int:
         i = argv.index("--json")
         report = argv[i + 1]
         del argv[i:i + 2]
+    since = None
+    if "--since" in argv:  # only the lines changed since a git revision, in the modules covered
+        i = argv.index("--since")
+        since = argv[i + 1]
+        del argv[i:i + 2]
     listing = "--list" in argv
     argv = [a for a in argv if a != "--list"]
     if argv[:1] == ["--planted"]:
@@ -586,6 +593,9 @@ def main(argv: list[str]) -> int:
     else:
         modules = argv or list(MODULES)
         chosen = [m for path in modules for m in mutants(path)]
+        if since is not None:
+            changed = changed_lines(since)
+            chosen = [m for m in chosen if any(n in changed.get(m.path, ()) for n in range(m.line, m.end_line + 1))]
     if listing:
         for m in chosen:
             print(f"{m.path}:{m.line}:{m.col + 1}: {m.old!r} -> {m.new!r}")
@@ -656,6 +666,24 @@ def main(argv: list[str]) -> int:
     print(f"{'total':<34} {k:>5} killed {e:>4} equivalent {s:>4} survived   {(k + e) / max(1, k + e + s):6.1%}"
           f"   ({time.monotonic() - started:.0f} s)")
     return 0
+
+
+def changed_lines(rev: str) -> dict[str, set[int]]:
+    """The lines of each Python file under kpispec/ added or changed since `rev` (the working tree
+    against it), from `git diff --unified=0`."""
+    diff = subprocess.run(["git", "diff", "--unified=0", "--no-color", "--no-ext-diff", rev, "--", "kpispec"],
+                          cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True).stdout
+    out: dict[str, set[int]] = {}
+    path = None
+    for line in diff.splitlines():
+        if line.startswith("+++ "):
+            path = line[6:] if line.startswith("+++ b/") else None
+        elif line.startswith("@@") and path is not None:
+            new = line.split(" ")[2]  # +start,count
+            start, _, count = new[1:].partition(",")
+            n = int(count) if count else 1
+            out.setdefault(path, set()).update(range(int(start), int(start) + n))
+    return out
 
 
 def _run_all(items, jobs):

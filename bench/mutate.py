@@ -668,11 +668,11 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def changed_lines(rev: str) -> dict[str, set[int]]:
+def changed_lines(rev: str, root: Path = ROOT) -> dict[str, set[int]]:
     """The lines of each Python file under kpispec/ added or changed since `rev` (the working tree
     against it), from `git diff --unified=0`."""
     diff = subprocess.run(["git", "diff", "--unified=0", "--no-color", "--no-ext-diff", rev, "--", "kpispec"],
-                          cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True).stdout
+                          cwd=root, capture_output=True, text=True, encoding="utf-8", check=True).stdout
     out: dict[str, set[int]] = {}
     path = None
     for line in diff.splitlines():

@@ -43,3 +43,23 @@ def test_the_planted_bugs_are_found_once_each():
 def _line(prefix):
     lines = (ROOT / "kpispec/interval.py").read_text(encoding="utf-8").splitlines()
     return next(i for i, line in enumerate(lines, 1) if line.strip().startswith(prefix))
+
+
+def test_the_lines_changed_since_a_revision(tmp_path):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True,
+                       env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+                            "GIT_COMMITTER_EMAIL": "t@e", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+
+    (tmp_path / "kpispec").mkdir()
+    module = tmp_path / "kpispec" / "x.py"
+    module.write_text("a = 1\nb = 2\nc = 3\nd = 4\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("r\n", encoding="utf-8")
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "one")
+    module.write_text("a = 1\nb = 20\nc = 3\nd = 4\ne = 5\nf = 6\n", encoding="utf-8")  # line 2 edited, 5-6 added
+    (tmp_path / "README.md").write_text("changed\n", encoding="utf-8")  # outside kpispec/: not counted
+    assert mutate.changed_lines("HEAD", tmp_path) == {"kpispec/x.py": {2, 5, 6}}

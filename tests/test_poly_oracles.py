@@ -158,6 +158,18 @@ def test_rational_functions_agree_with_direct_evaluation(seed):
                 assert lead == 1  # the denominator is normalised
 
 
+def test_derivatives_drop_a_used_up_input_from_the_term():
+    x, y = poly.var("x"), poly.var("y")
+    xy2 = poly.mul(x, poly.mul(y, y, B), B)  # x·y²
+    assert poly.derivative(xy2, "x") == {(("y", 2),): F(1)}
+    assert poly.derivative(xy2, "y") == {(("x", 1), ("y", 1)): F(2)}
+    assert poly.derivatives(xy2) == {"x": {(("y", 2),): F(1)}, "y": {(("x", 1), ("y", 1)): F(2)}}
+    assert poly.derivative(x, "x") == poly.ONE and poly.derivatives(x) == {"x": {(): F(1)}}
+
+
+B = Budget(10**9)
+
+
 def test_normal_form_cancels_common_factors_and_scales_the_denominator():
     b = Budget(10**6)
     x, y = poly.var("x"), poly.var("y")
@@ -297,6 +309,17 @@ def test_budgets_and_limits():
     b = Budget(10)
     poly.r_sum([(1, Rat.of(poly.add(x, poly.var("y"), Budget(10)))), (-1, Rat.of(x))], b)  # each: its terms plus one
     assert b.left == 10 - 3 - 2
+    # the degree limit holds for every input of a term, not only the first
+    with pytest.raises(TooBig):
+        poly.mul({(("x", 1), ("y", 9)): F(1)}, {(("y", 9),): F(1)}, Budget(100))
+    # exactly MAX_TERMS terms is allowed, one more is not: by addition and by multiplication
+    short = {((f"v{i}", 1),): F(1) for i in range(poly.MAX_TERMS - 1)}
+    assert len(poly.add(short, poly.var("last"), Budget(10**9))) == poly.MAX_TERMS
+    rows = {((f"r{i}", 1),): F(1) for i in range(100)}
+    cols = {((f"c{j}", 1),): F(1) for j in range(poly.MAX_TERMS // 100)}
+    assert len(poly.mul(rows, cols, Budget(10**9))) == poly.MAX_TERMS
+    with pytest.raises(TooBig):
+        poly.mul(rows, poly.add(cols, poly.var("one_more"), Budget(10**9)), Budget(10**9))
     wide = {((f"v{i}", 1),): F(1) for i in range(poly.MAX_TERMS)}
     with pytest.raises(TooBig):
         poly.add(wide, poly.var("extra"), Budget(10**9))

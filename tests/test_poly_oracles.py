@@ -261,6 +261,8 @@ def test_a_quotient_range_and_a_divisor_that_is_only_zero():
     assert (got.lo, got.hi) == (F(1), F(4))
     got = poly.r_interval(Rat(x, y), {"x": Interval(F(2), F(4)), "y": Interval(F(0), F(0))}, Atoms())
     assert (got.lo, got.hi) == (-INF, INF)
+    got = poly.r_interval(Rat(x, y), {"x": Interval(F(1), F(2)), "y": Interval(F(0), F(5))}, Atoms())
+    assert (got.lo, got.hi) == (F(1, 5), INF)  # a divisor from 0: unbounded above only
 
 
 def test_min_and_max_atoms():
@@ -320,6 +322,9 @@ def test_budgets_and_limits():
     assert len(poly.mul(rows, cols, Budget(10**9))) == poly.MAX_TERMS
     with pytest.raises(TooBig):
         poly.mul(rows, poly.add(cols, poly.var("one_more"), Budget(10**9)), Budget(10**9))
+    assert len(poly.r_sum([(1, Rat.of(short)), (1, Rat.of(poly.var("last")))], Budget(10**9)).num) == poly.MAX_TERMS
+    with pytest.raises(TooBig):
+        poly.r_sum([(1, Rat.of(short)), (1, Rat.of(poly.var("last"))), (1, Rat.of(poly.var("over")))], Budget(10**9))
     wide = {((f"v{i}", 1),): F(1) for i in range(poly.MAX_TERMS)}
     with pytest.raises(TooBig):
         poly.add(wide, poly.var("extra"), Budget(10**9))

@@ -67,7 +67,7 @@ def test_a_funnel_at_its_floors():
     assert check(f, ">=", 6, box, ref).proven
     assert check(f, ">", 6, box, ref).status == "refuted"  # 6 is reached, not passed
     verdict = check(f, ">=", 7, box, ref)
-    assert verdict.status == "refuted" and verdict.witness == {"x": 2, "y": 3}
+    assert verdict.status == "refuted" and verdict.witness == {"x": 2, "y": 3} and not verdict.unbounded
     assert check(f, "<=", 10**9, box, ref).status == "refuted"  # x·y is unbounded above
 
 
@@ -118,6 +118,15 @@ def test_a_quotient_with_a_positive_or_a_negative_divisor():
     verdict = check(neg, "<=", -2, box, ref)
     assert verdict.status == "refuted" and value(neg, verdict.witness) > -2
     assert check(neg, ">=", -4, box, ref).proven
+
+
+def test_a_divisor_that_is_never_positive_but_reaches_zero():
+    # x / -y with x in [1, 2] and y in [0, 2]: the divisor's range ends at 0, its sign is still known
+    box, ref = {"x": Interval(F(1), F(2)), "y": Interval(F(0), F(2))}, {"x": F(1), "y": F(2)}
+    neg = div(v("x"), add(c(0), v("y"), -1))
+    assert check(neg, "<=", 0, box, ref).proven
+    assert check(neg, "<=", F(-1, 2), box, ref).proven  # x / y is at least 1/2
+    assert check(neg, "<=", -1, box, ref).status == "refuted"
 
 
 def test_a_divisor_that_may_change_sign_gives_a_witness_or_unknown():

@@ -86,6 +86,13 @@ def test_a_floor_that_hurts_runs_away():
     assert verdict.status == "refuted" and verdict.unbounded and verdict.witness["y"] > 5
 
 
+def test_a_runaway_input_is_pushed_out_by_doubling_steps_until_the_goal_fails():
+    # 1000 - y ≥ 0 with y ≥ 3: from 3 in steps of 3, 6, 12, … the first value past 1000 is 3 + 1536
+    f = add(v("x"), v("y"), -1)
+    verdict = check(f, ">=", 0, {"x": Interval(F(1000), F(1000)), "y": at_least(3)}, {"x": F(1000), "y": F(3)})
+    assert verdict.status == "refuted" and verdict.unbounded and verdict.witness == {"x": 1000, "y": 3 + 1536}
+
+
 def test_a_goal_not_monotone_in_its_input_is_split():
     f = mul(v("x"), add(c(10), v("x"), -1))  # x(10 - x) over [1, 9]: least at the ends, 9
     box, ref = {"x": Interval(F(1), F(9))}, {"x": F(5)}

@@ -366,6 +366,7 @@ kpi aov "客単価" { target 5,000円/件 }
 kpi arpu "ARPU" { target 3,000円/人 }
 kpi ratio "比" { target 2件/件 }
 kpi cps "社単価" { target 100円/社 }
+kpi plain "係数" { target 5 }
 '''
 
 
@@ -380,6 +381,8 @@ kpi cps "社単価" { target 100円/社 }
     ('kgi x "x" { target 100件 formula sessions + sessions }', []),            # counts are not compared with the target
     ('kgi x "x" { formula orders * sessions * arpu }', ["`件` times an amount per `人`: the counts do not cancel"]),
     ('kgi x "x" { formula sessions * orders * arpu }', ["`回` times an amount per `人`: the counts do not cancel"]),
+    ("assert orders >= plain", []),                                             # a plain number has no label
+    ('kgi x "x" { formula (sessions / plain) + orders }', []),                 # divided by an unlabelled input: unknown
     # two amounts per other counts: the message names the first of each, as written
     ('kgi x "x" { formula orders * arpu * cps }', ["`件` times an amount per `人`: the counts do not cancel"]),
     ('kgi x "x" { formula orders * cps * arpu }', ["`件` times an amount per `社`: the counts do not cancel"]),
@@ -402,6 +405,8 @@ def test_labels_where_only_the_labels_differ(body, messages):
     ("visitor", {"visitor"}),
     ("people", {"person"}), ("persons", {"person"}), ("名", {"人"}), ("人", {"人"}),
     ("users2", {"users2"}),                          # only plain words are read as plurals
+    ("B2Bs", {"B2Bs"}),
+    ("Cafés", {"Cafés"}),                            # and only ASCII ones
     ("件", {"件"}),
 ])
 def test_the_forms_a_count_word_stands_for(word, forms):

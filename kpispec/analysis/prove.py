@@ -166,8 +166,8 @@ class _Prover:
 
     def nonneg(self, g: Poly, box: dict, strict: bool, point: dict) -> Verdict:
         """Whether g ≥ 0 (g > 0 when strict) over the box; `point` holds the inputs pinned so far."""
-        self.boxes += 1
-        if self.boxes > MAX_BOXES:
+        self.boxes += 1  # pragma: no mutate (counting boxes against MAX_BOXES, a budget)
+        if self.boxes > MAX_BOXES:  # pragma: no mutate
             raise TooBig()
         self.budget.spend(4 * _weight(g) + 1)  # a range and a point over every factor of every term; pragma: no mutate
         if not g:
@@ -305,7 +305,7 @@ class _Prover:
             return None  # g does not depend on v here
         start = full[v]
         step = max(abs(start), Fraction(1))
-        for _ in range(400):
+        for _ in range(400):  # doublings before giving up: a budget; pragma: no mutate
             x = start + direction * step
             self.budget.spend(len(line) + 1)  # the work charged is tuning (pragma: no mutate)
             value = evaluate(line, {**full, v: x}, self.atoms)  # the atoms left in `line` read the others

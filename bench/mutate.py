@@ -470,7 +470,31 @@ def _tree(path: str) -> ast.Module:
     return _TREES[path]
 
 
-def _run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[str, float]:
+class _Looping(Exception):
+    """A test ran far longer than it did without the mutant."""
+
+
+class _Deadlines:
+    """A pytest plugin: each test interrupted (and so failed) after its own time limit, so that a
+    mutant that loops costs a few seconds, not the whole run's timeout."""
+
+    def __init__(self, limits: dict[str, float]):
+        self.limits = limits
+
+    def _interrupt(self, signum, frame):
+        raise _Looping()
+
+    def pytest_runtest_call(self, item):
+        limit = self.limits.get(item.nodeid)
+        if limit:
+            signal.signal(signal.SIGALRM, self._interrupt)
+            signal.setitimer(signal.ITIMER_REAL, limit, 1.0)  # and again each second, should the first be caught
+
+    def pytest_runtest_teardown(self, item):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _run_tests(copy: Path, tests: list[str], timeout: float, limits: dict | None = None) -> tuple[str, float]:
     """Fork a child that runs pytest on `tests` in `copy`: (outcome, seconds)."""
     start = time.monotonic()
     pid = os.fork()
@@ -486,7 +510,8 @@ def _run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[str, float
             os.dup2(log, 2)
             import pytest
 
-            code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *tests])
+            code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *tests],
+                               plugins=[_Deadlines(limits or {})])
             os._exit(int(code))
         except BaseException:
             os._exit(99)
@@ -528,7 +553,7 @@ def worker(plan_file: str) -> None:
             original = target.read_text(encoding="utf-8")
             target.write_text(apply(original, m), encoding="utf-8")
             try:
-                outcome, seconds = _run_tests(copy, item["tests"], item["timeout"])
+                outcome, seconds = _run_tests(copy, item["tests"], item["timeout"], item.get("limits"))
             finally:
                 target.write_text(original, encoding="utf-8")
             result = {"mutant": asdict(m), "outcome": outcome, "seconds": round(seconds, 2)}
@@ -621,7 +646,8 @@ def main(argv: list[str]) -> int:
             uncovered.append({"mutant": asdict(m), "outcome": "uncovered", "seconds": 0})
             continue
         items.append({"mutant": asdict(m), "tests": tests,
-                      "timeout": 3 * sum(coverage.durations.get(t, 1.0) for t in tests) + 10})
+                      "timeout": 3 * sum(coverage.durations.get(t, 1.0) for t in tests) + 10,
+                      "limits": {t: 5 * coverage.durations.get(t, 1.0) + 2 for t in tests}})
     worst: dict[str, float] = {}
     for item in items:
         path = item["mutant"]["path"]

@@ -103,6 +103,18 @@ def test_a_goal_not_monotone_in_its_input_is_split():
     assert check(f, "<", 25, box, ref).status == "refuted"
 
 
+def test_an_unbounded_range_is_split_at_steps_that_double():
+    # 10x − x² ≥ 9 holds on [1, 9] only. Over [1, ∞) the halves are cut at 2, 4, 8, 16 (lo + max(|lo|, 1)):
+    # [1, 2] is proven by pinning x at 1, and 16 is the first cut point where the goal fails.
+    f = add(mul(c(10), v("x")), mul(v("x"), v("x")), -1)
+    verdict = check(f, ">=", 9, {"x": at_least(1)}, {"x": F(1)})
+    assert verdict.status == "refuted" and verdict.witness == {"x": 16}
+    # mirrored: −10x − x² ≥ 9 over (−∞, −1], cut at −2, −4, −8, −16 (hi − max(|hi|, 1))
+    g = add(mul(c(-10), v("x")), mul(v("x"), v("x")), -1)
+    verdict = check(g, ">=", 9, {"x": Interval(-INF, F(-1))}, {"x": F(-1)})
+    assert verdict.status == "refuted" and verdict.witness == {"x": -16}
+
+
 def test_strict_and_non_strict_at_zero():
     box, ref = {"x": at_least(0)}, {"x": F(0)}
     assert check(v("x"), ">=", 0, box, ref).proven

@@ -325,11 +325,11 @@ def test_an_equality_assert_of_a_point_holds():
 
 # ------------------------------------------------------------------ formulas too large to expand
 
-def _huge(target: str, extra: str = "") -> object:
+def _huge(target: str, extra: str = "", comparator: str = ">=", inputs: str = ">= 1") -> object:
     """(a0 + … + a149)(b0 + … + b149): 22,500 terms, beyond MAX_TERMS (20,000); 150² at the targets."""
     formula = " * ".join("(" + " + ".join(f"{x}{i}" for i in range(150)) + ")" for x in "ab") + extra
-    body = f'kgi g "G" {{ target >= {target} formula {formula} }}\n'
-    body += "".join(f'kpi {x}{i} "X" {{ target >= 1 }}\n' for x in "ab" for i in range(150))
+    body = f'kgi g "G" {{ target {comparator} {target} formula {formula} }}\n'
+    body += "".join(f'kpi {x}{i} "X" {{ target {inputs} }}\n' for x in "ab" for i in range(150))
     body += 'kpi e "E" { target >= 1 }\n'
     a, _ = arithmetic(body, checks=False)
     return a.outcomes["g"].verdict
@@ -337,8 +337,38 @@ def _huge(target: str, extra: str = "") -> object:
 
 def test_a_formula_too_large_to_expand_is_judged_at_its_targets():
     assert _huge(str(150**2 - 5)).proven                       # every input at its floor: the least it can be
+    assert _huge(str(150**2)).proven                           # its least value meets the target exactly
     verdict = _huge(str(150**2 + 1))                           # the targets themselves miss
     assert verdict.status == "refuted" and verdict.witness == {}
     verdict = _huge(str(150**2 - 5), " - e")                   # met at the targets, but e may grow: unknown
     assert verdict.status == "unknown" and verdict.reason == "size"
+    assert _huge(str(150**2 - 1), " - e").status == "unknown"  # met exactly at the targets: still unknown
     assert _huge(str(150**2), " - e").status == "refuted"      # 150² − 1 at the targets misses 150²
+    # the same for a ceiling over ceilings (each input ≤ 1: the product is at most 150²)
+    assert _huge(str(150**2), comparator="<=", inputs="<= 1").proven
+    assert _huge(str(150**2 + 1), " + e", comparator="<=", inputs="<= 1").status == "unknown"
+    assert _huge(str(150**2), " + e", comparator="<=", inputs="<= 1").status == "refuted"
+
+
+def test_a_formula_node_too_large_to_expand_is_an_input_of_the_goals_it_feeds():
+    # m cannot be expanded: g's proof takes m over what m's own target accepts, [150², ∞)
+    huge = " * ".join("(" + " + ".join(f"{x}{i}" for i in range(150)) + ")" for x in "ab")
+    body = (f'kgi g "G" {{ target >= {2 * 150**2} formula m * 2 - m + m }}\n'
+            f'kpi m "M" {{ target >= {150**2} formula {huge} }}\n')
+    body += "".join(f'kpi {x}{i} "X" {{ target >= 1 }}\n' for x in "ab" for i in range(150))
+    a, _ = arithmetic(body, checks=False)
+    assert a.outcomes["g"].verdict.proven
+
+
+@pytest.mark.parametrize("formula,target,proven", [
+    ("max(2, 7) * a - a + a", "70", True),     # constants under max and min are folded: 7a
+    ("min(2, 7) * a - a + a", "21", False),    # 2a: 20 at a = 10
+    ("min(2, 7) * a - a + a", "20", True),
+    ("sum(a, b) - a + a", "21", False),        # a + b: 20 at the targets
+    ("sum(a, b) - a + a", "20", True),
+])
+def test_the_exact_form_of_sum_min_and_max(formula, target, proven):
+    # `- a + a` keeps ranges from proving it: the exact form decides
+    a, _ = arithmetic(f'kgi g "G" {{ target >= {target} formula {formula} }}\n'
+                      'kpi a "A" { target >= 10 }\nkpi b "B" { target >= 10 }\n', checks=False)
+    assert a.outcomes["g"].verdict.proven is proven

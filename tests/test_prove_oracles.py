@@ -148,6 +148,16 @@ def test_a_divisor_that_is_never_positive_but_reaches_zero():
     assert check(neg, "<=", -1, box, ref).status == "refuted"
 
 
+def test_a_divisor_below_zero_with_a_positive_leading_coefficient():
+    # x / (y − 10), x in [1, 2], y in [0, 5]: the divisor is in [−10, −5], so the quotient is in [−2/5, −1/10]
+    box, ref = {"x": Interval(F(1), F(2)), "y": at_most(5)}, {"x": F(1), "y": F(5)}
+    q = div(v("x"), add(v("y"), c(10), -1))
+    assert check(q, "<=", F(-1, 10), box, ref).proven
+    assert check(q, ">=", F(-2, 5), box, ref).proven
+    verdict = check(q, "<=", F(-1, 5), box, ref)
+    assert verdict.status == "refuted" and value(q, verdict.witness) > F(-1, 5)
+
+
 def test_a_divisor_that_may_change_sign_gives_a_witness_or_unknown():
     box, ref = {"x": Interval(F(1), F(1)), "y": Interval(F(-1), F(1))}, {"x": F(1), "y": F(1)}
     q = div(v("x"), v("y"))  # 1 / y: at y = -1 it is -1

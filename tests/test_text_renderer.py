@@ -207,6 +207,7 @@ def test_shorten_cuts_long_quoted_ids_and_long_words_only():
     ("ja", (2, 1, 0), 1, "1 ファイルを検査しました：エラー 2 件、警告 1 件、情報 0 件。"),
     ("ja", (0, 0, 1), 1, "1 ファイルを検査しました：エラー 0 件、警告 0 件、情報 1 件。"),
     ("ja", (1, 1, 0), 1, "1 ファイルを検査しました：エラー 1 件、警告 1 件、情報 0 件。"),
+    ("ja", (0, 1, 1), 1, "1 ファイルを検査しました：エラー 0 件、警告 1 件、情報 1 件。"),
 ])
 def test_the_summary_line(lang, counts, files, expected):
     e, w, i = counts

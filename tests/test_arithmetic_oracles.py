@@ -194,6 +194,13 @@ def test_solving_a_ceiling_squared_in_a_divisor_halves_towards_zero():
     assert a.solve("g", "c") == 10  # 20 misses (25), its half 10 meets (100), and no value between does
 
 
+def test_solving_a_ceiling_below_zero_steps_further_down():
+    # 100 + loss² ≥ 200 with loss ≤ −5: 125 misses; one step of 5 down, −10, gives exactly 200
+    a, _ = arithmetic('kgi g "G" { target >= 200 formula 100 + loss * loss }\nkpi loss "L" { target <= -5 }\n')
+    assert a.outcomes["g"].verdict.status == "refuted"
+    assert a.solve("g", "loss") == -10
+
+
 def test_solving_for_a_goal_with_a_ceiling():
     # cost = cpa × orders ≤ 100万円, both ceilings: at 5,000円 × 300 it is 150万
     a, _ = arithmetic('kgi cost "費用" { target <= 100万円 formula cpa * orders }\n'

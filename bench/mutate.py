@@ -9,18 +9,18 @@
 A mutant is one small change to the source, made at the place a real slip would be: an operator
 swapped (+ -, * /, < <=, == !=, and or, min max), a `not` or a minus dropped, a number moved by
 one, True for False, a short string (a separator or an escape such as "%25") emptied. Each mutant
-is run against the fast tests that cover its module (MODULES); it is *killed* when one fails or
-the run takes far longer than the unmutated run (a mutant that loops), and *survives* when every
-test passes. Survivors are printed with their line, except those listed in EQUIVALENT with the
-reason they cannot change behaviour.
+is run against the fast tests of its module (MODULES); it is *killed* when one fails or runs far
+longer than it did unmutated (a mutant that loops), and *survives* when every test passes.
+Survivors are printed with their line; mutants listed in bench/mutation_equivalent.txt, with the
+reason they cannot change behaviour, are counted apart and not run.
 
-How it runs: the project is copied into a temporary folder per worker; the working tree is never
-written. First the fast tests (FAST) are run once with a line tracer (in the test process and in
-every CLI it starts, through a sitecustomize.py in the copy), which records which lines of the
-mutated modules each test runs and how long it takes. Each mutant is then run against only the
-tests that run its line, quickest first, stopping at the first failure; a mutant on a line no test
-runs survives without a run ("not covered"). A mutant at module level (a table, a default) is run
-against every test that touches its module. A worker imports pytest and the heavy libraries once,
+How it runs: the project is copied into a temporary folder; the working tree is never written.
+First the module's tests are run once with a line tracer (in the test process and in every CLI it
+starts, through a sitecustomize.py in the copy), which records which lines of the mutated modules
+each test runs and how long it takes. Each mutant is then run against only the tests that run its
+line, quickest first, stopping at the first failure, each test with its own time limit; a mutant
+on a line no test runs survives without a run (UNTESTED). A mutant at module level (a table, a
+default) is run against every test that touches its module. A worker imports pytest and the heavy libraries once,
 then for each mutant writes the mutated file into its copy and forks a child that runs pytest
 there (with PYTHONPATH pointing at the copy, so the CLI run in a subprocess by a test is the
 mutated one too). Two workers on the project's 2-core machine; `--jobs N` to change it.
@@ -31,6 +31,7 @@ This runs outside CI, like bench/fuzz.py; docs/reliability.md reports its score.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import json
 import os
@@ -154,8 +155,8 @@ _SWAP_CALLS = {"min": "max", "max": "min", "any": "all", "all": "any"}
 
 
 def mutants(path: str) -> list[Mutant]:
-    source = (ROOT / path).read_text(encoding="utf-8")
-    tree = ast.parse(source)
+    source = _source(path)
+    tree = _tree(path)
     tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline)
               if t.type in (tokenize.OP, tokenize.NAME)]
     lines = source.splitlines()
@@ -304,7 +305,7 @@ def _skip_space(text, i):
 def planted() -> list[Mutant]:
     out = []
     for path, old, new, what, _tests in PLANTED:
-        text = (ROOT / path).read_text(encoding="utf-8")
+        text = _source(path)
         if text.count(old) != 1:
             raise SystemExit(f"planted bug not found once in {path}: {old!r}")
         start = text.index(old)
@@ -351,14 +352,17 @@ def _begin(test):
 if _OUT:
     _targets = frozenset(os.environ["KPISPEC_MUTATE_TARGETS"].split(os.pathsep))
 
+    def _hit(frame):
+        _hits.setdefault(_test[0], set()).add((frame.f_code.co_filename, frame.f_lineno))
+
     def _local(frame, event, arg):
         if event == "line":
-            _hits.setdefault(_test[0], set()).add((frame.f_code.co_filename, frame.f_lineno))
+            _hit(frame)
         return _local
 
     def _global(frame, event, arg):
         if frame.f_code.co_filename in _targets:
-            _hits.setdefault(_test[0], set()).add((frame.f_code.co_filename, frame.f_lineno))
+            _hit(frame)
             return _local
         return None
 
@@ -386,7 +390,7 @@ if _OUT:
 
 @dataclass
 class Coverage:
-    """What the traced run of FAST found: test -> {(module, line)}, test -> seconds."""
+    """What the traced run found: test -> {(module, line)} it ran, test -> seconds it took."""
     hits: dict[str, set[tuple[str, int]]]
     durations: dict[str, float]
 
@@ -461,13 +465,20 @@ def lines_of(m: Mutant) -> range | None:
     return range(node.lineno, m.end_line + 1)
 
 
-_TREES: dict[str, ast.Module] = {}
+@functools.cache
+def _source(path: str) -> str:
+    """A module's text as the run started (edits made while it runs do not move its lines)."""
+    return (ROOT / path).read_text(encoding="utf-8")
 
 
+@functools.cache
+def _lines(path: str) -> list[str]:
+    return _source(path).splitlines()
+
+
+@functools.cache
 def _tree(path: str) -> ast.Module:
-    if path not in _TREES:
-        _TREES[path] = ast.parse((ROOT / path).read_text(encoding="utf-8"))
-    return _TREES[path]
+    return ast.parse(_source(path))
 
 
 class _Looping(Exception):
@@ -577,7 +588,7 @@ def equivalent() -> dict[str, str]:
 def _identity(m: Mutant) -> str:
     """A mutant's key that survives edits elsewhere in the file: the module, the source line, the
     change, and which of the line's `old` it changes when there are several (`0 -> 1 (2nd)`)."""
-    raw = (ROOT / m.path).read_text(encoding="utf-8").splitlines()[m.line - 1]
+    raw = _lines(m.path)[m.line - 1]
     line = raw.strip()
     which = ""
     if line.count(m.old) > 1:
@@ -630,34 +641,31 @@ def main(argv: list[str]) -> int:
         print(f"{len(chosen)} mutants")
         return 0
     known = equivalent()
-    source_lines = {m.path: (ROOT / m.path).read_text(encoding="utf-8").splitlines() for m in chosen}
     started = time.monotonic()
     files_of = {(p, old, new): tests for p, old, new, _what, tests in PLANTED}
     files = [files_of.get((m.path, m.old, m.new)) or MODULES[m.path] for m in chosen]
     coverage = measure(sorted({m.path for m in chosen}), sorted({f for fs in files for f in fs}), jobs)
     print(f"traced {len(coverage.durations)} tests in {time.monotonic() - started:.0f} s", flush=True)
-    items, uncovered = [], []
+    items, not_run = [], []
+    worst: dict[str, float] = {}  # module -> seconds of tests if every mutant survived
     for m, allowed in zip(chosen, files):
-        if _identity(m) in known:  # explained in mutation_equivalent.txt: not run
-            uncovered.append({"mutant": asdict(m), "outcome": "equivalent", "seconds": 0})
+        if _identity(m) in known:  # explained in mutation_equivalent.txt
+            not_run.append({"mutant": asdict(m), "outcome": "equivalent", "seconds": 0})
             continue
         tests = coverage.tests_for(m, lines_of(m), allowed)
         if not tests:
-            uncovered.append({"mutant": asdict(m), "outcome": "uncovered", "seconds": 0})
+            not_run.append({"mutant": asdict(m), "outcome": "uncovered", "seconds": 0})
             continue
-        items.append({"mutant": asdict(m), "tests": tests,
-                      "timeout": 3 * sum(coverage.durations.get(t, 1.0) for t in tests) + 10,
-                      "limits": {t: 5 * coverage.durations.get(t, 1.0) + 2 for t in tests}})
-    worst: dict[str, float] = {}
-    for item in items:
-        path = item["mutant"]["path"]
-        worst[path] = worst.get(path, 0.0) + (item["timeout"] - 10) / 3 + 0.3
+        seconds = {t: coverage.durations.get(t, 1.0) for t in tests}
+        worst[m.path] = worst.get(m.path, 0.0) + sum(seconds.values()) + 0.3  # 0.3 s: pytest starting
+        items.append({"mutant": asdict(m), "tests": tests, "timeout": 3 * sum(seconds.values()) + 10,
+                      "limits": {t: 5 * x + 2 for t, x in seconds.items()}})
     for path, seconds in worst.items():
         print(f"  {path}: at most {seconds / jobs:.0f} s if every mutant survived", flush=True)
-    results = _run_all(items, jobs, report, source_lines) + uncovered
+    results = _run_all(items, jobs, report) + not_run
     if report:
-        for r in uncovered:
-            _keep(report, r, source_lines)
+        for r in not_run:
+            _keep(report, r)
     by_module: dict[str, list[int]] = {}
     survivors, errors = [], []
     for r in results:
@@ -674,7 +682,7 @@ def main(argv: list[str]) -> int:
             survivors.append((m, r["outcome"]))
     print()
     for m, outcome in survivors:
-        line = source_lines[m.path][m.line - 1].strip()
+        line = _lines(m.path)[m.line - 1].strip()
         tag = "SURVIVED" if outcome == "survived" else "UNTESTED"
         print(f"{tag} {m.path}:{m.line}:{m.col + 1}: {m.old!r} -> {m.new!r} {m.what}   | {line}")
     for m, log in errors:
@@ -714,14 +722,14 @@ def changed_lines(rev: str, root: Path = ROOT) -> dict[str, set[int]]:
     return out
 
 
-def _keep(report: str, r: dict, source_lines: dict) -> None:
+def _keep(report: str, r: dict) -> None:
     """Append one result to the report (JSON lines), so that a run stopped early keeps what it found."""
-    r = dict(r, line=source_lines[r["mutant"]["path"]][r["mutant"]["line"] - 1].strip())
+    r = dict(r, line=_lines(r["mutant"]["path"])[r["mutant"]["line"] - 1].strip())
     with open(report, "a", encoding="utf-8") as f:
         f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-def _run_all(items, jobs, report=None, source_lines=None):
+def _run_all(items, jobs, report=None):
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         procs = []
@@ -749,7 +757,7 @@ def _run_all(items, jobs, report=None, source_lines=None):
                     raise SystemExit(r["error"])
                 results.append(r)
                 if report:
-                    _keep(report, r, source_lines)
+                    _keep(report, r)
                 done += 1
                 mark = {"killed": ".", "timeout": "T", "survived": "S", "error": "E"}[r["outcome"]]
                 print(mark, end="" if done % 80 else f" {done}/{len(items)}\n", flush=True)

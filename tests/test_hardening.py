@@ -135,6 +135,7 @@ from kpispec.cli import main  # installs nothing until main() runs
 import kpispec.cli as cli
 from kpispec.cli.io import write_atomic
 signum = getattr(signal, sys.argv[2])
+signal.signal(signal.SIGINT, signal.default_int_handler)  # a parent that ignores SIGINT (a background job) passes that on
 signal.signal(signal.SIGTERM, cli._stop)
 signal.signal(signal.SIGHUP, cli._stop)
 def content(write):

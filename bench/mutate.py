@@ -58,11 +58,12 @@ MODULES = {
     "kpispec/dimension.py": _ORACLES + ["tests/test_per_unit.py"],
     "kpispec/units.py": ["tests/test_core_oracles.py", "tests/test_per_unit.py", "tests/test_japanese_numbers.py"],
     "kpispec/evaluate.py": _ANALYSIS,
-    "kpispec/analysis/arithmetic.py": _ANALYSIS,
+    "kpispec/analysis/arithmetic.py": ["tests/test_arithmetic_search.py"] + _ANALYSIS,
     "kpispec/analysis/poly.py": ["tests/test_poly_oracles.py"] + _ANALYSIS,
-    "kpispec/analysis/prove.py": ["tests/test_prove_oracles.py"] + _ANALYSIS,
+    "kpispec/analysis/prove.py": ["tests/test_prove_oracles.py", "tests/test_prove_decisions.py"] + _ANALYSIS,
     "kpispec/analysis/labels.py": ["tests/test_per_unit.py", "tests/test_golden_verdicts.py", "tests/test_checks.py"],
-    "kpispec/graph.py": ["tests/test_graph_oracles.py", "tests/test_cycles.py", "tests/test_core_oracles.py",
+    "kpispec/graph.py": ["tests/test_graph_oracles.py", "tests/test_graph_heuristics.py", "tests/test_cycles.py",
+                         "tests/test_core_oracles.py",
                          "tests/test_checks.py"],
     "kpispec/render/text.py": _RENDER + ["tests/test_text_renderer.py", "tests/test_cli.py"],
     "kpispec/render/github.py": _RENDER,
@@ -609,32 +610,36 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--worker"]:
         worker(argv[1])
         return 0
-    jobs = 2
-    if "--jobs" in argv:
-        i = argv.index("--jobs")
-        jobs = int(argv[i + 1])
-        del argv[i:i + 2]
-    report = None
-    if "--json" in argv:  # every mutant's outcome, seconds and line as JSON lines, written as they come
-        i = argv.index("--json")
-        report = argv[i + 1]
-        del argv[i:i + 2]
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="bench/mutate.py", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("modules", nargs="*", help="modules to mutate (default: every module in MODULES)")
+    parser.add_argument("--jobs", type=int, default=2, help="workers (default 2)")
+    parser.add_argument("--json", metavar="FILE", help="write every mutant's outcome, seconds and line as JSON lines")
+    parser.add_argument("--since", metavar="REV", help="only the lines changed since a git revision")
+    parser.add_argument("--lines", metavar="A-B", help="only mutants on lines A to B (with one module)")
+    parser.add_argument("--list", action="store_true", help="print the mutants without running them")
+    parser.add_argument("--planted", action="store_true", help="the bugs planted by hand (PLANTED)")
+    args = parser.parse_args(argv)
+    jobs, report, since, listing = args.jobs, args.json, args.since, args.list
+    if report:
         Path(report).write_text("", encoding="utf-8")
-    since = None
-    if "--since" in argv:  # only the lines changed since a git revision, in the modules covered
-        i = argv.index("--since")
-        since = argv[i + 1]
-        del argv[i:i + 2]
-    listing = "--list" in argv
-    argv = [a for a in argv if a != "--list"]
-    if argv[:1] == ["--planted"]:
+    if args.planted:
         chosen = planted()
     else:
-        modules = argv or list(MODULES)
+        unknown = [p for p in args.modules if p not in MODULES]
+        if unknown:
+            parser.error(f"not a module with tests in MODULES: {', '.join(unknown)}")
+        modules = args.modules or list(MODULES)
         chosen = [m for path in modules for m in mutants(path)]
         if since is not None:
             changed = changed_lines(since)
             chosen = [m for m in chosen if any(n in changed.get(m.path, ()) for n in range(m.line, m.end_line + 1))]
+        if args.lines:
+            lo, _, hi = args.lines.partition("-")
+            first, last = int(lo), int(hi or lo)
+            chosen = [m for m in chosen if m.line <= last and m.end_line >= first]
     if listing:
         for m in chosen:
             print(f"{m.path}:{m.line}:{m.col + 1}: {m.old!r} -> {m.new!r}")

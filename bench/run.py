@@ -1,6 +1,6 @@
 """kpispec benchmarks: every figure beside a baseline measured in the same run.
 
-    uv run python bench/run.py            # full run (a few minutes; 100,000-KPI plan included)
+    uv run python bench/run.py            # full run (several minutes; 100,000- and 300,000-KPI plans included)
     uv run python bench/run.py --quick    # smaller sizes, fewer repetitions
 
 kpispec is measured as a user's pre-commit runs it: a wheel installed into a fresh
@@ -64,6 +64,79 @@ def install(work: Path) -> tuple[Path, dict]:
     return python, env
 
 
+def install_peer(work: Path) -> Path:
+    """yamllint, the fastest linter a team runs in the same pre-commit hook, in a venv of its own."""
+    venv = work / "peer"
+    sh(["uv", "venv", "--quiet", str(venv)])
+    sh(["uv", "pip", "install", "--quiet", "--compile-bytecode", "--python", str(venv / "bin" / "python"), "yamllint"])
+    return venv / "bin" / "yamllint"
+
+
+# 60 lines of the YAML a repository keeps beside its plans (a CI workflow), clean under yamllint's
+# default rules so that it does the same work as on a passing commit.
+YAML_60 = """---
+name: kpi plans
+"on":
+  push:
+    branches: [main]
+  pull_request:
+    paths:
+      - "plans/**.kpi"
+      - "kpispec.toml"
+permissions:
+  contents: read
+  security-events: write
+concurrency:
+  group: kpi-${{ github.ref }}
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: astral-sh/setup-uv@v5
+      - name: check the plans
+        run: uv run kpispec check plans/
+      - name: annotations
+        if: always()
+        run: uv run kpispec check --format github plans/
+      - name: sarif
+        if: always()
+        run: uv run kpispec check --format sarif -o kpispec.sarif plans/
+      - name: upload
+        if: always()
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: kpispec.sarif
+          category: kpispec
+  docs:
+    runs-on: ubuntu-latest
+    needs: check
+    steps:
+      - uses: actions/checkout@v4
+      - uses: astral-sh/setup-uv@v5
+      - name: build
+        run: uv run mkdocs build --strict
+      - name: keep
+        uses: actions/upload-artifact@v4
+        with:
+          name: site
+          path: site/
+          retention-days: 7
+  diff:
+    runs-on: ubuntu-latest
+    if: github.event_name == 'pull_request'
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - name: semantic diff
+        run: uv run kpispec diff --git origin/main
+"""
+
+
 def run_timed(cmd, env, cwd=None, cpu=False) -> tuple[float, int]:
     """Wall time (or, with cpu=True, user+system CPU time) and peak RSS (KiB) of one process."""
     start = time.perf_counter()
@@ -80,14 +153,18 @@ def run_timed(cmd, env, cwd=None, cpu=False) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def cold_start(python: Path, env: dict, work: Path, runs: int) -> dict:
+def cold_start(python: Path, env: dict, work: Path, runs: int, yamllint: Path) -> dict:
     plan = work / "plan10.kpi"
     plan.write_text(gen.plan(10), encoding="utf-8")
     floor = work / "floor.py"
     floor.write_text(FLOOR, encoding="utf-8")
+    workflow = work / "workflow.yml"
+    workflow.write_text(YAML_60, encoding="utf-8")
+    assert YAML_60.count("\n") == 60
     kpispec = python.parent / "kpispec"
     commands = {
         "kpispec check (10 KPIs)": [str(kpispec), "check", str(plan)],
+        "yamllint (60-line YAML)": [str(yamllint), str(workflow)],
         "floor: lark + typer, 2 commands": [str(python), str(floor), "check", str(plan)],
         "python -c pass": [str(python), "-c", "pass"],
     }
@@ -102,16 +179,19 @@ def cold_start(python: Path, env: dict, work: Path, runs: int) -> dict:
     med = {name: statistics.median(t) for name, t in times.items()}
     med_cpu = {name: statistics.median(t) for name, t in cpu.items()}
     ours, floor_t, bare = med["kpispec check (10 KPIs)"], med["floor: lark + typer, 2 commands"], med["python -c pass"]
+    peer = med["yamllint (60-line YAML)"]
     return {
         "runs": runs,
         "median_s": med,
         "median_cpu_s": med_cpu,
+        "ratio_to_yamllint": ours / peer,
+        "cpu_ratio_to_yamllint": med_cpu["kpispec check (10 KPIs)"] / med_cpu["yamllint (60-line YAML)"],
+        "target_ratio_to_yamllint": 1.0,
+        "met": ours <= peer,
         "cpu_ratio_to_floor": med_cpu["kpispec check (10 KPIs)"] / med_cpu["floor: lark + typer, 2 commands"],
         "ratio_to_floor": ours / floor_t,
         "ratio_to_python": ours / bare,
         "floor_ratio_to_python": floor_t / bare,
-        "target_ratio_to_floor": 1.3,
-        "met": ours / floor_t <= 1.3,
     }
 
 
@@ -161,10 +241,15 @@ def throughput(python: Path, env: dict, work: Path, sizes: list[int]) -> dict:
             "json_loads_s": json_loads_seconds(python, env, out),
         }
         row["compile_ratio_to_json_loads"] = compile_s / row["json_loads_s"]
-        if size == 10_000:
-            row["lark_tree_s"] = lark_tree_seconds(python, env, plan)
-            row["compile_ratio_to_lark_tree"] = compile_s / row["lark_tree_s"]
-            row["target_met"] = compile_s <= row["lark_tree_s"]
+        if size == 10_000:  # median of three of each, interleaved
+            checks, trees = [check_s], [lark_tree_seconds(python, env, plan)]
+            for _ in range(2):
+                checks.append(run_timed([str(kpispec), "check", str(plan)], env)[0])
+                trees.append(lark_tree_seconds(python, env, plan))
+            row["check_median_s"], row["lark_tree_s"] = statistics.median(checks), statistics.median(trees)
+            row["check_ratio_to_lark_tree"] = row["check_median_s"] / row["lark_tree_s"]
+            row["target_ratio"] = 0.7
+            row["target_met"] = row["check_ratio_to_lark_tree"] <= 0.7
         results[size] = row
     if 10_000 in results and 100_000 in results:
         growth = results[100_000]["compile_s"] / results[10_000]["compile_s"]
@@ -173,9 +258,13 @@ def throughput(python: Path, env: dict, work: Path, sizes: list[int]) -> dict:
             "check_100k_over_10k": results[100_000]["check_s"] / results[10_000]["check_s"],
             "target": 11,
             "met": growth <= 11,
-            "peak_mb_100k": max(results[100_000]["check_peak_mb"], results[100_000]["compile_peak_mb"]),
-            "peak_target_mb": 600,
+            "check_peak_mb_100k": results[100_000]["check_peak_mb"],
+            "peak_target_mb": 400,
+            "peak_met": results[100_000]["check_peak_mb"] <= 400,
         }
+        if 300_000 in results:  # memory grows linearly: 300k takes at most 3.3x the memory of 100k
+            memory = results[300_000]["check_peak_mb"] / results[100_000]["check_peak_mb"]
+            results["linearity"].update({"check_peak_300k_over_100k": memory, "memory_linear": memory <= 3.3})
     return results
 
 
@@ -272,12 +361,13 @@ def scaling_table(s: dict) -> list[str]:
 def table(results: dict) -> str:
     lines = []
     c = results["cold_start"]
-    lines.append("Cold start (median of %d interleaved runs)" % c["runs"])
+    lines.append("Cold start (median of %d interleaved runs; wall time, CPU time)" % c["runs"])
     for name, value in c["median_s"].items():
-        lines.append(f"  {name:<36} {value * 1000:8.1f} ms")
-    lines.append(f"  kpispec / floor                      {c['ratio_to_floor']:8.2f}x   (target <= 1.30x: {'met' if c['met'] else 'NOT met'})")
+        lines.append(f"  {name:<36} {value * 1000:8.1f} ms {c['median_cpu_s'][name] * 1000:8.1f} ms")
+    lines.append(f"  kpispec / yamllint                   {c['ratio_to_yamllint']:8.2f}x   (target <= 1.00x: {'met' if c['met'] else 'NOT met'})")
+    lines.append(f"  kpispec / yamllint, CPU time         {c['cpu_ratio_to_yamllint']:8.2f}x   (user+system: less sensitive to other load)")
+    lines.append(f"  kpispec / floor (lark + typer)       {c['ratio_to_floor']:8.2f}x")
     lines.append(f"  kpispec / python -c pass             {c['ratio_to_python']:8.2f}x")
-    lines.append(f"  kpispec / floor, CPU time            {c['cpu_ratio_to_floor']:8.2f}x   (user+system: less sensitive to other load)")
     lines.append("")
     lines.append("Throughput (whole processes)")
     lines.append(f"  {'KPIs':>8} {'check s':>9} {'KPI/s':>9} {'compile s':>10} {'KPI/s':>9} {'peak MB':>8} {'vs json.loads':>14}")
@@ -288,12 +378,17 @@ def table(results: dict) -> str:
         lines.append(f"  {row['kpis']:>8} {row['check_s']:>9.2f} {row['check_kpis_per_s']:>9.0f} {row['compile_s']:>10.2f} "
                      f"{row['compile_kpis_per_s']:>9.0f} {peak:>8.0f} {row['compile_ratio_to_json_loads']:>13.1f}x")
         if "lark_tree_s" in row:
-            lines.append(f"  compile of {row['kpis']} KPIs / lark tree alone ({row['lark_tree_s']:.2f} s): "
-                         f"{row['compile_ratio_to_lark_tree']:.2f}x (target <= 1.00x: {'met' if row['target_met'] else 'NOT met'})")
+            lines.append(f"  check of {row['kpis']} KPIs ({row['check_median_s']:.2f} s) / lark tree alone ({row['lark_tree_s']:.2f} s), "
+                         f"medians of 3: {row['check_ratio_to_lark_tree']:.2f}x "
+                         f"(target <= 0.70x: {'met' if row['target_met'] else 'NOT met'})")
     lin = results["throughput"].get("linearity")
     if lin:
         lines.append(f"  compile 100k / 10k: {lin['compile_100k_over_10k']:.2f}x (target <= 11x: {'met' if lin['met'] else 'NOT met'}); "
-                     f"peak memory at 100k: {lin['peak_mb_100k']:.0f} MB (target < 600 MB: {'met' if lin['peak_mb_100k'] < 600 else 'NOT met'})")
+                     f"check's peak memory at 100k: {lin['check_peak_mb_100k']:.0f} MB "
+                     f"(target <= 400 MB: {'met' if lin['peak_met'] else 'NOT met'})")
+        if "check_peak_300k_over_100k" in lin:
+            lines.append(f"  check's peak memory 300k / 100k: {lin['check_peak_300k_over_100k']:.2f}x "
+                         f"(linear, <= 3.3x: {'met' if lin['memory_linear'] else 'NOT met'})")
     lines.append("")
     lines.append("Graph (cycle search, in-process)")
     for size, row in results["graph"].items():
@@ -315,23 +410,24 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args()
     runs = 5 if args.quick else 15
-    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000, 300_000]
     files = 50 if args.quick else 500
     with tempfile.TemporaryDirectory(prefix="kpispec-bench-") as tmp:
         work = Path(tmp)
         print("installing kpispec into a fresh venv ...", file=sys.stderr)
         python, env = install(work)
+        yamllint = install_peer(work)
         results = {"python": sys.version.split()[0], "quick": args.quick}
         if args.only_scaling:
             results["scaling"] = scaling(python, env, work, 1_000, 20_000)
             print("\n".join(scaling_table(results["scaling"])))
             return
         print("cold start ...", file=sys.stderr)
-        results["cold_start"] = cold_start(python, env, work, runs)
+        results["cold_start"] = cold_start(python, env, work, runs, yamllint)
         print("throughput ...", file=sys.stderr)
         results["throughput"] = throughput(python, env, work, sizes)
         print("graph ...", file=sys.stderr)
-        results["graph"] = graph_work(python, env, [s for s in sizes])
+        results["graph"] = graph_work(python, env, [s for s in sizes if s <= 100_000])
         print("many files ...", file=sys.stderr)
         results["many_files"] = many_files(python, env, work, files)
         if not args.skip_scaling:

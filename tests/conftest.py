@@ -1,3 +1,4 @@
+import contextlib
 import os
 import subprocess
 import sys
@@ -26,6 +27,21 @@ def run_cli(*args, cwd=None, env=None, input=None) -> subprocess.CompletedProces
         kpispec_command() + [str(a) for a in args], cwd=cwd or ROOT, env=full_env,
         capture_output=True, text=True, encoding="utf-8", input=input, timeout=120,
     )
+
+
+@contextlib.contextmanager
+def no_collision_search():
+    """Build lark parsers without interegular's search for colliding terminals, which costs
+    seconds per build where it is not what a test is about. The search itself runs once,
+    strictly, in tests/test_lexer.py::test_grammar_has_no_collisions."""
+    import lark.lexer
+
+    saved = lark.lexer.has_interegular
+    lark.lexer.has_interegular = False
+    try:
+        yield
+    finally:
+        lark.lexer.has_interegular = saved
 
 
 def examples(n: int) -> int:

@@ -15,6 +15,7 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -538,7 +539,9 @@ def test_a_signal_while_the_output_is_renamed_leaves_no_temporary_file(tmp_path,
     real_replace = os.replace
 
     def replace_after_a_signal(src, dst):
-        os.kill(os.getpid(), signal.SIGTERM)
+        # To this thread, as the kernel delivers it to the single-threaded CLI: a test runner with
+        # threads of its own (pytest-xdist) would otherwise have it handled by another thread.
+        signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
         real_replace(src, dst)
 
     previous = signal.signal(signal.SIGTERM, cli._stop)

@@ -6,7 +6,7 @@ import pytest
 from lark import Lark
 from lark.exceptions import UnexpectedCharacters
 
-from conftest import ROOT
+from conftest import ROOT, no_collision_search
 
 from kpispec.syntax.grammar import grammar_text, strict_parser
 from kpispec.syntax.lexer import FastLexer
@@ -25,10 +25,10 @@ PARSERS = {}
 def tokens(lexer, text):
     key = lexer if isinstance(lexer, str) else lexer.__name__
     if key not in PARSERS:
-        PARSERS[key] = Lark(grammar_text(), parser="lalr", lexer=lexer)
-        # Lark.lex() builds its lexer anew on every call (seconds each with interegular's
-        # collision check): build it once.
-        PARSERS[key].lexer = PARSERS[key]._build_lexer()
+        with no_collision_search():
+            PARSERS[key] = Lark(grammar_text(), parser="lalr", lexer=lexer)
+            # Lark.lex() builds its lexer anew on every call: build it once.
+            PARSERS[key].lexer = PARSERS[key]._build_lexer()
     parser = PARSERS[key]
     out = []
     try:

@@ -78,6 +78,10 @@ SKIP = {"tests/test_proofs.py::test_formulas_beyond_the_search_get_a_verdict_not
         # the same brute force in process (test_graph_oracles.py) covers hundreds of graphs in a second
         "tests/test_cycles.py::test_kpi401_random_graphs_against_brute_force"}
 
+# pytest in this process, without the project's `-n auto` (pytest-xdist): the script runs its own
+# workers, and a mutant's few tests would pay for starting two more interpreters.
+SERIAL = ["-q", "-o", "addopts=", "-p", "no:xdist"]
+
 # Property tests run with at most this many examples under a mutant (tests/conftest.py `examples`):
 # a surviving mutant pays every test that runs its line, and the full counts would triple the run.
 MAX_EXAMPLES = "30"
@@ -420,7 +424,7 @@ def measure(modules: list[str], tests: list[str], jobs: int) -> Coverage:
                    KPISPEC_MAX_EXAMPLES=MAX_EXAMPLES,
                    KPISPEC_MUTATE_TARGETS=os.pathsep.join(str(copy / m) for m in modules))
         groups = [tests[j::jobs] for j in range(jobs) if tests[j::jobs]]
-        procs = [subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "sitecustomize", "-p", "no:cacheprovider",
+        procs = [subprocess.Popen([sys.executable, "-m", "pytest", *SERIAL, "-p", "sitecustomize", "-p", "no:cacheprovider",
                                    *group], cwd=copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                  for group in groups]
         for proc, group in zip(procs, groups):
@@ -522,7 +526,7 @@ def _run_tests(copy: Path, tests: list[str], timeout: float, limits: dict | None
             os.dup2(log, 2)
             import pytest
 
-            code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *tests],
+            code = pytest.main(["-x", *SERIAL, "-p", "no:cacheprovider", "-p", "no:randomly", *tests],
                                plugins=[_Deadlines(limits or {})])
             os._exit(int(code))
         except BaseException:

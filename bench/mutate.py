@@ -19,8 +19,11 @@ First the module's tests are run once with a line tracer (in the test process an
 starts, through a sitecustomize.py in the copy), which records which lines of the mutated modules
 each test runs and how long it takes. Each mutant is then run against only the tests that run its
 line, quickest first, stopping at the first failure, each test with its own time limit; a mutant
-on a line no test runs survives without a run (UNTESTED). A mutant at module level (a table, a
-default) is run against every test that touches its module. A worker imports pytest and the heavy libraries once,
+on a line no test runs survives without a run (UNTESTED). A line run while a test file is
+collected (a parametrize list that calls the module, perhaps cached then) counts for every test
+of that file. A mutant at module level (a table, a default) is run against every listed test:
+other modules' code reads a table without running a line of its module. A worker imports pytest
+and the heavy libraries once,
 then for each mutant writes the mutated file into its copy and forks a child that runs pytest
 there (with PYTHONPATH pointing at the copy, so the CLI run in a subprocess by a test is the
 mutated one too). Two workers on the project's 2-core machine; `--jobs N` to change it.
@@ -384,6 +387,17 @@ if _OUT:
     import pytest
 
     @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(collector):
+        # Lines run while a test file is imported and its parameters are built (`currency("JPY")`
+        # in a parametrize list, then cached) belong to that file's tests.
+        if not isinstance(collector, pytest.Module):
+            yield
+            return
+        _begin("collect:" + collector.nodeid)
+        yield
+        _begin("")
+
+    @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(item, nextitem):
         _begin(item.nodeid)
         start = time.monotonic()
@@ -400,14 +414,18 @@ class Coverage:
     durations: dict[str, float]
 
     def tests_for(self, m: Mutant, lines: range | None, files: list[str]) -> list[str]:
-        """The tests in `files` that run one of `lines` of m's module, quickest first; for a line
-        at module level (run once, at import), every test in `files` that runs any of the module."""
+        """The tests in `files` that run one of `lines` of m's module (or are in a file whose
+        collection ran one), quickest first; for a line at module level (run once, at import: a
+        table, a default), every test in `files`, since code elsewhere may read what it defines
+        without running a line of this module."""
         mine = [t for t in self.hits if t.split("::")[0] in files and t not in SKIP]
-        if lines is None:
-            chosen = [t for t in mine if any(path == m.path for path, _ in self.hits[t])]
+        if lines is None:  # a table is read by other modules' code, which runs no line of this one
+            chosen = [t for t in self.durations if t.split("::")[0] in files and t not in SKIP]
         else:
             wanted = {(m.path, n) for n in lines}
-            chosen = [t for t in mine if self.hits[t] & wanted]
+            # a line run while a file was collected (and perhaps cached then) counts for its every test
+            collected = {t.removeprefix("collect:") for t, h in self.hits.items() if t.startswith("collect:") and h & wanted}
+            chosen = [t for t in mine if self.hits[t] & wanted or t.split("::")[0] in collected]
         return sorted(chosen, key=lambda t: (self.durations.get(t, 0.0), t))
 
 

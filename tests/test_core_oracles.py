@@ -10,13 +10,15 @@ in issue 9 (bench/mutate.py --planted re-plants them).
 from __future__ import annotations
 
 import random
+import re
 from fractions import Fraction as F
 
 import pytest
 
 from kpispec.api import analyze_text
 from kpispec.dimension import DIMENSIONLESS, PER_TIME, TIME, YEARS, Dim, currency
-from kpispec.evaluate import base, from_base
+from kpispec.diagnostics import Span
+from kpispec.evaluate import _MAX_BITS, _bounded, base, from_base, in_written_units
 from kpispec.interval import INF, DivisionByZero, Interval
 from kpispec.ir import Value
 from kpispec.units import unit_of
@@ -253,6 +255,20 @@ def test_every_word_for_time_after_per_is_reported_with_its_period(word, period)
                                  "use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)")
 
 
+@pytest.mark.parametrize("word,period", list(PERIOD_LIKE_WORDS.items()))
+def test_every_word_for_time_glued_after_a_slash_gets_a_fix_that_checks_clean(word, period):
+    # `100件/mth` is a syntax error (a slash glues only periods and counters): the fix is the period
+    # it stands for after `per`, or, for time kpispec does not count in (`/時間`), a period it does.
+    result = analyze_text("p.kpi", PLAN + f'kpi x "x" {{ target 100件/{word} }}\n', checks=False)
+    assert [d.code for d in result.diagnostics] == ["KPI002"]
+    fixes = ["100件 per " + period] if period else ["100件/月", "100件 per month"]
+    written = re.findall(r"`([^`]+)`", result.diagnostics[0].help.en)
+    assert written[-len(fixes):] == fixes
+    for fix in fixes:
+        fixed = analyze_text("p.kpi", PLAN + f'kpi x "x" {{ target {fix} }}\n', checks=False)
+        assert fixed.diagnostics == [], fix
+
+
 @pytest.mark.parametrize("word,kind,code", [
     ("円", "currency", "JPY"), ("日本円", "currency", "JPY"), ("ドル", "currency", "USD"), ("米ドル", "currency", "USD"),
     ("ユーロ", "currency", "EUR"), ("元", "currency", "CNY"), ("人民元", "currency", "CNY"), ("ウォン", "currency", "KRW"),
@@ -427,6 +443,31 @@ def test_the_evaluator_reports_units_that_do_not_match_where_they_meet():
 def test_the_evaluator_divides_dimensions_without_ranges_too():
     v = _evaluate("a / 5円", ranges=False)
     assert v.pt == F(2, 5) and v.dim == DIMENSIONLESS / currency("JPY")
+
+
+def test_a_duration_is_shown_in_the_time_unit_it_was_written_in():
+    # `target 3か月` is 1/4 year in base units; shown as written it is 3 (months). An amount in
+    # yen has no time unit to convert to: 100 stays 100.
+    result = analyze_text("p.kpi", PLAN + 'kpi x "x" {\n  target 3か月\n}\nkpi y "y" {\n  target 100円\n}\n', checks=False)
+    duration, amount = result.plan.nodes["x"].target.value, result.plan.nodes["y"].target.value
+    assert base(duration) == (F(1, 4), TIME)
+    assert in_written_units(F(1, 4), TIME, duration) == 3
+    assert in_written_units(F(1, 2), TIME, duration) == 6
+    assert in_written_units(F(100), currency("JPY"), amount) == 100
+
+
+def test_a_value_too_large_at_either_end_of_its_range_is_an_overflow():
+    # the guard reads the value at the targets and each end of the range on its own: a number of
+    # more than _MAX_BITS bits anywhere is "overflow"; an unbounded end (a float) is not a number
+    huge = F(2) ** (_MAX_BITS + 1)
+    for val in (Val(Interval(F(0), huge), F(1), DIMENSIONLESS), Val(Interval(-huge, F(0)), F(0), DIMENSIONLESS),
+                Val(Interval(F(0), F(1)), huge, DIMENSIONLESS), Val(None, huge, DIMENSIONLESS)):
+        with pytest.raises(EvalError) as caught:
+            _bounded(val, Span(0, 1))
+        assert caught.value.kind == "overflow"
+    fine = Val(Interval(F(0), INF), F(2) ** _MAX_BITS - 1, DIMENSIONLESS)
+    assert _bounded(fine, Span(0, 1)) is fine
+    assert _bounded(Val(None, F(1), DIMENSIONLESS), Span(0, 1)).pt == 1
 
 
 def test_from_base_for_durations_and_rates_of_any_power():

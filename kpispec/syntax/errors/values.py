@@ -50,8 +50,15 @@ def slashed_per_unit(source, token, ctx) -> Diagnostic | None:
     word_text = word.group(1)
     if word_text in PERIOD_LIKE or word_text.lower() in PERIOD_LIKE:  # `/月間`: a period, written another way
         period = PERIOD_LIKE.get(word_text, PERIOD_LIKE.get(word_text.lower()))
-        if period is None:
-            return None
+        if period is None:  # `/時間`, `/hour`, `/営業日`: time, but no period kpispec counts in
+            return diag(
+                source, "KPI002", Span(token.start_pos, word.end()),
+                msg(f"`/{word_text}` is not a period kpispec counts in", f"`/{word_text}` は kpispec が数える期間ではありません"),
+                msg(f"use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年): `{amount}/月` or `{amount} per month`",
+                    f"day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）を使ってください："
+                    f"`{amount}/月` または `{amount} per month`"),
+                primary=msg("not a period", "期間ではありません"),
+            )
         return diag(
             source, "KPI002", Span(token.start_pos, word.end()),
             msg(f"`/{word_text}` is not a period word", f"`/{word_text}` は期間の語ではありません"),

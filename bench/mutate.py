@@ -73,13 +73,16 @@ MODULES = {
     "kpispec/render/sarif.py": _RENDER,
     "kpispec/render/jsonfmt.py": _RENDER,
     "kpispec/render/counts.py": _RENDER,
+    "kpispec/syntax/lexer.py": ["tests/test_fast_lexer.py", "tests/test_lexer.py", "tests/test_golden_errors.py"],
 }
 
 # Tests never run against a mutant: robustness checks (a budget exhausted without a crash) that
 # take seconds each and assert no value, so every survivor would pay them for nothing.
 SKIP = {"tests/test_proofs.py::test_formulas_beyond_the_search_get_a_verdict_not_a_crash",
         # the same brute force in process (test_graph_oracles.py) covers hundreds of graphs in a second
-        "tests/test_cycles.py::test_kpi401_random_graphs_against_brute_force"}
+        "tests/test_cycles.py::test_kpi401_random_graphs_against_brute_force",
+        # interegular's search over the grammar's terminals: about the grammar, not the lexer's code
+        "tests/test_lexer.py::test_grammar_has_no_collisions"}
 
 # pytest in this process, without the project's `-n auto` (pytest-xdist): the script runs its own
 # workers, and a mutant's few tests would pay for starting two more interpreters.

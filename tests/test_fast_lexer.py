@@ -18,11 +18,14 @@ from kpispec.syntax.lexer import FastLexer
 GRAMMARS = {
     "width": 'start: (LETTER | RUN)+\nLETTER: /[a-z]/\nRUN: /a+b/\n%ignore " "\n',
     "priority": 'start: (WORD | NUM)+\nWORD.2: /[a-z0-9]+x/\nNUM: /[0-9]+/\n%ignore " "\n',
+    # the same priority and width (2): the longer pattern text (`a[bc]?`) is tried first, so "ab" is B
+    "pattern length": 'start: (A | B)+\nA: /ab?/\nB: /a[bc]?/\n%ignore " "\n',
     "keywords": 'start: (NAME | IF | EQ | EQEQ)+\nIF: "if"\nNAME: /[a-z]+/\nEQ: "="\nEQEQ: "=="\n%ignore " "\n',
 }
 TEXTS = {
     "width": ["aab", "ab a b", "zaab", "aaaab b"],
     "priority": ["12x 12", "7", "7x"],
+    "pattern length": ["ab", "a ac ab"],
     "keywords": ["if iff = == ===", "ifx if"],
 }
 

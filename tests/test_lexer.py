@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from lark import Lark
 from lark.exceptions import UnexpectedCharacters
+from lark.lexer import LexerState
+from lark.utils import TextSlice
 
 from conftest import ROOT, no_collision_search
 
@@ -27,15 +29,19 @@ def tokens(lexer, text):
     if key not in PARSERS:
         with no_collision_search():
             PARSERS[key] = Lark(grammar_text(), parser="lalr", lexer=lexer)
-            # Lark.lex() builds its lexer anew on every call: build it once.
-            PARSERS[key].lexer = PARSERS[key]._build_lexer()
-    parser = PARSERS[key]
+    # The lexer the parser really runs (Lark.lex() would build lark's basic lexer whatever was asked).
+    scanner = PARSERS[key].parser.lexer
+    assert isinstance(scanner, FastLexer) == (lexer is FastLexer)
+    state = LexerState(TextSlice.cast_from(text))
     out = []
     try:
-        for t in parser.lex(text):
+        for t in scanner.lex(state, None):
             out.append((t.type, str(t), t.start_pos, t.end_pos))
     except UnexpectedCharacters as exc:
-        out.append(("ERROR", exc.pos_in_stream))
+        history = exc.token_history
+        if isinstance(history, list):
+            history = [(t.type, str(t)) for t in history]
+        out.append(("ERROR", exc.pos_in_stream, exc.line, exc.column, history))
     return out
 
 
@@ -46,8 +52,15 @@ def test_same_tokens_as_lark(index):
 
 
 def test_error_position_matches_lark():
+    # where the error is (offset, line, column) and the token before it, as lark's own lexer says
     text = "plan p { period 2026-04-01 to 2027-03-31 }\nkpi a @ b"
-    assert tokens(FastLexer, text)[-1] == tokens("basic", text)[-1] == ("ERROR", text.index("@"))
+    at = text.index("@")
+    expected = ("ERROR", at, 2, at - text.index("\n"), [("NAME", "a")])
+    assert tokens(FastLexer, text)[-1] == tokens("basic", text)[-1] == expected
+    # at the very start there is no token before it
+    assert tokens(FastLexer, "@")[-1] == tokens("basic", "@")[-1] == ("ERROR", 0, 1, 1, None)
+    # after a line break at offset 0: line 2, column 1
+    assert tokens(FastLexer, "\n@")[-1] == tokens("basic", "\n@")[-1] == ("ERROR", 1, 2, 1, None)
 
 
 def test_grammar_has_no_collisions():

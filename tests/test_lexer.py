@@ -1,6 +1,5 @@
 """The fast lexer produces exactly the tokens lark's own basic lexer produces from the grammar."""
 
-from pathlib import Path
 
 import pytest
 from lark import Lark

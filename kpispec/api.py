@@ -38,6 +38,8 @@ def paused_gc():
 
 @dataclass
 class Result:
+    """One analysed file: its source, syntax tree, resolved plan and diagnostics."""
+
     source: SourceFile
     module: ast.Module | None = None
     plan: Plan | None = None

@@ -37,6 +37,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
+    """The settings a check runs with: severities, disabled codes and the thresholds of the rules."""
+
     severity: dict = field(default_factory=dict)  # code -> Severity
     disabled: frozenset = frozenset()
     growth_bound: Fraction = Fraction(3)

@@ -44,6 +44,8 @@ class Label:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One finding: its code, severity, message, where it is, and the help that fixes it."""
+
     code: str
     severity: Severity
     message: Msg

@@ -51,6 +51,8 @@ def _signed_inf(a: Num, b: Num) -> Num:
 
 @dataclass(frozen=True, slots=True)
 class Interval:
+    """The closed range [lo, hi]; an end may be infinite (a float)."""
+
     lo: Num
     hi: Num
 

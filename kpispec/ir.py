@@ -26,6 +26,8 @@ class Value:
 
 @dataclass(frozen=True, slots=True)
 class Target:
+    """A node's target: what it must reach (`>=`) or stay under (`<=`)."""
+
     comparator: str  # ">=" (higher is better) or "<=" (lower is better: a ceiling)
     value: Value
     span: Span
@@ -46,6 +48,8 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Node:
+    """A resolved KGI, KSF or KPI."""
+
     kind: str  # "kgi", "ksf" or "kpi"
     id: str
     label: str | None
@@ -74,6 +78,8 @@ class Node:
 
 @dataclass(frozen=True, slots=True)
 class Param:
+    """A resolved `param`."""
+
     id: str
     label: str | None
     expr: ast.Expr
@@ -83,6 +89,8 @@ class Param:
 
 @dataclass(frozen=True, slots=True)
 class PlanInfo:
+    """The `plan` block: id, label, period, owner and description."""
+
     id: str
     label: str | None
     period_start: date | None
@@ -95,6 +103,8 @@ class PlanInfo:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """A resolved plan: its nodes, params and asserts, with the source they came from."""
+
     source: SourceFile
     module: ast.Module
     info: PlanInfo | None

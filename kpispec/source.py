@@ -18,6 +18,8 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 
 @dataclass
 class SourceFile:
+    """A plan's path and text, with the line index that turns offsets into lines and columns."""
+
     path: str
     text: str
     _line_starts: list[int] | None = field(default=None, repr=False)

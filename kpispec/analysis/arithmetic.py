@@ -76,6 +76,8 @@ def months_inclusive(start: date, end: date) -> int:
 
 @dataclass
 class Window:
+    """The dates a rate is counted over, in days and whole months."""
+
     start: date
     end: date
     months: int
@@ -107,6 +109,8 @@ class Outcome:
 
 @dataclass(slots=True)
 class AssertOutcome:
+    """An `assert` evaluated: both sides, and the proof of the comparison."""
+
     stmt: ast.Assert
     left: Val | None = None
     right: Val | None = None

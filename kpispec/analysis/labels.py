@@ -28,6 +28,8 @@ from ..syntax import ast
 
 @dataclass(frozen=True)
 class Clash:
+    """Two amounts whose labels (count words, per-units) do not match."""
+
     span: Span  # the operator, the call, or the comparison
     left: str
     right: str

@@ -52,6 +52,8 @@ PROOF_BUDGET = 100_000
 
 @dataclass
 class Verdict:
+    """What the prover found: proven, refuted (with a witness) or unknown (with why)."""
+
     status: str  # "proven", "refuted" or "unknown"
     witness: dict[str, Fraction] | None = None
     reason: str | None = None  # why unknown: "budget", "divisor", "size"
@@ -125,6 +127,8 @@ def _check(verdict: Verdict, f: Rat, op, target, box, atoms, reason) -> Verdict:
 
 @dataclass
 class _Prover:
+    """One proof: the atoms, the budget it spends and the reference point."""
+
     atoms: Atoms
     budget: Budget
     ref: dict

@@ -103,6 +103,8 @@ def _inside(path: Path, folder: Path) -> bool:
 
 @dataclass(frozen=True)
 class PlanFile:
+    """A plan file to read: the name shown and the path opened."""
+
     shown: str  # the name diagnostics carry: as the user wrote it, printable
     real: str  # the resolved path; a str, as 20,000 Paths cost 10 MB
     base: int = 0  # found in a folder: real[:base] is that folder, and real[base + 1:] is opened beneath it
@@ -127,6 +129,8 @@ class PlanFile:
 
 @dataclass
 class Found:
+    """The plan files found for the paths given, with what could not be used."""
+
     files: list[PlanFile] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # reported; the run exits 2
     skipped: list[str] = field(default_factory=list)  # reported as notes

@@ -44,6 +44,8 @@ class Name(_Spanned):
 
 @dataclass(frozen=True, slots=True)
 class Text(_Spanned):
+    """A quoted text or a bare value as written, with where it starts and ends."""
+
     value: str
     start: int
     end: int
@@ -96,6 +98,8 @@ class Quantity(_Spanned):
 
 @dataclass(frozen=True, slots=True)
 class Ref:
+    """A name used in a formula."""
+
     name: Name
 
     @property
@@ -113,6 +117,8 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class Call(_Spanned):
+    """`sum(…)`, `min(…)` or `max(…)` with its arguments."""
+
     function: Name
     args: tuple["Expr", ...]
     start: int
@@ -121,6 +127,8 @@ class Call(_Spanned):
 
 @dataclass(frozen=True, slots=True)
 class Binary(_Spanned):
+    """`left op right` in a formula."""
+
     op: str  # one of + - * /
     left: "Expr"
     right: "Expr"
@@ -136,6 +144,8 @@ class Binary(_Spanned):
 
 @dataclass(frozen=True, slots=True)
 class Negate(_Spanned):
+    """`-operand` in a formula."""
+
     operand: "Expr"
     start: int
     end: int
@@ -143,6 +153,8 @@ class Negate(_Spanned):
 
 @dataclass(frozen=True, slots=True)
 class Group(_Spanned):
+    """`(inner)` in a formula: kept for its span."""
+
     inner: "Expr"
     start: int
     end: int
@@ -172,6 +184,8 @@ class Attr(_Spanned):
 
 @dataclass(frozen=True, slots=True)
 class Block(_Spanned):
+    """A `plan`, `kgi`, `ksf` or `kpi` block with its attributes."""
+
     kind: str  # "plan", "kgi", "ksf" or "kpi"
     id: Name
     label: Text | None
@@ -191,6 +205,8 @@ class Block(_Spanned):
 
 @dataclass(frozen=True, slots=True)
 class Param(_Spanned):
+    """A `param` declaration."""
+
     id: Name
     label: Text | None
     value: Expr
@@ -204,6 +220,8 @@ class Param(_Spanned):
 
 @dataclass(frozen=True, slots=True)
 class Assert(_Spanned):
+    """An `assert left op right` statement."""
+
     left: Expr
     op: str
     op_span: Span
@@ -215,6 +233,8 @@ class Assert(_Spanned):
 
 @dataclass(frozen=True, slots=True)
 class Comment(_Spanned):
+    """A `#` comment, kept for suppressions and layout."""
+
     text: str
     start: int
     end: int
@@ -222,5 +242,7 @@ class Comment(_Spanned):
 
 @dataclass(frozen=True, slots=True)
 class Module:
+    """A parsed file: its declarations and its comments."""
+
     items: tuple[Block | Param | Assert, ...]
     comments: tuple[Comment, ...]

@@ -18,6 +18,8 @@ MAX_DEPTH = 200
 
 @dataclass(frozen=True)
 class ParseResult:
+    """A parsed file, or None, with the syntax errors found."""
+
     module: ast.Module | None
     diagnostics: tuple[Diagnostic, ...]
 

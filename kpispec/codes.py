@@ -14,6 +14,8 @@ from .diagnostics import Msg, Severity
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule code with its name, default severity and one-line summary."""
+
     code: str
     name: str
     severity: Severity

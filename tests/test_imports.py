@@ -33,3 +33,24 @@ def test_check_path_imports(tmp_path):
     loaded = sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in NEVER_ON_CHECK))
     assert loaded == []
     assert "tomllib" not in modules  # no config file here: TOML is never parsed
+
+
+def test_every_dataclass_has_a_docstring():
+    # Without one, `dataclass` builds a docstring from inspect.signature at import: about 0.3 ms a
+    # class, which every cold check paid for 29 classes (docs/performance.md).
+    import dataclasses
+    import importlib
+    import pkgutil
+
+    import kpispec
+
+    missing = []
+    for info in pkgutil.walk_packages(kpispec.__path__, "kpispec."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == info.name:
+                if (obj.__doc__ or "").startswith(obj.__name__ + "("):
+                    missing.append(f"{info.name}.{name}")
+    assert missing == []

@@ -211,20 +211,28 @@ def _tries_to_fail_c() -> int:
 def test_a_formula_with_min_or_max_gets_max_tries_evaluations_and_no_more():
     # max(x, 2) ≥ 6 from x ≥ 1: 2, 4 miss, 8 meets (3 steps), then BISECTIONS halvings of [4, 8] to 6
     solve_x = 3 + BISECTIONS
-    failures, rest = divmod(MAX_TRIES - solve_x, _tries_to_fail_c())
-    assert rest == 0  # 13 × 41 + 67 = 600: the solve for x spends exactly the last evaluation
+    per_failure = _tries_to_fail_c()
+    failures = (MAX_TRIES - solve_x) // per_failure  # as many failed solves as leave room for x's
     a = arithmetic(MINMAX)
     tried = record(a)
     for _ in range(failures):
         assert a.solve("g", "c") is None
-    assert len(tried) == failures * _tries_to_fail_c()
+    assert len(tried) == failures * per_failure
     assert a.solve("g", "x") == 6
+    assert len(tried) == failures * per_failure + solve_x
+    assert a.solve("g", "c") is None  # what is left (less than a whole failure) is spent, and no more
     assert len(tried) == MAX_TRIES
     assert a.solve("g", "x") is None  # the node's evaluations are spent
     assert len(tried) == MAX_TRIES
 
 
 # ------------------------------------------------------------------ nothing to solve
+
+
+def test_nothing_to_solve_for_a_node_without_a_target():
+    # k = c + d has no target: there is no goal to meet, so no value of c to find
+    a = arithmetic('kpi k "K" { formula c + d }\nkpi c "C" { target >= 1 }\nkpi d "D" { target >= 1 }\n')
+    assert a.solve("k", "c") is None
 
 
 def test_nothing_to_solve_in_a_formula_too_large_to_expand():
@@ -367,7 +375,7 @@ def test_the_slope_of_a_large_quotient_in_an_input_of_both_its_parts(a_floor, sl
     # each e ≤ 1 gives P' = E in [0, 30]; A = a0 + … + a5 ≥ 6·a_floor gives P ≥ 6·a_floor. Beyond
     # SMALL_PRODUCT ((30 + 30) × (36 + 36) term pairs), the slope is bounded as P'/Q - P·Q'/Q²:
     #   its upper end is 30/90 - 6·a_floor·30/8,100: 1/3 - 20/9 < 0 for a ≥ 100 (falling),
-    #   and 1/3 - 2/90 > 0 for a ≥ 1, where it may take either sign (60·E - 30·A ranges over [-180, 1,620])
+    #   and 1/3 - 2/90 > 0 for a ≥ 1, where it may take either sign (60·E - 30·A ranges over (-∞, 1,620])
     e_sum, d_sum = (" + ".join(f"{x}{i}" for i in range(30)) for x in "ed")
     a_sum, b_sum = (" + ".join(f"{x}{i}" for i in range(6)) for x in "ab")
     body = f'kgi g "G" {{ target 50% formula (x * ({e_sum}) + {a_sum}) / (x * ({d_sum}) + {b_sum}) }}\n'
@@ -466,7 +474,7 @@ def test_a_chain_of_nodes_each_using_the_last_twice_is_walked_once(monkeypatch):
     refs_of = module.refs_of
     monkeypatch.setattr(module, "refs_of", lambda expr: reads.append(expr) or refs_of(expr))
     assert a.value_at(a.sym_of(f"n{depth}"), {"a": F(3)}) == 3 * 2**depth
-    assert len(reads) == 2 * (depth + 1)
+    assert len(reads) <= 3 * (depth + 1)  # a walk path by path would read them 2³⁰ times
 
 
 def test_a_held_denominator_stays_an_input_at_its_target():

@@ -6,6 +6,11 @@ piece of work charges the budget, and how the cycle count stops. test_graph_orac
 that the results are valid; this file checks that they are the ones the heuristics promise.
 
 Graphs are `k` nodes 0..k-1 and `pairs`, a list of (source, target) arcs named by their index.
+
+The budget's charges are tuning (graph.py marks them `pragma: no mutate`), yet some tests here pin
+them: a route (exact, proven greedy, searched, unproven greedy) is chosen by what is left, and the
+boundary between two routes is only testable at an exact amount. Retuning a charge means editing
+those tests on purpose, with the new amounts worked out the same way.
 """
 
 from __future__ import annotations

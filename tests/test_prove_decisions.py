@@ -12,7 +12,7 @@ from fractions import Fraction as F
 import pytest
 
 from kpispec.analysis import poly
-from kpispec.analysis.poly import Atoms, Budget, Rat, TooBig
+from kpispec.analysis.poly import Atoms, Budget, Rat
 from kpispec.analysis.prove import _Prover, holds, prove
 from kpispec.interval import INF, Interval
 
@@ -62,19 +62,33 @@ def nonneg(g, b, strict, ref, budget=10**6):
 
 # ------------------------------------------------------------------ the range checks decide alone
 
-def test_a_range_above_zero_proves_a_strict_goal_within_one_box():
-    # g = x over [1/2, 1]: its range starts at 1/2 > 0. One box costs 4 × (1 term + 1 factor) + 1 = 9;
-    # with exactly that, only the range check can run (pinning would cost 9 more).
-    verdict, prover = nonneg(v("x"), box(x=(F(1, 2), 1)), True, refs(x=1), budget=9)
+class _Searched(Exception):
+    """Raised when the prover goes past its range check (its next step, pinning, is replaced)."""
+
+
+def _range_check_only(monkeypatch):
+    def searched(*args, **kwargs):
+        raise _Searched()
+
+    monkeypatch.setattr(_Prover, "_pin", searched)
+
+
+def test_a_range_above_zero_proves_a_strict_goal_by_the_range_check_alone(monkeypatch):
+    # g = x over [1/2, 1]: its range starts at 1/2 > 0, so g > 0 needs nothing beyond the range
+    _range_check_only(monkeypatch)
+    verdict, prover = nonneg(v("x"), box(x=(F(1, 2), 1)), True, refs(x=1))
     assert verdict.proven and prover.boxes == 1
 
 
-def test_a_range_starting_at_zero_proves_a_non_strict_goal_within_one_box():
-    # g = x over [0, 1]: the range starts at exactly 0, enough for g ≥ 0, on the same 9 units
-    verdict, _ = nonneg(v("x"), box(x=(0, 1)), False, refs(x=1), budget=9)
+def test_a_range_starting_at_zero_proves_a_non_strict_goal_by_the_range_check_alone(monkeypatch):
+    # g = x over [0, 1]: the range starts at exactly 0, enough for g ≥ 0
+    _range_check_only(monkeypatch)
+    verdict, _ = nonneg(v("x"), box(x=(0, 1)), False, refs(x=1))
     assert verdict.proven
-    with pytest.raises(TooBig):  # g > 0 is not decided by the range: the search goes on and runs out
-        nonneg(v("x"), box(x=(0, 1)), True, refs(x=1), budget=9)
+    # g > 0 is not decided by that range (x = 0 is in the box), and at the reference x = 1 it
+    # holds: the search goes on
+    with pytest.raises(_Searched):
+        nonneg(v("x"), box(x=(0, 1)), True, refs(x=1))
 
 
 def _pinned_then_square(extra):

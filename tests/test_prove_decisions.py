@@ -11,32 +11,11 @@ from fractions import Fraction as F
 
 import pytest
 
-from kpispec.analysis import poly
-from kpispec.analysis.poly import Atoms, Budget, Rat
+from kpispec.analysis.poly import Atoms, Budget
 from kpispec.analysis.prove import _Prover, holds, prove
 from kpispec.interval import INF, Interval
 
-B = Budget(10**9)
-
-
-def v(name):
-    return Rat.of(poly.var(name))
-
-
-def c(k):
-    return Rat.of(poly.const(F(k)))
-
-
-def add(a, b, sign=1):
-    return poly.r_add(a, b, B, sign)
-
-
-def mul(a, b):
-    return poly.r_mul(a, b, B)
-
-
-def div(a, b):
-    return poly.r_div(a, b, B)
+from test_prove_oracles import add, c, div, mul, v  # the same builders of rational functions
 
 
 def box(**ranges):

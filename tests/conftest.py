@@ -29,6 +29,16 @@ def run_cli(*args, cwd=None, env=None, input=None) -> subprocess.CompletedProces
     )
 
 
+def pytest_configure(config):
+    # The CLI runs in a subprocess hundreds of times: compile kpispec's own bytecode once, here,
+    # even where PYTHONDONTWRITEBYTECODE is set (that only stops Python writing it on import), so
+    # that no run compiles the package again. Only the main process: pytest-xdist workers share it.
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        import compileall
+
+        compileall.compile_dir(ROOT / "kpispec", quiet=2)
+
+
 @contextlib.contextmanager
 def no_collision_search():
     """Build lark parsers without interegular's search for colliding terminals, which costs

@@ -16,6 +16,7 @@ import json
 import random
 import re
 from collections import defaultdict
+from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -417,14 +418,32 @@ def write(order, kinds, refs) -> tuple[str, dict]:
     return "\n".join(lines) + "\n", where
 
 
-@settings(max_examples=capped(40), deadline=None, derandomize=True, database=None,
+PLANS_PER_RUN = 5
+
+
+@settings(max_examples=capped(8), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(graph_plans())
-def test_kpi401_random_graphs_against_brute_force(tmp_path, drawn):
-    order, kinds, refs = drawn
-    text, where = write(order, kinds, refs)
+@given(st.lists(graph_plans(), min_size=PLANS_PER_RUN, max_size=PLANS_PER_RUN))
+def test_kpi401_random_graphs_against_brute_force(tmp_path, plans):
+    # 8 runs of the CLI with 5 plans each (40 graphs): a run of the CLI costs more than a graph
+    folder = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    written = []
+    for i, (order, kinds, refs) in enumerate(plans):
+        text, where = write(order, kinds, refs)
+        (folder / f"plan{i}.kpi").write_text(text, encoding="utf-8")
+        written.append((text, where))
+    result = run_cli("check", "--format", "json", "--lang", "en", folder)
+    assert result.stderr == "" and "Traceback" not in result.stdout, result.stderr
+    diagnostics = json.loads(result.stdout)["diagnostics"]
+    assert not [d for d in diagnostics if d["code"] == "KPI901"], diagnostics
+    for i, ((order, kinds, refs), (text, where)) in enumerate(zip(plans, written)):
+        reports = [d for d in diagnostics if d["code"] == "KPI401" and Path(d["file"]).name == f"plan{i}.kpi"]
+        _against_brute_force(order, kinds, refs, text, where, reports)
+
+
+def _against_brute_force(order, kinds, refs, text, where, reports):
     arcs = set(where)
-    reports = check(tmp_path, text)
     expected = groups(list(order), arcs)
     assert len(reports) == len(expected), text
     first_line = {}

@@ -12,7 +12,7 @@ from .language import ATTRIBUTES, CADENCES, FUNCTIONS, KIND_NAMES, PERIODS, SING
 from .source import SourceFile
 from .suggest import Suggester, closest
 from .syntax import ast
-from .units import PERIOD_LIKE, TIME_UNITS, per_unit, unit_of
+from .units import PERIOD_LIKE, PERIODS_EN, PERIODS_JA, TIME_UNITS, per_unit, unit_of
 
 ENGLISH_PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -267,8 +267,7 @@ class Resolver:
             "KPI012", word.span,
             msg(f"unknown period `{word.text}`", f"未知の期間 `{word.text}`"),
             msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
-            msg("use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)",
-                "day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）を使ってください"),
+            msg(f"use {PERIODS_EN}", f"{PERIODS_JA}を使ってください"),
         )
 
     def _date(self, text: ast.Text) -> date | None:

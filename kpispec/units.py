@@ -35,6 +35,10 @@ SLASH_COUNTERS = (
 # Words for time that are not a period kpispec counts in, or not written as one: after `per` they
 # are reported (KPI012) with the period they stand for where there is one, never read as a count
 # (`100件 per mo` is not "100 per unit of mo", and `per 月間` not "per 月間" as a thing).
+# How messages name the periods kpispec counts in (a word for time that is not one is reported).
+PERIODS_EN = "day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)"
+PERIODS_JA = "day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）"
+
 PERIOD_LIKE: dict[str, str | None] = {
     "mo": "month", "mos": "month", "mth": "month", "mths": "month", "mon": "month", "monthly": "month",
     "yr": "year", "yrs": "year", "annum": "year", "y": "year", "annual": "year", "annually": "year",

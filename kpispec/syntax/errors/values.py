@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...language import KEYWORDS, amount_before
-from ...units import PERIOD_LIKE
+from ...units import PERIOD_LIKE, PERIODS_EN, PERIODS_JA
 from ...diagnostics import Diagnostic, Span, msg
 from .context import ATTR_TERMS, DATE_ATTRS, TEXT_ATTRS, is_a
 from .declarations import missing_brace
@@ -54,9 +54,8 @@ def slashed_per_unit(source, token, ctx) -> Diagnostic | None:
             return diag(
                 source, "KPI002", Span(token.start_pos, word.end()),
                 msg(f"`/{word_text}` is not a period kpispec counts in", f"`/{word_text}` は kpispec が数える期間ではありません"),
-                msg(f"use day, week, month, quarter or year (or 日, 週, 月, 四半期, 年): `{amount}/月` or `{amount} per month`",
-                    f"day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）を使ってください："
-                    f"`{amount}/月` または `{amount} per month`"),
+                msg(f"use {PERIODS_EN}: `{amount}/月` or `{amount} per month`",
+                    f"{PERIODS_JA}を使ってください：`{amount}/月` または `{amount} per month`"),
                 primary=msg("not a period", "期間ではありません"),
             )
         return diag(

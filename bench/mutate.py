@@ -74,6 +74,7 @@ MODULES = {
     "kpispec/render/jsonfmt.py": _RENDER,
     "kpispec/render/counts.py": _RENDER,
     "kpispec/syntax/lexer.py": ["tests/test_fast_lexer.py", "tests/test_lexer.py", "tests/test_golden_errors.py"],
+    "kpispec/syntax/lalr.py": ["tests/test_grammar_tables.py", "tests/test_golden_valid.py"],
 }
 
 # Tests never run against a mutant: robustness checks (a budget exhausted without a crash) that

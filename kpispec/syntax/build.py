@@ -1,7 +1,9 @@
-"""The inline transformer: lark callbacks that build the AST while parsing.
+"""The inline transformer: the callbacks that build the AST while parsing.
 
-lark runs these during LALR parsing (no parse tree is built). Positions come
-from the tokens themselves, which is why the grammar names its brackets.
+The parser (lalr.py, or lark itself for a file that does not parse) calls them as it reduces
+each rule; no parse tree is built. Positions come from the tokens themselves, which is why the
+grammar names its brackets. Tokens are read by their attributes only (`type`, `value`,
+`start_pos`, `end_pos`), so lark's tokens and the driver's serve alike, and nothing here imports lark.
 """
 
 from __future__ import annotations
@@ -10,8 +12,6 @@ import re
 import textwrap
 from sys import intern
 from decimal import Decimal, localcontext
-
-from lark import Token, Transformer
 
 from ..diagnostics import Span
 from ..language import PERIODS
@@ -34,12 +34,10 @@ _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
 
 
-def start_of(item) -> int:
-    return item.start_pos if isinstance(item, Token) else item.start
-
-
 def end_of(item) -> int:
-    return item.end_pos if isinstance(item, Token) else item.end
+    """Where a token or an AST node ends."""
+    end = getattr(item, "end_pos", None)
+    return item.end if end is None else end
 
 
 def split_scale(word: str) -> tuple[int, str]:
@@ -64,11 +62,9 @@ def unescape(raw: str) -> str:
     return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), body)
 
 
-class AstBuilder(Transformer):
-    """One method per grammar rule; each returns an AST node with its span."""
-
-    def __init__(self):
-        super().__init__(visit_tokens=False)
+class AstBuilder:
+    """One method per grammar rule (or alias); each returns an AST node with its span. A rule
+    with no method here (the `__x_star` lists) is built as a list node and spliced into its parent."""
 
     # ------------------------------------------------------------ top level
 
@@ -176,7 +172,7 @@ class AstBuilder(Transformer):
         return ast.Call(_name(name), tuple(args), name.start_pos, rpar.end_pos)
 
     def args(self, children):
-        return [c for c in children if not isinstance(c, Token)]
+        return children[::2]  # expr (COMMA expr)*
 
     def group(self, children):
         lpar, inner, rpar = children
@@ -280,7 +276,7 @@ def _exact_powers(terms, scale):
     return total, multiplier, None
 
 
-def _decode_amount(token: Token) -> tuple[list[tuple[Decimal, int | Decimal]], int, bool, str | None, str | None]:
+def _decode_amount(token) -> tuple[list[tuple[Decimal, int | Decimal]], int, bool, str | None, str | None]:
     """An amount token as terms (coefficient, power of ten) to add, the power of ten of its scale,
     whether it is a percentage, the unit glued on, and the Japanese scales out of order (if any)."""
     text = token.value
@@ -340,7 +336,7 @@ def _block_parts(children):
     keyword, name = children[0], children[1]
     index = 2
     label = None
-    if isinstance(children[index], Token) and children[index].type == "STRING":
+    if children[index].type == "STRING":  # the label, else the `{`
         label = _text(children[index])
         index += 1
     lbrace = children[index]
@@ -348,12 +344,12 @@ def _block_parts(children):
     return keyword, _name(name), label, lbrace, attrs, children[-1]
 
 
-def _name(token: Token) -> ast.Name:
+def _name(token) -> ast.Name:
     # Interned: ids, units and periods repeat thousands of times in a large plan.
     return ast.Name(intern(token.value), token.start_pos)
 
 
-def _text(token: Token) -> ast.Text:
+def _text(token) -> ast.Text:
     value = token.value
     if value.startswith('"'):
         value = unescape(value)

@@ -1,12 +1,16 @@
-"""Load the grammar and build the LALR parser once.
+"""The grammar's parse tables, generated once, and the parsers built from them.
 
-The parser's tables are generated from grammar/kpispec.lark into `_tables.py`, a plain Python
-literal committed with the package (`python -m kpispec.syntax.grammar` rewrites it; a test
-fails when it is stale). Loading them costs no grammar analysis and reads no cache file:
-lark's own `cache=True` unpickles a file with a predictable name in the shared temporary
-folder, which another local user could plant to run code as whoever runs kpispec next.
-When the grammar was edited but the tables not regenerated (a checkout being worked on),
-the parser is built from the grammar instead, slower but never from a stale or foreign file.
+`python -m kpispec.syntax.grammar` has lark analyse grammar/kpispec.lark and writes two plain
+Python literals committed with the package (a test fails when either is stale):
+- `_tables.py`: what kpispec's own LALR driver (lalr.py) needs: the lexer's pattern, the parse
+  table and how each rule shapes its children. Every parse runs on it, without importing lark.
+- `_lark_tables.py`: lark's serialized parser, loaded only for a file that does not parse, to
+  get lark's exception (the parser state the syntax-error messages are built from).
+Loading either costs no grammar analysis and reads no cache file: lark's own `cache=True`
+unpickles a file with a predictable name in the shared temporary folder, which another local
+user could plant to run code as whoever runs kpispec next. When the grammar was edited but the
+tables not regenerated (a checkout being worked on), both are built from the grammar instead,
+slower but never from a stale or foreign file.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent.parent
 TABLES = Path(__file__).resolve().parent / "_tables.py"
+LARK_TABLES = Path(__file__).resolve().parent / "_lark_tables.py"
 
 
 def grammar_path() -> Path:
@@ -32,17 +37,6 @@ def grammar_text() -> str:
     return grammar_path().read_text(encoding="utf-8")
 
 
-class _CommentSink:
-    """Collects comments while lexing; the parser runs one text at a time."""
-
-    def __init__(self):
-        self.comments: list = []
-
-    def __call__(self, token):
-        self.comments.append(token)
-        return token
-
-
 def _build_options():
     from .lexer import FastLexer
 
@@ -51,31 +45,97 @@ def _build_options():
 
 @lru_cache(maxsize=1)
 def parser():
+    """kpispec's own LALR parser (lalr.py) with the AST builder: what every parse runs."""
+    from .build import AstBuilder
+    from .lalr import Parser
+
+    return Parser(tables(), AstBuilder())
+
+
+def tables() -> dict:
+    """The driver's tables: the committed ones when they were generated from this grammar."""
+    try:
+        from . import _tables
+    except ImportError:
+        _tables = None
+    if _tables is not None and _tables.GRAMMAR == grammar_text():
+        return _tables.TABLES
+    return driver_tables(_analysed(grammar_text()))
+
+
+@lru_cache(maxsize=1)
+def lark_parser():
+    """lark's parser of the same grammar, with the same lexer and builder: for a text the driver
+    rejects, whose exception carries the parser state the syntax-error messages need."""
     from lark import Lark
 
     from .build import AstBuilder
     from .lexer import FastLexer
 
-    sink = _CommentSink()
-    runtime = dict(transformer=AstBuilder(), lexer_callbacks={"COMMENT": sink})
-    tables = _committed_tables()
+    tables = _committed_lark_tables()
     if tables is not None:
         data, memo, paths = tables
-        lark = Lark._load_from_dict(_with_lexer(data, paths, FastLexer), memo, **runtime)
-    else:
-        lark = Lark(grammar_text(), **_build_options(), **runtime)
-    return lark, sink
+        return Lark._load_from_dict(_with_lexer(data, paths, FastLexer), memo, transformer=AstBuilder())
+    return Lark(grammar_text(), **_build_options(), transformer=AstBuilder())
 
 
-def _committed_tables():
-    """The generated tables, when they were generated from the grammar in use."""
+def _committed_lark_tables():
+    """lark's serialized tables, when they were generated from the grammar in use."""
     try:
-        from . import _tables
+        from . import _lark_tables
     except ImportError:
         return None
-    if _tables.GRAMMAR != grammar_text():
+    if _lark_tables.GRAMMAR != grammar_text():
         return None
-    return _tables.DATA, _tables.MEMO, _tables.LEXER_PATHS
+    return _lark_tables.DATA, _lark_tables.MEMO, _lark_tables.LEXER_PATHS
+
+
+def _analysed(text: str):
+    from lark import Lark
+
+    return Lark(text, **_build_options())
+
+
+def driver_tables(lark) -> dict:
+    """What lalr.Parser runs, taken from a Lark parser built with `_build_options()`."""
+    from lark.parsers.lalr_analysis import Shift
+
+    lexer = lark.parser.lexer  # the FastLexer lark built: its one pattern and keyword table
+    comments = [name for name in lexer.ignore if name == "COMMENT"]
+    table = lark.parser.parser._parse_table
+    rules = list(lark.rules)
+    index = {rule: i for i, rule in enumerate(rules)}
+    numbers = sorted(table.states)
+    state = {number: i for i, number in enumerate(numbers)}
+    states = []
+    for number in numbers:
+        row = {}
+        for symbol, (action, arg) in sorted(table.states[number].items()):
+            row[str(symbol)] = state[arg] if action is Shift else ~index[arg]
+        states.append(row)
+    return {
+        "pattern": lexer.pattern.pattern,
+        "flags": lexer.pattern.flags,
+        "keywords": lexer.keywords,
+        "ignore": sorted(lexer.ignore),
+        "comment": comments[0] if comments else None,
+        "states": states,
+        "start": state[table.start_states["start"]],
+        "end": state[table.end_states["start"]],
+        "rules": [_rule_shape(rule) for rule in rules],
+    }
+
+
+def _rule_shape(rule):
+    """(origin, length, callback name, `?rule` without alias, children kept or None for all):
+    lark's ParseTreeBuilder with keep_all_tokens off and no placeholders, as data."""
+    if rule.options.keep_all_tokens or rule.options.template_source:  # pragma: no cover - not in the grammar
+        raise ValueError(f"rule {rule} uses a lark feature the driver does not implement")
+    keep = [(i, not sym.is_term and sym.name.startswith("_"))
+            for i, sym in enumerate(rule.expansion) if not (sym.is_term and sym.filter_out)]
+    filtered = len(keep) < len(rule.expansion) or any(splice for _, splice in keep)
+    return (str(rule.origin.name), len(rule.expansion), str(rule.alias or rule.origin.name),
+            bool(rule.options.expand1 and not rule.alias), keep if filtered else None)
 
 
 def _lexer_paths(data, found, path=()):
@@ -101,23 +161,26 @@ def _set(data, path, value):
     return {**data, path[0]: _set(data[path[0]], path[1:], value)}
 
 
-def generate_tables(text: str) -> str:
-    """The source of `_tables.py` for a grammar text."""
-    from lark import Lark
+_HEADER = '"""Generated by `python -m kpispec.syntax.grammar` from grammar/kpispec.lark: do not edit."""\n\n'
+
+
+def generate_tables(text: str) -> tuple[str, str]:
+    """The sources of `_tables.py` (the driver's) and `_lark_tables.py` (lark's) for a grammar text."""
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 
-    lark = Lark(text, **_build_options())
+    lark = _analysed(text)
+    driver = _HEADER + f"GRAMMAR = {text!r}\n\nTABLES = {pprint.pformat(driver_tables(lark), width=120, sort_dicts=True)}\n"
     data, memo = lark.memo_serialize([TerminalDef, Rule])
     paths = _lexer_paths(data, [])
     data = _with_lexer(data, paths, None)
-    return (
-        '"""Generated by `python -m kpispec.syntax.grammar` from grammar/kpispec.lark: do not edit."""\n\n'
-        f"GRAMMAR = {text!r}\n\n"
+    serialized = (
+        _HEADER + f"GRAMMAR = {text!r}\n\n"
         f"LEXER_PATHS = {paths!r}\n\n"
         f"DATA = {pprint.pformat(data, width=120, sort_dicts=True)}\n\n"
         f"MEMO = {pprint.pformat(memo, width=120, sort_dicts=True)}\n"
     )
+    return driver, serialized
 
 
 def strict_parser():
@@ -128,5 +191,7 @@ def strict_parser():
 
 
 if __name__ == "__main__":  # pragma: no cover - a developer command
-    TABLES.write_text(generate_tables(grammar_text()), encoding="utf-8")
-    sys.stdout.write(f"wrote {TABLES}\n")
+    driver_source, lark_source = generate_tables(grammar_text())
+    TABLES.write_text(driver_source, encoding="utf-8")
+    LARK_TABLES.write_text(lark_source, encoding="utf-8")
+    sys.stdout.write(f"wrote {TABLES} and {LARK_TABLES}\n")

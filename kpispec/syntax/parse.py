@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lark.exceptions import UnexpectedInput
-
 from ..diagnostics import Diagnostic, Severity, Span, msg
 from ..source import SourceFile
 from . import ast
 from .grammar import parser
+from .lalr import Rejected
 
 # A chain `a + b + c …` nests one level per term, and the compiled JSON nests as deep: 200
 # keeps it readable by ordinary JSON readers. Long sums are written `sum(a, b, …)` (flat).
@@ -26,21 +25,31 @@ class ParseResult:
 
 def parse(source: SourceFile) -> ParseResult:
     """Parse one source file; a syntax error stops the file and yields no module."""
-    lark, sink = parser()
-    sink.comments = []
     try:
-        items = lark.parse(source.text)
-    except UnexpectedInput as exc:
-        from .errors import syntax_error  # only a file with a syntax error pays for this import
-
-        return ParseResult(None, (syntax_error(source, exc),))
-    except RecursionError:  # pragma: no cover - the LALR parser is iterative
-        return ParseResult(None, (_too_deep(source, Span(0, 0)),))
-    comments = tuple(ast.Comment(t.value, t.start_pos, t.end_pos) for t in sink.comments)
+        items, comments = parser().parse(source.text)
+    except Rejected:
+        return _rejected(source)
     deep = _first_too_deep(items)
     if deep is not None:
         return ParseResult(None, (_too_deep(source, deep),))
-    return ParseResult(ast.Module(tuple(items), comments), ())
+    return ParseResult(ast.Module(tuple(items), tuple(ast.Comment(*c) for c in comments)), ())
+
+
+def _rejected(source: SourceFile) -> ParseResult:
+    """A text the driver rejects is parsed again by lark, whose exception (with the parser's
+    state where it failed) the syntax error is explained from. Only a broken file pays for it."""
+    from lark.exceptions import UnexpectedInput
+
+    from .errors import syntax_error
+    from .grammar import lark_parser
+
+    try:
+        lark_parser().parse(source.text)
+    except UnexpectedInput as exc:
+        return ParseResult(None, (syntax_error(source, exc),))
+    except RecursionError:  # pragma: no cover - the LALR parser is iterative
+        return ParseResult(None, (_too_deep(source, Span(0, 0)),))
+    raise AssertionError("lark parses a text kpispec's LALR driver rejects")  # pragma: no cover - tests hold them equal
 
 
 def _children(node):

@@ -12,8 +12,8 @@ import signal
 import sys
 
 # Nothing else is imported before main() has put its signal handlers in place: Ctrl-C during
-# start-up then ends in one line too, not a traceback. (typer, and with it pydantic, is the
-# slowest import of all.)
+# start-up then ends in one line too, not a traceback. A plain `kpispec check` never imports
+# typer at all (checking.py).
 
 
 def __getattr__(name: str):
@@ -150,12 +150,21 @@ def _run() -> int:
     code = 0
     try:
         _standard_streams()
-        try:
-            from .application import app
+        args = _paths_are_paths(sys.argv[1:])
+        from .checking import fast_args
 
-            app(args=_paths_are_paths(sys.argv[1:]), prog_name="kpispec")
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
+        fast = fast_args(args)
+        if fast is not None:  # a plain `check`: run without importing typer (checking.py)
+            from .checking import run
+
+            code = run(**fast)
+        else:
+            try:
+                from .application import app
+
+                app(args=args, prog_name="kpispec")
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
         try:
             sys.stdout.flush()
         except OSError as exc:

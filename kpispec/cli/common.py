@@ -1,14 +1,15 @@
-"""What every command shares: options, the language, colour, and how failures are reported."""
+"""What every command shares: the language, colour, sizes, and how failures are reported.
+
+Nothing here imports typer: `kpispec check` runs without it (see checking.py). What only typer's
+commands need (option declarations, exiting with a message) is in options.py.
+"""
 
 from __future__ import annotations
 
 import os
 from enum import Enum
-from typing import Annotated, Optional
 
-import typer
-
-from .io import say
+from .io import MAX_FILE_SIZE, say
 
 
 class OutputFormat(str, Enum):
@@ -23,7 +24,11 @@ class Lang(str, Enum):
     ja = "ja"
 
 
-LangOption = Annotated[Optional[Lang], typer.Option("--lang", help="Message language (default: from LANG).")]
+DEFAULT_MAX_FILE_SIZE = f"{MAX_FILE_SIZE // 10**6}MB"
+
+
+class BadSize(ValueError):
+    """`--max-file-size` is not a size."""
 
 
 def default_lang() -> str:
@@ -51,11 +56,6 @@ def error(message: str) -> None:
     say(f"kpispec: error: {message}")
 
 
-def fail(message: str) -> None:
-    error(message)
-    raise typer.Exit(2)
-
-
 def size_in_bytes(text: str) -> int:
     """`--max-file-size`: a number of bytes, or with kB, MB or GB (powers of 1000)."""
     units = {"kb": 10**3, "k": 10**3, "mb": 10**6, "m": 10**6, "gb": 10**9, "g": 10**9, "b": 1, "": 1}
@@ -67,6 +67,6 @@ def size_in_bytes(text: str) -> int:
     except ValueError:
         value = -1.0
     if unit not in units or not (1 <= value * units.get(unit, 1) < 1e15):
-        raise typer.BadParameter(f"{text!r} is not a size such as 50MB")
+        raise BadSize(f"{text!r} is not a size such as 50MB")
     return int(value * units[unit])
 

@@ -10,8 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 from .application import app
-from .common import LangOption, fail, language, size_in_bytes, use_colour
-from .io import (MAX_FILE_SIZE, CliError, TooLarge, display_path, find_plans, machine_out, output_target, printable, read_regular,
+from .common import DEFAULT_MAX_FILE_SIZE, language, use_colour
+from .options import LangOption, fail, size_option
+from .io import (CliError, TooLarge, display_path, find_plans, machine_out, output_target, printable, read_regular,
                  repository_root, write_atomic)
 
 
@@ -21,13 +22,13 @@ def compile_(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the JSON here instead of stdout (a regular file; never the input).", readable=False)] = None,
     lang: LangOption = None,
     follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow FILE, and write the output, even through symbolic links that lead out of their repository.")] = False,
-    max_file_size: Annotated[str, typer.Option("--max-file-size", help="Refuse larger files: bytes, or with kB, MB, GB.")] = f"{MAX_FILE_SIZE // 10**6}MB",
+    max_file_size: Annotated[str, typer.Option("--max-file-size", help="Refuse larger files: bytes, or with kB, MB, GB.")] = DEFAULT_MAX_FILE_SIZE,
 ):
     """Compile a plan to JSON (see schemas/kpispec.schema.json)."""
     from ..api import analyze_bytes, compile_to, too_large
     from ..render.text import TextRenderer
 
-    limit = size_in_bytes(max_file_size)
+    limit = size_option(max_file_size)
     if os.path.isdir(file):
         fail(f"{display_path(file)} is a folder; compile takes one .kpi file")
     found = find_plans([file], follow_symlinks)

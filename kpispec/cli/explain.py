@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from .application import app
-from .common import LangOption, fail, language
+from .common import language
+from .options import LangOption, fail
 from .io import out
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from .application import app
-from .common import fail
+from .options import fail
 from .io import CliError, display_path, machine_out, write_atomic
 
 

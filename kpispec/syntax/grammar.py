@@ -105,7 +105,11 @@ def driver_tables(lark) -> dict:
     table = lark.parser.parser._parse_table
     rules = list(lark.rules)
     index = {rule: i for i, rule in enumerate(rules)}
-    numbers = sorted(table.states)
+    start = table.start_states["start"]
+    if any(sym.name == "start" for rule in rules for sym in rule.expansion):  # pragma: no cover - the grammar's shape
+        raise ValueError("`start` is used inside a rule: the driver accepts on reducing it")
+    # The start state last, so that state 0 is one the parser shifts into like any other.
+    numbers = sorted(table.states, key=lambda number: (number == start, number))
     state = {number: i for i, number in enumerate(numbers)}
     states = []
     for number in numbers:
@@ -120,8 +124,8 @@ def driver_tables(lark) -> dict:
         "ignore": sorted(lexer.ignore),
         "comment": comments[0] if comments else None,
         "states": states,
-        "start": state[table.start_states["start"]],
-        "end": state[table.end_states["start"]],
+        "start": state[start],
+        "accept": "start",
         "rules": [_rule_shape(rule) for rule in rules],
     }
 

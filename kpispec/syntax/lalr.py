@@ -65,7 +65,7 @@ class Parser:
         self.comment = tables["comment"]
         self.states: list[dict[str, int]] = tables["states"]
         self.start: int = tables["start"]
-        self.end: int = tables["end"]
+        self.accept: str = tables["accept"]
         self.rules = [(origin, size, _reducer(builder, callback, expand1, keep))
                       for origin, size, callback, expand1, keep in tables["rules"]]
 
@@ -74,7 +74,7 @@ class Parser:
         or `Rejected` at the first token that cannot be read or cannot follow."""
         match = self.pattern.match
         ignore, comment, keywords = self.ignore, self.comment, self.keywords
-        states, rules, end_state = self.states, self.rules, self.end
+        states, rules, accept = self.states, self.rules, self.accept
         state_stack = [self.start]
         value_stack: list = []
         comments: list[tuple[str, int, int]] = []
@@ -114,10 +114,11 @@ class Parser:
                     del value_stack[-size:]
                 else:
                     children = []
+                value = reduce(children)
+                if origin == accept:  # the start symbol is on no rule's right: only the end reduces to it
+                    return value, comments
                 state_stack.append(states[state_stack[-1]][origin])
-                value_stack.append(reduce(children))
-                if state_stack[-1] == end_state:  # only the end token reduces to `start`
-                    return value_stack[-1], comments
+                value_stack.append(value)
             pos = stop
 
 

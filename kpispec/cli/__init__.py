@@ -125,6 +125,7 @@ def main() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup and background jobs ignore some: keep it so
             signal.signal(signum, _stop)
+    out_of_memory = False
     try:
         code = _run()
     except Stopped as exc:
@@ -133,14 +134,25 @@ def main() -> None:
     except KeyboardInterrupt:
         _say("kpispec: interrupted")
         code = 130
+    except MemoryError:  # raised again by a handler that itself ran out of memory
+        out_of_memory = True
+    if out_of_memory:
+        code = _out_of_memory()
     sys.exit(code)
+
+
+def _out_of_memory() -> int:
+    """Called once a MemoryError has been left behind (outside its `except`), so that what the
+    failed work held is free again and the message can be allocated."""
+    _say("kpispec: error: out of memory")
+    return 2
 
 
 def _say(line: str) -> None:
     try:
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, MemoryError):
         pass
 
 
@@ -148,6 +160,7 @@ def _run() -> int:
     from .io import OutputFailed
 
     code = 0
+    out_of_memory = False
     try:
         _standard_streams()
         args = _paths_are_paths(sys.argv[1:])
@@ -174,9 +187,8 @@ def _run() -> int:
     except OSError as exc:  # reads and `-o` writes report their own errors: this is stdout or stderr
         code = _output_failed(exc)
     except MemoryError:
-        _say("kpispec: error: out of memory")
-        code = 2
+        out_of_memory = True
     except Exception as exc:  # noqa: BLE001 - a bug in kpispec ends in one line, not a traceback
         _say(f"kpispec: internal error: {type(exc).__name__}: {exc}")
         code = 2
-    return code
+    return _out_of_memory() if out_of_memory else code

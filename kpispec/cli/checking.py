@@ -98,6 +98,7 @@ def run(paths: list[Path], output_format: OutputFormat = OutputFormat.text, lang
     findings = False
     write(report.begin())
     for plan, config in zip(found.files, governing):
+        out_of_memory = False
         try:
             data = read_regular(plan, limit)
             result = analyze_bytes(plan.shown, data, config)
@@ -108,11 +109,16 @@ def run(paths: list[Path], output_format: OutputFormat = OutputFormat.text, lang
             failed = True
             continue
         except MemoryError:
-            error(f"out of memory while checking {plan.shown}")
-            failed = True
-            continue
+            # Reported after the `except`: until then the exception holds the failed analysis
+            # (its frames), and even the message could not be allocated.
+            out_of_memory = True
         except Exception as exc:  # noqa: BLE001 - a bug in kpispec must not end in a traceback
             error(f"internal error while checking {plan.shown}: {type(exc).__name__}: {exc}")
+            failed = True
+            continue
+        if out_of_memory:
+            data = None
+            error(f"out of memory while checking {plan.shown}")
             failed = True
             continue
         # Rendered now and let go: memory stays flat however many files there are.

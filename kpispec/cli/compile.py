@@ -35,6 +35,7 @@ def compile_(
     if found.errors:
         fail(found.errors[0])
     plan = found.files[0]
+    out_of_memory = False
     try:
         # Checked before any work: a plan is never overwritten with its own JSON.
         if output is not None:
@@ -47,10 +48,12 @@ def compile_(
         fail(str(exc))
     except TooLarge as exc:
         result = too_large(plan.shown, exc.size, limit)
-    except MemoryError:
-        fail(f"out of memory while compiling {plan.shown}")
+    except MemoryError:  # reported below, once the exception no longer holds the failed work
+        out_of_memory = True
     except Exception as exc:  # noqa: BLE001 - a bug in kpispec must not end in a traceback
         fail(f"internal error while compiling {plan.shown}: {type(exc).__name__}: {exc}")
+    if out_of_memory:
+        fail(f"out of memory while compiling {plan.shown}")
     renderer = TextRenderer(language(lang), use_colour(sys.stderr))
     for d in result.diagnostics:
         sys.stderr.write(renderer.render(d, result.source) + "\n\n")

@@ -141,9 +141,11 @@ def _reducer(builder, callback: str, expand1: bool, keep):
         def method(children):
             filtered: list = []
             for index, splice in keep:
-                if splice:
-                    filtered += children[index].children
-                else:
+                if not splice:
                     filtered.append(children[index])
+                elif filtered:
+                    filtered += children[index].children
+                else:  # a left-recursive list (`__x_star: __x_star item`) grows in place: linear, not quadratic
+                    filtered = children[index].children
             return inner(filtered)
     return method

@@ -75,6 +75,7 @@ MODULES = {
     "kpispec/render/counts.py": _RENDER,
     "kpispec/syntax/lexer.py": ["tests/test_fast_lexer.py", "tests/test_lexer.py", "tests/test_golden_errors.py"],
     "kpispec/syntax/lalr.py": ["tests/test_grammar_tables.py", "tests/test_golden_valid.py"],
+    "kpispec/records.py": ["tests/test_records.py", "tests/test_golden_valid.py", "tests/test_checks.py"],
 }
 
 # Tests never run against a mutant: robustness checks (a budget exhausted without a crash) that

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from .records import field, record
 
 from .checks import apply_overrides, filter_suppressed
 from .config import DEFAULT, Config
@@ -36,7 +36,7 @@ def paused_gc():
             gc.enable()
 
 
-@dataclass
+@record
 class Result:
     """One analysed file: its source, syntax tree, resolved plan and diagnostics."""
 

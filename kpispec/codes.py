@@ -7,12 +7,12 @@ check classes, so their documentation lives here, in the same sections as a chec
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from .records import record
 
 from .diagnostics import Msg, Severity
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     """A rule code with its name, default severity and one-line summary."""
 

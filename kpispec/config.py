@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import os
 import stat
-from dataclasses import dataclass, field
+from .records import field, record
 from fractions import Fraction
 from pathlib import Path
 
@@ -35,7 +35,7 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the CLI exits with status 2."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     """The settings a check runs with: severities, disabled codes and the thresholds of the rules."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .records import field, record
 from enum import Enum
 
 
@@ -12,7 +12,7 @@ class Severity(str, Enum):
     INFO = "info"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Span:
     """Half-open range of character offsets into a source text."""
 
@@ -23,7 +23,7 @@ class Span:
         return Span(min(self.start, other.start), max(self.end, other.end))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Msg:
     """A message in both languages the tool speaks."""
 
@@ -34,7 +34,7 @@ class Msg:
         return self.ja if lang == "ja" else self.en
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Label:
     """A secondary span that contributed to a diagnostic."""
 
@@ -42,7 +42,7 @@ class Label:
     message: Msg | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Diagnostic:
     """One finding: its code, severity, message, where it is, and the help that fixes it."""
 

@@ -7,7 +7,7 @@ Conventions: 1 year = 12 months = 4 quarters = 52 weeks = 365 days.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 from functools import lru_cache
 from fractions import Fraction
 
@@ -20,7 +20,7 @@ YEARS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Dim:
     """Exponents of each currency and of time; all zero is dimensionless."""
 

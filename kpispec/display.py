@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from .records import record
 from decimal import (ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP,
                      ROUND_UP, Decimal, localcontext)
 from fractions import Fraction
@@ -151,7 +151,7 @@ _SCIENTIFIC_FROM = Fraction(10**30)
 _SCIENTIFIC_BELOW = Fraction(1, 10**12)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Shown:
     """A compared value as printed (the number alone, without %, unit or period)."""
 

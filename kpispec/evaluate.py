@@ -3,7 +3,7 @@ targets accept (interval arithmetic), so that a plan's arithmetic can be proved 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 from decimal import Decimal
 from fractions import Fraction
 
@@ -21,7 +21,7 @@ MAX_RESULT_DIGITS = 10 * MAX_EXPONENT
 _MAX_BITS = int(MAX_RESULT_DIGITS * 3.33)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Val:
     """An evaluated amount: the range its inputs' targets allow, its value at the targets, its dimension."""
 

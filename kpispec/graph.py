@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from dataclasses import dataclass
+from .records import record
 
 from .diagnostics import Span
 from .ir import Plan
@@ -18,7 +18,7 @@ from .resolve import walk
 from .syntax import ast
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Edge:
     """`source` depends on `target`: computed from it (formula) or served by it (link)."""
 
@@ -321,7 +321,7 @@ CYCLE_COUNT_CAP = 1000  # a budget (pragma: no mutate)
 CYCLE_COUNT_STEPS = 20_000
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Arc:
     """One dependency inside a cycle group, `source` on `target`, with every reference that makes it."""
 
@@ -330,7 +330,7 @@ class Arc:
     edges: tuple[Edge, ...]  # by position
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class CycleGroup:
     """A strongly connected group of the graph that has a cycle (or a node that uses itself)."""
 

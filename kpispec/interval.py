@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from .records import record
 from fractions import Fraction
 
 INF = math.inf
@@ -49,7 +49,7 @@ def _signed_inf(a: Num, b: Num) -> Num:
     return INF if (a > 0) == (b > 0) else -INF
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Interval:
     """The closed range [lo, hi]; an end may be infinite (a float)."""
 

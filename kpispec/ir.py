@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .records import field, record
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +12,7 @@ from .syntax import ast
 from .units import Unit
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Value:
     """A normalised quantity: `12億円 per year` is value 1200000000, unit JPY, per year."""
 
@@ -24,7 +24,7 @@ class Value:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Target:
     """A node's target: what it must reach (`>=`) or stay under (`<=`)."""
 
@@ -38,7 +38,7 @@ class Target:
         return "down" if self.comparator == "<=" else "up"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Link:
     """A `ksf X` or `kgi X` attribute: this node serves X."""
 
@@ -46,7 +46,7 @@ class Link:
     name: ast.Name
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Node:
     """A resolved KGI, KSF or KPI."""
 
@@ -76,7 +76,7 @@ class Node:
         return {a.key: a.span for a in self.attrs}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Param:
     """A resolved `param`."""
 
@@ -87,7 +87,7 @@ class Param:
     id_span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class PlanInfo:
     """The `plan` block: id, label, period, owner and description."""
 
@@ -101,7 +101,7 @@ class PlanInfo:
     attr_spans: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Plan:
     """A resolved plan: its nodes, params and asserts, with the source they came from."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from .records import replace
 from datetime import date
 from functools import lru_cache
 

@@ -6,7 +6,7 @@ import bisect
 from array import array
 import codecs
 import re
-from dataclasses import dataclass, field
+from .records import field, record
 
 from .diagnostics import Diagnostic, Severity, Span, msg
 
@@ -16,7 +16,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
-@dataclass
+@record
 class SourceFile:
     """A plan's path and text, with the line index that turns offsets into lines and columns."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 from functools import lru_cache
 
 # ISO 4217 codes people are likely to plan in. Any other word is a count word.
@@ -55,7 +55,7 @@ PERIOD_LIKE: dict[str, str | None] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Unit:
     """kind is "currency", "count", "time" or "none"; code is JPY, 人, month, ...
 

@@ -7,13 +7,13 @@ kpispec next. kpispec loads its tables from a Python literal in the package inst
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import subprocess
 import sys
 
 from conftest import ROOT
 
+from kpispec.records import fields, is_record
 from kpispec.syntax import grammar
 
 PROBE = r"""
@@ -236,9 +236,9 @@ def flatten(tree) -> list:
     out, stack = [], [tree]
     while stack:
         node = stack.pop()
-        if dataclasses.is_dataclass(node):
+        if is_record(node):
             out.append(type(node).__name__)
-            stack.extend(reversed([getattr(node, f.name) for f in dataclasses.fields(node)]))
+            stack.extend(reversed([getattr(node, f.name) for f in fields(node)]))
         elif isinstance(node, (list, tuple)):
             out.append(len(node))
             stack.extend(reversed(node))

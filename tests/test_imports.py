@@ -20,13 +20,14 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 # pydantic: typer 0.29 builds a pydantic TypeAdapter for every parameter of every command, which
 # costs a cold `check` about 90 ms; pyproject.toml bounds typer below it, and this fails if a
 # typer release (or kpispec) brings it back onto the check path.
+# dataclasses (and inspect, which it imports): kpispec's classes are kpispec.records (about 40 ms).
 # typer: a plain `kpispec check PATH…` is read by checking.fast_args and run without typer (about
 # 30 ms); tests/test_fast_cli.py holds the fast path to typer's reading of the same arguments.
 # lark: a plan that parses is parsed by kpispec's own LALR driver (kpispec/syntax/lalr.py) from
 # the generated tables; lark is imported only to explain a syntax error (about 50 ms saved).
-NEVER_ON_CHECK = ("typer", "click", "lark", "interegular", "rich", "jsonschema", "networkx", "mkdocs", "pydantic",
-                  "pydantic_core", "kpispec.model", "kpispec.emit", "kpispec.render.sarif", "kpispec.render.jsonfmt",
-                  "hypothesis")
+NEVER_ON_CHECK = ("dataclasses", "inspect", "typer", "click", "lark", "interegular", "rich", "jsonschema", "networkx",
+                  "mkdocs", "pydantic", "pydantic_core", "kpispec.model", "kpispec.emit", "kpispec.render.sarif",
+                  "kpispec.render.jsonfmt", "hypothesis")
 
 
 def test_check_path_imports(tmp_path):
@@ -50,22 +51,31 @@ def test_a_syntax_error_is_explained_with_lark(tmp_path):
     assert "plan.kpi:2:12" in result.stdout and "KPI002" in result.stdout
 
 
-def test_every_dataclass_has_a_docstring():
-    # Without one, `dataclass` builds a docstring from inspect.signature at import: about 0.3 ms a
-    # class, which every cold check paid for 29 classes (docs/performance.md).
+def test_classes_are_records_not_dataclasses_and_each_says_what_it_is():
+    # `dataclasses` imports `inspect` and generates a dozen functions per class: on the check
+    # path that was about 40 ms of a 130 ms cold check (docs/performance.md). kpispec's classes
+    # use kpispec.records instead; this fails if a dataclass comes back anywhere in the package.
     import dataclasses
     import importlib
     import pkgutil
 
     import kpispec
+    from kpispec.records import is_record
 
-    missing = []
+    dataclass_found, undocumented, records = [], [], 0
     for info in pkgutil.walk_packages(kpispec.__path__, "kpispec."):
         if info.name.endswith("__main__"):
             continue
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():
-            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == info.name:
-                if (obj.__doc__ or "").startswith(obj.__name__ + "("):
-                    missing.append(f"{info.name}.{name}")
-    assert missing == []
+            if not isinstance(obj, type) or obj.__module__ != info.name:
+                continue
+            if dataclasses.is_dataclass(obj):
+                dataclass_found.append(f"{info.name}.{name}")
+            if is_record(obj):
+                records += 1
+                if not (obj.__doc__ or "").strip():
+                    undocumented.append(f"{info.name}.{name}")
+    assert dataclass_found == []
+    assert undocumented == []
+    assert records > 40

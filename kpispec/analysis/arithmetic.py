@@ -9,7 +9,7 @@ over every value the inputs' targets accept (see `prove`): an input used twice i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..records import record
 from datetime import date
 from fractions import Fraction
 
@@ -74,7 +74,7 @@ def months_inclusive(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
-@dataclass
+@record
 class Window:
     """The dates a rate is counted over, in days and whole months."""
 
@@ -87,7 +87,7 @@ class Window:
         return Fraction(self.months, 12)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Outcome:
     """How a node's formula compares with its own target."""
 
@@ -107,7 +107,7 @@ class Outcome:
     ref: dict | None = None  # each input of sym -> its target
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class AssertOutcome:
     """An `assert` evaluated: both sides, and the proof of the comparison."""
 

@@ -20,13 +20,13 @@ Words are compared as people mean them: `visitors` and `visitor`, `人` and `名
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..records import record
 
 from ..diagnostics import Span
 from ..syntax import ast
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Clash:
     """Two amounts whose labels (count words, per-units) do not match."""
 

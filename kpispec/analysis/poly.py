@@ -13,7 +13,7 @@ every operation spends from a Budget, and an expansion that exhausts it raises T
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..records import record
 from fractions import Fraction
 
 from ..interval import INF, Interval
@@ -258,7 +258,7 @@ def evaluate(p: Poly, point: dict, atoms: Atoms | None = None, memo: dict | None
 # ------------------------------------------------------------------ rational functions
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Rat:
     """num / den, with den normalised (no monomial factor in common with num, leading coefficient 1)."""
 

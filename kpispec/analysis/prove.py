@@ -20,7 +20,7 @@ the goal fails, which gives a witness.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..records import field, record
 from fractions import Fraction
 
 from ..interval import Interval
@@ -50,7 +50,7 @@ MAX_ROUNDS = 32  # a budget (pragma: no mutate)
 PROOF_BUDGET = 100_000
 
 
-@dataclass
+@record
 class Verdict:
     """What the prover found: proven, refuted (with a witness) or unknown (with why)."""
 
@@ -125,7 +125,7 @@ def _check(verdict: Verdict, f: Rat, op, target, box, atoms, reason) -> Verdict:
     return verdict if ok else _unknown(reason or "divisor")
 
 
-@dataclass
+@record
 class _Prover:
     """One proof: the atoms, the budget it spends and the reference point."""
 

@@ -150,7 +150,7 @@ def filter_suppressed(diagnostics, source, comments) -> list[Diagnostic]:
 
 
 def _with_severity(d: Diagnostic, severity: Severity) -> Diagnostic:
-    from dataclasses import replace
+    from ..records import replace
 
     return replace(d, severity=severity)
 

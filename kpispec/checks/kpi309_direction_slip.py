@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from ..records import replace
 from decimal import ROUND_HALF_UP, DecimalException
 from fractions import Fraction
 

@@ -15,7 +15,7 @@ import os
 import stat
 import sys
 import unicodedata
-from dataclasses import dataclass, field
+from ..records import field, record
 from pathlib import Path
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", "site"}
@@ -101,7 +101,7 @@ def _inside(path: Path, folder: Path) -> bool:
 # ----------------------------------------------------------------- finding plans
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PlanFile:
     """A plan file to read: the name shown and the path opened."""
 
@@ -127,7 +127,7 @@ class PlanFile:
             os.close(folder)
 
 
-@dataclass
+@record
 class Found:
     """The plan files found for the paths given, with what could not be used."""
 

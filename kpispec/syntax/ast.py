@@ -6,7 +6,7 @@ Nodes store their offsets as plain ints and make `Span` objects on demand: a pla
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..records import record
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 from ..diagnostics import Span
@@ -30,7 +30,7 @@ class _Spanned:
         return Span(self.start, self.end)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Name(_Spanned):
     """A name as written: it ends where its text ends, so only its start is stored."""
 
@@ -42,7 +42,7 @@ class Name(_Spanned):
         return self.start + len(self.text)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Text(_Spanned):
     """A quoted text or a bare value as written, with where it starts and ends."""
 
@@ -51,7 +51,7 @@ class Text(_Spanned):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Quantity(_Spanned):
     """A written amount: `12億円 per year` is number 12, scale 10^8, unit 円, per year.
 
@@ -96,7 +96,7 @@ class Quantity(_Spanned):
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Ref:
     """A name used in a formula."""
 
@@ -115,7 +115,7 @@ class Ref:
         return self.name.end
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Call(_Spanned):
     """`sum(…)`, `min(…)` or `max(…)` with its arguments."""
 
@@ -125,7 +125,7 @@ class Call(_Spanned):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Binary(_Spanned):
     """`left op right` in a formula."""
 
@@ -142,7 +142,7 @@ class Binary(_Spanned):
         return Span(self.op_start, self.op_end)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Negate(_Spanned):
     """`-operand` in a formula."""
 
@@ -151,7 +151,7 @@ class Negate(_Spanned):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Group(_Spanned):
     """`(inner)` in a formula: kept for its span."""
 
@@ -166,7 +166,7 @@ Expr = Quantity | Ref | Call | Binary | Negate | Group
 # ------------------------------------------------------------------ blocks
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Attr(_Spanned):
     """One attribute line in a block: `target <= 5,000円`, `ksf traffic`, ..."""
 
@@ -182,7 +182,7 @@ class Attr(_Spanned):
         return Span(self.start, self.start + len(self.key))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Block(_Spanned):
     """A `plan`, `kgi`, `ksf` or `kpi` block with its attributes."""
 
@@ -203,7 +203,7 @@ class Block(_Spanned):
         return Span(self.open_start, self.open_start + 1)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Param(_Spanned):
     """A `param` declaration."""
 
@@ -218,7 +218,7 @@ class Param(_Spanned):
         return Span(self.start, self.start + len("param"))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Assert(_Spanned):
     """An `assert left op right` statement."""
 
@@ -231,7 +231,7 @@ class Assert(_Spanned):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Comment(_Spanned):
     """A `#` comment, kept for suppressions and layout."""
 
@@ -240,7 +240,7 @@ class Comment(_Spanned):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Module:
     """A parsed file: its declarations and its comments."""
 

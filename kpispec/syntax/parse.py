@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..records import record
 
 from ..diagnostics import Diagnostic, Severity, Span, msg
 from ..source import SourceFile
@@ -15,7 +15,7 @@ from .lalr import Rejected
 MAX_DEPTH = 200
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParseResult:
     """A parsed file, or None, with the syntax errors found."""
 

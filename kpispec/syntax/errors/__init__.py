@@ -9,7 +9,7 @@ formulas, characters.py for what the lexer cannot read. Every message is in Engl
 
 from __future__ import annotations
 
-from dataclasses import replace
+from ...records import replace
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken

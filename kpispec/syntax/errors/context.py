@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ...records import field, record
 
 from lark import Token
 
@@ -23,7 +23,7 @@ DECLARATION_LIST = msg(
 )
 
 
-@dataclass
+@record
 class Context:
     """Where the parser was when it failed, read off its value stack."""
 

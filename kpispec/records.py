@@ -98,7 +98,7 @@ def record(cls=None, /, *, frozen: bool = False, slots: bool = False):
 
 def _collect(cls) -> list[Field]:
     inherited: dict[str, Field] = {}
-    for base in reversed(cls.__mro__[1:]):
+    for base in reversed(cls.__mro__):  # the class itself has none yet
         for f in base.__dict__.get("__record_fields__", ()):
             inherited[f.name] = f
     own: dict[str, Field] = {}

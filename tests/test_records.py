@@ -84,8 +84,67 @@ def spanned(dc, field):
     return Spanned
 
 
+def own_eq(dc, field):
+    @dc
+    class OwnEq:
+        """Writes its own __eq__ (so Python sets __hash__ to None in the body): frozen still hashes."""
+
+        a: int
+
+        def __eq__(self, other):
+            return isinstance(other, OwnEq) and self.a % 10 == other.a % 10
+
+    return OwnEq
+
+
+def own_hash(dc, field):
+    @dc
+    class OwnHash:
+        """Writes its own __hash__, which is kept."""
+
+        a: int
+
+        def __hash__(self):
+            return 12345
+
+    return OwnHash
+
+
+def own_both(dc, field):
+    @dc
+    class OwnBoth:
+        """Writes its own __eq__ and __hash__: both kept."""
+
+        a: int
+
+        def __eq__(self, other):
+            return isinstance(other, OwnBoth)
+
+        def __hash__(self):
+            return 7
+
+    return OwnBoth
+
+
+def child(dc, field):
+    @dc
+    class Parent:
+        """The base record."""
+
+        a: int
+        b: int = 2
+
+    @dc
+    class Child(Parent):
+        """Its fields come after the parent's."""
+
+        c: int = 3
+
+    return Child
+
+
 OPTIONS = [dict(), dict(frozen=True), dict(slots=True), dict(frozen=True, slots=True)]
-BODIES = [point, cached, empty, own_repr, spanned]
+BODIES = [point, cached, empty, own_repr, spanned, own_eq, own_hash, own_both, child]
 
 
 def both(body, options):
@@ -100,6 +159,10 @@ ARGS = {
     "Empty": [((), {})],
     "Own": [((7,), {})],
     "Spanned": [((1,), {}), ((1, 2), {})],
+    "OwnEq": [((1,), {}), ((11,), {})],
+    "OwnHash": [((1,), {})],
+    "OwnBoth": [((1,), {})],
+    "Child": [((1,), {}), ((1, 5, 6), {}), ((), {"a": 1, "c": 0})],
 }
 
 
@@ -117,6 +180,9 @@ def test_records_behave_as_dataclasses(body, options):
     assert R.__name__ == D.__name__ and R.__qualname__ == D.__qualname__ and R.__doc__ == D.__doc__
     assert [f.name for f in records.fields(R)] == [f.name for f in dataclasses.fields(D)]
     assert R.__match_args__ == D.__match_args__
+    if "__slots__" not in D.__dict__:  # a default stays a class attribute; a field's factory does not
+        for f in dataclasses.fields(D):
+            assert outcome(lambda: getattr(R, f.name)) == outcome(lambda: getattr(D, f.name))
     assert ("__slots__" in R.__dict__) == ("__slots__" in D.__dict__)
     if "__slots__" in D.__dict__:
         assert tuple(R.__slots__) == tuple(D.__slots__)

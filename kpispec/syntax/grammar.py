@@ -116,8 +116,10 @@ def driver_tables(lark) -> dict:
         for symbol, (action, arg) in sorted(table.states[number].items()):
             row[str(symbol)] = state[arg] if action is Shift else ~index[arg]
         states.append(row)
+    skipped = [t.pattern.to_regexp() for t in lark.terminals if t.name in lexer.ignore and t.name not in comments]
     return {
         "pattern": lexer.pattern.pattern,
+        "skip": "|".join(skipped) or None,
         "flags": lexer.pattern.flags,
         "keywords": lexer.keywords,
         "ignore": sorted(lexer.ignore),

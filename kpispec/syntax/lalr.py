@@ -59,7 +59,12 @@ class Parser:
     """One grammar's tables and one builder; `parse` may be called any number of times."""
 
     def __init__(self, tables, builder):
-        self.pattern = re.compile(tables["pattern"], tables["flags"])
+        # Whitespace before a token is read in the same match as the token (one match a token,
+        # not two): `(?:WS)?` before the alternatives, whose own WS alternative still takes the
+        # whitespace at the end of the text or before a character nothing can read.
+        skip = tables["skip"]
+        pattern = tables["pattern"] if skip is None else f"(?:{skip})?(?:{tables['pattern']})"
+        self.pattern = re.compile(pattern, tables["flags"])
         self.keywords: dict[str, dict[str, str]] = tables["keywords"]
         self.ignore = frozenset(tables["ignore"])
         self.comment = tables["comment"]
@@ -88,22 +93,23 @@ class Parser:
                 stop = found.end()
                 if kind in ignore:
                     if kind == comment:
-                        comments.append((found.group(), pos, stop))
+                        comments.append((found.group(kind), found.start(kind), stop))
                     pos = stop
                     continue
-                value = found.group()
+                value = found.group(kind)
+                start = found.start(kind)
                 if kind in keywords:
                     kind = keywords[kind].get(value, kind)
-                token = Token(kind, value, pos, stop)
+                token = Token(kind, value, start, stop)
             else:
-                kind, token, stop = END, None, pos
+                kind, token, start = END, None, pos
             while True:
                 action = states[state_stack[-1]].get(kind)
                 if action is None:
-                    raise Rejected(pos)
+                    raise Rejected(start)
                 if action >= 0:
                     if token is None:  # pragma: no cover - lark's tables never shift the end
-                        raise Rejected(pos)
+                        raise Rejected(start)
                     state_stack.append(action)
                     value_stack.append(token)
                     break
@@ -119,7 +125,7 @@ class Parser:
                     return value, comments
                 state_stack.append(states[state_stack[-1]][origin])
                 value_stack.append(value)
-            pos = stop
+            pos = token.end_pos
 
 
 def _reducer(builder, callback: str, expand1: bool, keep):

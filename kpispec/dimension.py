@@ -28,10 +28,10 @@ class Dim:
     time: int = 0
 
     def __mul__(self, other: "Dim") -> "Dim":
-        return _make(_merge(self.currencies, other.currencies, 1), self.time + other.time)
+        return _combine(self.currencies, self.time, other.currencies, other.time, 1)
 
     def __truediv__(self, other: "Dim") -> "Dim":
-        return _make(_merge(self.currencies, other.currencies, -1), self.time - other.time)
+        return _combine(self.currencies, self.time, other.currencies, other.time, -1)
 
     @property
     def dimensionless(self) -> bool:
@@ -74,6 +74,8 @@ def _merge(a, b, sign):
     return tuple(sorted((c, e) for c, e in exps.items() if e))
 
 
-@lru_cache(maxsize=1024)
-def _make(currencies, time) -> Dim:
-    return Dim(currencies, time)
+@lru_cache(maxsize=4096)
+def _combine(a, a_time, b, b_time, sign) -> Dim:
+    """a × b (sign 1) or a ÷ b (sign -1). Cached: a plan multiplies the same few dimensions
+    tens of thousands of times, and each product sorts a dict."""
+    return Dim(_merge(a, b, sign), a_time + sign * b_time)

@@ -48,6 +48,14 @@ def to_fraction(d: Decimal, span: Span) -> Fraction:
 
 def base(v: Value) -> tuple[Fraction, Dim]:
     """A written value in base units (currencies as is, time in years) with its dimension."""
+    cached = v.base_cache
+    if cached is None:
+        cached = _base(v)
+        object.__setattr__(v, "base_cache", cached)  # a cache, not a field anyone compares or shows
+    return cached
+
+
+def _base(v: Value) -> tuple[Fraction, Dim]:
     x = to_fraction(v.value, v.span)
     kind = v.unit.kind
     if kind == "currency":

@@ -22,6 +22,8 @@ class Value:
     percent: bool
     text: str
     span: Span
+    # evaluate.base(self), kept once computed: several checks ask for it, and it costs Fractions.
+    base_cache: tuple | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 @record(frozen=True, slots=True)

@@ -19,6 +19,8 @@ MAX_EXPONENT = 1000
 EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 # What a number beyond the limit is held as: 10^±(MAX_EXPONENT + 1), of the sign of its exponent.
 TOO_LARGE = Decimal((0, (1,), MAX_EXPONENT + 1))
+# The multiplier of an amount written without a scale (shared: `value` is then the number itself).
+ONE = Decimal(1)
 TOO_SMALL = Decimal((0, (1,), -MAX_EXPONENT - 1))
 
 
@@ -85,6 +87,8 @@ class Quantity(_Spanned):
 
     @property
     def value(self) -> Decimal:
+        if self.multiplier is ONE:  # × 1 would make an equal Decimal: 104 bytes per amount kept
+            return self.number
         return EXACT.multiply(self.number, self.multiplier)
 
     @property

@@ -12,6 +12,7 @@ import re
 import textwrap
 from sys import intern
 from decimal import Decimal, localcontext
+from functools import lru_cache
 
 from ..diagnostics import Span
 from ..language import PERIODS
@@ -26,7 +27,7 @@ CJK_SCALES = "百千万億兆"
 # 1×10^8 + (2×10^3 + 3×10^2)×10^4.
 SMALL_SCALES = {"千": 3, "百": 2}
 BIG_SCALES = {"万": 4, "億": 8, "兆": 12}
-ONE = Decimal(1)
+ONE = ast.ONE
 _NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9](?:_?[0-9])*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _NUMBER_TEXT = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9](?:_?[0-9])*)(?:\.[0-9]+)?"
 _COMPOUND_PART = re.compile(r"([兆億万千百]+)(" + _NUMBER_TEXT + r")")
@@ -77,7 +78,7 @@ class AstBuilder:
 
     def block(self, children):
         keyword, name, label, lbrace, attrs, rbrace = _block_parts(children)
-        return ast.Block(keyword.value, name, label, attrs, keyword.start_pos, rbrace.end_pos, lbrace.start_pos)
+        return ast.Block(intern(keyword.value), name, label, attrs, keyword.start_pos, rbrace.end_pos, lbrace.start_pos)
 
     def param(self, children):
         keyword, name = children[0], children[1]
@@ -100,7 +101,7 @@ class AstBuilder:
 
     def text_attr(self, children):
         keyword, value = children
-        return ast.Attr(keyword.value, _text(value), keyword.start_pos, value.end_pos)
+        return ast.Attr(intern(keyword.value), _text(value), keyword.start_pos, value.end_pos)
 
     def target_attr(self, children):
         keyword = children[0]
@@ -121,7 +122,7 @@ class AstBuilder:
 
     def date_attr(self, children):
         keyword, value = children
-        return ast.Attr(keyword.value, _text(value), keyword.start_pos, value.end_pos)
+        return ast.Attr(intern(keyword.value), _text(value), keyword.start_pos, value.end_pos)
 
     def cadence_attr(self, children):
         keyword, value = children
@@ -133,7 +134,7 @@ class AstBuilder:
 
     def link_attr(self, children):
         keyword, names = children
-        return ast.Attr(keyword.value, names, keyword.start_pos, names[-1].end)
+        return ast.Attr(intern(keyword.value), names, keyword.start_pos, names[-1].end)
 
     def name_list(self, children):
         return tuple(_name(c) for c in children if c.type == "NAME")
@@ -258,7 +259,7 @@ def _exact_powers(terms, scale):
     if not powers:
         if any(abs(shift + scale) > ast.MAX_EXPONENT for _, shift in terms):
             return Decimal(0), ONE, None  # zero, however large the exponent written with it
-        return _shifted(terms[0][0], terms[0][1]), Decimal((0, (1,), scale)), None
+        return _shifted(terms[0][0], terms[0][1]), _power_of_ten(scale), None
     worst = max(powers, key=abs)
     if abs(worst) > ast.MAX_EXPONENT:
         # A part too large or too small: reported, never computed (`1e-5000万2千` included, whose
@@ -266,7 +267,7 @@ def _exact_powers(terms, scale):
         if isinstance(worst, Decimal) and worst.adjusted() < 30:
             worst = int(worst)
         return (ast.TOO_LARGE if worst > 0 else ast.TOO_SMALL), ONE, worst
-    multiplier = Decimal((0, (1,), scale))
+    multiplier = _power_of_ten(scale)
     parts = [_shifted(c, shift) for c, shift in terms if c != 0]  # every shift here is a small int
     if len(parts) == 1:
         return parts[0], multiplier, None
@@ -274,6 +275,12 @@ def _exact_powers(terms, scale):
     for part in parts:
         total = ast.EXACT.add(total, part)
     return total, multiplier, None
+
+
+@lru_cache(maxsize=256)
+def _power_of_ten(scale: int) -> Decimal:
+    """10^scale, one object per scale: a plan's 100,000 amounts share a handful (ONE for none)."""
+    return ONE if scale == 0 else Decimal((0, (1,), scale))
 
 
 def _decode_amount(token) -> tuple[list[tuple[Decimal, int | Decimal]], int, bool, str | None, str | None]:

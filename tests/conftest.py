@@ -33,10 +33,14 @@ def pytest_configure(config):
     # The CLI runs in a subprocess hundreds of times: compile kpispec's own bytecode once, here,
     # even where PYTHONDONTWRITEBYTECODE is set (that only stops Python writing it on import), so
     # that no run compiles the package again. Only the main process: pytest-xdist workers share it.
+    # Checked by the source's hash, not its time and size: an edit in the same second that keeps
+    # the size (a mutant `/` -> `*` from bench/mutate.py, written back and forth) must never run
+    # the bytecode of the text before it.
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         import compileall
+        import py_compile
 
-        compileall.compile_dir(ROOT / "kpispec", quiet=2)
+        compileall.compile_dir(ROOT / "kpispec", quiet=2, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
 
 
 @contextlib.contextmanager

@@ -38,7 +38,7 @@ def paused_gc():
 
 @record
 class Result:
-    """One analysed file: its source, syntax tree, resolved plan and diagnostics."""
+    """One analysed file: its source, syntax tree (None when let go, see analyze), resolved plan and diagnostics."""
 
     source: SourceFile
     module: ast.Module | None = None
@@ -50,45 +50,60 @@ class Result:
         return not has_errors(self.diagnostics)
 
 
-def analyze_bytes(path: str, data: bytes, config: Config = DEFAULT, checks: bool = True) -> Result:
+def analyze_bytes(path: str, data: bytes, config: Config = DEFAULT, checks: bool = True, keep_tree: bool = True) -> Result:
+    """As `analyze`, from the file's bytes. The bytes are let go once decoded: a caller that
+    passes them without keeping a reference (`analyze_bytes(p, read(p))`) does not hold them twice."""
     source, problems = decode(path, data)
+    del data
     if problems:
         return Result(source, diagnostics=sorted(apply_overrides(problems, config), key=Diagnostic.sort_key))
-    return analyze(source, config, checks)
+    return analyze(source, config, checks, keep_tree)
 
 
-def analyze_text(path: str, text: str, config: Config = DEFAULT, checks: bool = True) -> Result:
-    return analyze(SourceFile(path, text), config, checks)
+def analyze_text(path: str, text: str, config: Config = DEFAULT, checks: bool = True, keep_tree: bool = True) -> Result:
+    return analyze(SourceFile(path, text), config, checks, keep_tree)
 
 
-def analyze(source: SourceFile, config: Config = DEFAULT, checks: bool = True) -> Result:
+def analyze(source: SourceFile, config: Config = DEFAULT, checks: bool = True, keep_tree: bool = True) -> Result:
     """Parse, resolve and check one plan, collecting every diagnostic.
 
-    A syntax error stops the file; name errors silence only what depends on them.
+    A syntax error stops the file; name errors silence only what depends on them. With
+    `keep_tree=False` the syntax tree is let go once the plan is resolved (only its formulas and
+    comments live on) and `Result.module` is None: the CLI's way, since the tree is most of a
+    large plan's memory.
     """
     with paused_gc():
-        return _analyze(source, config, checks)
+        return _analyze(source, config, checks, keep_tree)
 
 
-def _analyze(source: SourceFile, config: Config, checks: bool) -> Result:
-    from .resolve import resolve
+def _analyze(source: SourceFile, config: Config, checks: bool, keep_tree: bool) -> Result:
+    from .resolve import resolve, resolve_releasing
 
     forbidden = forbidden_characters(source)
     if forbidden:
         return Result(source, diagnostics=sorted(apply_overrides(forbidden, config), key=Diagnostic.sort_key))
     parsed = parse(source)
-    result = Result(source, parsed.module, diagnostics=apply_overrides(list(parsed.diagnostics), config))
-    if parsed.module is None:
+    module = parsed.module
+    result = Result(source, module if keep_tree else None, diagnostics=apply_overrides(list(parsed.diagnostics), config))
+    del parsed
+    if module is None:
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
-    plan, problems = resolve(source, parsed.module)
+    comments = module.comments
+    if keep_tree:
+        plan, problems = resolve(source, module)
+    else:  # the tree goes block by block as it is resolved: the plan holds what the checks read
+        items = list(module.items)
+        del module
+        plan, problems = resolve_releasing(source, items)
+        del items
     result.plan = plan
     found = apply_overrides(problems, config)
     if checks:
         from .checks import run
 
         found.extend(run(plan, config))
-    found = filter_suppressed(found, source, parsed.module.comments)
+    found = filter_suppressed(found, source, comments)
     result.diagnostics.extend(found)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result

@@ -70,12 +70,15 @@ class Node:
     formula: ast.Expr | None = None
     links: tuple[Link, ...] = ()
     broken_links: bool = False  # a `ksf`/`kgi` link that did not resolve (reported by the resolver)
-    attrs: tuple = ()  # the block's attributes (the first of each name), for their positions
+    # Where each attribute is (the first of each name), flat: name, start, end, name, start, end, …
+    # Offsets, not the syntax tree's attributes: the tree is let go once the plan is resolved.
+    attr_positions: tuple = ()
 
     @property
     def attr_spans(self) -> dict:
         """Attribute name -> span of its line (made on demand: a dict per node costs memory)."""
-        return {a.key: a.span for a in self.attrs}
+        p = self.attr_positions
+        return {p[i]: Span(p[i + 1], p[i + 2]) for i in range(0, len(p), 3)}
 
 
 @record(frozen=True, slots=True)
@@ -105,10 +108,10 @@ class PlanInfo:
 
 @record(frozen=True, slots=True)
 class Plan:
-    """A resolved plan: its nodes, params and asserts, with the source they came from."""
+    """A resolved plan: its nodes, params and asserts, with the source they came from. It keeps
+    no syntax tree but its formulas' (a 100,000-KPI plan's tree is most of its memory)."""
 
     source: SourceFile
-    module: ast.Module
     info: PlanInfo | None
     nodes: dict  # id -> Node, in source order
     params: dict  # id -> Param, in source order

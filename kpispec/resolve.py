@@ -21,9 +21,10 @@ FORMULA_REFERABLE = frozenset({"kpi", "kgi", "param"})
 
 
 class Resolver:
-    def __init__(self, source: SourceFile, module: ast.Module):
+    def __init__(self, source: SourceFile, items: list, release: bool = False):
         self.source = source
-        self.module = module
+        self.items = items  # the module's declarations; with `release`, each block is dropped once resolved
+        self.release = release
         self.diagnostics: list[Diagnostic] = []
         self.kinds: dict[str, str] = {}  # id -> kind
         self.decl_spans: dict[str, Span] = {}
@@ -40,12 +41,12 @@ class Resolver:
     # ----------------------------------------------------------------- run
 
     def resolve(self) -> Plan:
-        plans = [i for i in self.module.items if isinstance(i, ast.Block) and i.kind == "plan"]
+        plans = [i for i in self.items if isinstance(i, ast.Block) and i.kind == "plan"]
         self._declare()
         info = self._plan_info(plans)
         params = {}
         nodes = {}
-        for item in self.module.items:
+        for index, item in enumerate(self.items):
             if isinstance(item, ast.Param) and item.id.text not in params:
                 value = self._check_refs(item.value, frozenset({"param"}), "param")
                 params[item.id.text] = Param(item.id.text, item.label.value if item.label else None, value,
@@ -53,16 +54,18 @@ class Resolver:
             elif isinstance(item, ast.Block) and item.kind != "plan" and item.id.text not in nodes:
                 if self.decl_spans.get(item.id.text) == item.id.span:
                     nodes[item.id.text] = self._node(item)
+            if self.release and isinstance(item, ast.Block):
+                self.items[index] = None  # its node keeps what the checks read: the rest can go now
         asserts = []
-        for a in (i for i in self.module.items if isinstance(i, ast.Assert)):
+        for a in (i for i in self.items if isinstance(i, ast.Assert)):
             left = self._check_refs(a.left, FORMULA_REFERABLE, "assert")
             right = self._check_refs(a.right, FORMULA_REFERABLE, "assert")
             asserts.append(a if left is a.left and right is a.right else replace(a, left=left, right=right))
         asserts = tuple(asserts)
-        return Plan(self.source, self.module, info, nodes, params, asserts)
+        return Plan(self.source, info, nodes, params, asserts)
 
     def _declare(self):
-        for item in self.module.items:
+        for item in self.items:
             if isinstance(item, ast.Assert) or (isinstance(item, ast.Block) and item.kind == "plan"):
                 continue
             kind = "param" if isinstance(item, ast.Param) else item.kind
@@ -153,7 +156,8 @@ class Resolver:
         return Node(
             kind=block.kind, id=block.id.text, label=block.label.value if block.label else None,
             span=block.span, id_span=block.id.span, label_span=block.label.span if block.label else None,
-            links=tuple(links), broken_links=broken, attrs=tuple(values.values()), **fields,
+            links=tuple(links), broken_links=broken,
+            attr_positions=tuple(x for a in values.values() for x in (a.key, a.start, a.end)), **fields,
         )
 
     def _attrs(self, block: ast.Block) -> dict:
@@ -437,7 +441,16 @@ def _text(attr) -> str | None:
 
 
 def resolve(source: SourceFile, module: ast.Module) -> tuple[Plan, list[Diagnostic]]:
-    resolver = Resolver(source, module)
+    resolver = Resolver(source, list(module.items))
+    plan = resolver.resolve()
+    return plan, resolver.diagnostics
+
+
+def resolve_releasing(source: SourceFile, items: list) -> tuple[Plan, list[Diagnostic]]:
+    """As `resolve`, from a list of the module's declarations that only the caller held: each
+    block is dropped from it once its node is made, so that a large plan's syntax tree and its
+    resolved nodes are never all in memory at once."""
+    resolver = Resolver(source, items, release=True)
     plan = resolver.resolve()
     return plan, resolver.diagnostics
 

@@ -116,3 +116,22 @@ def test_files_checked_together_report_what_each_reports_alone(folder):
     for key in ("files", "errors", "warnings", "infos"):
         assert data["summary"][key] == sum(s[key] for s in summaries), key
     assert together.returncode == max(result.returncode for result in alone)
+
+
+def test_letting_the_tree_go_changes_no_diagnostic_and_no_compiled_byte():
+    # The CLI analyses with keep_tree=False: each block is dropped once resolved, and the plan
+    # keeps positions as offsets. Every plan in the tests must come out exactly as with the tree kept.
+    from kpispec.api import analyze_text, compile_result
+
+    texts = [p for p in sorted((ROOT / "tests").rglob("*.kpi"))] + sorted((ROOT / "examples").glob("*.kpi"))
+    assert len(texts) > 100
+    compiled = 0
+    for path in texts:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        kept = analyze_text(path.name, text)
+        released = analyze_text(path.name, text, keep_tree=False)
+        assert released.module is None
+        assert released.diagnostics == kept.diagnostics, path
+        assert compile_result(released) == compile_result(kept), path
+        compiled += compile_result(kept) is not None
+    assert compiled > 30

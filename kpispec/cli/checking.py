@@ -100,8 +100,8 @@ def run(paths: list[Path], output_format: OutputFormat = OutputFormat.text, lang
     for plan, config in zip(found.files, governing):
         out_of_memory = False
         try:
-            data = read_regular(plan, limit)
-            result = analyze_bytes(plan.shown, data, config)
+            # the bytes are not kept here: analyze_bytes lets them go once decoded
+            result = analyze_bytes(plan.shown, read_regular(plan, limit), config, keep_tree=False)
         except TooLarge as exc:
             result = too_large(plan.shown, exc.size, limit, config)
         except CliError as exc:
@@ -117,7 +117,6 @@ def run(paths: list[Path], output_format: OutputFormat = OutputFormat.text, lang
             failed = True
             continue
         if out_of_memory:
-            data = None
             error(f"out of memory while checking {plan.shown}")
             failed = True
             continue
@@ -126,7 +125,6 @@ def run(paths: list[Path], output_format: OutputFormat = OutputFormat.text, lang
             write(chunk)
         counts.add(result.diagnostics)
         findings = findings or any(d.severity in failing for d in result.diagnostics)
-        data = None
         del result  # let go of the plan before reading the next file
     if counts.files or output_format is not OutputFormat.text:
         write(report.end(counts))

@@ -40,10 +40,9 @@ def compile_(
         # Checked before any work: a plan is never overwritten with its own JSON.
         if output is not None:
             output_target(output, (plan.real,), follow_symlinks)
-        data = read_regular(plan, limit)
         # Compiling needs the plan to parse and its names to resolve; the validator's findings
         # are `kpispec check`'s job, so a large plan compiles without paying for them.
-        result = analyze_bytes(plan.shown, data, checks=False)
+        result = analyze_bytes(plan.shown, read_regular(plan, limit), checks=False, keep_tree=False)
     except CliError as exc:
         fail(str(exc))
     except TooLarge as exc:

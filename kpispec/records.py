@@ -15,7 +15,8 @@ What it provides, with the dataclass semantics kpispec relies on:
 - `frozen=True`: assignment and deletion raise FrozenInstanceError, and `__hash__` hashes the
   compared fields (a field with `hash=False` left out); otherwise instances are unhashable;
 - `slots=True`: the class is made with `__slots__` of its fields (no `__dict__`);
-- `fields`, `replace` and `is_record`, like their dataclasses namesakes.
+- `fields`, `replace` and `is_record`, like their dataclasses namesakes; frozen slotted records
+  copy and pickle, as frozen slotted dataclasses do.
 A method the class defines itself (`__repr__`, `__eq__`, `__hash__`) is kept, as dataclasses keeps it.
 tests/test_records.py holds all of this to `dataclasses` on the same class bodies.
 """
@@ -86,6 +87,15 @@ def replace(obj, /, **changes):
             raise TypeError(f"{type(obj).__name__}.__init__() got an unexpected keyword argument {name!r}")
     return obj.__class__(**{f.name: changes[f.name] if f.name in changes else getattr(obj, f.name)
                             for f in obj.__record_fields__})
+
+
+def _getstate(self):
+    return [getattr(self, f.name) for f in self.__record_fields__]
+
+
+def _setstate(self, state):
+    for f, value in zip(self.__record_fields__, state):
+        object.__setattr__(self, f.name, value)
 
 
 def record(cls=None, /, *, frozen: bool = False, slots: bool = False):
@@ -201,6 +211,13 @@ def _process(cls, frozen: bool, slots: bool):
             if name in cls.__dict__:
                 raise TypeError(f"cannot overwrite attribute {name} in class {cls.__name__}")
             install(name)
+    if frozen and slots:
+        # copy and pickle restore a slotted object with setattr, which a frozen record refuses:
+        # its state is the fields' values, set back with object.__setattr__ (as dataclasses does)
+        if "__getstate__" not in cls.__dict__:
+            cls.__getstate__ = _getstate
+        if "__setstate__" not in cls.__dict__:
+            cls.__setstate__ = _setstate
     if not explicit_hash:
         if frozen:
             install("__hash__")

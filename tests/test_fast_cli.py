@@ -156,3 +156,14 @@ def test_fast_and_typer_paths_exit_and_print_alike(tmp_path):
     assert (fast.returncode, fast.stdout, fast.stderr) == (slow.returncode, slow.stdout, slow.stderr)
     assert fast.returncode == 1 and '"code"' in fast.stdout
     assert Path(plan).read_text(encoding="utf-8").startswith("kpi a")
+
+
+def test_a_double_dash_the_user_types_is_honoured(tmp_path):
+    # `kpispec check -- -x.kpi`: the file is named like an option. The user's `--` used to be
+    # kept among the options and a second one added before the paths, so click read `--` as a
+    # path ("no such file or folder: --"). Found by review.
+    (tmp_path / "-x.kpi").write_text('kpi a "A" {\n  target >= 10人\n}\n', encoding="utf-8")
+    for args in (["check", "--", "-x.kpi"], ["check", "--strict", "--", "-x.kpi"], ["check", "-f", "json", "--", "-x.kpi"]):
+        ran = subprocess.run([sys.executable, "-m", "kpispec", *args], capture_output=True, text=True, cwd=tmp_path)
+        assert "no such file" not in ran.stderr, (args, ran.stderr)
+        assert ran.returncode in (0, 1) and "-x.kpi" in ran.stdout, (args, ran.stdout, ran.stderr)

@@ -8,7 +8,9 @@ hashing, immutability, slots, `replace`, `fields`, errors.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import pickle
 
 import pytest
 
@@ -252,3 +254,16 @@ def test_is_record_and_fields():
     assert records.is_record(R) and records.is_record(R(1)) and not records.is_record(object())
     with pytest.raises(TypeError):
         records.fields(object())
+
+
+def test_records_copy_and_pickle_as_dataclasses_do():
+    # Frozen slotted classes are restored without setattr (which they refuse); found by review.
+    from kpispec.diagnostics import Span
+
+    for options in OPTIONS:
+        D, R = both(spanned, options)
+        for made in (D(1, 2), R(1, 2)):
+            for twin in (copy.copy(made), copy.deepcopy(made)):
+                assert twin == made and twin is not made
+    assert pickle.loads(pickle.dumps(Span(1, 2))) == Span(1, 2)
+    assert copy.deepcopy(Span(3, 4)) == Span(3, 4)

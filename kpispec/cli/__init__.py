@@ -106,10 +106,10 @@ def _paths_are_paths(args: list[str]) -> list[str]:
     after_dashes = False
     expects_value = False
     for arg in args:
+        if arg == "--" and not (after_dashes or expects_value):
+            after_dashes = True  # the user's own `--`: one is put back before the paths below
+            continue
         if after_dashes or expects_value or not arg.startswith("-") or arg == "-":
-            if arg == "--" and not expects_value:
-                after_dashes = True
-                continue
             (paths if after_dashes else options).append(arg)
             expects_value = False
             continue

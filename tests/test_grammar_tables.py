@@ -245,3 +245,16 @@ def flatten(tree) -> list:
         else:
             out.append(repr(node))
     return out
+
+
+def test_whitespace_is_read_in_the_same_match_as_the_next_token():
+    # One regular-expression match a token, not two (docs/performance.md): the whitespace before
+    # a token is part of its match, and the token's own text starts after it.
+    from kpispec.syntax.build import AstBuilder
+    from kpispec.syntax.lalr import Parser
+
+    pattern = Parser(grammar.tables(), AstBuilder()).pattern
+    found = pattern.match("  \n\u3000 kpi a", 0)
+    assert found.lastgroup == "NAME" and found.group("NAME") == "kpi" and found.start("NAME") == 5
+    trailing = pattern.match("x   ", 1)  # whitespace at the end of the text is still read
+    assert trailing.lastgroup == "WS" and trailing.end() == 4

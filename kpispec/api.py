@@ -33,6 +33,11 @@ def paused_gc():
     finally:
         sys.setrecursionlimit(limit)
         if was_enabled:
+            # What the analysis allocated (millions of objects for a large plan) goes straight to
+            # the oldest generation, in constant time: collected young, right after gc.enable(),
+            # it would all be scanned once more (about 4% of a check) for cycles it does not make.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

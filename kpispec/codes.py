@@ -7,9 +7,9 @@ check classes, so their documentation lives here, in the same sections as a chec
 from __future__ import annotations
 
 import inspect
-from .records import record
 
 from .diagnostics import Msg, Severity
+from .records import record
 
 
 @record(frozen=True)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import math
 import os
 import stat
-from .records import field, record
 from fractions import Fraction
 from pathlib import Path
 
 from .diagnostics import Severity
+from .records import field, record
 
 DEFAULT_VANITY = (
     "followers", "follower", "likes", "like", "page views", "pageviews", "page_views", "pv", "impressions",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .records import field, record
 from enum import Enum
+
+from .records import field, record
 
 
 class Severity(str, Enum):

@@ -7,9 +7,10 @@ Conventions: 1 year = 12 months = 4 quarters = 52 weeks = 365 days.
 
 from __future__ import annotations
 
-from .records import record
 from functools import lru_cache
 from fractions import Fraction
+
+from .records import record
 
 YEARS = {
     "year": Fraction(1),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from .records import record
 from decimal import (ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP,
                      ROUND_UP, Decimal, localcontext)
 from fractions import Fraction
 
+from .records import record
 from .units import Unit
 
 PERIOD_JA = {"day": "日", "week": "週", "month": "月", "quarter": "四半期", "year": "年"}
@@ -112,8 +112,6 @@ def _decorate(text: str, unit: Unit, per: str | None, percent: bool, lang: str) 
     if per:
         text += f"/{PERIOD_JA[per]}" if lang == "ja" else f" per {per}"
     return text
-
-
 
 
 def dim_amount(x, dim, percent: bool = False, lang: str = "en") -> str:

@@ -3,7 +3,6 @@ targets accept (interval arithmetic), so that a plan's arithmetic can be proved 
 
 from __future__ import annotations
 
-from .records import record
 from decimal import Decimal
 from fractions import Fraction
 
@@ -11,6 +10,7 @@ from .diagnostics import Span
 from .dimension import DIMENSIONLESS, PER_TIME, TIME, YEARS, Dim, currency
 from .interval import INF, DivisionByZero, Interval
 from .ir import Value
+from .records import record
 from .syntax import ast
 
 from .syntax.ast import MAX_EXPONENT  # numbers beyond it were reported by the resolver (KPI016)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from .records import record
 
 from .diagnostics import Span
 from .ir import Plan
+from .records import record
 from .resolve import walk
 from .syntax import ast
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from .records import record
 from fractions import Fraction
+
+from .records import record
 
 INF = math.inf
 Num = Fraction | float  # float only for ±inf

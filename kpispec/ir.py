@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .records import field, record
 from datetime import date
 from decimal import Decimal
 
 from .diagnostics import Span
+from .records import field, record
 from .source import SourceFile
 from .syntax import ast
 from .units import Unit

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from .records import replace
 from datetime import date
 from functools import lru_cache
 
 from .diagnostics import Diagnostic, Label, Severity, Span, msg
 from .ir import Link, Node, Param, Plan, PlanInfo, Target, Value
 from .language import ATTRIBUTES, CADENCES, FUNCTIONS, KIND_NAMES, PERIODS, SINGLE_ATTRIBUTES, amount_before
+from .records import replace
 from .source import SourceFile
 from .suggest import Suggester, closest
 from .syntax import ast

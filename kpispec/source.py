@@ -6,9 +6,9 @@ import bisect
 from array import array
 import codecs
 import re
-from .records import field, record
 
 from .diagnostics import Diagnostic, Severity, Span, msg
+from .records import field, record
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 

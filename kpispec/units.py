@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .records import record
 from functools import lru_cache
+
+from .records import record
 
 # ISO 4217 codes people are likely to plan in. Any other word is a count word.
 CURRENCY_CODES = frozenset(

@@ -9,7 +9,6 @@ over every value the inputs' targets accept (see `prove`): an input used twice i
 
 from __future__ import annotations
 
-from ..records import record
 from datetime import date
 from fractions import Fraction
 
@@ -17,6 +16,7 @@ from ..dimension import PER_TIME, Dim
 from ..evaluate import EvalError, Evaluator, Val, accepted, base
 from ..interval import INF, Interval
 from ..ir import Node
+from ..records import record
 from ..resolve import normalise, walk
 from ..syntax import ast
 from . import poly

@@ -20,9 +20,8 @@ Words are compared as people mean them: `visitors` and `visitor`, `人` and `名
 
 from __future__ import annotations
 
-from ..records import record
-
 from ..diagnostics import Span
+from ..records import record
 from ..syntax import ast
 
 

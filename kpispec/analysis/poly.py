@@ -13,10 +13,10 @@ every operation spends from a Budget, and an expansion that exhausts it raises T
 
 from __future__ import annotations
 
-from ..records import record
 from fractions import Fraction
 
 from ..interval import INF, Interval
+from ..records import record
 
 Mono = tuple[tuple[str, int], ...]  # sorted (variable, exponent ≥ 1) pairs; () is the constant 1
 Poly = dict  # Mono -> nonzero Fraction; treated as immutable once built

@@ -20,10 +20,10 @@ the goal fails, which gives a witness.
 
 from __future__ import annotations
 
-from ..records import field, record
 from fractions import Fraction
 
 from ..interval import Interval
+from ..records import field, record
 from .poly import (
     Atoms,
     Budget,

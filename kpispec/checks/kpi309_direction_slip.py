@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from ..records import replace
 from decimal import ROUND_HALF_UP, DecimalException
 from fractions import Fraction
 
@@ -9,6 +8,7 @@ from .. import display
 from ..diagnostics import Msg, Severity
 from ..evaluate import comparable, from_base
 from ..ir import Node
+from ..records import replace
 from .base import Check, node_name
 from .kinds import first_term
 

@@ -15,8 +15,9 @@ import os
 import stat
 import sys
 import unicodedata
-from ..records import field, record
 from pathlib import Path
+
+from ..records import field, record
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", "site"}
 MAX_FILE_SIZE = 100 * 1000 * 1000  # bytes; the largest plans measured (300,000 KPIs) are about 75 MB

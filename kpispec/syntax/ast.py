@@ -6,10 +6,10 @@ Nodes store their offsets as plain ints and make `Span` objects on demand: a pla
 
 from __future__ import annotations
 
-from ..records import record
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 from ..diagnostics import Span
+from ..records import record
 
 
 # Numbers are limited to 10^±MAX_EXPONENT: one beyond it is reported (KPI016), not computed.

@@ -100,7 +100,7 @@ def driver_tables(lark) -> dict:
     from lark.parsers.lalr_analysis import Shift
 
     lexer = lark.parser.lexer  # the FastLexer lark built: its one pattern and keyword table
-    comments = [name for name in lexer.ignore if name == "COMMENT"]
+    comment = "COMMENT" if "COMMENT" in lexer.ignore else None
     table = lark.parser.parser._parse_table
     rules = list(lark.rules)
     index = {rule: i for i, rule in enumerate(rules)}
@@ -116,14 +116,14 @@ def driver_tables(lark) -> dict:
         for symbol, (action, arg) in sorted(table.states[number].items()):
             row[str(symbol)] = state[arg] if action is Shift else ~index[arg]
         states.append(row)
-    skipped = [t.pattern.to_regexp() for t in lark.terminals if t.name in lexer.ignore and t.name not in comments]
+    skipped = [t.pattern.to_regexp() for t in lark.terminals if t.name in lexer.ignore and t.name != comment]
     return {
         "pattern": lexer.pattern.pattern,
         "skip": "|".join(skipped) or None,
         "flags": lexer.pattern.flags,
         "keywords": lexer.keywords,
         "ignore": sorted(lexer.ignore),
-        "comment": comments[0] if comments else None,
+        "comment": comment,
         "states": states,
         "start": state[start],
         "accept": "start",

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ..records import record
-
 from ..diagnostics import Diagnostic, Severity, Span, msg
+from ..records import record
 from ..source import SourceFile
 from . import ast
 from .grammar import parser

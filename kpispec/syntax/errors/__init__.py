@@ -9,13 +9,12 @@ formulas, characters.py for what the lexer cannot read. Every message is in Engl
 
 from __future__ import annotations
 
-from ...records import replace
-
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from ...diagnostics import Diagnostic, Label, Span, msg
 from ...language import KEYWORDS
+from ...records import replace
 from ...source import SourceFile
 from .characters import unexpected_character
 from .context import ATTR_TERMS, BLOCK_TERMS, DECL_TERMS, Context, is_a

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ...records import field, record
-
 from lark import Token
 
 from ...diagnostics import Msg, msg
 from ...language import ATTRIBUTES
+from ...records import field, record
 
 
 BLOCK_TERMS = {"PLAN": "plan", "KGI": "kgi", "KSF": "ksf", "KPI": "kpi"}

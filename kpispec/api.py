@@ -44,45 +44,50 @@ def paused_gc():
 
 @record
 class Result:
-    """One analysed file: its source, syntax tree (None when let go, see analyze), resolved plan and diagnostics."""
+    """One analysed file: its source, syntax tree (None when let go, see analyze), resolved plan and
+    diagnostics; with `analyze(..., keep_context=True)`, the checks' context (its graph and arithmetic)."""
 
     source: SourceFile
     module: ast.Module | None = None
     plan: Plan | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    context: object | None = None  # checks.base.Context
 
     @property
     def ok(self) -> bool:
         return not has_errors(self.diagnostics)
 
 
-def analyze_bytes(path: str, data: bytes, config: Config = DEFAULT, checks: bool = True, keep_tree: bool = True) -> Result:
+def analyze_bytes(path: str, data: bytes, config: Config = DEFAULT, checks: bool = True, keep_tree: bool = True,
+                  keep_context: bool = False) -> Result:
     """As `analyze`, from the file's bytes. The bytes are let go once decoded: a caller that
     passes them without keeping a reference (`analyze_bytes(p, read(p))`) does not hold them twice."""
     source, problems = decode(path, data)
     del data
     if problems:
         return Result(source, diagnostics=sorted(apply_overrides(problems, config), key=Diagnostic.sort_key))
-    return analyze(source, config, checks, keep_tree)
+    return analyze(source, config, checks, keep_tree, keep_context)
 
 
 def analyze_text(path: str, text: str, config: Config = DEFAULT, checks: bool = True, keep_tree: bool = True) -> Result:
     return analyze(SourceFile(path, text), config, checks, keep_tree)
 
 
-def analyze(source: SourceFile, config: Config = DEFAULT, checks: bool = True, keep_tree: bool = True) -> Result:
+def analyze(source: SourceFile, config: Config = DEFAULT, checks: bool = True, keep_tree: bool = True,
+            keep_context: bool = False) -> Result:
     """Parse, resolve and check one plan, collecting every diagnostic.
 
     A syntax error stops the file; name errors silence only what depends on them. With
     `keep_tree=False` the syntax tree is let go once the plan is resolved (only its formulas and
     comments live on) and `Result.module` is None: the CLI's way, since the tree is most of a
-    large plan's memory.
+    large plan's memory. With `keep_context` (and `checks`), `Result.context` keeps what the checks
+    computed: the docs site reads each goal's proof from it instead of proving it again.
     """
     with paused_gc():
-        return _analyze(source, config, checks, keep_tree)
+        return _analyze(source, config, checks, keep_tree, keep_context)
 
 
-def _analyze(source: SourceFile, config: Config, checks: bool, keep_tree: bool) -> Result:
+def _analyze(source: SourceFile, config: Config, checks: bool, keep_tree: bool, keep_context: bool = False) -> Result:
     from .resolve import resolve, resolve_releasing
 
     forbidden = forbidden_characters(source)
@@ -106,9 +111,12 @@ def _analyze(source: SourceFile, config: Config, checks: bool, keep_tree: bool) 
     result.plan = plan
     found = apply_overrides(problems, config)
     if checks:
-        from .checks import run
+        from .checks import Context, run
 
-        found.extend(run(plan, config))
+        context = Context(plan, config)
+        found.extend(run(plan, config, context))
+        if keep_context:
+            result.context = context
     found = filter_suppressed(found, source, comments)
     result.diagnostics.extend(found)
     result.diagnostics.sort(key=Diagnostic.sort_key)

@@ -89,9 +89,10 @@ def rule_codes() -> set[str]:
     return {rule.code for rule in RULES}
 
 
-def run(plan: Plan, config: Config = DEFAULT) -> list[Diagnostic]:
-    """Run every enabled check; a crashing check becomes an internal-error diagnostic."""
-    ctx = Context(plan, config)
+def run(plan: Plan, config: Config = DEFAULT, ctx: Context | None = None) -> list[Diagnostic]:
+    """Run every enabled check; a crashing check becomes an internal-error diagnostic. `ctx`: the
+    context to compute in (a caller that wants the graph and arithmetic afterwards passes its own)."""
+    ctx = Context(plan, config) if ctx is None else ctx
     found: list[Diagnostic] = []
     for rule in RULES:
         severity = config.severity_of(rule.code, rule.severity)

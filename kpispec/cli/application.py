@@ -32,5 +32,6 @@ def root(
 
 from . import check as _check  # noqa: E402,F401  (the commands register themselves on `app`)
 from . import compile as _compile  # noqa: E402,F401
+from . import docs as _docs  # noqa: E402,F401
 from . import explain as _explain  # noqa: E402,F401
 from . import schema as _schema  # noqa: E402,F401

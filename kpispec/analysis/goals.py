@@ -1,0 +1,174 @@
+"""Where each node stands against its target, for people: the docs site, and later diff and what-if.
+
+`standings(arithmetic)` reads the proofs the checks read (`Arithmetic.outcomes`) and puts each in
+the words and units the plan was written in: the value the inputs' targets imply, the slack or
+the shortfall, and for a goal that can be missed the witness (inputs that each meet their own
+target while the goal is missed) and the path from the goal down to them. It re-derives no
+arithmetic: a verdict here is the verdict KPI301 and KPI310 report.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
+from fractions import Fraction
+
+from .. import display
+from ..diagnostics import Msg
+from ..evaluate import in_written_units
+from ..records import record
+
+MET, MISSES, UNKNOWN, NONE = "met", "misses", "unknown", "none"
+
+_REASONS = {
+    "budget": Msg("the proof ran out of its work budget", "証明の計算量の上限に達しました"),
+    "divisor": Msg("a divisor can reach zero within the inputs' targets", "入力の目標の範囲で割る数が 0 になり得ます"),
+    "size": Msg("the formula is too large to prove", "式が大きすぎて証明できません"),
+}
+
+
+@record(frozen=True, slots=True)
+class WitnessInput:
+    """One input of a witness: its value there and its own target, as written."""
+
+    id: str
+    value: Msg
+    target: str  # `>= 2.5%`
+    moved: bool  # whether the witness moves it off its target
+
+
+@record(frozen=True, slots=True)
+class Standing:
+    """A node with a formula, against its own target (or just its implied value, without one)."""
+
+    id: str
+    status: str  # MET, MISSES, UNKNOWN, or NONE (a formula but no target: nothing to prove)
+    badge: Msg  # the verdict in a few words: "met", "misses by 2,000万円 per year (1.7%)", "cannot prove"
+    implied: Msg | None = None  # the value the inputs' targets imply
+    target: str | None = None  # the target as written, with its comparator
+    gap: Msg | None = None  # the slack of a met target, or the shortfall at the inputs' targets
+    detail: Msg | None = None  # why a verdict is unknown, or how a goal met at the targets can still be missed
+    at_witness: Msg | None = None  # the goal's value at the witness
+    witness: tuple[WitnessInput, ...] = ()
+    path: frozenset = frozenset()  # the goal and every node between it and the witness's moved inputs
+
+
+def standings(arithmetic) -> dict[str, Standing]:
+    """Every node with a formula, in the plan's order, by id."""
+    out = {}
+    for nid in arithmetic.plan.nodes:
+        outcome = arithmetic.outcomes.get(nid)
+        if outcome is not None:
+            out[nid] = _standing(arithmetic, outcome)
+    return out
+
+
+def _standing(arithmetic, outcome) -> Standing:
+    node = outcome.node
+    if outcome.value is None or outcome.error is not None or outcome.mismatch is not None:
+        why = Msg("its formula cannot be evaluated (see the diagnostics)", "式を評価できません（診断を参照）")
+        return Standing(node.id, UNKNOWN, Msg("cannot evaluate", "評価できません"), detail=why)
+    dim, implied = outcome.value.dim, outcome.value.pt
+    if node.target is None or outcome.target is None or outcome.verdict is None:
+        shown = Msg(display.dim_amount(implied, dim), display.dim_amount(implied, dim, lang="ja"))
+        return Standing(node.id, NONE, Msg("no target", "目標なし"), implied=shown)
+    written = node.target.value
+    ceiling = node.target.comparator == "<="
+    target = outcome.target
+    away = ROUND_CEILING if ceiling else ROUND_FLOOR
+
+    def amounts(xs, roundings, lang):
+        values = [in_written_units(x, dim, written) for x in xs]
+        return display.compared_amounts(values, written.unit, written.per, written.percent, lang, roundings)
+
+    def both(xs, roundings):
+        en, ja = amounts(xs, roundings, "en"), amounts(xs, roundings, "ja")
+        return [Msg(e, j) for e, j in zip(en, ja)]
+
+    shown_implied, _ = both([implied, target], [away, ROUND_HALF_UP])
+    meets_at_targets = implied <= target if ceiling else implied >= target
+    margin = (target - implied) if ceiling else (implied - target)  # >= 0 when met at the targets
+    share = display.share(abs(margin) / abs(target)) if target != 0 else "∞"
+    gap_text = _gap(abs(margin), dim, written)
+    base = dict(implied=shown_implied, target=f"{_comparator(node.target.comparator)} {written.text}")
+    status = outcome.verdict.status
+    if status == "proven":
+        gap = Msg(f"slack {gap_text.en} ({share})", f"余裕 {gap_text.ja}（{share}）") if margin else \
+            Msg("exactly at the target", "目標ちょうど")
+        return Standing(node.id, MET, Msg("met", "達成"), gap=gap, **base)
+    if status == "unknown":
+        reason = _REASONS.get(outcome.verdict.reason or "", Msg("not proven either way", "証明も反証もできません"))
+        return Standing(node.id, UNKNOWN, Msg("cannot prove", "証明できません"), detail=reason, **base)
+    witness = outcome.verdict.witness or {}
+    ref = outcome.ref or {}
+    inputs = tuple(_witness_input(arithmetic, v, witness[v], ref.get(v)) for v in sorted(witness, key=_order(arithmetic)))
+    moved = {w.id for w in inputs if w.moved} or {w.id for w in inputs}
+    at = arithmetic.value_at(outcome.sym, witness) if outcome.sym is not None else implied
+    at_shown, _ = both([at, target], [away, ROUND_HALF_UP])
+    path = frozenset(_path(arithmetic, node.id, moved))
+    if not meets_at_targets:
+        word = ("over by", "超過") if ceiling else ("misses by", "不足")
+        badge = Msg(f"{word[0]} {gap_text.en} ({share})", f"{gap_text.ja}（{share}）{word[1]}")
+        gap = Msg(f"short by {gap_text.en} ({share})" if not ceiling else f"over by {gap_text.en} ({share})",
+                  f"{gap_text.ja}（{share}）{word[1]}")
+        return Standing(node.id, MISSES, badge, gap=gap, at_witness=at_shown, witness=inputs, path=path, **base)
+    fall = abs(target - at)
+    fall_text = _gap(fall, dim, written)
+    badge = Msg(f"not guaranteed: can miss by {fall_text.en}", f"保証されない：{fall_text.ja} 届かないことがある")
+    detail = Msg(
+        "met when every input is exactly at its target, but some inputs can each meet their own target and the goal still falls short",
+        "入力がすべて目標値ちょうどなら達成しますが、各入力が自分の目標を満たしたままでも届かない組み合わせがあります",
+    )
+    if outcome.verdict.unbounded:
+        detail = Msg(detail.en + ", without limit", detail.ja + "（際限なく）")
+    gap = Msg(f"slack {gap_text.en} at the targets" if margin else "exactly at the target at the targets",
+              f"目標値ちょうどの入力で余裕 {gap_text.ja}" if margin else "入力が目標値ちょうどで目標ちょうど")
+    return Standing(node.id, MISSES, badge, gap=gap, detail=detail, at_witness=at_shown, witness=inputs, path=path,
+                    **base)
+
+
+def _comparator(symbol: str) -> str:
+    return {">=": "≥", "<=": "≤"}.get(symbol, symbol)
+
+
+def _gap(x: Fraction, dim, written) -> Msg:
+    """A difference between two values in the target's units; between two percentages of nothing, in points."""
+    value = in_written_units(x, dim, written)
+    if written.percent and dim.dimensionless:
+        text = display.compared([value], percent=True)[0].text
+        return Msg(f"{text} percentage points", f"{text}ポイント")
+    en = display.compared_amounts([value], written.unit, written.per, written.percent, "en")[0]
+    ja = display.compared_amounts([value], written.unit, written.per, written.percent, "ja")[0]
+    return Msg(en, ja)
+
+
+def _order(arithmetic):
+    position = {nid: i for i, nid in enumerate(arithmetic.plan.nodes)}
+    return lambda nid: (position.get(nid, len(position)), nid)
+
+
+def _witness_input(arithmetic, nid: str, x: Fraction, ref: Fraction | None) -> WitnessInput:
+    node = arithmetic.plan.nodes[nid]
+    written = node.target.value
+    dim = arithmetic.env[nid].dim
+    values = [in_written_units(x, dim, written)] + ([] if ref is None else [in_written_units(ref, dim, written)])
+    en = display.compared_amounts(values, written.unit, written.per, written.percent, "en")[0]
+    ja = display.compared_amounts(values, written.unit, written.per, written.percent, "ja")[0]
+    return WitnessInput(nid, Msg(en, ja), f"{_comparator(node.target.comparator)} {written.text}", ref is not None and x != ref)
+
+
+def _path(arithmetic, goal: str, leaves: set[str]) -> set[str]:
+    """The goal and every node on a formula path from it down to one of `leaves`."""
+    edges = arithmetic.ctx.graph.edges
+    on: dict[str, bool] = {}
+    stack = [(goal, False)]
+    while stack:  # iterative depth-first search, children before parents
+        nid, done = stack.pop()
+        if done:
+            on[nid] = nid in leaves or any(on.get(e.target, False) for e in edges.get(nid, ()) if e.kind != "link")
+            continue
+        if nid in on:
+            continue
+        on[nid] = False  # on the stack: a cycle (reported elsewhere) adds nothing
+        stack.append((nid, True))
+        stack.extend((e.target, False) for e in edges.get(nid, ()) if e.kind != "link" and e.target not in on)
+    return {nid for nid, yes in on.items() if yes} | {goal}

@@ -1,0 +1,173 @@
+"""`kpispec docs`: a static site of the plans, built by mkdocs with a configuration of its own.
+
+The site is built into a new folder beside DIR and moved into place only when the build has
+succeeded, so a failed build leaves DIR as it was. An existing DIR is replaced only when it is
+empty or a site kpispec built before (it holds `.kpispec-site`): `-o .` or `-o ~` can never
+empty a folder of someone's files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import stat
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .application import app
+from .common import language
+from .io import display_path, say
+from .options import LangOption, fail
+
+MARKER = ".kpispec-site"
+
+
+@app.command("docs")
+def docs(
+    paths: Annotated[list[Path], typer.Argument(help="Plan files or folders to document.", readable=False)],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the site into this folder (created; replaced only if kpispec built it).", readable=False)] = None,
+    lang: LangOption = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="The site's name (default: KPI plans).")] = None,
+    serve: Annotated[bool, typer.Option("--serve", help="Serve a live preview instead of writing a site; it rebuilds when a plan changes.")] = False,
+    dev_addr: Annotated[str, typer.Option("--dev-addr", help="Address and port of the preview.")] = "127.0.0.1:8000",
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Use this kpispec.toml or pyproject.toml for every plan.", readable=False)] = None,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow symbolic links that lead out of their repository.")] = False,
+):
+    """Build a documentation site of the plans: trees, goals, tables and diagnostics (mkdocs)."""
+    if not serve and output is None:
+        fail("say where the site goes with -o DIR (or preview it with --serve)")
+    lang_code = language(lang)
+    cwd = Path.cwd()
+    plugin = {"paths": [str((cwd / p).absolute()) for p in paths], "folder": "", "lang": lang_code, "nav": True,
+              "follow_symlinks": follow_symlinks}
+    if title:
+        plugin["title"] = title
+    if config_file is not None:
+        plugin["config_file"] = str((cwd / config_file).absolute())
+    from ..site.pages import T, plain_title
+
+    site_name = plain_title(title or T[lang_code]["plans"])
+    with tempfile.TemporaryDirectory(prefix="kpispec-docs-") as work:
+        docs_dir = Path(work) / "docs"
+        docs_dir.mkdir()
+        config = {
+            "site_name": site_name,
+            "docs_dir": str(docs_dir),
+            "use_directory_urls": False,  # the site opens from disk: links name their .html files
+            "theme": {"name": "mkdocs", "highlightjs": False, "locale": lang_code, "navigation_depth": 2},
+            "plugins": [{"kpispec": plugin}],
+            "markdown_extensions": ["toc", "tables", "fenced_code", {"codehilite": {"guess_lang": False}}],
+        }
+        config_path = Path(work) / "mkdocs.yml"
+        config_path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")  # JSON is YAML
+        _quiet_mkdocs()
+        if serve:
+            _serve(config_path, dev_addr)
+            raise typer.Exit(0)
+        assert output is not None
+        target = _output_folder(output, paths)
+        built = Path(tempfile.mkdtemp(prefix=".kpispec-site-", dir=target.parent))
+        try:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(built, 0o777 & ~umask)  # mkdtemp's folder is private: a site is read by a web server
+            _build(config_path, built)
+            (built / MARKER).write_text("A site built by `kpispec docs`; it is replaced whole when built again.\n",
+                                        encoding="utf-8")
+            _move_into_place(built, target)
+        except BaseException:
+            shutil.rmtree(built, ignore_errors=True)
+            raise
+    say(f"kpispec: wrote the site to {display_path(output)}{os.sep}index.html")
+    raise typer.Exit(0)
+
+
+def _quiet_mkdocs() -> None:
+    """mkdocs' own log: its warnings and errors on stderr as one line each, not its progress."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s: %(message)s"))
+    log = logging.getLogger("mkdocs")
+    log.handlers[:] = [handler]
+    log.setLevel(logging.WARNING)
+    log.propagate = False
+
+
+def _build(config_path: Path, site_dir: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        config = load_config(config_file=str(config_path), site_dir=str(site_dir))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as exc:
+        fail(str(exc).replace("\n", " "))
+
+
+def _serve(config_path: Path, dev_addr: str) -> None:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        serve(config_file=str(config_path), dev_addr=dev_addr, livereload=True)
+    except MkDocsException as exc:
+        fail(str(exc).replace("\n", " "))
+    except KeyboardInterrupt:
+        pass
+
+
+def _output_folder(output: Path, inputs: list[Path]) -> Path:
+    """The folder the site goes to, checked before any work: absent, empty, or a site built before."""
+    target = Path(os.path.abspath(output))
+    if target.parent == target:
+        fail(f"cannot write a site over {display_path(output)}")
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        fail(f"cannot use {display_path(output)}: {exc.strerror or exc}")
+    if info is not None:
+        if stat.S_ISLNK(info.st_mode):
+            fail(f"{display_path(output)} is a symbolic link; give the folder itself")
+        if not stat.S_ISDIR(info.st_mode):
+            fail(f"{display_path(output)} exists and is not a folder")
+        entries = os.listdir(target)
+        if entries and MARKER not in entries:
+            fail(f"{display_path(output)} is not empty and is not a site kpispec built: choose a new folder "
+                 f"(kpispec replaces a site folder whole, and will not empty this one)")
+    if not target.parent.is_dir():
+        fail(f"the folder {display_path(target.parent)} does not exist")
+    real_target = os.path.realpath(target)
+    for path in inputs:
+        real = os.path.realpath(path)
+        if real == real_target or real.startswith(real_target + os.sep):
+            fail(f"the site cannot go to {display_path(output)}: it holds the plans it documents")
+    return target
+
+
+def _move_into_place(built: Path, target: Path) -> None:
+    """The new site in place of the old, by renames in one folder: the old one is removed last."""
+    old = None
+    if os.path.lexists(target):
+        old = Path(tempfile.mkdtemp(prefix=".kpispec-old-", dir=target.parent))
+        os.rename(target, old / "site")
+    try:
+        os.rename(built, target)
+    except OSError:
+        if old is not None:
+            os.rename(old / "site", target)
+            shutil.rmtree(old, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

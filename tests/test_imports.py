@@ -25,9 +25,10 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 # 30 ms); tests/test_fast_cli.py holds the fast path to typer's reading of the same arguments.
 # lark: a plan that parses is parsed by kpispec's own LALR driver (kpispec/syntax/lalr.py) from
 # the generated tables; lark is imported only to explain a syntax error (about 50 ms saved).
+# pygments: only kpispec.highlight (the ```kpi lexer for mkdocs and other Pygments users) needs it.
 NEVER_ON_CHECK = ("dataclasses", "inspect", "typer", "click", "lark", "interegular", "rich", "jsonschema", "networkx",
                   "mkdocs", "pydantic", "pydantic_core", "kpispec.model", "kpispec.emit", "kpispec.render.sarif",
-                  "kpispec.render.jsonfmt", "hypothesis")
+                  "kpispec.render.jsonfmt", "hypothesis", "pygments", "kpispec.highlight")
 
 
 def test_check_path_imports(tmp_path):

@@ -120,8 +120,9 @@ def _standing(arithmetic, outcome) -> Standing:
     )
     if outcome.verdict.unbounded:
         detail = Msg(detail.en + ", without limit", detail.ja + "（際限なく）")
-    gap = Msg(f"slack {gap_text.en} at the targets" if margin else "exactly at the target at the targets",
-              f"目標値ちょうどの入力で余裕 {gap_text.ja}" if margin else "入力が目標値ちょうどで目標ちょうど")
+    gap = Msg(f"slack {gap_text.en} when the inputs are at their targets" if margin else
+              "exactly at the target when the inputs are at theirs",
+              f"入力が目標値ちょうどなら余裕 {gap_text.ja}" if margin else "入力が目標値ちょうどなら目標ちょうど")
     return Standing(node.id, MISSES, badge, gap=gap, detail=detail, at_witness=at_shown, witness=inputs, path=path,
                     **base)
 

@@ -60,7 +60,8 @@ def docs(
             "site_name": site_name,
             "docs_dir": str(docs_dir),
             "use_directory_urls": False,  # the site opens from disk: links name their .html files
-            "theme": {"name": "mkdocs", "highlightjs": False, "locale": lang_code, "navigation_depth": 2},
+            "theme": {"name": "mkdocs", "custom_dir": str(Path(__file__).parent.parent / "site" / "theme"),
+                      "highlightjs": False, "locale": lang_code, "navigation_depth": 2},
             "plugins": [{"kpispec": plugin}],
             "markdown_extensions": ["toc", "tables", "fenced_code", {"codehilite": {"guess_lang": False}}],
         }

@@ -1,0 +1,349 @@
+"""The docs site: the pages the generator writes, `kpispec docs` through the real CLI, and the
+mkdocs plugin in a real mkdocs project. The browser's view is in test_site_browser.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from fractions import Fraction
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from kpispec.analysis.goals import MET, MISSES, standings
+from kpispec.site.pages import LARGE_TREE, generate, growth, link, page_names
+from kpispec.tree import operators, outline
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FAILING = """\
+plan p "計画" { period 2026-04-01 to 2027-03-31 }
+kgi revenue "月間売上" {
+  target 80,000,000円 per month
+  formula visitors * cvr * aov
+}
+ksf traffic "訪問者を増やす" { kgi revenue }
+kpi visitors "訪問者数" { ksf traffic target 1,000 visitors per month baseline 800 visitors per month }
+kpi cvr "CVR" { target 2% }
+kpi aov "客単価" { target 5,000円 }
+kgi profit "利益" {
+  target >= 100万円 per month
+  formula visitors * margin - cost
+}
+kpi margin "粗利" { target 20,000円 }
+kpi cost "コスト" { target <= 500万円 per month }
+"""
+
+# Met when both inputs sit at their targets (3,000 − 2,000), but `churned >= 2,000` lets it grow.
+NOT_GUARANTEED = """\
+plan p "計画" { period 2026-04-01 to 2027-03-31 }
+kgi net "純増会員数" {
+  target 1,000人 per month
+  formula signups - churned
+}
+kpi signups "新規登録" { target 3,000人 per month }
+kpi churned "退会数" { target 2,000人 per month }
+"""
+
+HOSTILE = """\
+plan p "<script>alert(1)</script>" {
+  period 2026-04-01 to 2027-03-31
+  owner "[x](javascript:alert(1))"
+  description "\\"><img src=x onerror=alert(2)> & </title><script>alert(3)</script>"
+}
+kgi revenue "<b onmouseover=alert(4)>売上</b>" {
+  target 1,000円 per month
+  owner "'); alert(5); ('"
+  formula visitors * aov
+}
+kpi visitors "<iframe src=javascript:alert(6)>" { target 1 visitors per month source "<svg onload=alert(7)>" }
+kpi aov "{{ 7*7 }} {% raw %}" { target 10円 }
+"""
+
+
+def _analyse(text: str, path: str = "plan.kpi"):
+    from kpispec.api import analyze
+    from kpispec.source import SourceFile
+
+    return analyze(SourceFile(path, text), keep_context=True)
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, and the page's text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse_html(text: str) -> Elements:
+    p = Elements()
+    p.feed(text)
+    return p
+
+
+def classes(element) -> set[str]:
+    return set((element[1].get("class") or "").split())
+
+
+# ------------------------------------------------------------------ verdicts
+
+
+def test_a_goal_the_targets_miss_shows_the_shortfall_and_the_witness():
+    result = _analyse(FAILING)
+    s = standings(result.context.arithmetic)
+    implied = 1000 * Fraction(2, 100) * 5000  # 100,000円 per month
+    short = 80_000_000 - implied
+    assert implied == 100_000 and short == 79_900_000
+    assert s["revenue"].status == MISSES
+    assert s["revenue"].badge.en == f"misses by {int(short):,}円 per month (99.9%)"  # 79.9M / 80M = 99.875%
+    assert s["revenue"].implied.en == "100,000円 per month"
+    assert {w.id for w in s["revenue"].witness} == {"visitors", "cvr", "aov"}
+    assert s["revenue"].path == {"revenue", "visitors", "cvr", "aov"}
+    # 1,000 × 20,000円 − 500万円 = 1,500万円 against 100万円: met with 1,400万円 of slack (1,400%)
+    assert s["profit"].status == MET
+    assert s["profit"].gap.en == "slack 14,000,000円 per month (1,400%)"
+
+
+def test_a_goal_met_only_at_the_targets_is_not_guaranteed_and_names_the_input_that_moves():
+    result = _analyse(NOT_GUARANTEED)
+    s = standings(result.context.arithmetic)["net"]
+    assert s.status == MISSES
+    assert s.implied.en == "1,000人 per month" and s.gap.en == "exactly at the target when the inputs are at theirs"
+    assert s.badge.en.startswith("not guaranteed: can miss by")
+    assert s.detail.en.endswith("without limit")  # churned can grow without bound
+    moved = [w.id for w in s.witness if w.moved]
+    assert moved == ["churned"]
+    assert s.path == {"net", "churned"}
+
+
+def test_operators_follow_division_and_subtraction():
+    result = _analyse("""\
+plan p "p" { period 2026-04-01 to 2027-03-31 }
+kpi x "x" { formula a * b / (c * d) - (e - f) + sum(g, h) + min(i, j) }
+""" + "".join(f'kpi {n} "{n}" {{ target 1 }}\n' for n in "abcdefghij"))
+    ops = operators(result.plan.nodes["x"].formula)
+    assert ops == {"a": "×", "b": "×", "c": "÷", "d": "÷", "e": "−", "f": "+", "g": "+", "h": "+", "i": "min", "j": "min"}
+
+
+def test_the_outline_shows_each_node_whole_once_and_refers_to_it_elsewhere():
+    result = _analyse(FAILING)
+    roots = outline(result.plan, result.context.graph)
+    whole, refs = [], []
+    stack = list(roots)
+    while stack:
+        e = stack.pop()
+        (refs if e.repeat else whole).append(e.id)
+        stack.extend(e.children)
+    assert sorted(whole) == sorted(result.plan.nodes)  # every node once
+    assert sorted(refs) == ["visitors", "visitors"]  # under the KSF and under profit
+    assert [r.id for r in roots] == ["revenue", "profit"]
+
+
+def test_growth_is_the_change_from_baseline_to_target():
+    result = _analyse(FAILING)
+    assert growth(result.plan.nodes["visitors"]) == "+25%"  # 800 -> 1,000
+    assert growth(result.plan.nodes["cvr"]) is None  # no baseline
+
+
+# ------------------------------------------------------------------ pages
+
+
+def test_a_plan_page_has_its_cards_tree_table_and_diagnostics():
+    result = _analyse(FAILING)
+    pages = generate([result])
+    page = pages["plans/p.md"]
+    doc = parse_html(page)
+    nodes = [t for t in doc.tags if "kp-node" in classes(t)]
+    assert sorted(t[1]["id"] for t in nodes) == sorted(f"node-{n}" for n in result.plan.nodes)
+    on_path = {t[1]["id"][5:] for t in nodes if "kp-on-path" in classes(t)}
+    assert on_path == {"revenue", "visitors", "cvr", "aov"}
+    cards = {t[1]["id"]: classes(t) for t in doc.tags if "kp-card" in classes(t)}
+    assert cards == {"kgi-revenue": {"kp-card", "kp-misses"}, "kgi-profit": {"kp-card", "kp-met"}}
+    text = "".join(doc.text)
+    assert "✗ misses by 79,900,000円 per month (99.9%)" in text and "✓ met" in text  # colour plus text
+    assert "revenue = visitors × cvr × aov" in text and "月間売上 = 訪問者数 × CVR × 客単価" in text
+    assert '<a href="../rules/KPI301.html">KPI301</a>' in page
+    assert "## KPI tree" in page and "## Diagnostics" in page
+    assert "rules/KPI301.md" in pages and "index.md" in pages and "assets/kpispec.css" in pages
+
+
+def test_the_index_lists_each_plan_with_its_goals_and_counts():
+    good = _analyse((ROOT / "examples" / "ec_site.kpi").read_text(encoding="utf-8"), "examples/ec_site.kpi")
+    bad = _analyse(FAILING, "plans/bad.kpi")
+    broken = _analyse("plan p {", "plans/broken.kpi")
+    index = generate([good, bad, broken], lang="ja")["index.md"]
+    doc = parse_html(index)
+    rows = index.split("<tr>")[2:]
+    assert len(rows) == 3
+    assert 'href="plans/ec_fy2026.html"' in rows[0] and "✓ 達成" in rows[0]
+    assert 'href="plans/p.html"' in rows[1] and "✗ 未達" in rows[1] and "kp-has-errors" in rows[1]
+    assert 'href="plans/plan-3.html"' in rows[2] and "構文エラー" in rows[2]
+    assert "KPI 計画" in "".join(doc.text)
+
+
+def test_page_names_are_plain_and_unique():
+    a = _analyse(FAILING, "a.kpi")
+    b = _analyse(FAILING, "b.kpi")
+    odd = _analyse(FAILING.replace("plan p ", "plan index "), "c.kpi")
+    assert [p.page for p in page_names([a, b, odd])] == ["plans/p.md", "plans/plan-2.md", "plans/plan-3.md"]
+
+
+@pytest.mark.parametrize("source,target,directory_urls,expected", [
+    ("plans/p.md", "rules/KPI301.md", False, "../rules/KPI301.html"),
+    ("plans/p.md", "rules/KPI301.md", True, "../../rules/KPI301/"),
+    ("index.md", "plans/p.md", False, "plans/p.html"),
+    ("index.md", "plans/p.md", True, "plans/p/"),
+    ("kpi/plans/p.md", "kpi/index.md", True, "../../"),
+    ("kpi/index.md", "kpi/plans/売上.md", False, "plans/%E5%A3%B2%E4%B8%8A.html"),
+])
+def test_links_between_pages_are_written_as_mkdocs_writes_urls(source, target, directory_urls, expected):
+    assert link(source, target, directory_urls) == expected
+
+
+def test_a_large_tree_opens_only_its_top_and_the_failing_path():
+    kpis = LARGE_TREE + 20
+    terms = " + ".join(f"k{i}" for i in range(kpis))
+    body = "".join(f'kpi k{i} "k{i}" {{ formula s{i} * 1 target 10件 }}\nkpi s{i} "s{i}" {{ target 10件 }}\n'
+                   for i in range(kpis))
+    text = (f'plan p "p" {{ period 2026-04-01 to 2027-03-31 }}\n'
+            f'kgi g "g" {{ target 100000件 formula {terms} }}\n' + body)
+    page = generate([_analyse(text)])["plans/p.md"]
+    doc = parse_html(page)
+    details = [t for t in doc.tags if t[0] == "details"]
+    opened = [t for t in details if "open" in t[1]]
+    # g (depth 0) opens; its k-children (depth 1) open; nothing deeper has children here
+    assert len(details) == 1 + kpis and len(opened) == 1 + kpis
+    # the goal misses (kpis × 10 < 100,000): every k and s is on the failing path
+    assert sum(1 for t in doc.tags if "kp-on-path" in classes(t)) == 1 + 2 * kpis
+
+
+def test_a_long_chain_of_formulas_does_not_exhaust_the_stack():
+    n = 3000
+    body = "".join(f'kpi k{i} "k{i}" {{ formula k{i + 1} target 1件 }}\n' for i in range(n))
+    text = f'plan p "p" {{ period 2026-04-01 to 2027-03-31 }}\n{body}kpi k{n} "end" {{ target 1件 }}\n'
+    page = generate([_analyse(text)])["plans/p.md"]
+    assert page.count('class="kp-node kp-kpi') == n + 1
+
+
+def test_injected_markup_in_a_plan_is_text_in_every_page():
+    result = _analyse(HOSTILE)
+    for name, page in generate([result]).items():
+        if not name.endswith(".md") or name.startswith("rules/"):
+            continue
+        doc = parse_html(page)
+        tags = {t[0] for t in doc.tags}
+        assert not tags & {"script", "img", "iframe", "svg", "b"}, (name, tags)
+        assert not any(k.startswith("on") for _, attrs in doc.tags for k in attrs), name
+        assert "javascript:" not in " ".join(str(v) for _, attrs in doc.tags for v in attrs.values())
+        assert "](javascript" not in page.replace("[x](javascript:alert(1))", "")  # only inside escaped text
+    text = "".join(parse_html(generate([result])["plans/p.md"]).text)
+    assert "<script>alert(1)</script>" in text and "<iframe src=javascript:alert(6)>" in text  # shown as written
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+def kpispec(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "kpispec", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "NO_COLOR": "1"})
+
+
+def test_docs_builds_a_site_that_opens_from_disk(tmp_path):
+    out = tmp_path / "site"
+    run = kpispec("docs", str(ROOT / "examples"), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    assert (out / "index.html").is_file() and (out / ".kpispec-site").is_file()
+    for name in ("ec_fy2026", "saas_fy2026", "skincare_sns_2026"):
+        page = (out / "plans" / f"{name}.html").read_text(encoding="utf-8")
+        assert 'class="kp-tree"' in page and "kp-card" in page
+        for href in ("../assets/kpispec.css",):
+            assert href in page and (out / "plans" / href).resolve().is_file()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "cdnjs" not in index and "https://" not in index.replace("https://www.mkdocs.org/", "")
+    # built again: the old site is replaced whole
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    again = kpispec("docs", str(ROOT / "examples" / "ec_site.kpi"), "-o", str(out))
+    assert again.returncode == 0, again.stderr
+    assert not (out / "stale.html").exists() and not (out / "plans" / "saas_fy2026.html").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".kpispec-")]  # no temporary left
+
+
+def test_docs_refuses_a_folder_it_did_not_build_and_changes_nothing(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    run = kpispec("docs", str(ROOT / "examples"), "-o", str(folder))
+    assert run.returncode == 2 and "not a site kpispec built" in run.stderr and "Traceback" not in run.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    link_to = tmp_path / "link"
+    link_to.symlink_to(folder)
+    run = kpispec("docs", str(ROOT / "examples"), "-o", str(link_to))
+    assert run.returncode == 2 and "symbolic link" in run.stderr
+
+
+def test_a_failed_build_leaves_the_previous_site(tmp_path):
+    out = tmp_path / "site"
+    assert kpispec("docs", str(ROOT / "examples"), "-o", str(out)).returncode == 0
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    run = kpispec("docs", str(tmp_path / "nosuch.kpi"), "-o", str(out))
+    assert run.returncode == 2 and "Traceback" not in run.stderr and "nosuch.kpi" in run.stderr
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".kpispec-")]
+
+
+def test_docs_will_not_put_the_site_over_its_plans(tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "a.kpi").write_text(FAILING, encoding="utf-8")
+    (plans / ".kpispec-site").write_text("", encoding="utf-8")  # even a folder that claims to be a site
+    run = kpispec("docs", str(plans), "-o", str(plans))
+    assert run.returncode == 2 and "holds the plans" in run.stderr
+    assert (plans / "a.kpi").read_text(encoding="utf-8") == FAILING
+
+
+def test_docs_needs_an_output_folder():
+    run = kpispec("docs", str(ROOT / "examples"))
+    assert run.returncode == 2 and "-o DIR" in run.stderr
+
+
+# ------------------------------------------------------------------ the plugin
+
+
+def test_the_plugin_adds_plans_to_an_existing_mkdocs_site(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Our handbook\n\nSee [the plans](kpi/index.md).\n", encoding="utf-8")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "bad.kpi").write_text(FAILING, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Handbook\nplugins:\n  - kpispec:\n      paths: [plans]\n      folder: kpi\n      lang: ja\n",
+        encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    page = tmp_path / "site" / "kpi" / "plans" / "p" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "79,900,000円/月（99.9%）不足" in html
+    href = '<a href="../../rules/KPI301/">KPI301</a>'
+    assert href in html and (page.parent / "../../rules/KPI301/index.html").resolve().is_file()
+    assert (tmp_path / "site" / "kpi" / "assets" / "kpispec.css").is_file()
+
+
+def test_the_plugin_will_not_overwrite_a_page_of_the_site(tmp_path):
+    (tmp_path / "docs" / "kpi").mkdir(parents=True)
+    (tmp_path / "docs" / "kpi" / "index.md").write_text("# mine\n", encoding="utf-8")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "a.kpi").write_text(FAILING, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - kpispec:\n      paths: [plans]\n      folder: kpi\n",
+                                         encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode != 0 and "already has kpi/index.md" in run.stderr

@@ -17,13 +17,22 @@ ROOT = Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r"(?:<!-- expect: ([A-Z0-9 ,]+?)(?: \([^)]*\))? -->\n)?```kpi\n(.*?)```", re.S)
 
 
+DOCS = ROOT / "docs"
+
+
+def pages():
+    """The pages in docs/ and their translations in docs/ja/ (the rule pages have their own test)."""
+    return sorted([*DOCS.glob("*.md"), *(DOCS / "ja").glob("*.md")])
+
+
 def examples():
-    for page in sorted((ROOT / "docs").glob("*.md")):
+    for page in pages():
+        name = page.relative_to(DOCS).as_posix()
         for n, (expect, text) in enumerate(BLOCK.findall(page.read_text(encoding="utf-8")), 1):
             code = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
             if "…" in text or not code or not code[0].startswith("plan "):
                 continue
-            yield pytest.param(text, set(re.findall(r"KPI\d{3}", expect)), id=f"{page.name}-{n}")
+            yield pytest.param(text, set(re.findall(r"KPI\d{3}", expect)), id=f"{name}-{n}")
 
 
 @pytest.mark.parametrize("text,expected", list(examples()))
@@ -41,3 +50,7 @@ def test_a_plan_in_the_docs_checks_as_the_docs_say(tmp_path, text, expected):
 
 def test_the_docs_have_plans_to_check():
     assert len(list(examples())) >= 5
+
+
+def test_the_translated_pages_are_checked_too():
+    assert any(param.id.startswith("ja/") for param in examples())

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -291,6 +292,23 @@ print(cycles, walk, len(graph.edges), edges)
     return out
 
 
+def site_build(python: Path, env: dict, work: Path, kpis: int = 1_000, runs: int = 3) -> dict:
+    """`kpispec docs` of one generated plan against `kpispec check` of it, interleaved, medians."""
+    kpispec = python.parent / "kpispec"
+    plan = work / f"site{kpis}.kpi"
+    plan.write_text(gen.plan(kpis), encoding="utf-8")
+    out = work / "site-out"
+    checks, builds = [], []
+    for _ in range(runs):
+        checks.append(run_timed([str(kpispec), "check", str(plan)], env)[0])
+        shutil.rmtree(out, ignore_errors=True)
+        builds.append(run_timed([str(kpispec), "docs", str(plan), "-o", str(out)], env)[0])
+    page = next((out / "plans").glob("*.html"))
+    ratio = statistics.median(builds) / statistics.median(checks)
+    return {"kpis": kpis, "check_s": statistics.median(checks), "docs_s": statistics.median(builds), "ratio": ratio,
+            "target": 10, "met": ratio <= 10, "page_kb": page.stat().st_size / 1024}
+
+
 def many_files(python: Path, env: dict, work: Path, files: int) -> dict:
     folder = work / "many"
     folder.mkdir()
@@ -358,6 +376,12 @@ def scaling_table(s: dict) -> list[str]:
     return lines
 
 
+def site_table(site: dict) -> list[str]:
+    return ["", f"Docs site of {site['kpis']} KPIs (medians of interleaved runs): kpispec docs {site['docs_s']:.2f} s / "
+                f"kpispec check {site['check_s']:.2f} s = {site['ratio']:.1f}x (target <= 10x: "
+                f"{'met' if site['met'] else 'NOT met'}); the plan's page {site['page_kb']:.0f} KB"]
+
+
 def table(results: dict) -> str:
     lines = []
     c = results["cold_start"]
@@ -393,6 +417,8 @@ def table(results: dict) -> str:
     lines.append("Graph (cycle search, in-process)")
     for size, row in results["graph"].items():
         lines.append(f"  {row['nodes']:>8} nodes {row['edges']:>8} edges: {row['cycles_s'] * 1000:8.1f} ms")
+    if "site" in results:
+        lines.extend(site_table(results["site"]))
     m = results["many_files"]
     lines.append("")
     lines.append(f"Many files: {m['files']} plans in one check: {m['all_files_s']:.2f} s; one plan {m['one_file_s']:.2f} s; "
@@ -407,6 +433,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs")
     parser.add_argument("--skip-scaling", action="store_true", help="leave out the scaling checks (about 2 minutes)")
     parser.add_argument("--only-scaling", action="store_true", help="run only the scaling checks")
+    parser.add_argument("--only-site", action="store_true", help="run only the docs site's build time")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args()
     runs = 5 if args.quick else 15
@@ -418,6 +445,10 @@ def main() -> None:
         python, env = install(work)
         yamllint = install_peer(work)
         results = {"python": sys.version.split()[0], "quick": args.quick}
+        if args.only_site:
+            results["site"] = site_build(python, env, work)
+            print("\n".join(site_table(results["site"])))
+            return
         if args.only_scaling:
             results["scaling"] = scaling(python, env, work, 1_000, 20_000)
             print("\n".join(scaling_table(results["scaling"])))
@@ -428,6 +459,8 @@ def main() -> None:
         results["throughput"] = throughput(python, env, work, sizes)
         print("graph ...", file=sys.stderr)
         results["graph"] = graph_work(python, env, [s for s in sizes if s <= 100_000])
+        print("docs site ...", file=sys.stderr)
+        results["site"] = site_build(python, env, work)
         print("many files ...", file=sys.stderr)
         results["many_files"] = many_files(python, env, work, files)
         if not args.skip_scaling:

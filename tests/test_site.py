@@ -347,3 +347,39 @@ def test_the_plugin_will_not_overwrite_a_page_of_the_site(tmp_path):
                                          encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode != 0 and "already has kpi/index.md" in run.stderr
+
+
+def test_serve_previews_the_site_and_rebuilds_when_a_plan_changes(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    plan = tmp_path / "plan.kpi"
+    plan.write_text(FAILING, encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "kpispec", "docs", str(plan), "--serve", "--dev-addr", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def page_when(condition, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/plans/p.html", timeout=5) as r:
+                    body = r.read().decode("utf-8")
+                if condition(body):
+                    return body
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise AssertionError("the preview did not show the expected page")
+
+    try:
+        page_when(lambda body: "月間売上" in body)
+        plan.write_text(FAILING.replace("月間売上", "月次売上"), encoding="utf-8")
+        page_when(lambda body: "月次売上" in body)
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    assert "Traceback" not in proc.stderr.read().decode()

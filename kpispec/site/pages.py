@@ -66,6 +66,7 @@ _SYMBOLS = {">=": "≥", "<=": "≤"}
 _MARK = {MET: "✓", MISSES: "✗", UNKNOWN: "?", NONE: "–"}
 
 CSS_PATH = "assets/kpispec.css"
+CODE_CSS_PATH = "assets/pygments.css"  # ```kpi examples in the rule pages, coloured by kpispec.highlight
 
 
 def esc(text) -> str:
@@ -137,6 +138,10 @@ def generate(results, lang: str = "en", folder: str = "", directory_urls: bool =
         for name, text in rule_pages(configuration=None).items():
             files[posixpath.join(rule_folder, name)] = text
     files[root(CSS_PATH)] = STYLESHEET
+    if rules:
+        from pygments.formatters import HtmlFormatter
+
+        files[root(CODE_CSS_PATH)] = HtmlFormatter(style="default").get_style_defs(".codehilite")
     return files
 
 
@@ -208,10 +213,12 @@ def navigation(results, folder: str, lang: str, title: str | None, rules: bool) 
     t = T["ja" if lang == "ja" else "en"]
     root = (lambda p: posixpath.join(folder, p)) if folder else (lambda p: p)
     nav: list = [{plain_title(title or t["plans"]): root("index.md")}]
+    pages = []
     for plan in page_names(results, root("plans")):
         info = plan.result.plan.info if plan.result.plan is not None else None
         name = (info.label or info.id) if info is not None else plan.result.source.path
-        nav.append({plain_title(name): plan.page})
+        pages.append({plain_title(name): plan.page})
+    nav.append({plain_title(t["plan"]): pages})  # one menu, however many plans
     if rules:
         nav.append({plain_title(t["rules"]): root("rules/index.md")})
     return nav

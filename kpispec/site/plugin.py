@@ -24,7 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from .collect import collect
-from .pages import CSS_PATH, generate, navigation
+from .pages import CODE_CSS_PATH, CSS_PATH, generate, navigation
 
 
 class KpispecConfig(Config):
@@ -52,9 +52,10 @@ class KpispecPlugin(BasePlugin[KpispecConfig]):
         self._results = found.results
         self._pages = generate(found.results, self.config.lang, folder, config.use_directory_urls, self.config.rules,
                                self.config.title)
-        css = posixpath.join(folder, CSS_PATH) if folder else CSS_PATH
-        if css not in config.extra_css:
-            config.extra_css.append(css)
+        for sheet in (CSS_PATH, CODE_CSS_PATH):
+            css = posixpath.join(folder, sheet) if folder else sheet
+            if css in self._pages and css not in config.extra_css:
+                config.extra_css.append(css)
         if self.config.nav and not config.nav:
             config.nav = navigation(found.results, folder, self.config.lang, self.config.title, self.config.rules)
         return config

@@ -6,8 +6,9 @@ Two views of the same edges, for the renderers (the docs site, `kpispec graph`):
   unlabelled: a graph, for Mermaid and Graphviz;
 - `outline(plan, graph)`: the same as a tree to read top-down. Each node is shown whole once, at
   the first place a walk from the KGIs meets it (a node's formula inputs, then the KSFs and KPIs
-  linked to it, each listed before any is opened); any other place is a reference to it. Nodes that no KGI reaches follow as roots of their
-  own. Built without recursion, so a chain of any length cannot exhaust the stack.
+  linked to it, each listed before any is opened); any other place is a reference to it. Nodes that
+  no KGI reaches follow as roots of their own. Built without recursion, so a chain of any length
+  cannot exhaust the stack.
 """
 
 from __future__ import annotations

@@ -115,7 +115,8 @@ def _standing(arithmetic, outcome) -> Standing:
     fall_text = _gap(fall, dim, written)
     badge = Msg(f"not guaranteed: can miss by {fall_text.en}", f"保証されない：{fall_text.ja} 届かないことがある")
     detail = Msg(
-        "met when every input is exactly at its target, but some inputs can each meet their own target and the goal still falls short",
+        "met when every input is exactly at its target, but some inputs can each meet their own target "
+        "and the goal still falls short",
         "入力がすべて目標値ちょうどなら達成しますが、各入力が自分の目標を満たしたままでも届かない組み合わせがあります",
     )
     if outcome.verdict.unbounded:

@@ -32,7 +32,8 @@ T = {
         "period": "Period", "description": "Description", "tree": "KPI tree", "kpis": "KPIs",
         "formulas": "Formulas", "params": "Params", "diagnostics": "Diagnostics", "target": "target",
         "baseline": "baseline", "deadline": "deadline", "implied": "its inputs imply", "verdict": "verdict",
-        "id": "id", "label": "label", "ksf": "KSF", "growth": "growth", "cadence": "cadence", "source": "source / measure", "owner": "owner",
+        "id": "id", "label": "label", "ksf": "KSF", "growth": "growth", "cadence": "cadence", "source": "source / measure",
+        "owner": "owner",
         "value": "value", "no_plan": "This file has no plan to show: see its diagnostics.", "none": "none",
         "witness": "Values that each meet their own target and still miss the goal",
         "witness_short": "witness", "at_witness": "the goal is then", "see_above": "shown above",
@@ -329,7 +330,9 @@ def _witness_table(site: _Site, result, standing) -> str:
         f"<td>{esc(w.value.get(site.lang))}</td><td>{esc(w.target)}</td></tr>"
         for w in standing.witness
     )
-    at = f'<p>{esc(t["at_witness"])}: <strong>{esc(standing.at_witness.get(site.lang))}</strong></p>' if standing.at_witness else ""
+    at = ""
+    if standing.at_witness:
+        at = f'<p>{esc(t["at_witness"])}: <strong>{esc(standing.at_witness.get(site.lang))}</strong></p>'
     return (f'<div class="kp-witness"><p>{esc(t["witness"])}</p><table class="kp-table"><thead><tr><th>{esc(t["id"])}</th>'
             f'<th>{esc(t["value"])}</th><th>{esc(t["target"])}</th></tr></thead><tbody>{rows}</tbody></table>{at}</div>')
 
@@ -361,7 +364,9 @@ def _tree(site: _Site, result, verdicts) -> str:
         if action != "open":
             parts_append(action)
             continue
-        op = f'<span class="kp-op" title="{esc(entry.edge.kind)}">{esc(entry.edge.op)}</span>' if entry.edge is not None and entry.edge.op else ""
+        op = ""
+        if entry.edge is not None and entry.edge.op:
+            op = f'<span class="kp-op" title="{esc(entry.edge.kind)}">{esc(entry.edge.op)}</span>'
         if entry.repeat:
             target = _display_node(result, entry.id)
             parts_append(f'<li class="kp-ref">{op}<a href="#node-{quote(entry.id, safe="")}">↑ {esc(target)} '
@@ -410,7 +415,9 @@ def _node_card(site: _Site, result, nid: str, standing, on_path: bool, witnessed
     if node.formula is not None:
         lines.append(f'<div class="kp-formula">= {esc(formula_text(node.formula, result.source))}</div>')
     if standing is not None:
-        implied = f' · {esc(t["implied"])} {esc(standing.implied.get(site.lang))}' if standing.implied is not None and standing.status != NONE else ""
+        implied = ""
+        if standing.implied is not None and standing.status != NONE:
+            implied = f' · {esc(t["implied"])} {esc(standing.implied.get(site.lang))}'
         lines.append(f'<div class="kp-node-verdict">{_badge(site, standing, long=True)}{implied}</div>')
     for goal, w in witnessed:
         lines.append(f'<div class="kp-node-witness">{esc(t["witness_short"])} ({esc(goal)}): '
@@ -550,7 +557,8 @@ STYLESHEET = """\
 .kp-card.kp-met { border-left-color: #1a7f37; }
 .kp-card.kp-misses { border-left-color: #cf222e; }
 .kp-card.kp-unknown { border-left-color: #9a6700; }
-.kp-badge { display: inline-block; padding: 0.05em 0.5em; border-radius: 1em; font-weight: bold; border: 1px solid; white-space: normal; }
+.kp-badge { display: inline-block; padding: 0.05em 0.5em; border-radius: 1em; font-weight: bold; border: 1px solid;
+  white-space: normal; }
 .kp-badge.kp-met { color: #1a7f37; background: #dafbe1; }
 .kp-badge.kp-misses { color: #a40e26; background: #ffebe9; }
 .kp-badge.kp-unknown { color: #7d4e00; background: #fff8c5; }
@@ -568,7 +576,8 @@ STYLESHEET = """\
 .kp-tree details[open] > summary::before { content: "▾"; }
 .kp-tree li:not(:has(> details)) { display: flex; align-items: flex-start; gap: 0.3em; padding-left: 1.3em; }
 .kp-tree li.kp-ref { display: block; }
-.kp-op { flex: none; display: inline-block; min-width: 1.4em; margin-right: 0.3em; text-align: center; font-weight: bold; color: #0550ae;
+.kp-op { flex: none; display: inline-block; min-width: 1.4em; margin-right: 0.3em; text-align: center; font-weight: bold;
+  color: #0550ae;
   border: 1px solid #0550ae; border-radius: 3px; background: #ddf4ff; vertical-align: top; }
 .kp-node { border: 1px solid #bbb; border-radius: 6px; padding: 0.3em 0.7em; background: #fff; max-width: 46em; }
 .kp-node.kp-kgi { border-width: 2px; border-color: #333; }
@@ -576,7 +585,8 @@ STYLESHEET = """\
 .kp-node.kp-on-path { border: 2px dashed #cf222e; background: #fff5f5; }
 .kp-path-note { color: #a40e26; font-weight: bold; font-size: 0.9em; }
 .kp-node-witness { color: #a40e26; }
-.kp-kind { display: inline-block; font-size: 0.75em; font-weight: bold; padding: 0 0.4em; border-radius: 3px; background: #eaeef2; color: #333; }
+.kp-kind { display: inline-block; font-size: 0.75em; font-weight: bold; padding: 0 0.4em; border-radius: 3px;
+  background: #eaeef2; color: #333; }
 .kp-node-meta, .kp-formula, .kp-muted, .kp-generated { color: #555; font-size: 0.9em; }
 .kp-formula { font-family: monospace; }
 .kp-ref a { text-decoration: none; }

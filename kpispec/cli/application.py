@@ -34,4 +34,5 @@ from . import check as _check  # noqa: E402,F401  (the commands register themsel
 from . import compile as _compile  # noqa: E402,F401
 from . import docs as _docs  # noqa: E402,F401
 from . import explain as _explain  # noqa: E402,F401
+from . import graph as _graph  # noqa: E402,F401
 from . import schema as _schema  # noqa: E402,F401

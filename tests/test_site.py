@@ -120,7 +120,7 @@ def test_a_goal_met_only_at_the_targets_is_not_guaranteed_and_names_the_input_th
     assert s.status == MISSES
     assert s.implied.en == "1,000人 per month" and s.gap.en == "exactly at the target when the inputs are at theirs"
     assert s.badge.en.startswith("not guaranteed: can miss by")
-    assert s.detail.en.endswith("without limit")  # churned can grow without bound
+    assert s.badge.en.endswith("or more, without limit")  # churned can grow without bound
     moved = [w.id for w in s.witness if w.moved]
     assert moved == ["churned"]
     assert s.path == {"net", "churned"}
@@ -227,6 +227,54 @@ def test_a_large_tree_opens_only_its_top_and_the_failing_path():
     assert sum(1 for t in doc.tags if "kp-on-path" in classes(t)) == 1 + 2 * kpis
 
 
+CEILING = """\
+plan p "p" { period 2026-04-01 to 2027-03-31 }
+kgi cost "費用" { target <= 100万円 formula g + h }
+kgi sales "売上" { target 1億円 deadline 2027-03-31 }
+kpi g "固定費" { target >= 40万円 }
+kpi h "変動費" { target <= 50万円 }
+"""
+
+
+def test_a_ceiling_that_can_be_broken_says_so_and_a_goal_without_formula_is_not_computed():
+    result = _analyse(CEILING)
+    s = standings(result.context.arithmetic)["cost"]
+    # 40万 + 50万 = 90万 <= 100万 at the targets, but g >= 40万 can grow without limit
+    assert s.status == MISSES and s.gap.en == "slack 100,000円 when the inputs are at their targets"
+    assert s.badge.en.startswith("not guaranteed: can go over by") and s.badge.en.endswith("without limit")
+    assert s.detail.en.endswith("the goal still goes over")
+    page = generate([result])["plans/p.md"]
+    card = page[page.index('id="kgi-sales"'):]
+    assert "– not computed from inputs" in card[:card.index("</section>")]
+
+
+def test_a_branch_deeper_than_browsers_nest_continues_below_the_tree():
+    from kpispec.site.pages import MAX_NEST
+
+    n = 3 * MAX_NEST
+    body = "".join(f'kpi k{i} "k{i}" {{ formula k{i + 1} target 1件 }}\n' for i in range(n))
+    text = f'plan p "p" {{ period 2026-04-01 to 2027-03-31 }}\n{body}kpi k{n} "end" {{ target 1件 }}\n'
+    page = generate([_analyse(text)])["plans/p.md"]
+
+    class Depth(HTMLParser):
+        depth = deepest = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "details":
+                self.depth += 1
+                self.deepest = max(self.deepest, self.depth)
+
+        def handle_endtag(self, tag):
+            if tag == "details":
+                self.depth -= 1
+
+    d = Depth()
+    d.feed(page)
+    assert d.deepest == MAX_NEST and d.depth == 0
+    assert page.count('class="kp-node kp-kpi') == n + 1  # every node still shown once
+    assert page.count('id="branch-') == 2  # k40 and k80 go on below
+
+
 def test_a_long_chain_of_formulas_does_not_exhaust_the_stack():
     n = 3000
     body = "".join(f'kpi k{i} "k{i}" {{ formula k{i + 1} target 1件 }}\n' for i in range(n))
@@ -248,6 +296,9 @@ def test_injected_markup_in_a_plan_is_text_in_every_page():
         assert "](javascript" not in page.replace("[x](javascript:alert(1))", "")  # only inside escaped text
     text = "".join(parse_html(generate([result])["plans/p.md"]).text)
     assert "<script>alert(1)</script>" in text and "<iframe src=javascript:alert(6)>" in text  # shown as written
+    page = generate([result])["plans/p.md"]
+    # a template plugin run after kpispec (mkdocs-macros) must find no template in a label
+    assert "{{" not in page and "{%" not in page and "{{ 7*7 }} {% raw %}" in text
 
 
 # ------------------------------------------------------------------ the CLI
@@ -306,10 +357,39 @@ def test_docs_will_not_put_the_site_over_its_plans(tmp_path):
     plans = tmp_path / "plans"
     plans.mkdir()
     (plans / "a.kpi").write_text(FAILING, encoding="utf-8")
-    (plans / ".kpispec-site").write_text("", encoding="utf-8")  # even a folder that claims to be a site
+    from kpispec.cli.docs import MARKER_TEXT
+
+    (plans / ".kpispec-site").write_text(MARKER_TEXT, encoding="utf-8")  # even a folder that claims to be a site
     run = kpispec("docs", str(plans), "-o", str(plans))
     assert run.returncode == 2 and "holds the plans" in run.stderr
     assert (plans / "a.kpi").read_text(encoding="utf-8") == FAILING
+
+
+def test_only_kpispec_s_own_marker_makes_a_folder_a_site(tmp_path):
+    victim = tmp_path / "victim"
+    (victim / "sub").mkdir(parents=True)
+    (victim / "sub" / "data.txt").write_text("x", encoding="utf-8")
+    (victim / ".kpispec-site").symlink_to("/etc/hostname")
+    run = kpispec("docs", str(ROOT / "examples"), "-o", str(victim))
+    assert run.returncode == 2 and "not a site kpispec built" in run.stderr
+    assert (victim / "sub" / "data.txt").read_text(encoding="utf-8") == "x"
+
+
+def test_a_folder_that_becomes_someone_s_during_the_build_is_put_back(tmp_path):
+    import typer
+
+    from kpispec.cli.docs import _move_into_place
+
+    built = tmp_path / "built"
+    built.mkdir()
+    (built / "index.html").write_text("new", encoding="utf-8")
+    target = tmp_path / "race"  # absent when checked; someone's folder by the time the build ends
+    target.mkdir()
+    (target / "precious.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(typer.Exit):
+        _move_into_place(built, target, target)
+    assert sorted(p.name for p in target.iterdir()) == ["precious.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["built", "race"]  # no temporary left
 
 
 def test_docs_needs_an_output_folder():

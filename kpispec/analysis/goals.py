@@ -111,16 +111,20 @@ def _standing(arithmetic, outcome) -> Standing:
         gap = Msg(f"short by {gap_text.en} ({share})" if not ceiling else f"over by {gap_text.en} ({share})",
                   f"{gap_text.ja}（{share}）{word[1]}")
         return Standing(node.id, MISSES, badge, gap=gap, at_witness=at_shown, witness=inputs, path=path, **base)
-    fall = abs(target - at)
-    fall_text = _gap(fall, dim, written)
-    badge = Msg(f"not guaranteed: can miss by {fall_text.en}", f"保証されない：{fall_text.ja} 届かないことがある")
-    detail = Msg(
-        "met when every input is exactly at its target, but some inputs can each meet their own target "
-        "and the goal still falls short",
-        "入力がすべて目標値ちょうどなら達成しますが、各入力が自分の目標を満たしたままでも届かない組み合わせがあります",
-    )
+    fall_text = _gap(abs(target - at), dim, written)
+    if ceiling:  # a ceiling is missed by going over it
+        badge = Msg(f"not guaranteed: can go over by {fall_text.en}", f"保証されない：{fall_text.ja} 超えることがある")
+        miss_en, miss_ja = "still goes over", "上限を超える"
+    else:
+        badge = Msg(f"not guaranteed: can miss by {fall_text.en}", f"保証されない：{fall_text.ja} 届かないことがある")
+        miss_en, miss_ja = "still falls short", "届かない"
     if outcome.verdict.unbounded:
-        detail = Msg(detail.en + ", without limit", detail.ja + "（際限なく）")
+        badge = Msg(badge.en + " or more, without limit", badge.ja + "（際限なく）")
+    detail = Msg(
+        f"met when every input is exactly at its target, but some inputs can each meet their own target "
+        f"and the goal {miss_en}",
+        f"入力がすべて目標値ちょうどなら達成しますが、各入力が自分の目標を満たしたままでも{miss_ja}組み合わせがあります",
+    )
     gap = Msg(f"slack {gap_text.en} when the inputs are at their targets" if margin else
               "exactly at the target when the inputs are at theirs",
               f"入力が目標値ちょうどなら余裕 {gap_text.ja}" if margin else "入力が目標値ちょうどなら目標ちょうど")

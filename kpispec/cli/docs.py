@@ -26,6 +26,7 @@ from .io import display_path, say
 from .options import LangOption, fail
 
 MARKER = ".kpispec-site"
+MARKER_TEXT = "A site built by `kpispec docs`; it is replaced whole when built again.\n"
 
 
 @app.command("docs")
@@ -56,7 +57,12 @@ def docs(
     with tempfile.TemporaryDirectory(prefix="kpispec-docs-") as work:
         docs_dir = Path(work) / "docs"
         docs_dir.mkdir()
-        config = {
+        # The configuration is written as JSON (which is YAML) with every character outside ASCII
+        # escaped: a YAML reader takes `\u0085` in a name as that character, where the character
+        # itself would be read as a line break. (Settings given to mkdocs as Python values instead
+        # are emptied by its first reading, and `--serve` reads them again on each rebuild.)
+        config_path = Path(work) / "mkdocs.yml"
+        settings = {
             "site_name": site_name,
             "docs_dir": str(docs_dir),
             "use_directory_urls": False,  # the site opens from disk: links name their .html files
@@ -65,26 +71,27 @@ def docs(
             "plugins": [{"kpispec": plugin}],
             "markdown_extensions": ["toc", "tables", "fenced_code", {"codehilite": {"guess_lang": False}}],
         }
-        config_path = Path(work) / "mkdocs.yml"
-        config_path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")  # JSON is YAML
+        config_path.write_text(json.dumps(settings, ensure_ascii=True), encoding="ascii")
         _quiet_mkdocs()
         if serve:
             _serve(config_path, dev_addr)
             raise typer.Exit(0)
         assert output is not None
         target = _output_folder(output, paths)
-        built = Path(tempfile.mkdtemp(prefix=".kpispec-site-", dir=target.parent))
+        built = None
         try:
+            built = Path(tempfile.mkdtemp(prefix=".kpispec-site-", dir=target.parent))
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(built, 0o777 & ~umask)  # mkdtemp's folder is private: a site is read by a web server
             _build(config_path, built)
-            (built / MARKER).write_text("A site built by `kpispec docs`; it is replaced whole when built again.\n",
-                                        encoding="utf-8")
-            _move_into_place(built, target)
-        except BaseException:
-            shutil.rmtree(built, ignore_errors=True)
-            raise
+            (built / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            _move_into_place(built, target, output)
+        except OSError as exc:
+            fail(f"cannot write the site to {display_path(output)}: {exc.strerror or exc}")
+        finally:
+            if built is not None:
+                shutil.rmtree(built, ignore_errors=True)
     say(f"kpispec: wrote the site to {display_path(output)}{os.sep}index.html")
     raise typer.Exit(0)
 
@@ -120,7 +127,7 @@ def _serve(config_path: Path, dev_addr: str) -> None:
     from mkdocs.exceptions import MkDocsException
 
     try:
-        serve(config_file=str(config_path), dev_addr=dev_addr, livereload=True)
+        serve(config_file=str(config_path), livereload=True, dev_addr=dev_addr)
     except MkDocsException as exc:
         fail(str(exc).replace("\n", " "))
     except KeyboardInterrupt:
@@ -144,7 +151,7 @@ def _output_folder(output: Path, inputs: list[Path]) -> Path:
         if not stat.S_ISDIR(info.st_mode):
             fail(f"{display_path(output)} exists and is not a folder")
         entries = os.listdir(target)
-        if entries and MARKER not in entries:
+        if entries and not _is_site(target):
             fail(f"{display_path(output)} is not empty and is not a site kpispec built: choose a new folder "
                  f"(kpispec replaces a site folder whole, and will not empty this one)")
     if not target.parent.is_dir():
@@ -157,18 +164,42 @@ def _output_folder(output: Path, inputs: list[Path]) -> Path:
     return target
 
 
-def _move_into_place(built: Path, target: Path) -> None:
-    """The new site in place of the old, by renames in one folder: the old one is removed last."""
-    old = None
-    if os.path.lexists(target):
-        old = Path(tempfile.mkdtemp(prefix=".kpispec-old-", dir=target.parent))
-        os.rename(target, old / "site")
+def _is_site(folder: Path) -> bool:
+    """Whether a folder is a site kpispec built: it holds the marker, a regular file with its text."""
     try:
-        os.rename(built, target)
+        fd = os.open(folder / MARKER, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
-        if old is not None:
-            os.rename(old / "site", target)
-            shutil.rmtree(old, ignore_errors=True)
-        raise
-    if old is not None:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        return os.read(fd, len(MARKER_TEXT.encode()) + 1) == MARKER_TEXT.encode()
+    finally:
+        os.close(fd)
+
+
+def _move_into_place(built: Path, target: Path, shown: Path) -> None:
+    """The new site in place of the old, by renames in one folder. What was at the target when
+    the build ended is moved aside and checked again (the folder may have changed during the
+    build): if it is not empty and not a site kpispec built, it is put back and nothing replaced."""
+    old = Path(tempfile.mkdtemp(prefix=".kpispec-old-", dir=target.parent))
+    try:
+        try:
+            os.rename(target, old / "site")
+        except FileNotFoundError:
+            pass
+        moved = old / "site"
+        if os.path.lexists(moved):
+            info = os.lstat(moved)
+            if not stat.S_ISDIR(info.st_mode) or (os.listdir(moved) and not _is_site(moved)):
+                os.rename(moved, target)
+                fail(f"{display_path(shown)} changed during the build and is no longer a site kpispec built: "
+                     f"it was left as it is")
+        try:
+            os.rename(built, target)
+        except OSError:
+            if os.path.lexists(moved):
+                os.rename(moved, target)
+            raise
+    finally:
         shutil.rmtree(old, ignore_errors=True)

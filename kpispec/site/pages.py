@@ -23,6 +23,8 @@ from ..tree import outline
 
 # A tree with more nodes than this opens only its top two levels (and the failing path).
 LARGE_TREE = 60
+# A branch nested deeper than this goes on in a list of its own below the tree.
+MAX_NEST = 40
 
 _SAFE_NAME = re.compile(r"^[^\W_][\w-]{0,80}$")
 
@@ -38,7 +40,8 @@ T = {
         "witness": "Values that each meet their own target and still miss the goal",
         "witness_short": "witness", "at_witness": "the goal is then", "see_above": "shown above",
         "no_formula": "no formula: not computed from KPIs", "failing": "on the failing path",
-        "no_diagnostics": "No problems found.", "line": "line", "rules": "Rules", "help": "help",
+        "no_diagnostics": "No problems found.", "continued": "continued below the tree", "not_computed": "not computed from inputs",
+        "no_plan_block": "no plan block: see its diagnostics", "line": "line", "rules": "Rules", "help": "help",
         "unlinked": "Not linked to a KGI", "index_intro": "Every plan, its goals, and whether its targets add up.",
         "syntax": "does not parse", "status": {MET: "met", MISSES: "misses", UNKNOWN: "cannot prove", NONE: "no target"},
         "cadences": {}, "kinds": {"kgi": "KGI", "ksf": "KSF", "kpi": "KPI", "param": "param"},
@@ -54,7 +57,8 @@ T = {
         "witness": "各入力が自分の目標を満たしても目標に届かない値の組み合わせ",
         "witness_short": "反例", "at_witness": "このときの値", "see_above": "上に表示",
         "no_formula": "式なし：KPI から計算されません", "failing": "未達の経路",
-        "no_diagnostics": "問題は見つかりませんでした。", "line": "行", "rules": "ルール", "help": "ヒント",
+        "no_diagnostics": "問題は見つかりませんでした。", "continued": "ツリーの下に続く", "not_computed": "入力から計算されない",
+        "no_plan_block": "plan ブロックなし：診断を参照", "line": "行", "rules": "ルール", "help": "ヒント",
         "unlinked": "KGI につながっていないもの", "index_intro": "すべての計画と、その目標の数字がつながっているかどうか。",
         "syntax": "構文エラー", "status": {MET: "達成", MISSES: "未達", UNKNOWN: "証明できず", NONE: "目標なし"},
         "cadences": {"daily": "日次", "weekly": "週次", "monthly": "月次", "quarterly": "四半期", "yearly": "年次"},
@@ -70,9 +74,14 @@ CSS_PATH = "assets/kpispec.css"
 CODE_CSS_PATH = "assets/pygments.css"  # ```kpi examples in the rule pages, coloured by kpispec.highlight
 
 
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
 def esc(text) -> str:
-    """A plan's text as HTML text (also safe inside a quoted attribute)."""
-    return html.escape(str(text), quote=True)
+    """A plan's text as HTML text (also safe inside a quoted attribute). Braces are written as
+    character references too: a template plugin that renders every page after this one (such as
+    mkdocs-macros) must see `{{ … }}` in a label as text, never as a template to run."""
+    return html.escape(str(text), quote=True).translate(_BRACES)
 
 
 @record(slots=True)
@@ -159,6 +168,15 @@ class _Site:
 # ------------------------------------------------------------------ the index
 
 
+def _standings(result) -> dict:
+    """Each goal's standing, worked out once per plan (the index and the plan's page both show it)."""
+    cached = getattr(result.context, "_kpispec_standings", None)
+    if cached is None:
+        cached = standings(result.context.arithmetic)
+        result.context._kpispec_standings = cached
+    return cached
+
+
 def _counts(result) -> tuple[int, int]:
     errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
     warnings = sum(1 for d in result.diagnostics if d.severity is Severity.WARNING)
@@ -173,13 +191,13 @@ def _index(site: _Site, page: str, plans: list[PlanPage], title: str) -> str:
         info = result.plan.info if result.plan is not None else None
         name = (info.label or info.id) if info is not None else result.source.path
         goals = []
-        if result.plan is not None and result.context is not None:
-            verdicts = standings(result.context.arithmetic)
+        if info is not None and result.context is not None:
+            verdicts = _standings(result)
             for node in result.plan.kinds("kgi"):
                 s = verdicts.get(node.id)
-                goals.append(f'<li>{_badge(site, s)} {esc(node.label or node.id)} <code>{esc(node.id)}</code></li>')
-        elif result.plan is None:
-            goals.append(f"<li>{esc(t['syntax'])}</li>")
+                goals.append(f'<li>{_badge(site, s, node=node)} {esc(node.label or node.id)} <code>{esc(node.id)}</code></li>')
+        else:
+            goals.append(f"<li>{esc(t['syntax'] if result.plan is None else t['no_plan_block'])}</li>")
         errors, warnings = _counts(result)
         href = link(page, plan.page, site.directory_urls)
         rows.append(
@@ -240,8 +258,7 @@ def _plan_page(site: _Site, plan: PlanPage, index: str) -> str:
         out.append(f"## {t['diagnostics']}\n")
         out.append(_diagnostics(site, plan))
         return "\n".join(out)
-    ctx = result.context
-    verdicts = standings(ctx.arithmetic)
+    verdicts = _standings(result)
     title = info.label or info.id
     out.append(f"---\ntitle: {_yaml_safe(title)}\n---\n")
     out.append(f'<h1 class="kp-title">{esc(title)} <code>{esc(info.id)}</code></h1>\n')
@@ -278,10 +295,11 @@ def _plan_page(site: _Site, plan: PlanPage, index: str) -> str:
     return "\n".join(out)
 
 
-def _badge(site: _Site, standing, long: bool = False) -> str:
+def _badge(site: _Site, standing, long: bool = False, node=None) -> str:
     t = site.t
     if standing is None:
-        return f'<span class="kp-badge kp-none">{_MARK[NONE]} {esc(t["status"][NONE])}</span>'
+        word = t["not_computed"] if node is not None and node.target is not None else t["status"][NONE]
+        return f'<span class="kp-badge kp-none">{_MARK[NONE]} {esc(word)}</span>'
     text = standing.badge.get(site.lang) if long else t["status"][standing.status]
     return f'<span class="kp-badge kp-{standing.status}">{_MARK[standing.status]} {esc(text)}</span>'
 
@@ -315,7 +333,7 @@ def _card(site: _Site, result, node, standing) -> str:
     return (
         f'<section class="kp-card kp-{status}" id="kgi-{esc(node.id)}">'
         f'<h3><span class="kp-label">{esc(node.label or node.id)}</span> <code>{esc(node.id)}</code></h3>'
-        f'<p class="kp-verdict">{_badge(site, standing, long=True)}</p>'
+        f'<p class="kp-verdict">{_badge(site, standing, long=True, node=node)}</p>'
         f"<dl>{body}</dl>{detail}{witness}</section>"
     )
 
@@ -356,32 +374,53 @@ def _tree(site: _Site, result, verdicts) -> str:
     large = total > LARGE_TREE
     parts = ['<div class="kp-tree">', '<ul class="kp-tree-root">']
     # Depth-first without recursion: ("open", entry, depth) writes an entry and queues its children
-    # and then its closing tags (any other action is HTML to write).
+    # and then its closing tags (any other action is HTML to write). A branch deeper than MAX_NEST
+    # continues as a list of its own below the tree: browsers stop nesting elements a few hundred
+    # levels down, and a reader could not follow it anyway.
     parts_append = parts.append
     work = [("open", e, 0) for e in reversed(roots)]
-    while work:
-        action, entry, depth = work.pop()
-        if action != "open":
-            parts_append(action)
-            continue
-        op = ""
-        if entry.edge is not None and entry.edge.op:
-            op = f'<span class="kp-op" title="{esc(entry.edge.kind)}">{esc(entry.edge.op)}</span>'
-        if entry.repeat:
-            target = _display_node(result, entry.id)
-            parts_append(f'<li class="kp-ref">{op}<a href="#node-{quote(entry.id, safe="")}">↑ {esc(target)} '
-                         f'<code>{esc(entry.id)}</code></a> <span class="kp-muted">({esc(site.t["see_above"])})</span></li>')
-            continue
-        card = _node_card(site, result, entry.id, verdicts.get(entry.id), entry.id in failing, witnessed.get(entry.id, ()))
-        if not entry.children:
-            parts_append(f"<li>{op}{card}</li>")
-            continue
-        opened = not large or depth < 2 or entry.id in failing
-        parts_append(f'<li><details{" open" if opened else ""}><summary>{op}{card}</summary><ul>')
-        work.append(("</ul></details></li>", None, depth))
-        work.extend(("open", child, depth + 1) for child in reversed(entry.children))
+    continued: list = []
+    while True:
+        while work:
+            action, entry, depth = work.pop()
+            if action != "open":
+                parts_append(action)
+                continue
+            op = ""
+            if entry.edge is not None and entry.edge.op:
+                op = f'<span class="kp-op" title="{esc(entry.edge.kind)}">{esc(entry.edge.op)}</span>'
+            if entry.repeat:
+                parts_append(f'<li class="kp-ref">{op}{_reference(site, result, entry.id)} '
+                             f'<span class="kp-muted">({esc(site.t["see_above"])})</span></li>')
+                continue
+            card = _node_card(site, result, entry.id, verdicts.get(entry.id), entry.id in failing,
+                              witnessed.get(entry.id, ()))
+            if not entry.children:
+                parts_append(f"<li>{op}{card}</li>")
+                continue
+            if depth >= MAX_NEST:
+                continued.append(entry)
+                parts_append(f'<li>{op}{card}<div class="kp-muted"><a href="#branch-{quote(entry.id, safe="")}">'
+                             f'↓ {esc(site.t["continued"])}</a></div></li>')
+                continue
+            opened = not large or depth < 2 or entry.id in failing
+            parts_append(f'<li><details{" open" if opened else ""}><summary>{op}{card}</summary><ul>')
+            work.append(("</ul></details></li>", None, depth))
+            work.extend(("open", child, depth + 1) for child in reversed(entry.children))
+        if not continued:
+            break
+        entry = continued.pop(0)
+        parts_append(f'</ul><ul class="kp-tree-root" id="branch-{esc(entry.id)}"><li><details open><summary>'
+                     f'{_reference(site, result, entry.id)}</summary><ul>')
+        work = [("</ul></details></li>", None, 0)] + [("open", child, 1) for child in reversed(entry.children)]
     parts.append("</ul></div>\n")
     return "".join(parts)
+
+
+def _reference(site: _Site, result, nid: str) -> str:
+    """A link to the place where a node is shown whole."""
+    return (f'<a href="#node-{quote(nid, safe="")}">↑ {esc(_display_node(result, nid))} '
+            f'<code>{esc(nid)}</code></a>')
 
 
 def _display_node(result, nid: str) -> str:

@@ -38,36 +38,35 @@ class Entry:
 
 
 def operators(expr) -> dict[str, str]:
-    """Each id a formula refers to -> how it joins the formula (several ways joined by `, `): the
-    operator nearest above it, turned over by each division it is the divisor of (× ÷) and each
-    subtraction it is subtracted by (+ −). The parent's formula is shown beside it in full."""
+    """Each id a formula refers to -> how it joins the formula (several ways joined by `, `):
+    `÷` for whatever is in a divisor (divided an odd number of times), else `−` for whatever is
+    subtracted or negated (an odd number of times), else the operator nearest above it (`×`, `+`,
+    `min`, `max`; `=` for a formula that is one id). The parent's formula is shown beside it in full."""
     found: dict[str, list[str]] = {}
-    stack = [(expr, "=", False, False)]  # node, its label, inside an odd number of divisors, of subtractions
+    stack = [(expr, "=", False, False)]  # node, the operator above it, in a divisor, subtracted
     while stack:
         node, op, div, neg = stack.pop()
         if isinstance(node, ast.Ref):
+            label = "÷" if div else "−" if neg else op
             ops = found.setdefault(node.name.text, [])
-            if op not in ops:
-                ops.append(op)
+            if label not in ops:
+                ops.append(label)
         elif isinstance(node, ast.Binary):
-            times, over = ("÷", "×") if div else ("×", "÷")
-            plus, minus = ("−", "+") if neg else ("+", "−")
             if node.op == "*":
-                stack += [(node.right, times, div, neg), (node.left, times, div, neg)]
+                stack += [(node.right, "×", div, neg), (node.left, "×", div, neg)]
             elif node.op == "/":
-                stack += [(node.right, over, not div, neg), (node.left, times, div, neg)]
+                stack += [(node.right, "×", not div, neg), (node.left, "×", div, neg)]
             elif node.op == "+":
-                stack += [(node.right, plus, div, neg), (node.left, plus, div, neg)]
+                stack += [(node.right, "+", div, neg), (node.left, "+", div, neg)]
             else:
-                stack += [(node.right, minus, div, not neg), (node.left, plus, div, neg)]
+                stack += [(node.right, "+", div, not neg), (node.left, "+", div, neg)]
         elif isinstance(node, ast.Negate):
-            stack.append((node.operand, "+" if neg else "−", div, not neg))
+            stack.append((node.operand, op, div, not neg))
         elif isinstance(node, ast.Group):
             stack.append((node.inner, op, div, neg))
         elif isinstance(node, ast.Call):
             name = node.function.text
-            inner = ("−" if neg else "+") if name == "sum" else name
-            stack.extend((arg, inner, div, neg) for arg in reversed(node.args))
+            stack.extend((arg, "+" if name == "sum" else name, div, neg) for arg in reversed(node.args))
     return {k: ", ".join(v) for k, v in found.items()}
 
 

@@ -135,6 +135,23 @@ kpi x "x" { formula a * b / (c * d) - (e - f) + sum(g, h) + min(i, j) }
     assert ops == {"a": "×", "b": "×", "c": "÷", "d": "÷", "e": "−", "f": "+", "g": "+", "h": "+", "i": "min", "j": "min"}
 
 
+@pytest.mark.parametrize("formula,expected", [
+    ("a / (b / c)", {"a": "×", "b": "÷", "c": "×"}),  # c divides the divisor: it multiplies
+    ("a - (b - c)", {"a": "+", "b": "−", "c": "+"}),
+    ("a / (b + c * d)", {"a": "×", "b": "÷", "c": "÷", "d": "÷"}),  # all of the divisor divides
+    ("a - (b + c) * d", {"a": "+", "b": "−", "c": "−", "d": "−"}),  # all of the subtracted term subtracts
+    ("a / -b", {"a": "×", "b": "÷"}),
+    ("-(a / b)", {"a": "−", "b": "÷"}),
+    ("a", {"a": "="}),
+    ("a * a + a", {"a": "×, +"}),
+])
+def test_each_input_is_labelled_by_its_role_in_the_formula(formula, expected):
+    ids = sorted(expected)
+    result = _analyse('plan p "p" { period 2026-04-01 to 2027-03-31 }\n'
+                      f'kpi x "x" {{ formula {formula} }}\n' + "".join(f'kpi {n} "{n}" {{ target 1 }}\n' for n in ids))
+    assert operators(result.plan.nodes["x"].formula) == expected
+
+
 def test_the_outline_shows_each_node_whole_once_and_refers_to_it_elsewhere():
     result = _analyse(FAILING)
     roots = outline(result.plan, result.context.graph)
@@ -463,3 +480,10 @@ def test_serve_previews_the_site_and_rebuilds_when_a_plan_changes(tmp_path):
         proc.terminate()
         proc.wait(20)
     assert "Traceback" not in proc.stderr.read().decode()
+
+
+def test_titles_mkdocs_prints_unescaped_keep_no_markup_template_or_yaml_characters():
+    from kpispec.site.pages import plain_title
+
+    assert plain_title('R&D <b>{{x}}</b> "q" \\ 売上【速報】') == "R&D bx/b q  売上【速報】"
+    assert plain_title("<>{}") == "kpispec"

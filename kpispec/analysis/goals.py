@@ -87,12 +87,12 @@ def _standing(arithmetic, outcome) -> Standing:
     shown_implied, _ = both([implied, target], [away, ROUND_HALF_UP])
     meets_at_targets = implied <= target if ceiling else implied >= target
     margin = (target - implied) if ceiling else (implied - target)  # >= 0 when met at the targets
-    share = display.share(abs(margin) / abs(target)) if target != 0 else "∞"
+    share = f"{display.share(abs(margin) / abs(target))}" if target != 0 else None  # no share of nothing
     gap_text = _gap(abs(margin), dim, written)
     base = dict(implied=shown_implied, target=f"{_comparator(node.target.comparator)} {written.text}")
     status = outcome.verdict.status
     if status == "proven":
-        gap = Msg(f"slack {gap_text.en} ({share})", f"余裕 {gap_text.ja}（{share}）") if margin else \
+        gap = Msg(f"slack {gap_text.en}{_of(share)}", f"余裕 {gap_text.ja}{_of(share, 'ja')}") if margin else \
             Msg("exactly at the target", "目標ちょうど")
         return Standing(node.id, MET, Msg("met", "達成"), gap=gap, **base)
     if status == "unknown":
@@ -107,9 +107,8 @@ def _standing(arithmetic, outcome) -> Standing:
     path = frozenset(_path(arithmetic, node.id, moved))
     if not meets_at_targets:
         word = ("over by", "超過") if ceiling else ("misses by", "不足")
-        badge = Msg(f"{word[0]} {gap_text.en} ({share})", f"{gap_text.ja}（{share}）{word[1]}")
-        gap = Msg(f"short by {gap_text.en} ({share})" if not ceiling else f"over by {gap_text.en} ({share})",
-                  f"{gap_text.ja}（{share}）{word[1]}")
+        badge = Msg(f"{word[0]} {gap_text.en}{_of(share)}", f"{gap_text.ja}{_of(share, 'ja')}{word[1]}")
+        gap = Msg(f"{'over' if ceiling else 'short'} by {gap_text.en}{_of(share)}", f"{gap_text.ja}{_of(share, 'ja')}{word[1]}")
         return Standing(node.id, MISSES, badge, gap=gap, at_witness=at_shown, witness=inputs, path=path, **base)
     fall_text = _gap(abs(target - at), dim, written)
     if ceiling:  # a ceiling is missed by going over it
@@ -132,6 +131,13 @@ def _standing(arithmetic, outcome) -> Standing:
                     **base)
 
 
+def _of(share: str | None, lang: str = "en") -> str:
+    """` (12%)`: a gap as a share of the target, when the target is not zero."""
+    if share is None:
+        return ""
+    return f"（{share}）" if lang == "ja" else f" ({share})"
+
+
 def _comparator(symbol: str) -> str:
     return {">=": "≥", "<=": "≤"}.get(symbol, symbol)
 
@@ -141,7 +147,7 @@ def _gap(x: Fraction, dim, written) -> Msg:
     value = in_written_units(x, dim, written)
     if written.percent and dim.dimensionless:
         text = display.compared([value], percent=True)[0].text
-        return Msg(f"{text} percentage points", f"{text}ポイント")
+        return Msg(f"{text} percentage point{'' if text == '1' else 's'}", f"{text}ポイント")
     en = display.compared_amounts([value], written.unit, written.per, written.percent, "en")[0]
     ja = display.compared_amounts([value], written.unit, written.per, written.percent, "ja")[0]
     return Msg(en, ja)

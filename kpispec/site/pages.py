@@ -40,7 +40,8 @@ T = {
         "witness": "Values that each meet their own target and still miss the goal",
         "witness_short": "witness", "at_witness": "the goal is then", "see_above": "shown above",
         "no_formula": "no formula: not computed from KPIs", "failing": "on the failing path",
-        "no_diagnostics": "No problems found.", "continued": "continued below the tree", "not_computed": "not computed from inputs",
+        "no_diagnostics": "No problems found.", "continued": "continued below the tree",
+        "not_computed": "not computed from inputs",
         "no_plan_block": "no plan block: see its diagnostics", "line": "line", "rules": "Rules", "help": "help",
         "unlinked": "Not linked to a KGI", "index_intro": "Every plan, its goals, and whether its targets add up.",
         "syntax": "does not parse", "status": {MET: "met", MISSES: "misses", UNKNOWN: "cannot prove", NONE: "no target"},
@@ -211,15 +212,21 @@ def _index(site: _Site, page: str, plans: list[PlanPage], title: str) -> str:
         f"---\ntitle: {_yaml_safe(title)}\n---\n\n"
         f'<h1 class="kp-title">{esc(title)}</h1>\n\n'
         f'<p>{esc(t["index_intro"])}</p>\n\n'
+        f'## {t["plan"]}\n\n'
         f'<table class="kp-table kp-index"><thead>{head}</thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table>\n\n"
         f'<p class="kp-generated">{esc(t["generated"])}</p>\n'
     )
 
 
+# Kept in titles: none of them starts markup, a template or a YAML escape (`<`, `{`, `"`, `\`
+# are left out; `&` is kept: a reference it starts is read back as text, never as a tag).
+_TITLE_PUNCTUATION = frozenset(" _-.,()（）・、。：:&%/+#!?'@|~*=[]【】「」")
+
+
 def plain_title(text: str) -> str:
     """A title mkdocs' theme prints (navigation, the window's title) without escaping: only
     letters, digits, spaces and harmless punctuation are kept."""
-    return "".join(c for c in text if c.isalnum() or c in " _-.()（）・、。：:").strip() or "kpispec"
+    return "".join(c for c in text if c.isalnum() or c in _TITLE_PUNCTUATION).strip() or "kpispec"
 
 
 def _yaml_safe(text: str) -> str:

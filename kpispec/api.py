@@ -69,8 +69,9 @@ def analyze_bytes(path: str, data: bytes, config: Config = DEFAULT, checks: bool
     return analyze(source, config, checks, keep_tree, keep_context)
 
 
-def analyze_text(path: str, text: str, config: Config = DEFAULT, checks: bool = True, keep_tree: bool = True) -> Result:
-    return analyze(SourceFile(path, text), config, checks, keep_tree)
+def analyze_text(path: str, text: str, config: Config = DEFAULT, checks: bool = True, keep_tree: bool = True,
+                 keep_context: bool = False) -> Result:
+    return analyze(SourceFile(path, text), config, checks, keep_tree, keep_context)
 
 
 def analyze(source: SourceFile, config: Config = DEFAULT, checks: bool = True, keep_tree: bool = True,

@@ -487,3 +487,12 @@ def test_titles_mkdocs_prints_unescaped_keep_no_markup_template_or_yaml_characte
 
     assert plain_title('R&D <b>{{x}}</b> "q" \\ 売上【速報】') == "R&D bx/b q  売上【速報】"
     assert plain_title("<>{}") == "kpispec"
+
+
+def test_the_generator_does_not_need_mkdocs():
+    """pages.generate is the site; mkdocs is one way to build it (a move later is another layer)."""
+    code = ("import sys; from kpispec.site.pages import generate; from kpispec.api import analyze_text;"
+            "r = analyze_text('a.kpi', open(sys.argv[1], encoding='utf-8').read(), keep_context=True);"
+            "generate([r]); assert not [m for m in sys.modules if m.split('.')[0] == 'mkdocs'], 'mkdocs imported'")
+    run = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples" / "ec_site.kpi")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

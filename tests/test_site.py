@@ -496,3 +496,62 @@ def test_the_generator_does_not_need_mkdocs():
             "generate([r]); assert not [m for m in sys.modules if m.split('.')[0] == 'mkdocs'], 'mkdocs imported'")
     run = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples" / "ec_site.kpi")], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def _yen(text: str) -> Fraction:
+    """`1,300,000円` or `130万円` as a number (the witness values a standing shows)."""
+    import re
+
+    m = re.match(r"^([\d,]+(?:\.\d+)?)(万)?", text)
+    x = Fraction(m.group(1).replace(",", ""))
+    return x * 10_000 if m.group(2) else x
+
+
+def test_every_word_of_a_missed_goal_in_both_languages():
+    s = standings(_analyse(FAILING).context.arithmetic)["revenue"]
+    assert s.target == "≥ 80,000,000円 per month"
+    assert (s.implied.en, s.implied.ja) == ("100,000円 per month", "100,000円/月")
+    assert s.badge.ja == "79,900,000円/月（99.9%）不足"
+    assert (s.gap.en, s.gap.ja) == ("short by 79,900,000円 per month (99.9%)", "79,900,000円/月（99.9%）不足")
+    assert (s.at_witness.en, s.at_witness.ja) == ("100,000円 per month", "100,000円/月")
+    rows = [(w.id, w.value.en, w.value.ja, w.target, w.moved) for w in s.witness]
+    assert rows == [("visitors", "1,000 visitors per month", "1,000 visitors/月", "≥ 1,000 visitors per month", False),
+                    ("cvr", "2%", "2%", "≥ 2%", False),
+                    ("aov", "5,000円", "5,000円", "≥ 5,000円", False)]
+
+
+def test_a_ceiling_goal_s_witness_adds_up_to_the_amount_it_goes_over():
+    s = standings(_analyse(CEILING).context.arithmetic)["cost"]
+    assert s.target == "≤ 100万円"
+    values = {w.id: _yen(w.value.en) for w in s.witness}
+    assert {w.id: w.moved for w in s.witness} == {"g": True, "h": False} and values["h"] == 500_000
+    over = values["g"] + values["h"] - 1_000_000  # the goal is g + h
+    assert over > 0 and _yen(s.at_witness.en) == values["g"] + values["h"]
+    assert s.badge.en == f"not guaranteed: can go over by {int(over):,}円 or more, without limit"
+    assert s.badge.ja == f"保証されない：{int(over):,}円 超えることがある（際限なく）"
+    assert s.detail.ja.endswith("上限を超える組み合わせがあります")
+
+
+COUNTS = """\
+plan p "p" { period 2026-04-01 to 2027-03-31 }
+kgi orders "注文数" { target 1,000件 per month formula visitors * cvr }
+kgi share "構成比" { target 3% formula a + b }
+kgi share2 "構成比2" { target 3% formula a + c }
+kpi visitors "訪問者" { target 10,000件 per month }
+kpi cvr "CVR" { target 2% }
+kpi a "A" { target 1% }
+kpi b "B" { target 1% }
+kpi c "C" { target 1.5% }
+kpi total "合計" { formula visitors * 2 }
+"""
+
+
+def test_counts_percentages_and_a_formula_without_a_target():
+    s = standings(_analyse(COUNTS).context.arithmetic)
+    # 10,000 × 2% = 200件 against 1,000件: 800件 short, 80%
+    assert s["orders"].badge.en == "misses by 800件 per month (80%)"
+    # 1% + 1% = 2% against 3%: one percentage point; 1% + 1.5% = 2.5%: half of one
+    assert (s["share"].gap.en, s["share"].gap.ja) == ("short by 1 percentage point (33.3%)", "1ポイント（33.3%）不足")
+    assert s["share2"].gap.en == "short by 0.5 percentage points (16.7%)"
+    # a formula without a target has no written units to show it in: base units, per year (20,000 × 12)
+    assert s["total"].status == "none" and (s["total"].implied.en, s["total"].implied.ja) == ("240,000 per year", "240,000/年")

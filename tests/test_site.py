@@ -555,3 +555,37 @@ def test_counts_percentages_and_a_formula_without_a_target():
     assert s["share2"].gap.en == "short by 0.5 percentage points (16.7%)"
     # a formula without a target has no written units to show it in: base units, per year (20,000 × 12)
     assert s["total"].status == "none" and (s["total"].implied.en, s["total"].implied.ja) == ("240,000 per year", "240,000/年")
+
+
+MORE = """\
+plan p "p" { period 2026-04-01 to 2027-03-31 }
+kgi cap "上限ちょうど" { target <= 100万円 formula g + h }
+kgi over "上限超過" { target <= 50万円 formula g + h }
+kgi single "一件" { target 1件 formula half }
+kgi roas "ROAS" { target 3 formula r / c }
+kgi mixed "単位違い" { target 100円 formula half }
+kgi fine "達成" { target 1件 formula half * 4 }
+kpi g "固定費" { target >= 50万円 }
+kpi h "変動費" { target <= 50万円 }
+kpi half "半件" { target 0.5件 }
+kpi r "売上" { target 200万円 }
+kpi c "広告費" { target <= 100万円 }
+"""
+
+
+def test_ceilings_plain_ratios_a_target_of_one_and_a_formula_in_other_units():
+    s = standings(_analyse(MORE).context.arithmetic)
+    # 50万 + 50万 = 100万: exactly at the ceiling at the targets, but g may grow
+    assert s["cap"].gap.en == "exactly at the target when the inputs are at theirs"
+    assert s["cap"].badge.en.startswith("not guaranteed: can go over by")
+    # 100万 against a ceiling of 50万: 50万 over, 100%
+    assert (s["over"].badge.en, s["over"].badge.ja) == ("over by 500,000円 (100%)", "500,000円（100%）超過")
+    # 0.5件 against 1件: 0.5件 short, 50% of a target of exactly one
+    assert s["single"].badge.en == "misses by 0.5件 (50%)"
+    # a plain ratio is not a percentage: 200万 / 100万 = 2 against 3, short by 1 (33.3%)
+    assert s["roas"].badge.en == "misses by 1 (33.3%)"
+    # a count against an amount of money cannot be compared
+    assert s["mixed"].status == "unknown" and s["mixed"].badge.en == "cannot evaluate"
+    assert (s["fine"].badge.en, s["fine"].badge.ja) == ("met", "達成") and s["fine"].gap.en == "slack 1件 (100%)"
+    g = next(w for w in standings(_analyse(CEILING).context.arithmetic)["cost"].witness if w.id == "g")
+    assert g.moved and _yen(g.value.ja) == _yen(g.value.en) > 400_000

@@ -589,3 +589,20 @@ def test_ceilings_plain_ratios_a_target_of_one_and_a_formula_in_other_units():
     assert (s["fine"].badge.en, s["fine"].badge.ja) == ("met", "達成") and s["fine"].gap.en == "slack 1件 (100%)"
     g = next(w for w in standings(_analyse(CEILING).context.arithmetic)["cost"].witness if w.id == "g")
     assert g.moved and _yen(g.value.ja) == _yen(g.value.en) > 400_000
+
+
+def test_a_param_made_of_params_hangs_its_parts_below_it():
+    from kpispec.tree import children
+
+    result = _analyse("""\
+plan p "p" { period 2026-04-01 to 2027-03-31 }
+param rate "率" = base_rate * 2
+param base_rate "基準率" = 10%
+kpi x "x" { target 1件 formula a * rate }
+kpi a "a" { target 1件 }
+""")
+    graph = result.context.graph
+    assert [(e.child, e.op) for e in children(result.plan, graph, "rate")] == [("base_rate", "×")]
+    assert [(e.child, e.op) for e in children(result.plan, graph, "x")] == [("a", "×"), ("rate", "×")]
+    roots = outline(result.plan, graph)
+    assert [r.id for r in roots] == ["x"] and [c.id for c in roots[0].children[1].children] == ["base_rate"]

@@ -64,11 +64,11 @@ def standings(arithmetic) -> dict[str, Standing]:
 
 def _standing(arithmetic, outcome) -> Standing:
     node = outcome.node
-    if outcome.value is None or outcome.error is not None or outcome.mismatch is not None:
+    if outcome.value is None:  # an evaluation error or a dimension mismatch (Arithmetic._outcome sets no value)
         why = Msg("its formula cannot be evaluated (see the diagnostics)", "式を評価できません（診断を参照）")
         return Standing(node.id, UNKNOWN, Msg("cannot evaluate", "評価できません"), detail=why)
     dim, implied = outcome.value.dim, outcome.value.pt
-    if node.target is None or outcome.target is None or outcome.verdict is None:
+    if outcome.verdict is None:  # a formula without a target: a value with a target always gets a verdict
         shown = Msg(display.dim_amount(implied, dim), display.dim_amount(implied, dim, lang="ja"))
         return Standing(node.id, NONE, Msg("no target", "目標なし"), implied=shown)
     written = node.target.value
@@ -99,8 +99,8 @@ def _standing(arithmetic, outcome) -> Standing:
         reason = _REASONS.get(outcome.verdict.reason or "", Msg("not proven either way", "証明も反証もできません"))
         return Standing(node.id, UNKNOWN, Msg("cannot prove", "証明できません"), detail=reason, **base)
     witness = outcome.verdict.witness or {}
-    ref = outcome.ref or {}
-    inputs = tuple(_witness_input(arithmetic, v, witness[v], ref.get(v)) for v in sorted(witness, key=_order(arithmetic)))
+    # a witness is a point of the proof's box: every input in it has its target in `ref`
+    inputs = tuple(_witness_input(arithmetic, v, witness[v], outcome.ref[v]) for v in sorted(witness, key=_order(arithmetic)))
     moved = {w.id for w in inputs if w.moved} or {w.id for w in inputs}
     at = arithmetic.value_at(outcome.sym, witness) if outcome.sym is not None else implied
     at_shown, _ = both([at, target], [away, ROUND_HALF_UP])
@@ -158,14 +158,14 @@ def _order(arithmetic):
     return lambda nid: (position.get(nid, len(position)), nid)
 
 
-def _witness_input(arithmetic, nid: str, x: Fraction, ref: Fraction | None) -> WitnessInput:
+def _witness_input(arithmetic, nid: str, x: Fraction, ref: Fraction) -> WitnessInput:
     node = arithmetic.plan.nodes[nid]
     written = node.target.value
     dim = arithmetic.env[nid].dim
-    values = [in_written_units(x, dim, written)] + ([] if ref is None else [in_written_units(ref, dim, written)])
+    values = [in_written_units(x, dim, written), in_written_units(ref, dim, written)]
     en = display.compared_amounts(values, written.unit, written.per, written.percent, "en")[0]
     ja = display.compared_amounts(values, written.unit, written.per, written.percent, "ja")[0]
-    return WitnessInput(nid, Msg(en, ja), f"{_comparator(node.target.comparator)} {written.text}", ref is not None and x != ref)
+    return WitnessInput(nid, Msg(en, ja), f"{_comparator(node.target.comparator)} {written.text}", x != ref)
 
 
 def _path(arithmetic, goal: str, leaves: set[str]) -> set[str]:

@@ -606,3 +606,23 @@ kpi a "a" { target 1件 }
     assert [(e.child, e.op) for e in children(result.plan, graph, "x")] == [("a", "×"), ("rate", "×")]
     roots = outline(result.plan, graph)
     assert [r.id for r in roots] == ["x"] and [c.id for c in roots[0].children[1].children] == ["base_rate"]
+
+
+GOLDEN = ROOT / "tests" / "golden" / "site"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_pages_match_their_golden_files(lang):
+    """The whole of each generated page and the stylesheet, against files a person has read
+    (KPISPEC_UPDATE_GOLDEN=1 rewrites them): a plan that misses, one with ceilings, ratios and
+    counts, one without a plan block, and a broken file, with directory URLs and in a folder."""
+    from golden_util import assert_golden
+
+    results = [_analyse(FAILING, "plans/failing.kpi"), _analyse(MORE, "plans/more.kpi"),
+               _analyse(COUNTS.replace("plan p ", "plan counts "), "plans/counts.kpi"),
+               _analyse('kgi g "G" { target 1件 }\n', "plans/noplan.kpi"), _analyse("plan p {", "plans/broken.kpi")]
+    pages = generate(results, lang=lang, folder="kpi", directory_urls=True, rules=False, title="計画 & <KPI>")
+    for name, text in sorted(pages.items()):
+        assert_golden(GOLDEN / f"{lang}-{name.replace('/', '-')}", text)
+    assert sorted(pages) == ["kpi/assets/kpispec.css", "kpi/index.md", "kpi/plans/counts.md", "kpi/plans/p.md", "kpi/plans/plan-2.md",
+                             "kpi/plans/plan-4.md", "kpi/plans/plan-5.md"]

@@ -580,12 +580,20 @@ def _diagnostics(site: _Site, plan: PlanPage) -> str:
         if site.rules is not None:
             href = link(plan.page, posixpath.join(site.rules, f"{d.code}.md"), site.directory_urls)
             code = f'<a href="{esc(href)}">{code}</a>'
-        helptext = f'<div class="kp-help">{esc(t["help"])}: {esc(d.help.get(site.lang))}</div>' if d.help else ""
+        helptext = f'<div class="kp-help">{esc(t["help"])}: {_quoted(d.help.get(site.lang))}</div>' if d.help else ""
         items.append(
             f'<li class="kp-diag kp-{esc(d.severity.value)}"><span class="kp-sev">{esc(d.severity.value)}</span> {code} '
-            f'<span class="kp-where">{esc(t["line"])} {line}:{column}</span> {esc(d.message.get(site.lang))}{helptext}</li>'
+            f'<span class="kp-where">{esc(t["line"])} {line}:{column}</span> {_quoted(d.message.get(site.lang))}{helptext}</li>'
         )
     return '<ul class="kp-diagnostics">' + "\n".join(items) + "</ul>\n"
+
+
+_BACKTICKED = re.compile(r"`([^`\n]+)`")
+
+
+def _quoted(message: str) -> str:
+    """A message escaped, with what it quotes in backticks (ids, amounts, fixes) as code."""
+    return _BACKTICKED.sub(r"<code>\1</code>", esc(message))
 
 
 STYLESHEET = """\

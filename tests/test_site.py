@@ -222,6 +222,10 @@ def test_page_names_are_plain_and_unique():
     ("index.md", "plans/p.md", True, "plans/p/"),
     ("kpi/plans/p.md", "kpi/index.md", True, "../../"),
     ("kpi/index.md", "kpi/plans/売上.md", False, "plans/%E5%A3%B2%E4%B8%8A.html"),
+    ("plans/p.md", "index.md", True, "../../"),
+    ("plans/p.md", "index.md", False, "../index.html"),
+    ("index.md", "index.md", True, "./"),
+    ("index.md", "index.md", False, "index.html"),
 ])
 def test_links_between_pages_are_written_as_mkdocs_writes_urls(source, target, directory_urls, expected):
     assert link(source, target, directory_urls) == expected
@@ -266,7 +270,7 @@ def test_a_ceiling_that_can_be_broken_says_so_and_a_goal_without_formula_is_not_
 
 
 def test_a_branch_deeper_than_browsers_nest_continues_below_the_tree():
-    from kpispec.site.pages import MAX_NEST
+    MAX_NEST = 40  # as docs/site.md says
 
     n = 3 * MAX_NEST
     body = "".join(f'kpi k{i} "k{i}" {{ formula k{i + 1} target 1件 }}\n' for i in range(n))
@@ -608,6 +612,22 @@ kpi a "a" { target 1件 }
     assert [r.id for r in roots] == ["x"] and [c.id for c in roots[0].children[1].children] == ["base_rate"]
 
 
+EXTRA = """\
+plan extra "詳細" {
+  period 2026-04-01 to 2027-03-31
+  owner "経営企画部"
+  description \"\"\"
+  一行目
+  二行目
+  \"\"\"
+}
+param k "係数" = 2
+kgi rev "売上" { target 2,000件 formula v * k deadline 2027-03-31 }
+ksf a "A" { kgi rev }
+ksf b "B" { kgi rev }
+kpi v "訪問" { ksf a, b target 1,000件 baseline 800件 cadence weekly source "GA4" measure "sessions" owner "Web" deadline 2026-12-31 }
+"""
+
 GOLDEN = ROOT / "tests" / "golden" / "site"
 
 
@@ -615,14 +635,63 @@ GOLDEN = ROOT / "tests" / "golden" / "site"
 def test_the_pages_match_their_golden_files(lang):
     """The whole of each generated page and the stylesheet, against files a person has read
     (KPISPEC_UPDATE_GOLDEN=1 rewrites them): a plan that misses, one with ceilings, ratios and
-    counts, one without a plan block, and a broken file, with directory URLs and in a folder."""
+    counts, one with every attribute (a description over two lines, two KSFs, a param), one
+    without a plan block, a broken file and an empty one, with directory URLs and in a folder."""
     from golden_util import assert_golden
 
     results = [_analyse(FAILING, "plans/failing.kpi"), _analyse(MORE, "plans/more.kpi"),
                _analyse(COUNTS.replace("plan p ", "plan counts "), "plans/counts.kpi"),
-               _analyse('kgi g "G" { target 1件 }\n', "plans/noplan.kpi"), _analyse("plan p {", "plans/broken.kpi")]
+               _analyse('kgi g "G" { target 1件 }\n', "plans/noplan.kpi"), _analyse("plan p {", "plans/broken.kpi"),
+               _analyse(EXTRA, "plans/extra.kpi"), _analyse("", "plans/empty.kpi")]
     pages = generate(results, lang=lang, folder="kpi", directory_urls=True, rules=False, title="計画 & <KPI>")
     for name, text in sorted(pages.items()):
         assert_golden(GOLDEN / f"{lang}-{name.replace('/', '-')}", text)
-    assert sorted(pages) == ["kpi/assets/kpispec.css", "kpi/index.md", "kpi/plans/counts.md", "kpi/plans/p.md",
-                             "kpi/plans/plan-2.md", "kpi/plans/plan-4.md", "kpi/plans/plan-5.md"]
+    assert sorted(pages) == ["kpi/assets/kpispec.css", "kpi/index.md", "kpi/plans/counts.md", "kpi/plans/extra.md",
+                             "kpi/plans/p.md", "kpi/plans/plan-2.md", "kpi/plans/plan-4.md", "kpi/plans/plan-5.md",
+                             "kpi/plans/plan-7.md"]
+
+
+
+def _layered(n: int, goal: str = "1件") -> str:
+    """A KGI summing n KPIs, each the product of a middle KPI, itself of a leaf: 1 + 3n nodes."""
+    body = "".join(f'kpi k{i} "k{i}" {{ target 1件 formula m{i} * 1 }}\nkpi m{i} "m{i}" {{ target 1件 formula s{i} * 1 }}\n'
+                   f'kpi s{i} "s{i}" {{ target 1件 }}\n' for i in range(n))
+    terms = " + ".join(f"k{i}" for i in range(n))
+    return f'plan p "p" {{ period 2026-04-01 to 2027-03-31 }}\nkgi g "g" {{ target {goal} formula {terms} }}\n' + body
+
+
+@pytest.mark.parametrize("n,large", [(19, False), (20, True)])  # 1 + 3 × 19 = 58 nodes; 61: more than 60
+def test_a_tree_of_more_than_sixty_nodes_opens_its_top_two_levels(n, large):
+    doc = parse_html(generate([_analyse(_layered(n))])["plans/p.md"])
+    details = [t for t in doc.tags if t[0] == "details"]
+    opened = [t for t in details if "open" in t[1]]
+    assert len(details) == 1 + 2 * n  # g, each k and each m have children
+    assert len(opened) == (1 + n if large else 1 + 2 * n)  # large: g and the k's only
+    # a goal the targets miss opens its whole failing path even in a large tree
+    missed = parse_html(generate([_analyse(_layered(n, goal="1000件"))])["plans/p.md"])
+    assert all("open" in t[1] for t in missed.tags if t[0] == "details")
+
+
+def test_formulas_are_written_out_with_their_groups_signs_and_calls():
+    from kpispec.site.pages import formula_text
+
+    result = _analyse('plan p "p" { period 2026-04-01 to 2027-03-31 }\n'
+                      'kpi x "x" { formula -(a + b) * sum(c, d) / 2 - min(a, 1.5万円) }\n'
+                      + "".join(f'kpi {n} "{n}" {{ target 1 }}\n' for n in "abcd"))
+    text = formula_text(result.plan.nodes["x"].formula, result.source)
+    assert text == "−(a + b) × sum(c, d) ÷ 2 − min(a, 1.5万円)"
+    labelled = formula_text(result.plan.nodes["x"].formula, result.source, lambda i: i.upper())
+    assert labelled == "−(A + B) × sum(C, D) ÷ 2 − min(A, 1.5万円)"
+
+
+def test_growth_rises_falls_or_stays_and_needs_a_baseline_other_than_zero():
+    result = _analyse("""\
+plan p "p" { period 2026-04-01 to 2027-03-31 }
+kpi up "up" { target 1,500件 baseline 1,000件 }
+kpi down "down" { target <= 500件 baseline 1,000件 }
+kpi same "same" { target 1,000件 baseline 1,000件 }
+kpi zero "zero" { target 10件 baseline 0件 }
+kpi other "other" { target 10件 baseline 10円 }
+""")
+    nodes = result.plan.nodes
+    assert [growth(nodes[i]) for i in ("up", "down", "same", "zero", "other")] == ["+50%", "−50%", "±0%", None, None]

@@ -121,10 +121,8 @@ def link(from_page: str, to_page: str, directory_urls: bool, fragment: str = "")
     here, there = url(from_page), url(to_page)
     base = posixpath.dirname(here) if not here.endswith("/") else here.rstrip("/")
     rel = posixpath.relpath(there or ".", base or ".") if there else posixpath.relpath(".", base or ".")
-    if there.endswith("/") and not rel.endswith("/"):
+    if directory_urls and (there.endswith("/") or not there) and not rel.endswith("/"):
         rel += "/"
-    if rel == "./":
-        rel = "./"
     target = quote(rel, safe="/.-_~")
     return target + (f"#{quote(fragment, safe='')}" if fragment else "")
 
@@ -543,7 +541,9 @@ def growth(node) -> str | None:
         return None
     t, b, _ = pair
     change = (t - b) / abs(b)
-    return ("+" if change > 0 else "−" if change < 0 else "±") + display.share(abs(change))
+    if change == 0:
+        return "±0%"
+    return ("+" if change > 0 else "−") + display.share(abs(change))
 
 
 def _kpi_table(site: _Site, result, kpis) -> str:

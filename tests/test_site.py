@@ -625,7 +625,9 @@ param k "係数" = 2
 kgi rev "売上" { target 2,000件 formula v * k deadline 2027-03-31 }
 ksf a "A" { kgi rev }
 ksf b "B" { kgi rev }
-kpi v "訪問" { ksf a, b target 1,000件 baseline 800件 cadence weekly source "GA4" measure "sessions" owner "Web" deadline 2026-12-31 }
+kpi v "訪問" {
+  ksf a, b target 1,000件 baseline 800件 cadence weekly source "GA4" measure "sessions" owner "Web" deadline 2026-12-31
+}
 """
 
 GOLDEN = ROOT / "tests" / "golden" / "site"

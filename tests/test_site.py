@@ -697,3 +697,16 @@ kpi other "other" { target 10件 baseline 10円 }
 """)
     nodes = result.plan.nodes
     assert [growth(nodes[i]) for i in ("up", "down", "same", "zero", "other")] == ["+50%", "−50%", "±0%", None, None]
+
+
+def test_the_navigation_of_a_site_of_plans():
+    from kpispec.site.pages import navigation
+
+    results = [_analyse(FAILING, "a.kpi"), _analyse(EXTRA, "b.kpi"), _analyse("plan p {", "broken.kpi")]
+    assert navigation(results, "", "ja", None, True) == [
+        {"KPI 計画": "index.md"},
+        {"計画": [{"計画": "plans/p.md"}, {"詳細": "plans/extra.md"}, {"broken.kpi": "plans/plan-3.md"}]},
+        {"ルール": "rules/index.md"},
+    ]
+    assert navigation(results[:1], "kpi", "en", "R&D <plans>", False) == [
+        {"R&D plans": "kpi/index.md"}, {"Plan": [{"計画": "kpi/plans/p.md"}]}]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from browser import Browser, find_chromium
-from test_site import FAILING, HOSTILE
+from test_site import FAILING, HOSTILE, NOT_GUARANTEED
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = find_chromium()
@@ -40,6 +40,7 @@ def site(tmp_path_factory):
         shutil.copy(example, plans / example.name)
     (plans / "failing.kpi").write_text(FAILING, encoding="utf-8")
     (plans / "hostile.kpi").write_text(HOSTILE.replace("plan p ", "plan hostile "), encoding="utf-8")
+    (plans / "net.kpi").write_text(NOT_GUARANTEED.replace("plan p ", "plan net "), encoding="utf-8")
     out = work / "out"
     run = subprocess.run([sys.executable, "-m", "kpispec", "docs", str(plans), "-o", str(out), "--lang", "ja"],
                          capture_output=True, text=True)
@@ -104,13 +105,20 @@ def test_a_failing_plan_shows_its_failing_node_and_the_witness(site, browser, tm
     _, out = site
     page = loaded(browser, (out / "plans" / "p.html").as_uri())
     nodes = {n["id"]: n for n in json.loads(page.evaluate(TREE_NODES))}
-    assert {i for i, n in nodes.items() if n["onPath"]} == {"revenue", "visitors", "cvr", "aov"}
+    # missed with every input at its target: the goal is marked, its inputs are not to blame
+    assert {i for i, n in nodes.items() if n["onPath"]} == {"revenue"}
     assert "79,900,000円/月（99.9%）不足" in nodes["revenue"]["text"]
     assert "未達の経路" in nodes["revenue"]["text"]  # the path in words, not only in red
-    assert "反例 (revenue): 1,000 visitors/月" in nodes["visitors"]["text"]
     card = page.evaluate("document.getElementById('kgi-revenue').textContent")
-    assert "各入力が自分の目標を満たしても目標に届かない" in card and "100,000円/月" in card
-    red = page.evaluate("getComputedStyle(document.querySelector('#node-revenue')).borderTopStyle")
+    assert "100,000円/月" in card
+    # met at the targets but not guaranteed: the witness moves `churned`, which is marked with its value
+    page = loaded(browser, (out / "plans" / "net.html").as_uri())
+    nodes = {n["id"]: n for n in json.loads(page.evaluate(TREE_NODES))}
+    assert {i for i, n in nodes.items() if n["onPath"]} == {"net", "churned"}
+    assert "目標に届かない値 (net): " in nodes["churned"]["text"] and "目標に届かない値" not in nodes["signups"]["text"]
+    card = page.evaluate("document.getElementById('kgi-net').textContent")
+    assert "どの入力も自分の目標は満たしているのに、目標に届かない例" in card
+    red = page.evaluate("getComputedStyle(document.querySelector('#node-churned')).borderTopStyle")
     assert red == "dashed"
     page.screenshot(shots(tmp_path) / "site-failing.png")
 

@@ -49,7 +49,7 @@ class Standing:
     detail: Msg | None = None  # why a verdict is unknown, or how a goal met at the targets can still be missed
     at_witness: Msg | None = None  # the goal's value at the witness
     witness: tuple[WitnessInput, ...] = ()
-    path: frozenset = frozenset()  # the goal and every node between it and the witness's moved inputs
+    path: frozenset = frozenset()  # the goal, and every node between it and the inputs its witness moves
 
 
 def standings(arithmetic) -> dict[str, Standing]:
@@ -94,17 +94,19 @@ def _standing(arithmetic, outcome) -> Standing:
     if status == "proven":
         gap = Msg(f"slack {gap_text.en}{_of(share)}", f"余裕 {gap_text.ja}{_of(share, 'ja')}") if margin else \
             Msg("exactly at the target", "目標ちょうど")
-        return Standing(node.id, MET, Msg("met", "達成"), gap=gap, **base)
+        return Standing(node.id, MET, Msg("met", "目標に届く"), gap=gap, **base)
     if status == "unknown":
         reason = _REASONS.get(outcome.verdict.reason or "", Msg("not proven either way", "証明も反証もできません"))
         return Standing(node.id, UNKNOWN, Msg("cannot prove", "証明できません"), detail=reason, **base)
     witness = outcome.verdict.witness or {}
     # a witness is a point of the proof's box: every input in it has its target in `ref`
     inputs = tuple(_witness_input(arithmetic, v, witness[v], outcome.ref[v]) for v in sorted(witness, key=_order(arithmetic)))
-    moved = {w.id for w in inputs if w.moved} or {w.id for w in inputs}
+    moved = {w.id for w in inputs if w.moved}
     at = arithmetic.value_at(outcome.sym, witness) if outcome.sym is not None else implied
     at_shown, _ = both([at, target], [away, ROUND_HALF_UP])
-    path = frozenset(_path(arithmetic, node.id, moved))
+    # The failing path leads to the inputs a witness moves off their targets. A goal missed with
+    # every input at its target fails on its own: no input is to blame, and none is marked.
+    path = frozenset(_path(arithmetic, node.id, moved)) if moved else frozenset({node.id})
     if not meets_at_targets:
         word = ("over by", "超過") if ceiling else ("misses by", "不足")
         badge = Msg(f"{word[0]} {gap_text.en}{_of(share)}", f"{gap_text.ja}{_of(share, 'ja')}{word[1]}")

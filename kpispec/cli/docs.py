@@ -72,7 +72,7 @@ def docs(
             "markdown_extensions": ["toc", "tables", "fenced_code", {"codehilite": {"guess_lang": False}}],
         }
         config_path.write_text(json.dumps(settings, ensure_ascii=True), encoding="ascii")
-        _quiet_mkdocs()
+        log = _quiet_mkdocs(keep_errors=not serve)
         if serve:
             _serve(config_path, dev_addr)
             raise typer.Exit(0)
@@ -84,7 +84,7 @@ def docs(
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(built, 0o777 & ~umask)  # mkdtemp's folder is private: a site is read by a web server
-            _build(config_path, built)
+            _build(config_path, built, log)
             (built / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             _move_into_place(built, target, output)
         except OSError as exc:
@@ -96,17 +96,34 @@ def docs(
     raise typer.Exit(0)
 
 
-def _quiet_mkdocs() -> None:
-    """mkdocs' own log: its warnings and errors on stderr as one line each, not its progress."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s: %(message)s"))
+class _MkdocsLog(logging.Handler):
+    """mkdocs' own log: its warnings on stderr as one line each, not its progress. Its errors are
+    kept for the build to report as kpispec's one line (mkdocs would add "Aborted with a
+    BuildError!"), or printed at once while serving, where a failed rebuild does not stop it."""
+
+    def __init__(self, keep_errors: bool):
+        super().__init__(logging.WARNING)
+        self.keep_errors = keep_errors
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().replace("\n", " ")
+        if record.levelno >= logging.ERROR and self.keep_errors:
+            self.errors.append(message.removeprefix("kpispec: "))
+        else:
+            sys.stderr.write(f"mkdocs: {record.levelname.lower()}: {message}\n")
+
+
+def _quiet_mkdocs(keep_errors: bool) -> _MkdocsLog:
+    handler = _MkdocsLog(keep_errors)
     log = logging.getLogger("mkdocs")
     log.handlers[:] = [handler]
     log.setLevel(logging.WARNING)
     log.propagate = False
+    return handler
 
 
-def _build(config_path: Path, site_dir: Path) -> None:
+def _build(config_path: Path, site_dir: Path, log: _MkdocsLog) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -119,7 +136,7 @@ def _build(config_path: Path, site_dir: Path) -> None:
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as exc:
-        fail(str(exc).replace("\n", " "))
+        fail(log.errors[0] if log.errors else str(exc).replace("\n", " "))
 
 
 def _serve(config_path: Path, dev_addr: str) -> None:

@@ -37,8 +37,8 @@ T = {
         "id": "id", "label": "label", "ksf": "KSF", "growth": "growth", "cadence": "cadence", "source": "source / measure",
         "owner": "owner",
         "value": "value", "no_plan": "This file has no plan to show: see its diagnostics.", "none": "none",
-        "witness": "Values that each meet their own target and still miss the goal",
-        "witness_short": "witness", "at_witness": "the goal is then", "see_above": "shown above",
+        "witness": "Values that each meet their own target, and still miss the goal",
+        "witness_short": "misses the goal at", "at_witness": "the goal is then", "see_above": "shown above",
         "no_formula": "no formula: not computed from KPIs", "failing": "on the failing path",
         "no_diagnostics": "No problems found.", "continued": "continued below the tree",
         "not_computed": "not computed from inputs",
@@ -55,13 +55,13 @@ T = {
         "deadline": "期限", "implied": "入力の目標から計算した値", "verdict": "判定", "id": "id", "label": "名前",
         "ksf": "KSF", "growth": "伸び率", "cadence": "計測頻度", "source": "データ源 / 計測方法", "value": "値",
         "no_plan": "このファイルには表示できる計画がありません。診断を参照してください。", "none": "なし",
-        "witness": "各入力が自分の目標を満たしても目標に届かない値の組み合わせ",
-        "witness_short": "反例", "at_witness": "このときの値", "see_above": "上に表示",
+        "witness": "どの入力も自分の目標は満たしているのに、目標に届かない例",
+        "witness_short": "目標に届かない値", "at_witness": "このときの値", "see_above": "上に表示",
         "no_formula": "式なし：KPI から計算されません", "failing": "未達の経路",
         "no_diagnostics": "問題は見つかりませんでした。", "continued": "ツリーの下に続く", "not_computed": "入力から計算されない",
         "no_plan_block": "plan ブロックなし：診断を参照", "line": "行", "rules": "ルール", "help": "ヒント",
         "unlinked": "KGI につながっていないもの", "index_intro": "すべての計画と、その目標の数字がつながっているかどうか。",
-        "syntax": "構文エラー", "status": {MET: "達成", MISSES: "未達", UNKNOWN: "証明できず", NONE: "目標なし"},
+        "syntax": "構文エラー", "status": {MET: "目標に届く", MISSES: "目標に届かない", UNKNOWN: "証明できず", NONE: "目標なし"},
         "cadences": {"daily": "日次", "weekly": "週次", "monthly": "月次", "quarterly": "四半期", "yearly": "年次"},
         "kinds": {"kgi": "KGI", "ksf": "KSF", "kpi": "KPI", "param": "param"},
         "generated": "git 上の計画から kpispec が生成したページです。手で編集しないでください。",
@@ -144,7 +144,7 @@ def generate(results, lang: str = "en", folder: str = "", directory_urls: bool =
     for plan in plans:
         files[plan.page] = _plan_page(ctx, plan, index)
     if rules:
-        for name, text in rule_pages(configuration=None).items():
+        for name, text in rule_pages(configuration=None, made_by=False).items():
             files[posixpath.join(rule_folder, name)] = text
     files[root(CSS_PATH)] = STYLESHEET
     if rules:
@@ -275,7 +275,9 @@ def _plan_page(site: _Site, plan: PlanPage, index: str) -> str:
     if info.description:
         meta.append((t["description"], esc(info.description).replace("\n", "<br>")))
     errors, warnings = _counts(result)
-    meta.append((t["diagnostics"], f"{errors} {esc(t['errors'])}, {warnings} {esc(t['warnings'])}"))
+    counted = (f"エラー {errors} 件、警告 {warnings} 件" if site.lang == "ja"
+               else f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    meta.append((t["diagnostics"], counted))
     out.append('<dl class="kp-meta">' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta) + "</dl>\n")
     kgis = result.plan.kinds("kgi")
     if kgis:
@@ -345,8 +347,8 @@ def _card(site: _Site, result, node, standing) -> str:
 
 def _witness_table(site: _Site, result, standing) -> str:
     t = site.t
-    if not standing.witness:
-        return ""
+    if not any(w.moved for w in standing.witness):
+        return ""  # missed with every input at its target: the table would repeat the targets
     nodes = result.plan.nodes
     rows = "".join(
         f'<tr class="{"kp-moved" if w.moved else ""}"><td>{esc(nodes[w.id].label or w.id)} <code>{esc(w.id)}</code></td>'
@@ -375,7 +377,8 @@ def _tree(site: _Site, result, verdicts) -> str:
         if s.status == MISSES:
             failing |= s.path
             for w in s.witness:
-                witnessed.setdefault(w.id, []).append((goal, w))
+                if w.moved:
+                    witnessed.setdefault(w.id, []).append((goal, w))
     large = total > LARGE_TREE
     parts = ['<div class="kp-tree">', '<ul class="kp-tree-root">']
     # Depth-first without recursion: ("open", entry, depth) writes an entry and queues its children
@@ -463,9 +466,12 @@ def _node_card(site: _Site, result, nid: str, standing, on_path: bool, witnessed
         if standing.implied is not None and standing.status != NONE:
             implied = f' · {esc(t["implied"])} {esc(standing.implied.get(site.lang))}'
         lines.append(f'<div class="kp-node-verdict">{_badge(site, standing, long=True)}{implied}</div>')
+    by_value: dict[str, list[str]] = {}
     for goal, w in witnessed:
-        lines.append(f'<div class="kp-node-witness">{esc(t["witness_short"])} ({esc(goal)}): '
-                     f'<strong>{esc(w.value.get(site.lang))}</strong></div>')
+        by_value.setdefault(w.value.get(site.lang), []).append(goal)
+    for value, goals in by_value.items():
+        named = ("・" if site.lang == "ja" else ", ").join(goals)
+        lines.append(f'<div class="kp-node-witness">{esc(t["witness_short"])} ({esc(named)}): <strong>{esc(value)}</strong></div>')
     classes = f"kp-node kp-{node.kind}" + (f" kp-{standing.status}" if standing is not None else "")
     if on_path:
         classes += " kp-on-path"
@@ -540,6 +546,9 @@ def growth(node) -> str | None:
     if pair is None or pair[1] == 0:
         return None
     t, b, _ = pair
+    if node.target.value.percent:  # a rate moves in points: 2% -> 2.5% is +0.5pt, not +25%
+        points = display.compared([abs(t - b)], percent=True)[0].text
+        return ("±" if t == b else "+" if t > b else "−") + points + "pt"
     change = (t - b) / abs(b)
     if change == 0:
         return "±0%"
@@ -630,9 +639,8 @@ STYLESHEET = """\
 .kp-tree details[open] > summary::before { content: "▾"; }
 .kp-tree li:not(:has(> details)) { display: flex; align-items: flex-start; gap: 0.3em; padding-left: 1.3em; }
 .kp-tree li.kp-ref { display: block; }
-.kp-op { flex: none; display: inline-block; min-width: 1.4em; margin-right: 0.3em; text-align: center; font-weight: bold;
-  color: #0550ae;
-  border: 1px solid #0550ae; border-radius: 3px; background: #ddf4ff; vertical-align: top; }
+.kp-op { flex: none; display: inline-block; min-width: 1.2em; text-align: center; font-weight: bold; font-size: 1.2em;
+  color: #0550ae; vertical-align: top; }
 .kp-node { border: 1px solid #bbb; border-radius: 6px; padding: 0.3em 0.7em; background: #fff; max-width: 46em; }
 .kp-node.kp-kgi { border-width: 2px; border-color: #333; }
 .kp-node.kp-ksf { background: #f6f8fa; }
@@ -647,8 +655,10 @@ STYLESHEET = """\
 .kp-table { border-collapse: collapse; margin: 0.5em 0; }
 .kp-table th, .kp-table td { border: 1px solid #ccc; padding: 0.25em 0.5em; vertical-align: top; }
 .kp-table th { background: #f6f8fa; }
-.kp-kpis td { min-width: 5em; }
-.kp-kpis td:nth-child(4), .kp-kpis td:nth-child(5) { min-width: 9em; }
+.kp-kpis { font-size: 0.9em; }
+.kp-kpis td { min-width: 4em; }
+.kp-kpis td:nth-child(2), .kp-kpis td:nth-child(3), .kp-kpis td:nth-child(9) { min-width: 7em; }
+.kp-kpis td:nth-child(4), .kp-kpis td:nth-child(5) { min-width: 8em; }
 .kp-scroll { overflow-x: auto; }
 .kp-num { text-align: right; }
 .kp-has-errors { color: #a40e26; font-weight: bold; }

@@ -471,7 +471,8 @@ def _node_card(site: _Site, result, nid: str, standing, on_path: bool, witnessed
         by_value.setdefault(w.value.get(site.lang), []).append(goal)
     for value, goals in by_value.items():
         named = ("・" if site.lang == "ja" else ", ").join(goals)
-        lines.append(f'<div class="kp-node-witness">{esc(t["witness_short"])} ({esc(named)}): <strong>{esc(value)}</strong></div>')
+        lines.append(f'<div class="kp-node-witness">{esc(t["witness_short"])} ({esc(named)}): '
+                     f'<strong>{esc(value)}</strong></div>')
     classes = f"kp-node kp-{node.kind}" + (f" kp-{standing.status}" if standing is not None else "")
     if on_path:
         classes += " kp-on-path"

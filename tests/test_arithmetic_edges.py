@@ -226,3 +226,23 @@ def test_every_edge_case_through_the_cli(tmp_path):
     assert "KPI901" not in {d["code"] for d in data["diagnostics"]}
     text = run_cli("check", "--lang", "ja", tmp_path)
     assert text.returncode == 1 and text.stderr == "" and "KPI901" not in text.stdout
+
+
+REPEAT = """\
+kgi sales "既存売上" {{ target {target} per 月 formula members * repeat * price }}
+kpi members "既存会員数" {{ target 500,000人 }}
+kpi repeat "月間リピート率" {{ target 20% per 月 measure "リピート購入者数 / 既存会員数" }}
+kpi price "リピート単価" {{ target 3,000円 }}
+"""
+
+
+def test_a_share_per_month_is_held_to_100_percent_as_written_not_per_year():
+    # 3.1億円 / (500,000 × 3,000円) = 20.67% a month: a share, though 248% in the base unit of a year
+    result = analysed(REPEAT.format(target="3.1億円"))
+    d = next(d for d in result.diagnostics if d.code == "KPI301")
+    assert d.help.en == ("any one of these alone closes the gap: members ≥ 516,667人, repeat ≥ 20.67% per month, "
+                         "price ≥ 3,100円")
+    # 18億円 needs 120% a month: more than the whole, so it is not offered
+    result = analysed(REPEAT.format(target="18億円"))
+    d = next(d for d in result.diagnostics if d.code == "KPI301")
+    assert "repeat ≥" not in d.help.en and "members ≥ 3,000,000人" in d.help.en

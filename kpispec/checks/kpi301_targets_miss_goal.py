@@ -249,8 +249,10 @@ class TargetsMissGoal(Check):
         decimals = display.decimals_for(shown_x, value.percent)
         shown = display.shown_value(shown_x, decimals, rounding, value.percent)
         back = x * shown / shown_x if shown_x else shown
-        if value.percent and back > 1 and is_share(input_node):
-            return None  # a share of a whole above 100%, which KPI207 rejects
+        if value.percent and shown > 1 and is_share(input_node):
+            # a share of a whole above 100%, which KPI207 rejects: compared as written (20.7% per
+            # month is a share, even though it is 248% in the base unit of a year)
+            return None
         if back < 0 <= outcome.ref[input_id]:
             return None  # a quantity that cannot be negative
         if not arithmetic.passes_with(node.id, {input_id: back}):

@@ -648,7 +648,8 @@ def test_the_pages_match_their_golden_files(lang):
                _analyse(EXTRA, "plans/extra.kpi"), _analyse("", "plans/empty.kpi")]
     pages = generate(results, lang=lang, folder="kpi", directory_urls=True, rules=False, title="計画 & <KPI>")
     for name, text in sorted(pages.items()):
-        assert_golden(GOLDEN / f"{lang}-{name.replace('/', '-')}", text)
+        prefix = "en" if name.endswith(".css") else lang  # the stylesheet does not depend on the language
+        assert_golden(GOLDEN / f"{prefix}-{name.replace('/', '-')}", text)
     assert sorted(pages) == ["kpi/assets/kpispec.css", "kpi/index.md", "kpi/plans/counts.md", "kpi/plans/extra.md",
                              "kpi/plans/p.md", "kpi/plans/plan-2.md", "kpi/plans/plan-4.md", "kpi/plans/plan-5.md",
                              "kpi/plans/plan-7.md"]

@@ -55,14 +55,15 @@ class Standing:
 def standings(arithmetic) -> dict[str, Standing]:
     """Every node with a formula, in the plan's order, by id."""
     out = {}
+    position = {nid: i for i, nid in enumerate(arithmetic.plan.nodes)}  # a witness's inputs in the plan's order
     for nid in arithmetic.plan.nodes:
         outcome = arithmetic.outcomes.get(nid)
         if outcome is not None:
-            out[nid] = _standing(arithmetic, outcome)
+            out[nid] = _standing(arithmetic, outcome, position)
     return out
 
 
-def _standing(arithmetic, outcome) -> Standing:
+def _standing(arithmetic, outcome, position: dict) -> Standing:
     node = outcome.node
     if outcome.value is None:  # an evaluation error or a dimension mismatch (Arithmetic._outcome sets no value)
         why = Msg("its formula cannot be evaluated (see the diagnostics)", "式を評価できません（診断を参照）")
@@ -100,7 +101,7 @@ def _standing(arithmetic, outcome) -> Standing:
         return Standing(node.id, UNKNOWN, Msg("cannot prove", "証明できません"), detail=reason, **base)
     witness = outcome.verdict.witness or {}
     # a witness is a point of the proof's box: every input in it has its target in `ref`
-    inputs = tuple(_witness_input(arithmetic, v, witness[v], outcome.ref[v]) for v in sorted(witness, key=_order(arithmetic)))
+    inputs = tuple(_witness_input(arithmetic, v, witness[v], outcome.ref[v]) for v in sorted(witness, key=position.__getitem__))
     moved = {w.id for w in inputs if w.moved}
     at = arithmetic.value_at(outcome.sym, witness) if outcome.sym is not None else implied
     at_shown, _ = both([at, target], [away, ROUND_HALF_UP])
@@ -153,11 +154,6 @@ def _gap(x: Fraction, dim, written) -> Msg:
     en = display.compared_amounts([value], written.unit, written.per, written.percent, "en")[0]
     ja = display.compared_amounts([value], written.unit, written.per, written.percent, "ja")[0]
     return Msg(en, ja)
-
-
-def _order(arithmetic):
-    position = {nid: i for i, nid in enumerate(arithmetic.plan.nodes)}
-    return lambda nid: (position.get(nid, len(position)), nid)
 
 
 def _witness_input(arithmetic, nid: str, x: Fraction, ref: Fraction) -> WitnessInput:

@@ -91,6 +91,7 @@ class PlanPage:
 
     result: object  # api.Result, analysed with keep_context=True
     page: str  # the page's path in the site, e.g. plans/ec_fy2026.md
+    standings: dict | None = None  # each goal's standing (analysis.goals), when the file has a plan
 
 
 def page_names(results, folder: str = "plans") -> list[PlanPage]:
@@ -136,6 +137,9 @@ def generate(results, lang: str = "en", folder: str = "", directory_urls: bool =
     t = T["ja" if lang == "ja" else "en"]
     root = (lambda p: posixpath.join(folder, p)) if folder else (lambda p: p)
     plans = page_names(results, root("plans"))
+    for plan in plans:  # worked out once: the index and the plan's page both show them
+        if plan.result.plan is not None and plan.result.plan.info is not None and plan.result.context is not None:
+            plan.standings = standings(plan.result.context.arithmetic)
     rule_folder = root("rules")
     files: dict[str, str] = {}
     ctx = _Site(lang, t, directory_urls, rule_folder if rules else None)
@@ -167,15 +171,6 @@ class _Site:
 # ------------------------------------------------------------------ the index
 
 
-def _standings(result) -> dict:
-    """Each goal's standing, worked out once per plan (the index and the plan's page both show it)."""
-    cached = getattr(result.context, "_kpispec_standings", None)
-    if cached is None:
-        cached = standings(result.context.arithmetic)
-        result.context._kpispec_standings = cached
-    return cached
-
-
 def _counts(result) -> tuple[int, int]:
     errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
     warnings = sum(1 for d in result.diagnostics if d.severity is Severity.WARNING)
@@ -190,10 +185,9 @@ def _index(site: _Site, page: str, plans: list[PlanPage], title: str) -> str:
         info = result.plan.info if result.plan is not None else None
         name = (info.label or info.id) if info is not None else result.source.path
         goals = []
-        if info is not None and result.context is not None:
-            verdicts = _standings(result)
+        if plan.standings is not None:
             for node in result.plan.kinds("kgi"):
-                s = verdicts.get(node.id)
+                s = plan.standings.get(node.id)
                 goals.append(f'<li>{_badge(site, s, node=node)} {esc(node.label or node.id)} <code>{esc(node.id)}</code></li>')
         else:
             goals.append(f"<li>{esc(t['syntax'] if result.plan is None else t['no_plan_block'])}</li>")
@@ -256,14 +250,14 @@ def _plan_page(site: _Site, plan: PlanPage, index: str) -> str:
     result = plan.result
     info = result.plan.info if result.plan is not None else None
     out = []
-    if info is None or result.context is None:
+    if plan.standings is None:
         name = result.source.path
         out += [f"---\ntitle: {_yaml_safe(name)}\n---\n", f'<h1 class="kp-title">{esc(name)}</h1>\n',
                 f"<p>{esc(t['no_plan'])}</p>\n"]
         out.append(f"## {t['diagnostics']}\n")
         out.append(_diagnostics(site, plan))
         return "\n".join(out)
-    verdicts = _standings(result)
+    verdicts = plan.standings
     title = info.label or info.id
     out.append(f"---\ntitle: {_yaml_safe(title)}\n---\n")
     out.append(f'<h1 class="kp-title">{esc(title)} <code>{esc(info.id)}</code></h1>\n')

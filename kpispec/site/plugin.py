@@ -14,6 +14,7 @@ theme's. Under `mkdocs serve`, a change to a plan rebuilds the site.
 
 from __future__ import annotations
 
+import logging
 import posixpath
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from mkdocs.structure.files import File
 
 from .collect import collect
 from .pages import CODE_CSS_PATH, CSS_PATH, generate, navigation
+
+log = logging.getLogger("mkdocs.plugins.kpispec")
 
 
 class KpispecConfig(Config):
@@ -49,7 +52,8 @@ class KpispecPlugin(BasePlugin[KpispecConfig]):
         found = collect(self._paths, config_file, self.config.follow_symlinks)
         if found.errors:
             raise PluginError("kpispec: " + "; ".join(found.errors))
-        self._results = found.results
+        for note in found.notes:  # a path skipped (a symbolic link, say), as `check` notes it
+            log.info("kpispec: note: %s", note)
         self._pages = generate(found.results, self.config.lang, folder, config.use_directory_urls, self.config.rules,
                                self.config.title)
         for sheet in (CSS_PATH, CODE_CSS_PATH):

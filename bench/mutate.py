@@ -111,7 +111,7 @@ PLANTED = [
      _ORACLES),
     ("kpispec/dimension.py", '"day": Fraction(1, 365)', '"day": Fraction(1, 360)', "1 year = 360 days",
      _ORACLES),
-    ("kpispec/dimension.py", '"week": Fraction(1, 52)', '"week": Fraction(1, 7)', "1 year = 7 weeks",
+    ("kpispec/dimension.py", '"week": Fraction(7, 365)', '"week": Fraction(7, 366)', "weeks of a 366-day year",
      _ORACLES),
     ("kpispec/graph.py", "if len(component) == 1 and not any(", "if len(component) <= 2 and not any(",
      "two-node cycles ignored by the cycle search", ["tests/test_cycles.py", "tests/test_core_oracles.py"]),

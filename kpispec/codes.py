@@ -126,6 +126,27 @@ STAGE_RULES = (
         "Read left to right as a sum, `1万2万円` would silently become 30,000円; the plan's author meant something else.",
         PLAN + "kpi sales \"売上\" { target 1万2万円 }", PLAN + "kpi sales \"売上\" { target 1億2千3百万円 }",
         "Write each scale once, largest first: `1億2,000万円`, `3万5千円`.")),
+    Rule("KPI018", "invalid-milestone", Severity.ERROR, Msg("A milestone that cannot be placed in time", "時期や単位が読めないマイルストーン"), _doc(
+        "A milestone whose month, quarter or value cannot be used.",
+        "Each entry of a `milestones { … }` block: a month written `YYYY-MM` (01 to 12) or a quarter `Q1` to `Q4` "
+        "(counted from the month the plan's period starts), inside the plan's period, after the entry above it, with a "
+        "value in the target's unit (for a rate, an amount over that month or quarter is allowed: `5戸` for "
+        "`13戸 per month`). Milestones need a target, do not go with a `ramp`, and belong on inputs, not on a node "
+        "computed by its formula.",
+        "A milestone that is read wrongly moves a month's value silently, and every total built on it.",
+        PLAN + "kpi sales \"成約数\" {\n  target 13戸 per month\n  milestones {\n    2026-13: 5戸\n  }\n}",
+        PLAN + "kpi sales \"成約数\" {\n  target 13戸 per month\n  milestones {\n    2026-07: 5戸\n    Q3: 30戸\n  }\n}",
+        "Follow the help line: write the month as `2026-07` or the quarter as `Q2`, inside the plan's period and in time order, "
+        "in the target's unit.")),
+    Rule("KPI019", "invalid-ramp", Severity.ERROR, Msg("A ramp that has nothing to ramp between", "立ち上がりの始点か終点がない ramp"), _doc(
+        "A `ramp` of an unknown kind, or without the baseline, target or deadline it runs between.",
+        "`ramp linear` (equal steps each month from the baseline in the start's month to the target in the deadline's month) "
+        "or `ramp step` (the baseline until the deadline's month, then the target); both need a `target`, a `baseline` "
+        "in the same unit, and a `deadline`.",
+        "Without its two ends a ramp says nothing, and the months it was meant to shape would be read at the target.",
+        PLAN + "kpi sales \"成約数\" {\n  target 13戸 per month\n  ramp linear\n}",
+        PLAN + "kpi sales \"成約数\" {\n  target 13戸 per month\n  baseline 5戸 per month\n  deadline 2026-09-30\n  ramp linear\n}",
+        "Add the baseline and the deadline, or remove the ramp.")),
     Rule("KPI101", "duplicate-id", Severity.ERROR, Msg("An id defined twice", "重複した id"), _doc(
         "An id that is defined twice.",
         "Ids are unique across params, KGIs, KSFs and KPIs.",

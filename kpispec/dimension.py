@@ -2,7 +2,8 @@
 
 A value is held in base units: currencies as themselves, time in years.
 `1,000,000 visitors per month` is 12,000,000 per year; `3 months` is 1/4 year.
-Conventions: 1 year = 12 months = 4 quarters = 52 weeks = 365 days.
+Conventions for rates compared as rates: 1 year = 12 months = 4 quarters = 365 days, and a week is
+7 days (365/7 weeks to a year). A window of dates is counted exactly instead (months.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ YEARS = {
     "year": Fraction(1),
     "quarter": Fraction(1, 4),
     "month": Fraction(1, 12),
-    "week": Fraction(1, 52),
+    "week": Fraction(7, 365),
     "day": Fraction(1, 365),
 }
 

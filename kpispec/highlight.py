@@ -46,7 +46,7 @@ _NUMBER = (
 )
 _CJK = r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff05]"
 # After an amount the parser reads a NAME as its unit word (`1,000,000 visitors`, `10kg`).
-_AMOUNT = rf"({_NUMBER})({_CJK}+)?(?:({_WS}*)({_ID}))?"
+_AMOUNT = rf"({_NUMBER})({_CJK}+)?(?:({_WS}*)(?!Q[1-4]{_WS}*[:：])({_ID}))?"  # `Q3:` starts the next milestone
 
 # `/月`, `/人`: a period or a counter glued after a slash is a unit (SLASH_PERIOD, SLASH_UNIT).
 _SLASH_UNIT = "(/)(" + _any([*PERIODS, *SLASH_COUNTERS]) + ")" + _END
@@ -90,6 +90,8 @@ class KpiLexer(RegexLexer):
         ],
         "expr": [
             (r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])", Literal.Date),
+            # a milestone's month or quarter, before its colon (`2026-07: 5戸`, `Q2: 600件`)
+            (rf"([0-9]{{4}}-[0-9]{{2}}|Q[1-4])({_WS}*)([:：])", bygroups(Literal.Date, Whitespace, Punctuation)),
             (_AMOUNT, bygroups(Number, Keyword.Type, Whitespace, Keyword.Type)),
             (rf"(per)({_WS}+)({_ID})", bygroups(Keyword, Whitespace, Keyword.Type)),
             (_SLASH_UNIT, bygroups(Operator, Keyword.Type)),

@@ -41,6 +41,16 @@ class Target:
 
 
 @record(frozen=True, slots=True)
+class Milestone:
+    """`2026-07: 5戸` or `Q2: 600件`: the value from month `first` to month `last`."""
+
+    first: int
+    last: int
+    value: Value
+    text: str  # the month or quarter as written
+
+
+@record(frozen=True, slots=True)
 class Link:
     """A `ksf X` or `kgi X` attribute: this node serves X."""
 
@@ -69,6 +79,8 @@ class Node:
     description: str | None = None
     formula: ast.Expr | None = None
     links: tuple[Link, ...] = ()
+    ramp: str | None = None  # "linear" or "step": from the baseline at the start to the target at the deadline
+    milestones: tuple = ()  # Milestone, in month order
     broken_links: bool = False  # a `ksf`/`kgi` link that did not resolve (reported by the resolver)
     # Where each attribute is (the first of each name), flat: name, start, end, name, start, end, …
     # Offsets, not the syntax tree's attributes: the tree is let go once the plan is resolved.

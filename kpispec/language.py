@@ -8,13 +8,15 @@ DECLARATIONS = ("plan", "param", "kgi", "ksf", "kpi", "assert")
 
 ATTRIBUTES = {
     "plan": ("period", "owner", "description"),
-    "kgi": ("target", "baseline", "deadline", "start", "cadence", "formula", "owner", "source", "measure", "description"),
+    "kgi": ("target", "baseline", "deadline", "start", "cadence", "formula", "owner", "source", "measure", "description",
+            "ramp", "milestones"),
     "ksf": ("kgi", "owner", "description"),
     "kpi": (
         "ksf", "kgi", "target", "baseline", "deadline", "start", "cadence", "formula",
-        "owner", "source", "measure", "description",
+        "owner", "source", "measure", "description", "ramp", "milestones",
     ),
 }
+RAMPS = ("linear", "step")
 ALL_ATTRIBUTES = tuple(dict.fromkeys(a for attrs in ATTRIBUTES.values() for a in attrs))
 
 # Attributes that may appear once per block.

@@ -6,8 +6,10 @@ from datetime import date
 from functools import lru_cache
 
 from .diagnostics import Diagnostic, Label, Severity, Span, msg
-from .ir import Link, Node, Param, Plan, PlanInfo, Target, Value
-from .language import ATTRIBUTES, CADENCES, FUNCTIONS, KIND_NAMES, PERIODS, SINGLE_ATTRIBUTES, amount_before
+from .ir import Link, Milestone, Node, Param, Plan, PlanInfo, Target, Value
+from . import months as calendar
+from .evaluate import comparable
+from .language import ATTRIBUTES, CADENCES, FUNCTIONS, KIND_NAMES, PERIODS, RAMPS, SINGLE_ATTRIBUTES, amount_before
 from .records import replace
 from .source import SourceFile
 from .suggest import Suggester, closest
@@ -43,7 +45,7 @@ class Resolver:
     def resolve(self) -> Plan:
         plans = [i for i in self.items if isinstance(i, ast.Block) and i.kind == "plan"]
         self._declare()
-        info = self._plan_info(plans)
+        info = self.info = self._plan_info(plans)
         params = {}
         nodes = {}
         for index, item in enumerate(self.items):
@@ -142,6 +144,10 @@ class Resolver:
         for key in ("owner", "source", "measure", "description"):
             if key in values:
                 fields[key] = values[key].value.value
+        if "ramp" in values:
+            fields["ramp"] = self._ramp(values["ramp"], fields, block)
+        if "milestones" in values:
+            fields["milestones"] = self._milestones(values["milestones"], fields, block, "ramp" in values)
         if "formula" in values:
             fields["formula"] = self._check_refs(values["formula"].value, FORMULA_REFERABLE, block.kind, block.id.text)
         links = []
@@ -284,6 +290,119 @@ class Resolver:
                 msg("check the month (01-12) and the day of the month", "月（01〜12）と日を確認してください"),
             )
             return None
+
+    def _ramp(self, attr: ast.Attr, fields: dict, block: ast.Block) -> str | None:
+        """`ramp linear` or `ramp step`, with the baseline it starts from and the deadline it reaches the target by."""
+        name = attr.value
+        if name.text not in RAMPS:
+            guess = closest(name.text, RAMPS)
+            self.error(
+                "KPI019", name.span, msg(f"unknown ramp `{name.text}`", f"未知の立ち上がり方 `{name.text}`"),
+                msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
+                msg("use `ramp linear` (equal steps each month) or `ramp step` (the baseline until the deadline's month)",
+                    "`ramp linear`（毎月同じ幅で増える）か `ramp step`（期限の月まではベースライン）を使ってください"),
+            )
+            return None
+        missing = [k for k in ("target", "baseline", "deadline") if k not in fields or fields[k] is None]
+        if missing:
+            what = " and ".join(f"`{k}`" for k in missing)
+            self.error(
+                "KPI019", attr.span,
+                msg(f"`{block.id.text}` ramps from its baseline to its target by its deadline, but has no {what}",
+                    f"`{block.id.text}` はベースラインから期限までに目標へ立ち上がりますが、{what} がありません"),
+                msg(f"add {what}, or remove the ramp", f"{what} を書くか、ramp を削除してください"),
+            )
+            return None
+        if not self._same_measure(fields["target"].value, fields["baseline"]):
+            return None  # KPI302's baseline check reports it
+        return name.text
+
+    def _same_measure(self, target: Value, other: Value, amount: bool = False) -> bool:
+        """Whether a value measures what the target does (for a rate, `amount` allows an amount over the
+        milestone's months: `5戸` for `13戸 per month`)."""
+        if comparable(target, other) is not None:
+            return True
+        if amount and target.per is not None and other.per is None:
+            return comparable(replace(target, per=None, base_cache=None), other) is not None
+        return False
+
+    def _milestones(self, attr: ast.Attr, fields: dict, block: ast.Block, ramp: bool) -> tuple:
+        """Each milestone's months and value, in order; reported: a month outside the plan, a quarter
+        without a plan period, a value in another unit, months given twice or out of order."""
+        target = fields.get("target")
+        problem = None
+        if ramp:
+            problem = (msg("a KPI follows either milestones or a ramp, not both", "マイルストーンと ramp はどちらか一方にしてください"),
+                       msg("remove the `ramp` line, or the milestones", "`ramp` の行かマイルストーンを削除してください"))
+        elif target is None:
+            problem = (msg(f"`{block.id.text}` has milestones but no target", f"`{block.id.text}` にマイルストーンがありますが目標がありません"),
+                       msg("add the `target` the milestones lead to", "マイルストーンが目指す `target` を書いてください"))
+        elif "formula" in {a.key for a in block.attrs}:
+            problem = (msg(f"`{block.id.text}` is computed by its formula, so its months come from its inputs",
+                           f"`{block.id.text}` は式で計算されるため、月ごとの値は入力から決まります"),
+                       msg("put the milestones on the inputs of the formula", "マイルストーンは式の入力の KPI に書いてください"))
+        if problem is not None:
+            self.error("KPI018", attr.key_span, *problem)
+            return ()
+        out = []
+        for m in attr.value:
+            months = self._milestone_months(m.when)
+            if months is None:
+                continue
+            value = self.value(m.quantity, m.negative)
+            if not self._same_measure(target.value, value, amount=True):
+                self.error(
+                    "KPI018", m.quantity.span,
+                    msg(f"the milestone `{value.text}` does not measure what the target `{target.value.text}` does",
+                        f"マイルストーン `{value.text}` は目標 `{target.value.text}` と単位が異なります"),
+                    msg(f"write it in the target's unit, like `{m.when.value}: {target.value.text}`",
+                        f"目標と同じ単位で書いてください（例：`{m.when.value}: {target.value.text}`）"),
+                )
+                continue
+            if out and months[0] <= out[-1].last:
+                self.error(
+                    "KPI018", m.when.span,
+                    msg(f"`{m.when.value}` comes at or before the milestone above it (`{out[-1].text}`)",
+                        f"`{m.when.value}` が前のマイルストーン（`{out[-1].text}`）と重なるか、それより前です"),
+                    msg("list milestones once each, in time order", "マイルストーンは時間の順に 1 回ずつ書いてください"),
+                )
+                continue
+            out.append(Milestone(months[0], months[1], value, m.when.value))
+        return tuple(out)
+
+    def _milestone_months(self, when: ast.Text) -> tuple[int, int] | None:
+        """The first and last month a milestone names: `2026-07`, or `Q1`…`Q4` of the plan's fiscal year."""
+        info = self.info
+        start, end = (info.period_start, info.period_end) if info else (None, None)
+        text = when.value
+        if text[:1].isdigit():
+            i = calendar.parse_month(text)
+            if i is None:
+                self.error("KPI018", when.span, msg(f"`{text}` is not a month", f"`{text}` は存在しない月です"),
+                           msg("write a month as `YYYY-MM`, with the month 01 to 12", "月は `YYYY-MM`（月は 01〜12）で書いてください"))
+                return None
+            months = (i, i)
+        elif text in ("Q1", "Q2", "Q3", "Q4") and start is not None:
+            months = calendar.fiscal_quarter(int(text[1]), start)
+        else:
+            quarter = text.upper() in ("Q1", "Q2", "Q3", "Q4") or text[:1] in "Qq"
+            self.error(
+                "KPI018", when.span,
+                msg(f"`{text}` names no month or quarter", f"`{text}` は月でも四半期でもありません") if not quarter or start else
+                msg(f"`{text}` is a quarter, but the plan has no period to count quarters from",
+                    f"`{text}` は四半期ですが、四半期を数える計画期間がありません"),
+                msg("write a month as `2026-07`, or a quarter as `Q1` to `Q4` (Q1 begins with the plan's period)",
+                    "月は `2026-07`、四半期は `Q1`〜`Q4`（Q1 は計画期間の最初の月から）で書いてください"),
+            )
+            return None
+        if start is not None and end is not None and (months[0] < calendar.index(start) or months[1] > calendar.index(end)):
+            self.error(
+                "KPI018", when.span,
+                msg(f"`{text}` is outside the plan's period ({start} to {end})", f"`{text}` は計画期間（{start}〜{end}）の外です"),
+                msg("give milestones for months inside the plan's period", "計画期間内の月にマイルストーンを書いてください"),
+            )
+            return None
+        return months
 
     def _cadence(self, name: ast.Name) -> str | None:
         if name.text in CADENCES:

@@ -11,7 +11,8 @@ from fractions import Fraction as F
 
 import pytest
 
-from kpispec.analysis.arithmetic import Window, held_at_target, months_inclusive, references
+from kpispec import months as calendar
+from kpispec.analysis.arithmetic import Window, held_at_target, references
 from kpispec.api import analyze_text
 from kpispec.checks.base import Context
 from kpispec.interval import INF, Interval
@@ -81,14 +82,18 @@ def test_a_rate_defined_over_a_held_denominator_is_proven_at_its_target(sessions
 # ------------------------------------------------------------------ windows
 
 @pytest.mark.parametrize("start,end,months", [
-    (date(2026, 4, 1), date(2026, 12, 31), 9),
-    (date(2026, 4, 15), date(2027, 3, 1), 12),
-    (date(2026, 4, 1), date(2026, 4, 1), 1),
-    (date(2025, 12, 31), date(2026, 1, 1), 2),
-    (date(2024, 1, 1), date(2026, 12, 31), 36),
+    (date(2026, 4, 1), date(2026, 12, 31), F(9)),  # whole months count as months
+    (date(2026, 4, 15), date(2027, 3, 1), F(16, 30) + 10 + F(1, 31)),  # 16 of April's 30 days, 1 of March's 31
+    (date(2026, 4, 1), date(2026, 4, 1), F(1, 30)),  # one day of April
+    (date(2025, 12, 31), date(2026, 1, 1), F(1, 31) + F(1, 31)),
+    (date(2024, 1, 1), date(2026, 12, 31), F(36)),
+    (date(2026, 7, 31), date(2027, 3, 1), F(1, 31) + 7 + F(1, 31)),  # about 7 months, not 9
+    (date(2028, 2, 1), date(2028, 2, 14), F(14, 29)),  # February of a leap year has 29 days
+    (date(2027, 2, 1), date(2027, 2, 14), F(14, 28)),
 ])
-def test_months_are_counted_inclusively(start, end, months):
-    assert months_inclusive(start, end) == months
+def test_months_are_counted_by_days_where_a_month_is_partly_inside(start, end, months):
+    assert calendar.month_count(start, end) == months
+    assert sum(share for _, share in calendar.months(start, end)) == months  # the walk and the formula agree
 
 
 def test_a_window_runs_from_the_node_start_or_the_plan_start_to_its_deadline_or_the_plan_end():
@@ -102,7 +107,8 @@ def test_a_window_runs_from_the_node_start_or_the_plan_start_to_its_deadline_or_
     assert a.window(nodes["y"]) == Window(date(2026, 7, 1), date(2027, 3, 31), 9)
     assert a.window(nodes["z"]) == Window(date(2026, 4, 1), date(2026, 9, 30), 6)
     assert a.window(nodes["w"]) is None  # ends before it starts
-    assert a.window(nodes["v"]).months == 1  # one day is a window
+    assert a.window(nodes["v"]).months == F(1, 31)  # one day of October is a window
+    assert a.window(nodes["v"]).days == 1
     assert Window(date(2026, 4, 1), date(2026, 9, 30), 6).years == F(1, 2)
 
 

@@ -2,7 +2,7 @@
 
 Intervals are checked against their definition (the least and greatest of the exact operation over
 the end points, with Fraction) and against points sampled inside; periods against the calendar
-conventions written out here (1 year = 12 months = 4 quarters = 52 weeks = 365 days); each rule's
+conventions written out here (1 year = 12 months = 4 quarters = 365 days, a week 7 days); each rule's
 suggested value is recomputed by hand in the test. These are the tests that kill the bugs planted
 in issue 9 (bench/mutate.py --planted re-plants them).
 """
@@ -188,7 +188,7 @@ def test_a_dimension_described(dim, period, text):
 
 
 # one per period, in base units (per year) worked out from the conventions
-RATES = [("day", 365), ("week", 52), ("month", 12), ("quarter", 4), ("year", 1)]
+RATES = [("day", 365), ("week", F(365, 7)), ("month", 12), ("quarter", 4), ("year", 1)]  # a week is 7 days
 
 
 @pytest.mark.parametrize("period,per_year", RATES)
@@ -201,7 +201,7 @@ def test_a_rate_per_period_in_base_units_and_back(period, per_year):
     assert v.per == period
 
 
-@pytest.mark.parametrize("word,years", [("days", F(10, 365)), ("weeks", F(10, 52)), ("months", F(10, 12)),
+@pytest.mark.parametrize("word,years", [("days", F(10, 365)), ("weeks", F(70, 365)), ("months", F(10, 12)),
                                         ("quarters", F(10, 4)), ("years", F(10)), ("日", F(10, 365)), ("ヶ月", F(10, 12))])
 def test_a_duration_in_years(word, years):
     from decimal import Decimal
@@ -211,7 +211,7 @@ def test_a_duration_in_years(word, years):
 
 
 def test_the_conventions_themselves():
-    assert YEARS == {"year": 1, "quarter": F(1, 4), "month": F(1, 12), "week": F(1, 52), "day": F(1, 365)}
+    assert YEARS == {"year": 1, "quarter": F(1, 4), "month": F(1, 12), "week": F(7, 365), "day": F(1, 365)}
 
 
 # every time word, written out by hand: a word dropped from the table, or read as another unit, fails
@@ -287,13 +287,15 @@ def test_unit_words(word, kind, code):
     ("36,500件 per year", "100件 per day", True),    # 100 × 365
     ("36,500件 per year", "99件 per day", False),
     ("36,600件 per year", "100件 per day", False),   # not 360 or 366 days
-    ("5,200件 per year", "100件 per week", True),     # 100 × 52
-    ("5,201件 per year", "100件 per week", False),
-    ("1,300件 per quarter", "100件 per week", True),  # 100 × 52 / 4
+    ("5,214件 per year", "100件 per week", True),     # 100 × 365 / 7 = 5,214.29 (a week is 7 days)
+    ("5,215件 per year", "100件 per week", False),
+    ("1,303件 per quarter", "100件 per week", True),  # 100 × 365 / 7 / 4 = 1,303.57
+    ("1,304件 per quarter", "100件 per week", False),
     ("3,041件 per month", "100件 per day", True),     # 100 × 365 / 12 = 3,041.67
     ("3,042件 per month", "100件 per day", False),
     ("3,041件 per month", "99.9件 per day", False),   # 99.9 × 365 / 12 = 3,038.6
-    ("434件 per month", "100件 per week", False),     # 100 × 52 / 12 = 433.3
+    ("434件 per month", "100件 per week", True),      # 100 × 365 / 7 / 12 = 434.52
+    ("435件 per month", "100件 per week", False),
 ])
 def test_weekly_and_daily_rates_against_goals_of_other_periods(goal, rate, reaches):
     text = f'kgi g "G" {{ target {goal} formula k }}\nkpi k "K" {{ target {rate} }}\n'
@@ -301,11 +303,10 @@ def test_weekly_and_daily_rates_against_goals_of_other_periods(goal, rate, reach
 
 
 def test_a_rate_times_a_duration_in_weeks_is_a_total():
-    # 100件 per day × 2 weeks = 100 × 365 × 2 / 52 = 1,403.8件
-    assert F(100 * 365 * 2, 52) < 1404
+    # 100件 per day × 2 weeks = 100 × 14 days = 1,400件 exactly (a week is 7 days)
     text = 'kgi g "G" {{ target {t} formula k * 2 weeks }}\nkpi k "K" {{ target 100件 per day }}\n'
-    assert not diags(text.format(t="1,403件"), "KPI301")
-    assert diags(text.format(t="1,404件"), "KPI301")
+    assert not diags(text.format(t="1,400件"), "KPI301")
+    assert diags(text.format(t="1,401件"), "KPI301")
 
 
 # ------------------------------------------------------------------ cycles and periods

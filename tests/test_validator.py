@@ -46,7 +46,7 @@ def test_rate_misses_total_by_one_over_window():
     assert (d["line"], d["column"]) == (5, 3)
     assert d["message"] == "`sold_out` cannot reach its target: its inputs' targets imply 99戸, 1戸 (1%) short of the target 100戸"
     assert d["notes"] == [
-        "the formula gives a rate; over the window 2026-04-01 to 2026-12-31 (9 months, counted inclusively) it totals 99戸"
+        "the formula gives a rate; over the window 2026-04-01 to 2026-12-31 (9 months) it totals 99戸"
     ]
     assert d["help"] == "any one of these alone closes the gap: contracts ≥ 11.12戸 per month"
 

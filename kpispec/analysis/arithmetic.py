@@ -19,9 +19,12 @@ from ..ir import Node
 from ..records import record
 from ..resolve import normalise, walk
 from ..syntax import ast
+from .. import months as calendar
 from . import poly
 from .poly import Atoms, Budget, Rat, TooBig
 from .prove import Verdict, prove
+from . import timeline
+from .timeline import Month, Timeline, timed
 
 EXPANSION_BUDGET = 3_000_000  # term operations for expanding every formula of one plan
 SMALL_PRODUCT = 4_000  # term pairs: a slope's numerator is expanded exactly up to this size
@@ -69,22 +72,21 @@ def held_at_target(node, nodes) -> set[str]:
     return held
 
 
-def months_inclusive(start: date, end: date) -> int:
-    """Calendar months from start to end, both counted: 2026-04-01 to 2026-12-31 is 9."""
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
 @record
 class Window:
-    """The dates a rate is counted over, in days and whole months."""
+    """The dates a rate is counted over: both ends counted, partial months by their days."""
 
     start: date
     end: date
-    months: int
+    months: Fraction
 
     @property
     def years(self) -> Fraction:
-        return Fraction(self.months, 12)
+        return self.months / 12
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
 
 
 @record(slots=True)
@@ -105,6 +107,7 @@ class Outcome:
     sym: Rat | None = None  # the formula (times the factor) over the plan's inputs
     box: dict | None = None  # each input of sym -> the range its target accepts (held inputs: their target)
     ref: dict | None = None  # each input of sym -> its target
+    timeline: Timeline | None = None  # the goal month by month, when its inputs change over time
 
 
 @record(slots=True)
@@ -173,6 +176,13 @@ class Arithmetic:
         self._proofs: dict[str, int] = {}
         self._failed: set[str] = set()
         self._direct_cache: dict = {}
+        # Nodes whose inputs change over time (milestones, ramps, late starts, days): a total over a
+        # window (`total`) or a rate in every month (`rate`) is then evaluated month by month.
+        self._timed: dict[str, set] = {"total": set(), "rate": set()}
+        self._timeline_kind: dict[str, str] = {}
+        self._converted: set[str] = set()  # formula nodes with a window conversion at or below them
+        self._own: dict[str, Rat] = {}  # a goal's own exact form where it differs from what its parents see
+        self._plan_start = self.plan.info.period_start if self.plan.info else None
         self._evaluate()
 
     def literal(self, q: ast.Quantity):
@@ -198,9 +208,12 @@ class Arithmetic:
                     self.targets[nid] = self.env[nid].pt
                 except EvalError:
                     pass
+            self._mark_timed(node)
             if node.formula is not None:
                 self._order[nid] = i  # expansions run in this order
                 outcome = self._outcome(node)
+                if outcome.conversion is not None or any(r in self._converted for r in refs_of(node.formula)):
+                    self._converted.add(nid)
                 if outcome.value is not None and outcome.error is None:
                     # What the formula can take and what the plan implies for it (at the inputs' targets),
                     # whether or not the node has a target of its own.
@@ -210,6 +223,15 @@ class Arithmetic:
                 self._leaf(nid, self.env[nid])
         for stmt in self.plan.asserts:
             self.asserts.append(self._assert(stmt))
+
+    def _mark_timed(self, node: Node) -> None:
+        """Whether the node's value changes over time, through its own attributes or an input's."""
+        for kind, ids in self._timed.items():
+            if node.formula is not None:
+                if any(r in ids for r in refs_of(node.formula)):
+                    ids.add(node.id)
+            elif node.id in self.env and timed(node, self.env[node.id].dim, self._plan_start, kind == "total"):
+                ids.add(node.id)
 
     def _leaf(self, nid: str, v: Val | None = None) -> None:
         """A node whose target is an input of the proof: it ranges over what its target accepts (v: its
@@ -231,7 +253,7 @@ class Arithmetic:
         start, end = self.window_bounds(node)
         if start is None or end is None or end < start:
             return None
-        return Window(start, end, months_inclusive(start, end))
+        return Window(start, end, calendar.month_count(start, end))
 
     def formula_env(self, node: Node) -> dict:
         """The environment a node's formula is evaluated in: growth inputs in a divisor held at target."""
@@ -283,6 +305,11 @@ class Arithmetic:
                 return out
         out.factor = factor
         out.value = Val(val.rng.scale(factor), val.pt * factor, tdim)
+        kind = {"rate-to-total": "total", None: "rate"}.get(out.conversion)
+        if kind is not None and node.id in self._timed[kind]:
+            self._timeline_kind[node.id] = kind
+            if self.expanded(node.id) and out.timeline is not None:
+                return self._timed_verdict(out, tdim)
         comparator = node.target.comparator
         rng, pt = out.value.rng, out.value.pt
         if (rng.hi <= target) if comparator == "<=" else (rng.lo >= target):
@@ -296,6 +323,61 @@ class Arithmetic:
         out.proven = out.verdict.proven
         return out
 
+    def _timed_verdict(self, out: Outcome, tdim: Dim) -> Outcome:
+        """The verdict of a goal evaluated month by month (its exact form made by `_timeline`)."""
+        out.value = Val(poly.r_interval(out.sym, out.box, self.atoms), self.value_at(out.sym, out.ref), tdim)
+        out.verdict = prove(out.sym, out.node.target.comparator, out.target, out.box, out.ref, self.atoms)
+        out.proven = out.verdict.proven
+        return out
+
+    def _timeline(self, nid: str, f: Rat) -> Rat | None:
+        """The goal month by month over its window, from f (its formula over the plan's inputs): a total
+        sums each month's value, a rate must hold in every month (the least of them). Months in which
+        every input has the same value are one group, so a year of flat targets costs one evaluation."""
+        node, out = self.plan.nodes[nid], self.outcomes[nid]
+        kind = self._timeline_kind[nid]
+        if any(r in self._converted for r in refs_of(node.formula)):
+            return None  # an input is itself a total over a window of its own: not split by month again
+        start, end = self.window_bounds(node)
+        if start is None or end is None or end < start or calendar.index(end) - calendar.index(start) >= calendar.MAX_MONTHS:
+            return None
+        total = kind == "total"
+        names = set()
+        for v in f.variables():
+            names |= self.atoms.inputs(v) if v.startswith("#") else {v}
+        leaves = sorted(v for v in names if v in self._timed[kind] and v in self._leaves)
+        dims = {v: self.env[v].dim for v in leaves}
+        groups: dict = {}
+        for i, share in calendar.months(start, end):
+            sc = timeline.scales(self.plan, leaves, i, total, dims, self.targets)
+            if sc is None:
+                return None
+            group = groups.setdefault(tuple(sc.values()), [sc, Fraction(0), []])
+            group[1] += share
+            group[2].append((i, share))
+        parts = []
+        for sc, weight, months in groups.values():
+            part = poly.r_rescale(f, sc, self.atoms) if sc else f
+            parts.append((part, weight, months))
+        if total:
+            sym = poly.r_sum([(1, poly.r_scale(p, w / 12)) for p, w, _ in parts], self._spend)
+        else:
+            sym = parts[0][0] if len(parts) == 1 else self.atoms.make("max" if node.target.comparator == "<=" else "min",
+                                                                     [p for p, _, _ in parts])
+        box, ref = self.box_for(sym, self.held.get(nid, frozenset()))
+        target = out.target
+        whole = sum((w for _, w, _ in parts), Fraction(0))
+        ceiling = node.target.comparator == "<="
+        rows = []
+        for p, _, months in parts:
+            x = self.value_at(p, ref)
+            for i, share in months:
+                value, due = (x * share / 12, target * share / whole) if total else (x, target)
+                rows.append(Month(i, share, value, due, value > due if ceiling else value < due))
+        rows.sort(key=lambda m: m.index)
+        out.timeline = Timeline(kind, start, end, rows)
+        return sym
+
     # --------------------------------------------------------------- exact forms
 
     def expanded(self, nid: str) -> bool:
@@ -308,8 +390,8 @@ class Arithmetic:
             sym = self.sym_of(nid)
             if sym is None or out.value is None:
                 return False
-            out.sym = sym
-            out.box, out.ref = self.box_for(sym, self.held.get(nid, frozenset()))
+            out.sym = self._own.get(nid, sym)
+            out.box, out.ref = self.box_for(out.sym, self.held.get(nid, frozenset()))
         return True
 
     def sym_of(self, nid: str) -> Rat | None:
@@ -338,11 +420,17 @@ class Arithmetic:
         held = {h for h in own if h in self.leaf_box}
         for ref in refs_of(node.formula):
             held |= self.held.get(ref, frozenset())
+        self.held[nid] = frozenset(held)
         try:
             if out.value is None or out.error is not None:
                 raise _NoSym()
             sym = self.rat(node.formula, constants)
-            if out.factor != 1:
+            timed_sym = self._timeline(nid, sym) if nid in self._timeline_kind else None
+            if timed_sym is not None and out.conversion is None:
+                self._own[nid] = timed_sym  # a rate in every month: the node's own proof; parents see the rate
+            elif timed_sym is not None:
+                sym = timed_sym
+            elif out.factor != 1:
                 sym = poly.r_scale(sym, out.factor)
         except (TooBig, _NoSym, ZeroDivisionError, EvalError):
             if node.target is not None and nid in self.targets:

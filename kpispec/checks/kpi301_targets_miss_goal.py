@@ -4,6 +4,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
 
 from .. import display
 from ..analysis.arithmetic import refs_of
+from ..analysis.timeline import phased
 from ..diagnostics import Msg, Severity
 from ..evaluate import in_written_units
 from ..interval import INF, Interval
@@ -155,18 +156,20 @@ class TargetsMissGoal(Check):
                 text = arithmetic.plan.source.slice(param.expr.span)
                 labels.append(self.label(name.span, f"= {text}", f"= {text}"))
         notes = []
-        if outcome.window is not None:
+        if outcome.timeline is not None:
+            notes.append(months_note(outcome, target_value))
+        elif outcome.window is not None:
             w = outcome.window
+            length_en, length_ja = window_length(w)
             if outcome.conversion == "rate-to-total":
                 notes.append(Msg(
-                    f"the formula gives a rate; over the window {w.start} to {w.end} ({w.months} months, counted inclusively) "
-                    f"it totals {pair(against)[0]}",
-                    f"式は期間あたりの値です。期間 {w.start}〜{w.end}（{w.months} か月、両端を含む）の合計は {pair(against, 'ja')[0]} です",
+                    f"the formula gives a rate; over the window {w.start} to {w.end} ({length_en}) it totals {pair(against)[0]}",
+                    f"式は期間あたりの値です。期間 {w.start}〜{w.end}（{length_ja}）の合計は {pair(against, 'ja')[0]} です",
                 ))
             else:
                 notes.append(Msg(
-                    f"the formula gives a total; spread over {w.start} to {w.end} ({w.months} months) it is {pair(against)[0]}",
-                    f"式は合計値です。{w.start}〜{w.end}（{w.months} か月）で割ると {pair(against, 'ja')[0]} です",
+                    f"the formula gives a total; spread over {w.start} to {w.end} ({length_en}) it is {pair(against)[0]}",
+                    f"式は合計値です。{w.start}〜{w.end}（{length_ja}）で割ると {pair(against, 'ja')[0]} です",
                 ))
         help_ = self._help(node, outcome, arithmetic, inputs)
         return self.diag(node.target.span, message, help_, labels, notes,
@@ -257,6 +260,12 @@ class TargetsMissGoal(Check):
             return None  # a quantity that cannot be negative
         if not arithmetic.passes_with(node.id, {input_id: back}):
             return None
+        if phased(input_node) and outcome.timeline is not None:
+            # its months are proved as multiples of its target: the fix moves every month alike
+            change = display.share(x / outcome.ref[input_id] - 1)
+            word_en, word_ja = ("lower", "引き下げる") if ceiling else ("higher", "引き上げる")
+            return (f"`{input_id}` {change} {word_en} in every month (its milestones or ramp too)",
+                    f"`{input_id}` を毎月 {change} {word_ja}（マイルストーン・立ち上がりも同じ割合で）")
         op = "≤" if ceiling else "≥"
         return tuple(f"{input_id} {op} " + display.amount(shown_x, value.unit, value.per, value.percent, lang, rounding, decimals)
                      for lang in ("en", "ja"))
@@ -274,6 +283,53 @@ class TargetsMissGoal(Check):
                     return (f"make `{input_id}` a floor, `target >= {text}` (a ceiling below zero lets it fall without limit)",
                             f"`{input_id}` を下限 `target >= {text}` にする（0 未満の上限ではいくらでも下がり得ます）")
         return None
+
+
+MAX_MONTHS_SHOWN = 6  # months named in the note; the rest are counted
+
+
+def window_length(w) -> tuple[str, str]:
+    """A window's length as counted: whole months, or days with the months they make."""
+    if w.months.denominator == 1:
+        return f"{w.months} months", f"{w.months} か月"
+    months = display.number(w.months, 2)
+    return (f"{w.days} days, {months} months counting partial months by their days",
+            f"{w.days} 日間、端数の月を日数で数えて {months} か月")
+
+
+def months_note(outcome, value) -> Msg:
+    """The months of a goal evaluated month by month that fall short, and by how much."""
+    t = outcome.timeline
+    dim = outcome.value.dim
+    per = value.per if t.kind == "rate" else None
+
+    def show(x, lang):
+        return display.amount(in_written_units(x, dim, value, per), value.unit, per, value.percent, lang)
+
+    short = [m for m in t.months if m.miss]
+    shown = short[:MAX_MONTHS_SHOWN]
+    more = len(short) - len(shown)
+    ceiling = outcome.node.target.comparator == "<="
+    word_en, word_ja = ("over", "超過") if ceiling else ("short", "不足")
+    items_en = ", ".join(f"{m.label}: {show(m.value, 'en')} ({show(abs(m.due - m.value), 'en')} {word_en})" for m in shown)
+    items_ja = "、".join(f"{m.label}：{show(m.value, 'ja')}（{show(abs(m.due - m.value), 'ja')}{word_ja}）" for m in shown)
+    if more:
+        items_en += f", and {more} more"
+        items_ja += f"、ほか {more} か月"
+    if t.kind == "total":
+        head_en = (f"compared as a total over {t.start} to {t.end}, month by month (each input's milestones, ramp and "
+                   f"start counted)")
+        head_ja = f"{t.start}〜{t.end} の合計として月ごとに比較しました（各入力のマイルストーン・立ち上がり・開始日を反映）"
+        if short:
+            head_en += f"; the months below an even pace: {items_en}"
+            head_ja += f"。均等なペースを下回る月：{items_ja}"
+        return Msg(head_en, head_ja)
+    head_en = f"compared as a rate in every month from {t.start} to {t.end}"
+    head_ja = f"{t.start}〜{t.end} の毎月、率として比較しました"
+    if short:
+        head_en += f"; the months that fall short of {show(t.months[0].due, 'en')}: {items_en}"
+        head_ja += f"。目標 {show(t.months[0].due, 'ja')} に届かない月：{items_ja}"
+    return Msg(head_en, head_ja)
 
 
 def is_share(node) -> bool:

@@ -11,7 +11,8 @@ from ..syntax import ast
 from .base import Check
 
 # Approximations people write for a period's length in another (30 days in a month, 4 weeks).
-APPROXIMATE = {("day", "month"): {28, 30, 31}, ("week", "month"): {4}, ("day", "year"): {360}, ("week", "year"): {48}}
+APPROXIMATE = {("day", "month"): {28, 30, 31}, ("week", "month"): {4}, ("day", "year"): {360}, ("week", "year"): {48, 52},
+               ("week", "quarter"): {13}}
 PERIOD_WORD = {"day": "日", "week": "週", "month": "ヶ月", "quarter": "四半期", "year": "年"}  # a duration's unit
 COUNT_JA = {"day": "日", "week": "週", "month": "か月", "quarter": "四半期", "year": "年"}  # "12 か月分"
 

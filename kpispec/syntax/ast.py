@@ -171,6 +171,17 @@ Expr = Quantity | Ref | Call | Binary | Negate | Group
 
 
 @record(frozen=True, slots=True)
+class Milestone(_Spanned):
+    """`2026-07: 5戸` or `Q2: 600件`: a month or quarter as written, and the value for it."""
+
+    when: Text
+    quantity: Quantity
+    negative: bool
+    start: int
+    end: int
+
+
+@record(frozen=True, slots=True)
 class Attr(_Spanned):
     """One attribute line in a block: `target <= 5,000円`, `ksf traffic`, ..."""
 

@@ -136,6 +136,19 @@ class AstBuilder:
         keyword, names = children
         return ast.Attr(intern(keyword.value), names, keyword.start_pos, names[-1].end)
 
+    def ramp_attr(self, children):
+        keyword, value = children
+        return ast.Attr("ramp", _name(value), keyword.start_pos, value.end_pos)
+
+    def milestones_attr(self, children):
+        keyword, rbrace = children[0], children[-1]
+        return ast.Attr("milestones", tuple(children[2:-1]), keyword.start_pos, rbrace.end_pos)
+
+    def milestone(self, children):
+        when, quantity = children[0], children[-1]
+        negative = len(children) == 4 and children[2].value == "-"
+        return ast.Milestone(_text(when), quantity, negative, when.start_pos, quantity.end)
+
     def name_list(self, children):
         return tuple(_name(c) for c in children if c.type == "NAME")
 

@@ -1,0 +1,157 @@
+"""A plan month by month: each input's value in each calendar month (its path), and a goal's
+months, grouped where every input has the same value.
+
+An input's path comes from its target, its `start`, and its milestones or ramp:
+- a flow (a rate: 100件 per month) is nothing before its `start` and counts a month its
+  `start` falls in by the days from it;
+- milestones set the value from their month (or quarter) until the next one; before the first,
+  the baseline (or, without one, the first milestone);
+- a ramp goes from the baseline in the start's month to the target in the deadline's month
+  (`linear`: equal steps each month; `step`: the baseline until then), and holds after it;
+- otherwise the target holds in every month.
+
+Values are in base units, a flow as the rate it runs at in that month (per year: July's
+amount × 12). For a total, a flow written per day or per week runs at that month's days: 10件
+per day is 310件 in July and 280件 in February. Compared as a rate, a day is 1/365 of a year.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+from ..evaluate import EvalError, base
+from ..records import record
+from .. import months as calendar
+from ..months import DAY_PERIODS
+
+
+@record(slots=True)
+class Month:
+    """One month of a goal: its share inside the goal's window, what the inputs' targets give in it
+    (for a total, that month's amount; for a rate, the rate it runs at), and what is due."""
+
+    index: int
+    share: Fraction
+    value: Fraction
+    due: Fraction
+    miss: bool  # the value falls short of what is due (is over it, for a ceiling)
+
+    @property
+    def label(self) -> str:
+        return calendar.label(self.index)
+
+
+@record(slots=True)
+class Timeline:
+    """A goal evaluated month by month: a total over its window, or a rate in every month."""
+
+    kind: str  # "total" or "rate"
+    start: date
+    end: date
+    months: list  # Month, in order
+
+
+def phased(node) -> bool:
+    """Whether the node's value changes over time by its own attributes."""
+    return bool(node.milestones) or (node.ramp is not None and node.baseline is not None)
+
+
+def flow(dim) -> bool:
+    return dim.time == -1
+
+
+def timed(node, dim, plan_start: date | None, total: bool) -> bool:
+    """Whether an input's value differs from its target in some month: milestones or a ramp; a flow
+    that starts after the plan; for a total, a flow written per day or per week."""
+    if phased(node):
+        return True
+    if not flow(dim):
+        return False
+    if node.start is not None and plan_start is not None and node.start > plan_start:
+        return True
+    return total and node.target.value.per in DAY_PERIODS
+
+
+def _rate_in(value, i: int, total: bool, months: int = 1) -> Fraction:
+    """A written value as the rate (per year, base units) it runs at in month i. A milestone written
+    without a period on a flow is an amount over its `months`."""
+    x, dim = base(value)
+    if value.per is None:
+        return x * 12 / months  # an amount over the milestone's months, as a yearly rate
+    if total and value.per in DAY_PERIODS:
+        return x * calendar.days_in(i) * 12 / 365
+    return x
+
+
+def level(node, i: int, plan_start: date | None, total: bool, dim) -> Fraction:
+    """The node's value in month i, in base units (a flow as the rate it runs at in that month)."""
+    target = node.target.value
+    is_flow = flow(dim)
+
+    def of(value, months=1):
+        if is_flow:
+            return _rate_in(value, i, total, months)
+        return base(value)[0]
+
+    if node.milestones:
+        current = None
+        for m in node.milestones:
+            if m.first <= i:
+                current = m
+        if current is None:
+            x = of(node.baseline) if node.baseline is not None else of(node.milestones[0].value, _span(node.milestones[0]))
+        else:
+            x = of(current.value, _span(current))
+    elif node.ramp is not None and node.baseline is not None:
+        s = calendar.index(node.start or plan_start or node.deadline or date.min)
+        d = calendar.index(node.deadline) if node.deadline is not None else s
+        lo, hi = of(node.baseline), of(target)
+        if i >= d:
+            x = hi
+        elif i <= s or node.ramp == "step":
+            x = lo
+        else:
+            x = lo + (hi - lo) * Fraction(i - s, d - s)
+    else:
+        x = of(target)
+    if is_flow and node.start is not None:
+        x *= calendar.share(i, node.start, date.max)
+    return x
+
+
+def _span(m) -> int:
+    return m.last - m.first + 1
+
+
+def scales(plan, leaves, i: int, total: bool, dims: dict, targets: dict) -> dict | None:
+    """Each timed input's value in month i as a multiple of its target; None when an input's target
+    is zero (a path cannot be written as a multiple of it)."""
+    plan_start = plan.info.period_start if plan.info else None
+    out = {}
+    for v in leaves:
+        t = targets[v]
+        if t == 0:
+            return None
+        try:
+            out[v] = level(plan.nodes[v], i, plan_start, total, dims[v]) / t
+        except EvalError:
+            return None
+    return out
+
+
+def series(node, dim, plan_start: date | None, end: date | None):
+    """The node's monthly path from the plan's start (or its own) to the plan's end, in base units:
+    [(month index, value)], each flow as its amount in that month (per year / 12). Empty when the
+    plan has no period or the window is too long to list."""
+    start = plan_start or node.start
+    if start is None or end is None or end < start:
+        return []
+    first, last = calendar.index(start), calendar.index(end)
+    if last - first >= calendar.MAX_MONTHS:
+        return []
+    out = []
+    for i in range(first, last + 1):
+        x = level(node, i, plan_start, True, dim)
+        out.append((i, x / 12 if flow(dim) else x))
+    return out

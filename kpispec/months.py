@@ -1,0 +1,95 @@
+"""Calendar months, exactly: months and their days, the share of each month inside a window of
+dates, and fiscal quarters.
+
+A window is counted by calendar months: a month wholly inside it counts as one month, a month
+only partly inside counts by its days (10 of July's 31 days are 10/31 of a month). Twelve months
+are a year. A rate written per day or per week counts the window's days instead (a week is 7
+days): `10件 per day` over one day is 10件. Leap years count (February 2028 has 29 days).
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from datetime import date
+from fractions import Fraction
+
+MAX_MONTHS = 1_200  # a window longer than this (a hundred years) is not walked month by month; pragma: no mutate
+DAY_PERIODS = frozenset({"day", "week"})
+
+
+def index(d: date) -> int:
+    """A month as one number: months since year 0 (2026-07 and 2026-08 are consecutive)."""
+    return d.year * 12 + d.month - 1
+
+
+def year_month(i: int) -> tuple[int, int]:
+    return divmod(i, 12)[0], i % 12 + 1
+
+
+def days_in(i: int) -> int:
+    y, m = year_month(i)
+    return monthrange(y, m)[1]
+
+
+def first_day(i: int) -> date:
+    y, m = year_month(i)
+    return date(y, m, 1)
+
+
+def last_day(i: int) -> date:
+    y, m = year_month(i)
+    return date(y, m, days_in(i))
+
+
+def label(i: int) -> str:
+    y, m = year_month(i)
+    return f"{y:04d}-{m:02d}"
+
+
+def parse_month(text: str) -> int | None:
+    """`2026-07` as a month index; None when it is no month (month 13)."""
+    try:
+        y, m = int(text[:4]), int(text[5:7])
+    except ValueError:
+        return None
+    if not 1 <= m <= 12 or y < 1:
+        return None
+    return y * 12 + m - 1
+
+
+def share(i: int, start: date, end: date) -> Fraction:
+    """The part of month i inside the window start..end (both days counted), by days."""
+    lo = max(start, first_day(i))
+    hi = min(end, last_day(i))
+    if hi < lo:
+        return Fraction(0)
+    return Fraction((hi - lo).days + 1, days_in(i))
+
+
+def months(start: date, end: date) -> list[tuple[int, Fraction]]:
+    """Each calendar month the window touches, with its share inside it."""
+    return [(i, share(i, start, end)) for i in range(index(start), index(end) + 1)]
+
+
+def month_count(start: date, end: date) -> Fraction:
+    """The window's length in months, exactly: whole months count one, partial ones by their days.
+    Without walking the months (a window may span centuries)."""
+    a, b = index(start), index(end)
+    if a == b:
+        return share(a, start, end)
+    return share(a, start, end) + (b - a - 1) + share(b, start, end)
+
+
+def years(start: date, end: date, period: str | None = None) -> Fraction:
+    """The window's length in years, as a rate written per `period` counts it: per day or per
+    week by its days (365 to a year), otherwise by its months (12 to a year)."""
+    if period in DAY_PERIODS:
+        return Fraction((end - start).days + 1, 365)
+    return month_count(start, end) / 12
+
+
+def fiscal_quarter(q: int, fiscal_start: date, year_offset: int = 0) -> tuple[int, int]:
+    """The first and last month of quarter q (1-4) of the fiscal year that starts with the month
+    of `fiscal_start` (an April start makes Q1 April to June and Q4 January to March)."""
+    first = index(fiscal_start) + 12 * year_offset + 3 * (q - 1)
+    return first, first + 2

@@ -1,0 +1,275 @@
+"""Plans in time: exact windows, each KPI's own start, ramps and milestones, month by month.
+
+Every expected figure is worked out by hand (in the comments) and written with Fraction; the
+tests run the real analysis and, for the messages, the real CLI.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from fractions import Fraction as F
+
+import pytest
+
+from conftest import run_cli
+
+from kpispec import months as calendar
+from kpispec.api import analyze_text
+
+
+def outcome(text: str, goal: str):
+    result = analyze_text("t.kpi", text, keep_context=True)
+    errors = [d for d in result.diagnostics if d.code.startswith(("KPI0", "KPI1", "KPI9"))]
+    assert not errors, [d.message.en for d in errors]
+    return result.context.arithmetic.outcomes[goal], result
+
+
+def verdict(text: str, goal: str) -> str:
+    return outcome(text, goal)[0].verdict.status
+
+
+def plan(period="2026-04-01 to 2027-03-31"):
+    return f'plan p "計画" {{ period {period} }}\n'
+
+
+# ------------------------------------------------------------------ calendar
+
+
+@pytest.mark.parametrize("year,days", [(2028, 29), (2027, 28), (2100, 28), (2000, 29)])
+def test_february_has_29_days_in_leap_years_only(year, days):
+    assert calendar.days_in(calendar.index(date(year, 2, 1))) == days
+
+
+def test_quarters_of_an_april_fiscal_year():
+    start = date(2026, 4, 1)
+    assert [tuple(calendar.label(i) for i in calendar.fiscal_quarter(q, start)) for q in (1, 2, 3, 4)] == [
+        ("2026-04", "2026-06"), ("2026-07", "2026-09"), ("2026-10", "2026-12"), ("2027-01", "2027-03")]
+
+
+# ------------------------------------------------------------------ exact windows
+
+
+def test_a_one_day_window_at_10_per_day_is_10():
+    # Before: one day was one whole month, 10 × 365 / 12 = 304件.
+    text = plan() + ('kgi g "G" { target 10件 start 2026-07-15 deadline 2026-07-15 formula k }\n'
+                     'kpi k "K" { target 10件 per day }\n')
+    out, _ = outcome(text, "g")
+    assert out.value.pt == 10 and out.verdict.status == "proven"
+    assert verdict(text.replace("target 10件 start", "target 11件 start"), "g") == "refuted"
+
+
+@pytest.mark.parametrize("year,total", [(2028, 29 * 100), (2027, 28 * 100)])
+def test_february_at_100_per_day(year, total):
+    text = plan(f"{year}-01-01 to {year}-12-31") + (
+        f'kgi g "G" {{ target {total}件 start {year}-02-01 deadline {year}-02-{total // 100} formula k }}\n'
+        'kpi k "K" { target 100件 per day }\n')
+    out, _ = outcome(text, "g")
+    assert out.value.pt == total
+    assert verdict(text.replace(f"target {total}件", f"target {total + 1}件"), "g") == "refuted"
+
+
+def test_a_partial_first_and_last_month_count_by_their_days():
+    # 2026-07-31 to 2027-03-01 at 13.4戸 a month: July 1/31, August to February 7 months, March 1/31:
+    # 13.4 × (7 + 2/31) = 94.66戸, not 13.4 × 9 = 120.6 as whole months counted it.
+    text = plan() + ('kgi g "G" { target 120戸 start 2026-07-31 deadline 2027-03-01 formula k }\n'
+                     'kpi k "K" { target 13.4戸 per month }\n')
+    out, _ = outcome(text, "g")
+    assert out.value.pt == F(134, 10) * (7 + F(2, 31))
+    assert out.verdict.status == "refuted"
+
+
+def test_a_weekly_rate_is_seven_days():
+    # 100件 a week over April 2026 (30 days) is 100 × 30 / 7 = 428.57件.
+    text = plan() + ('kgi g "G" { target 428件 start 2026-04-01 deadline 2026-04-30 formula k }\n'
+                     'kpi k "K" { target 100件 per week }\n')
+    out, _ = outcome(text, "g")
+    assert out.value.pt == F(3000, 7)
+    assert out.verdict.status == "proven"
+    assert verdict(text.replace("target 428件", "target 429件"), "g") == "refuted"
+
+
+# ------------------------------------------------------------------ each KPI's own window
+
+
+def test_a_kpi_starting_mid_plan_counts_from_its_start():
+    # 100件 a month from 2026-10-01: October to March, 6 months = 600件, not 1,200件.
+    text = plan() + ('kgi g "G" { target 600件 formula k }\n'
+                     'kpi k "K" { target 100件 per month start 2026-10-01 }\n')
+    out, _ = outcome(text, "g")
+    assert out.value.pt == 600 and out.verdict.status == "proven"
+    assert verdict(text.replace("target 600件", "target 601件"), "g") == "refuted"
+
+
+def test_a_start_in_the_middle_of_a_month_counts_its_days():
+    # From 2026-10-16: 16 of October's 31 days, then November to March: 100 × (16/31 + 5) = 551.61件.
+    text = plan() + ('kgi g "G" { target 551件 formula k }\n'
+                     'kpi k "K" { target 100件 per month start 2026-10-16 }\n')
+    out, _ = outcome(text, "g")
+    assert out.value.pt == 100 * (F(16, 31) + 5)
+    assert out.verdict.status == "proven"
+
+
+def test_a_run_rate_goal_fails_in_the_months_before_an_input_starts():
+    text = plan() + ('kgi g "G" { target 150件 per month formula a + b }\n'
+                     'kpi a "A" { target 50件 per month }\n'
+                     'kpi b "B" { target 100件 per month start 2026-10-01 }\n')
+    out, _ = outcome(text, "g")
+    assert out.verdict.status == "refuted"
+    assert [m.label for m in out.timeline.months if m.miss] == [f"2026-{m:02d}" for m in range(4, 10)]
+    assert out.timeline.kind == "rate"
+
+
+# ------------------------------------------------------------------ ramps
+
+CONDO = plan() + '''kgi units "販売戸数" {
+  target TOTAL
+  deadline 2027-03-31
+  formula sales
+}
+kpi sales "月間成約" {
+  target 13戸 per month
+  baseline 5戸 per month
+  deadline 2026-09-30
+  ramp RAMP
+}
+'''
+
+
+def test_a_condominium_ramp_against_a_yearly_total():
+    # linear from 5 (April) to 13 (September) in five equal steps of 1.6, then 13 held:
+    # 5 + 6.6 + 8.2 + 9.8 + 11.4 + 13 × 7 = 41 + 91 = 132戸 (a flat 13 would have been 156).
+    out, _ = outcome(CONDO.replace("TOTAL", "132戸").replace("RAMP", "linear"), "units")
+    assert out.value.pt == 132 and out.verdict.status == "proven"
+    assert [m.value for m in out.timeline.months[:6]] == [5, F(66, 10), F(82, 10), F(98, 10), F(114, 10), 13]
+    assert verdict(CONDO.replace("TOTAL", "133戸").replace("RAMP", "linear"), "units") == "refuted"
+
+
+def test_a_step_ramp_holds_the_baseline_until_the_deadline_month():
+    # 5 a month April to August (5 months), 13 from September (7 months): 25 + 91 = 116戸.
+    out, _ = outcome(CONDO.replace("TOTAL", "116戸").replace("RAMP", "step"), "units")
+    assert out.value.pt == 116 and out.verdict.status == "proven"
+
+
+def test_the_ramp_message_names_the_months_below_pace_and_moves_the_whole_path(tmp_path):
+    path = tmp_path / "condo.kpi"
+    path.write_text(CONDO.replace("TOTAL", "133戸").replace("RAMP", "linear"), encoding="utf-8")
+    out = run_cli("check", str(path), "--format", "json")
+    (d,) = [d for d in json.loads(out.stdout)["diagnostics"] if d["code"] == "KPI301"]
+    assert d["message"].endswith("132戸, 1戸 (0.8%) short of the target 133戸")
+    # an even pace is 133 / 12 = 11.083戸 a month; April gives 5戸, 6.083戸 short
+    assert "2026-04: 5戸 (6.08戸 short)" in d["notes"][0]
+    assert "2026-08" not in d["notes"][0]  # 11.4戸 is above the pace
+    # the ramp is proved as a multiple of its target, so the fix scales every month: 133/132 - 1 = 0.76%
+    assert "`sales` 0.8% higher in every month" in d["help"]
+
+
+# ------------------------------------------------------------------ milestones
+
+FUNNEL = plan() + '''kgi revenue "売上" {
+  target GOAL
+  formula visitors * cvr * aov
+}
+kpi visitors "訪問者数" {
+  target 100万人 per month
+  baseline 60万人 per month
+  start 2026-04-01
+  deadline 2026-12-31
+  ramp linear
+}
+kpi cvr "CVR" { target 2.5% }
+kpi aov "客単価" { target 4,000円 }
+'''
+
+
+def test_a_visitor_ramp_feeding_revenue_against_a_yearly_total():
+    # visitors: 60万 in April up to 100万 in December in 8 steps of 5万, then 100万 Jan–Mar:
+    # 60+65+70+75+80+85+90+95+100 = 720万 for April–December, + 300万 = 1,020万 visitors;
+    # × 2.5% × 4,000円 = 10億2,000万円 (a flat 100万 would give 12億円).
+    out, _ = outcome(FUNNEL.replace("GOAL", "10億2,000万円"), "revenue")
+    assert out.value.pt == 1_020_000_000 and out.verdict.status == "proven"
+    out, _ = outcome(FUNNEL.replace("GOAL", "12億円"), "revenue")
+    assert out.verdict.status == "refuted"
+    # an even pace is 1億円 a month: April (60万 × 2.5% × 4,000 = 6,000万円) to November (95万: 9,500万円) fall short
+    short = [(m.label, m.value) for m in out.timeline.months if m.miss]
+    assert short[0] == ("2026-04", 60_000_000) and short[-1] == ("2026-11", 95_000_000) and len(short) == 8
+
+
+def test_a_visitor_ramp_against_a_monthly_run_rate_names_each_month_short():
+    out, _ = outcome(FUNNEL.replace("GOAL", "1億円 per month"), "revenue")
+    assert out.verdict.status == "refuted"
+    # per month: 6,000万円 in April, 4,000万円 short of 1億円; December reaches it
+    first = out.timeline.months[0]
+    assert (first.label, first.value / 12, first.due / 12) == ("2026-04", 60_000_000, 100_000_000)
+    assert [m.label for m in out.timeline.months if not m.miss] == ["2026-12", "2027-01", "2027-02", "2027-03"]
+
+
+QUARTERS = plan() + '''kgi leads_total "年間リード" {
+  target GOAL
+  formula leads
+}
+kpi leads "リード数" {
+  target 250件 per month
+  milestones {
+    Q1: 450件
+    Q2: 600件
+    Q3：750件
+    Q4: 900件
+  }
+}
+'''
+
+
+def test_quarterly_milestones_in_an_april_fiscal_year():
+    # 450 + 600 + 750 + 900 = 2,700件, each quarter spread evenly over its three months:
+    # Q1 (April–June) 150件 a month … Q4 (January–March) 300件 a month.
+    out, _ = outcome(QUARTERS.replace("GOAL", "2,700件"), "leads_total")
+    assert out.value.pt == 2700 and out.verdict.status == "proven"
+    values = {m.label: m.value for m in out.timeline.months}
+    assert values["2026-04"] == 150 and values["2026-07"] == 200 and values["2026-12"] == 250 and values["2027-03"] == 300
+    assert verdict(QUARTERS.replace("GOAL", "2,701件"), "leads_total") == "refuted"
+
+
+def test_monthly_milestones_hold_until_the_next_and_the_baseline_comes_first():
+    # baseline 2件 April–June, 5件 July, 8件 August–February (held), 13件 March:
+    # 6 + 5 + 8 × 7 + 13 = 80件
+    text = plan() + '''kgi g "G" { target 80戸 formula k }
+kpi k "K" {
+  target 13戸 per month
+  baseline 2戸 per month
+  milestones {
+    2026-07: 5戸
+    2026-08: 8戸 per month
+    2027-03: 13戸
+  }
+}
+'''
+    out, _ = outcome(text, "g")
+    assert out.value.pt == 80 and out.verdict.status == "proven"
+
+
+@pytest.mark.parametrize("milestones,code", [
+    ("2026-13: 5戸", "KPI018"),      # no 13th month
+    ("2025-12: 5戸", "KPI018"),      # before the plan
+    ("Q5: 5戸", "KPI002"),           # not a quarter: not read as a milestone at all
+    ("2026-08: 5戸\n2026-07: 6戸", "KPI018"),  # out of order
+    ("2026-07: 5%", "KPI018"),       # another unit
+])
+def test_a_milestone_that_cannot_be_placed_is_an_error(milestones, code):
+    text = plan() + f'kpi k "K" {{\n  target 13戸 per month\n  milestones {{\n{milestones}\n  }}\n}}\n'
+    result = analyze_text("t.kpi", text)
+    assert code in {d.code for d in result.diagnostics}
+
+
+def test_a_ramp_without_its_baseline_is_an_error():
+    result = analyze_text("t.kpi", plan() + 'kpi k "K" {\n  target 13戸 per month\n  deadline 2026-09-30\n  ramp linear\n}\n')
+    (d,) = [d for d in result.diagnostics if d.code == "KPI019"]
+    assert d.message.en == "`k` ramps from its baseline to its target by its deadline, but has no `baseline`"
+    result = analyze_text("t.kpi", plan() + 'kpi k "K" {\n  target 13戸 per month\n  ramp linera\n}\n')
+    assert [d.help.en for d in result.diagnostics if d.code == "KPI019"] == ["did you mean `linear`?"]
+
+
+def test_a_colon_in_a_formula_stays_an_error_and_a_subtraction_of_a_year_stays_one():
+    text = plan() + 'kgi g "G" { target 1件 formula k - 2026-07 }\nkpi k "K" { target 2027件 }\n'
+    result = analyze_text("t.kpi", text)
+    assert not [d for d in result.diagnostics if d.code.startswith("KPI0")]

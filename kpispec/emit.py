@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from . import jsonout
+from decimal import Decimal
+from fractions import Fraction
+
+from . import jsonout, months
+from .analysis import timeline
 from .diagnostics import Span
+from .evaluate import EvalError, base, in_written_units
 from .ir import Node, Plan, Value
 from .resolve import normalise, refs
 from .source import SourceFile
@@ -56,7 +61,38 @@ def one_line(source: SourceFile, span: Span) -> str:
     return " ".join(" ".join(lines).split())
 
 
-def node(source: SourceFile, n: Node) -> dict:
+def series(n: Node, period: tuple | None) -> list | None:
+    """The node's target month by month over the plan's period, for a target that changes over time."""
+    if n.target is None or period is None:
+        return None
+    try:
+        dim = base(n.target.value)[1]
+    except EvalError:
+        return None
+    if not timeline.timed(n, dim, period[0], total=False):
+        return None
+    out = []
+    for i, x in timeline.series(n, dim, period[0], period[1]):
+        share = months.share(i, *period)
+        if timeline.flow(dim):
+            x *= share
+        else:
+            x = in_written_units(x, dim, n.target.value)
+        first, last = max(months.first_day(i), period[0]), min(months.last_day(i), period[1])
+        out.append({"month": months.label(i), "start": first.isoformat(), "end": last.isoformat(),
+                    "value": _decimal(x), "exact": str(x)})
+    return out
+
+
+def _decimal(x: Fraction) -> Decimal:
+    """x as a decimal, exactly where it ends, else to 12 places."""
+    d = Decimal(x.numerator) / Decimal(x.denominator) if x.denominator != 1 else Decimal(x.numerator)
+    if Fraction(d) != x:
+        d = d.quantize(Decimal(1).scaleb(-12))
+    return d.normalize() if d == d.to_integral_value() else d
+
+
+def node(source: SourceFile, n: Node, period: tuple | None = None) -> dict:
     out = {"id": n.id, "kind": n.kind, "label": n.label}
     out["target"] = None
     if n.target is not None:
@@ -76,6 +112,12 @@ def node(source: SourceFile, n: Node) -> dict:
             "inputs": list(dict.fromkeys(name.text for name in refs(n.formula))),
             "expr": expr(source, n.formula),
         }
+    out["ramp"] = n.ramp
+    out["milestones"] = [
+        {"when": m.text, "first_month": months.label(m.first), "last_month": months.label(m.last), "value": quantity(m.value)}
+        for m in n.milestones
+    ]
+    out["series"] = series(n, period)
     out["ksfs"] = [link.name.text for link in n.links if link.kind == "ksf"]
     out["kgis"] = [link.name.text for link in n.links if link.kind == "kgi"]
     out["location"] = location(source, n.span)
@@ -87,9 +129,10 @@ def plan_parts(plan: Plan) -> dict:
     large plan is written one node at a time instead of being held in memory as one object."""
     source = plan.source
     info = plan.info
-    period = None
+    period = window = None
     if info.period_start and info.period_end:
         period = {"start": info.period_start.isoformat(), "end": info.period_end.isoformat()}
+        window = (info.period_start, info.period_end) if info.period_start <= info.period_end else None
     params = (
         {
             "id": p.id, "label": p.label, "value": literal(source, p.expr),
@@ -113,9 +156,9 @@ def plan_parts(plan: Plan) -> dict:
             "description": info.description, "location": location(source, info.span),
         },
         "params": params,
-        "kgis": (node(source, n) for n in plan.kinds("kgi")),
-        "ksfs": (node(source, n) for n in plan.kinds("ksf")),
-        "kpis": (node(source, n) for n in plan.kinds("kpi")),
+        "kgis": (node(source, n, window) for n in plan.kinds("kgi")),
+        "ksfs": (node(source, n, window) for n in plan.kinds("ksf")),
+        "kpis": (node(source, n, window) for n in plan.kinds("kpi")),
         "asserts": asserts,
     }
 

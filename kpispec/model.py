@@ -89,6 +89,23 @@ class Formula(_Model):
     expr: Expr
 
 
+class Milestone(_Model):
+    when: str = Field(description="The month (`2026-07`) or quarter (`Q2`) as written.")
+    first_month: str = Field(description="The first calendar month it covers, `YYYY-MM`.")
+    last_month: str = Field(description="The last calendar month it covers (a quarter covers three).")
+    value: Quantity
+
+
+class Bucket(_Model):
+    month: str = Field(description="The calendar month, `YYYY-MM`.")
+    start: Date = Field(description="The first day of the month inside the plan's period.")
+    end: Date = Field(description="The last day of the month inside the plan's period.")
+    value: Number = Field(description="The target for the month in the target's unit: for a rate, the amount in that "
+                                      "month (counted from the KPI's start and by days in a partial month); otherwise "
+                                      "the level. Rounded to 12 decimal places where it does not end; `exact` has it exactly.")
+    exact: str = Field(description="The value as an exact fraction, `n` or `n/d`.")
+
+
 class Node(_Model):
     id: str
     kind: Literal["kgi", "ksf", "kpi"]
@@ -103,6 +120,12 @@ class Node(_Model):
     measure: str | None = None
     description: str | None = None
     formula: Formula | None = None
+    ramp: Literal["linear", "step"] | None = Field(
+        default=None, description="How the value goes from the baseline (at the start) to the target (at the deadline).")
+    milestones: list[Milestone] = Field(default_factory=list, description="Values for named months or quarters, in order.")
+    series: list[Bucket] | None = Field(
+        default=None, description="The target month by month over the plan's period, for a node whose target changes "
+                                  "over time (milestones, a ramp, or a rate that starts after the plan).")
     ksfs: list[str] = Field(default_factory=list, description="KSFs this KPI tracks.")
     kgis: list[str] = Field(default_factory=list, description="KGIs this node serves directly.")
     location: Location

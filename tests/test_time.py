@@ -273,3 +273,23 @@ def test_a_colon_in_a_formula_stays_an_error_and_a_subtraction_of_a_year_stays_o
     text = plan() + 'kgi g "G" { target 1件 formula k - 2026-07 }\nkpi k "K" { target 2027件 }\n'
     result = analyze_text("t.kpi", text)
     assert not [d for d in result.diagnostics if d.code.startswith("KPI0")]
+
+
+def test_a_formula_that_turns_in_a_timed_input_is_not_called_proven():
+    # (x - 50)² + 1 turns at x = 50, inside the months' range of x (a ramp from 40 to 100): proving it
+    # with each month's x a multiple of its target would not cover every month's values, so kpispec
+    # says it cannot prove it (KPI310) rather than passing it. With a flat x (no ramp) it is proven.
+    text = plan() + '''kgi g "G" {
+  target 1件 per month
+  formula (x - 50件 per month) * (x - 50件 per month) / (1件 per month) + 1件 per month
+}
+kpi x "X" {
+  target 100件 per month
+  baseline 40件 per month
+  deadline 2026-09-30
+  ramp linear
+}
+'''
+    out, _ = outcome(text, "g")
+    assert (out.verdict.status, out.verdict.reason) == ("unknown", "months")
+    assert verdict(text.replace("  ramp linear\n", ""), "g") == "proven"

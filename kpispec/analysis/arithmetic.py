@@ -181,7 +181,8 @@ class Arithmetic:
         self._timed: dict[str, set] = {"total": set(), "rate": set()}
         self._timeline_kind: dict[str, str] = {}
         self._converted: set[str] = set()  # formula nodes with a window conversion at or below them
-        self._own: dict[str, Rat] = {}  # a goal's own exact form where it differs from what its parents see
+        self._own: dict[str, Rat] = {}
+        self._tied: set[str] = set()  # month-by-month goals whose proof does not cover every month's values  # a goal's own exact form where it differs from what its parents see
         self._plan_start = self.plan.info.period_start if self.plan.info else None
         self._evaluate()
 
@@ -326,9 +327,40 @@ class Arithmetic:
     def _timed_verdict(self, out: Outcome, tdim: Dim) -> Outcome:
         """The verdict of a goal evaluated month by month (its exact form made by `_timeline`)."""
         out.value = Val(poly.r_interval(out.sym, out.box, self.atoms), self.value_at(out.sym, out.ref), tdim)
-        out.verdict = prove(out.sym, out.node.target.comparator, out.target, out.box, out.ref, self.atoms)
+        out.verdict = self._untie(out.node.id, prove(out.sym, out.node.target.comparator, out.target, out.box, out.ref,
+                                                      self.atoms))
         out.proven = out.verdict.proven
         return out
+
+    def _untie(self, nid: str, verdict: Verdict) -> Verdict:
+        """A month-by-month proof covers each month's values as multiples of the input's target; that
+        is every value the months accept only where the formula moves one way in each such input."""
+        if verdict.proven and nid in self._tied:
+            return Verdict("unknown", reason="months")
+        return verdict
+
+    def _monotone(self, f: Rat, hull: dict) -> bool:
+        """Whether f moves one way in each of the inputs in `hull` over the ranges given there (every
+        month's range of a timed input), the others over what their targets accept."""
+        if f.is_poly and all(c > 0 for c in f.num.values()) and all(
+                (hull[v].lo if v in hull else self.leaf_box[v].lo) >= 0 if not v.startswith("#") else False
+                for v in poly.variables(f.num)):
+            return True  # a funnel or a sum of non-negative inputs
+        box, _ = self.box_for(f)
+        box.update(hull)
+        try:
+            dn, dd = poly.derivatives(f.num), poly.derivatives(f.den)
+            for v in hull:
+                if any(a.startswith("#") and v in self.atoms.inputs(a) for a in f.variables()):
+                    return False
+                top = poly.add(poly.mul(dn.get(v, {}), f.den, self._spend), poly.mul(f.num, dd.get(v, {}), self._spend),
+                               self._spend, -1)
+                rng = poly.interval(top, box, self.atoms)
+                if rng.lo < 0 < rng.hi:
+                    return False
+        except TooBig:
+            return False
+        return True
 
     def _timeline(self, nid: str, f: Rat) -> Rat | None:
         """The goal month by month over its window, from f (its formula over the plan's inputs): a total
@@ -355,6 +387,17 @@ class Arithmetic:
             group = groups.setdefault(tuple(sc.values()), [sc, Fraction(0), []])
             group[1] += share
             group[2].append((i, share))
+        hull = {}  # each timed input over every month's accepted range
+        for v in leaves:
+            ks = [g[0][v] for g in groups.values()]
+            t = self.targets[v]
+            ends = (min(ks) * t, max(ks) * t)
+            if self.plan.nodes[v].target.comparator == "<=":
+                hull[v] = Interval(self.leaf_box[v].lo, max(ends))
+            else:
+                hull[v] = Interval(min(ends), INF)
+        if not self._monotone(f, hull):
+            self._tied.add(nid)
         parts = []
         for sc, weight, months in groups.values():
             part = poly.r_rescale(f, sc, self.atoms) if sc else f
@@ -524,7 +567,7 @@ class Arithmetic:
         ref = {**out.ref, **(refs or {})}
         ref = {v: x if rng.lo <= x <= rng.hi else (rng.lo if not isinstance(rng.lo, float) else rng.hi)
                for v, x, rng in ((v, ref[v], box[v]) for v in box)}
-        return prove(out.sym, out.node.target.comparator, out.target, box, ref, self.atoms)
+        return self._untie(nid, prove(out.sym, out.node.target.comparator, out.target, box, ref, self.atoms))
 
     def passes_with(self, nid: str, changes: dict) -> bool:
         return self.proof_with(nid, changes).proven

@@ -4,6 +4,12 @@ from ..diagnostics import Msg, Severity
 from .base import Check
 
 REASONS = {
+    "months": Msg(
+        "the goal is evaluated month by month, and its formula does not move one way in an input whose value "
+        "changes over the months, so proving it at each month's targets would not cover every month's values",
+        "目標を月ごとに評価していますが、月によって値が変わる入力について式が一方向に動かないため、"
+        "各月の目標値での証明がすべての値をカバーしません",
+    ),
     "budget": Msg(
         "the search for the worst case ran out of steps: the formula is neither monotone in its inputs nor "
         "settled by splitting their ranges",

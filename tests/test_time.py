@@ -293,3 +293,15 @@ kpi x "X" {
     out, _ = outcome(text, "g")
     assert (out.verdict.status, out.verdict.reason) == ("unknown", "months")
     assert verdict(text.replace("  ramp linear\n", ""), "g") == "proven"
+
+
+def test_a_rate_goal_with_a_deadline_is_due_from_its_deadline_month():
+    # 1億円 a month by 2026-12-31: December to March are compared (100万 visitors: exactly 1億円), the
+    # ramp-up months before are not; a deadline in November would catch November's 9,500万円.
+    text = FUNNEL.replace("target GOAL", "target 1億円 per month\n  deadline 2026-12-31")
+    out, _ = outcome(text, "revenue")
+    assert out.verdict.status == "proven"
+    assert [m.label for m in out.timeline.months] == ["2026-12", "2027-01", "2027-02", "2027-03"]
+    out, _ = outcome(text.replace("deadline 2026-12-31\n  formula", "deadline 2026-11-30\n  formula"), "revenue")
+    assert out.verdict.status == "refuted"
+    assert [(m.label, m.value / 12) for m in out.timeline.months if m.miss] == [("2026-11", 95_000_000)]

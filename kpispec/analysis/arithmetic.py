@@ -250,6 +250,15 @@ class Arithmetic:
         end = node.deadline or (info.period_end if info else None)
         return start, end
 
+    def due_months(self, node: Node) -> tuple[date | None, date | None]:
+        """When a rate goal must hold, month by month: from its deadline's month (the months before are
+        the ramp-up), or from its start without one, to the plan's end."""
+        info = self.plan.info
+        end = info.period_end if info and info.period_end else node.deadline
+        if node.deadline is not None:
+            return calendar.first_day(calendar.index(node.deadline)), end
+        return node.start or (info.period_start if info else None), end
+
     def window(self, node: Node) -> Window | None:
         start, end = self.window_bounds(node)
         if start is None or end is None or end < start:
@@ -370,7 +379,7 @@ class Arithmetic:
         kind = self._timeline_kind[nid]
         if any(r in self._converted for r in refs_of(node.formula)):
             return None  # an input is itself a total over a window of its own: not split by month again
-        start, end = self.window_bounds(node)
+        start, end = self.due_months(node) if kind == "rate" else self.window_bounds(node)
         if start is None or end is None or end < start or calendar.index(end) - calendar.index(start) >= calendar.MAX_MONTHS:
             return None
         total = kind == "total"

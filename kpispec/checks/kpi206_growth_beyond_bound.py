@@ -18,7 +18,7 @@ class GrowthBeyondBound(Check):
     ratio target ÷ baseline. A `>=` target beyond the growth bound (3× by default) is
     reported, and so is a `<=` target (a cost ceiling such as CPA) below the baseline
     divided by the bound. Periods are converted first (`per month` against `per year`:
-    1 year = 12 months = 4 quarters = 52 weeks = 365 days). Nodes whose target and
+    1 year = 12 months = 4 quarters = 365 days, a week 7 days). Nodes whose target and
     baseline have different units, or whose baseline is zero or less, are skipped.
     The bound is `growth-bound` in the configuration.
 

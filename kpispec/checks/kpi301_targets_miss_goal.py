@@ -27,7 +27,10 @@ class TargetsMissGoal(Check):
     with `<=` at or below them (quantities are never negative). Units and periods are
     converted first (a monthly formula meets an annual target over 12 months; a rate meets
     a total over the node's window, from its `start` or the plan's start to its
-    `deadline`, counted in calendar months inclusively).
+    `deadline`, counted in calendar months, a partial month by its days). When an input
+    changes over time (a ramp, milestones, a `start` after the plan's), the node is
+    evaluated month by month: a total adds its months, a rate must hold in each month
+    from its deadline's month, and the message names the months that fall short.
 
     ## Why it matters
     This is the silent failure of a KPI plan: every team meets its KPI and the goal is

@@ -19,7 +19,22 @@ KPIS_PER_SEGMENT = 7  # revenue, visitors, seo, ads, sns, cvr, aov
 SEGMENTS_PER_REGION = 50
 
 
-def plan(kpis: int, seed: int = 1, name: str = "bench") -> str:
+MONTHS = [f"2026-{m:02d}" for m in range(4, 13)] + [f"2027-{m:02d}" for m in range(1, 4)]
+RAMP = [0.8, 0.825, 0.85, 0.875, 0.9, 0.925, 0.95, 0.975, 1, 1, 1, 1]  # up to the target by December
+
+
+def milestones(value: float, unit: str, per: str = " per month") -> str:
+    """Monthly milestones rising to `value` by December and held: one per month of the plan."""
+    def number(x: float) -> str:
+        x = round(x, 4)
+        return f"{int(x):,}" if x == int(x) else f"{x:,}"
+
+    lines = "".join(f"      {month}: {number(value * k)}{unit}{per}\n" for month, k in zip(MONTHS, RAMP))
+    return "    milestones {\n" + lines + "    }\n"
+
+
+def plan(kpis: int, seed: int = 1, name: str = "bench", phased: bool = False) -> str:
+    """A plan of about `kpis` KPIs; with `phased`, every input KPI has monthly milestones."""
     rng = random.Random(seed)
     segments = max(1, kpis // KPIS_PER_SEGMENT)
     regions = max(1, (segments + SEGMENTS_PER_REGION - 1) // SEGMENTS_PER_REGION)
@@ -61,15 +76,17 @@ def plan(kpis: int, seed: int = 1, name: str = "bench") -> str:
                 body.append(
                     f'kpi {kind}_{s} "セグメント{s} {label}" {{\n{common}'
                     f'    target {value:,} visitors per month\n    baseline {value * 8 // 10:,} visitors per month\n'
-                    f'    source "GA4: {kind} sessions"\n}}\n'
+                    f'    source "GA4: {kind} sessions"\n{milestones(value, " visitors") if phased else ""}}}\n'
                 )
             body.append(
                 f'kpi cvr_{s} "セグメント{s} CVR" {{\n{common}'
-                f'    target {cvr}%\n    baseline {cvr * 0.8:.2f}%\n    measure "purchases / sessions"\n}}\n'
+                f'    target {cvr}%\n    baseline {cvr * 0.8:.2f}%\n    measure "purchases / sessions"\n'
+                f'{milestones(cvr, "%", "") if phased else ""}}}\n'
             )
             body.append(
                 f'kpi aov_{s} "セグメント{s} 客単価" {{\n{common}'
-                f'    target {aov:,}円\n    baseline {aov * 9 // 10:,}円\n    source "受注システム"\n}}\n'
+                f'    target {aov:,}円\n    baseline {aov * 9 // 10:,}円\n    source "受注システム"\n'
+                f'{milestones(aov, "円", "") if phased else ""}}}\n'
             )
         region_ids.append(f"region_{r}")
         body.append(
@@ -92,9 +109,10 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=1, help="write this many plans into --out")
     parser.add_argument("--out", type=Path, help="folder for --files")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--milestones", action="store_true", help="monthly milestones on every input KPI")
     args = parser.parse_args()
     if args.files == 1 and args.out is None:
-        print(plan(args.kpis, args.seed), end="")
+        print(plan(args.kpis, args.seed, phased=args.milestones), end="")
         return
     args.out.mkdir(parents=True, exist_ok=True)
     for i in range(args.files):

@@ -309,6 +309,28 @@ def site_build(python: Path, env: dict, work: Path, kpis: int = 1_000, runs: int
             "target": 10, "met": ratio <= 10, "page_kb": page.stat().st_size / 1024}
 
 
+def time_phased(python: Path, env: dict, work: Path, kpis: int = 10_000, runs: int = 5) -> dict:
+    """`kpispec check` of a plan with monthly milestones on every input KPI against the same plan
+    without them, interleaved, medians."""
+    kpispec = python.parent / "kpispec"
+    flat, phased = work / f"flat{kpis}.kpi", work / f"phased{kpis}.kpi"
+    flat.write_text(gen.plan(kpis), encoding="utf-8")
+    phased.write_text(gen.plan(kpis, phased=True), encoding="utf-8")
+    plain, timed = [], []
+    for _ in range(runs):
+        plain.append(run_timed([str(kpispec), "check", str(flat)], env)[0])
+        timed.append(run_timed([str(kpispec), "check", str(phased)], env)[0])
+    ratio = statistics.median(timed) / statistics.median(plain)
+    return {"kpis": kpis, "flat_s": statistics.median(plain), "phased_s": statistics.median(timed), "ratio": ratio,
+            "target": 2, "met": ratio <= 2, "size_ratio": phased.stat().st_size / flat.stat().st_size}
+
+
+def time_table(t: dict) -> list[str]:
+    return ["", f"Monthly milestones on every input KPI of {t['kpis']} KPIs (medians of interleaved runs): "
+                f"{t['phased_s']:.2f} s / {t['flat_s']:.2f} s without them = {t['ratio']:.2f}x (target <= 2x: "
+                f"{'met' if t['met'] else 'NOT met'}); the file is {t['size_ratio']:.1f}x as large"]
+
+
 def many_files(python: Path, env: dict, work: Path, files: int) -> dict:
     folder = work / "many"
     folder.mkdir()
@@ -419,6 +441,8 @@ def table(results: dict) -> str:
         lines.append(f"  {row['nodes']:>8} nodes {row['edges']:>8} edges: {row['cycles_s'] * 1000:8.1f} ms")
     if "site" in results:
         lines.extend(site_table(results["site"]))
+    if "time" in results:
+        lines.extend(time_table(results["time"]))
     m = results["many_files"]
     lines.append("")
     lines.append(f"Many files: {m['files']} plans in one check: {m['all_files_s']:.2f} s; one plan {m['one_file_s']:.2f} s; "
@@ -434,6 +458,7 @@ def main() -> None:
     parser.add_argument("--skip-scaling", action="store_true", help="leave out the scaling checks (about 2 minutes)")
     parser.add_argument("--only-scaling", action="store_true", help="run only the scaling checks")
     parser.add_argument("--only-site", action="store_true", help="run only the docs site's build time")
+    parser.add_argument("--only-time", action="store_true", help="run only the cost of monthly milestones")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args()
     runs = 5 if args.quick else 15
@@ -449,6 +474,10 @@ def main() -> None:
             results["site"] = site_build(python, env, work)
             print("\n".join(site_table(results["site"])))
             return
+        if args.only_time:
+            results["time"] = time_phased(python, env, work)
+            print("\n".join(time_table(results["time"])))
+            return
         if args.only_scaling:
             results["scaling"] = scaling(python, env, work, 1_000, 20_000)
             print("\n".join(scaling_table(results["scaling"])))
@@ -461,6 +490,8 @@ def main() -> None:
         results["graph"] = graph_work(python, env, [s for s in sizes if s <= 100_000])
         print("docs site ...", file=sys.stderr)
         results["site"] = site_build(python, env, work)
+        print("time-phased plans ...", file=sys.stderr)
+        results["time"] = time_phased(python, env, work, runs=3 if args.quick else 5)
         print("many files ...", file=sys.stderr)
         results["many_files"] = many_files(python, env, work, files)
         if not args.skip_scaling:

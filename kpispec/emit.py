@@ -8,7 +8,6 @@ from fractions import Fraction
 from . import jsonout, months
 from .analysis import timeline
 from .diagnostics import Span
-from .evaluate import EvalError, base, in_written_units
 from .ir import Node, Plan, Value
 from .resolve import normalise, refs
 from .source import SourceFile
@@ -63,25 +62,11 @@ def one_line(source: SourceFile, span: Span) -> str:
 
 def series(n: Node, period: tuple | None) -> list | None:
     """The node's target month by month over the plan's period, for a target that changes over time."""
-    if n.target is None or period is None:
+    months_ = timeline.monthly(n, *period) if period is not None else None
+    if months_ is None:
         return None
-    try:
-        dim = base(n.target.value)[1]
-    except EvalError:
-        return None
-    if not timeline.timed(n, dim, period[0], total=False):
-        return None
-    out = []
-    for i, x in timeline.series(n, dim, period[0], period[1]):
-        share = months.share(i, *period)
-        if timeline.flow(dim):
-            x *= share
-        else:
-            x = in_written_units(x, dim, n.target.value)
-        first, last = max(months.first_day(i), period[0]), min(months.last_day(i), period[1])
-        out.append({"month": months.label(i), "start": first.isoformat(), "end": last.isoformat(),
-                    "value": _decimal(x), "exact": str(x)})
-    return out
+    return [{"month": months.label(i), "start": first.isoformat(), "end": last.isoformat(), "value": _decimal(x),
+             "exact": str(x)} for i, first, last, x in months_]
 
 
 def _decimal(x: Fraction) -> Decimal:

@@ -320,6 +320,9 @@ class Resolver:
     def _same_measure(self, target: Value, other: Value, amount: bool = False) -> bool:
         """Whether a value measures what the target does (for a rate, `amount` allows an amount over the
         milestone's months: `5戸` for `13戸 per month`)."""
+        if other.unit == target.unit and other.percent == target.percent and (
+                other.per == target.per or (amount and target.per is not None and other.per is None)):
+            return True  # the same unit as written: no need to work out both dimensions
         if comparable(target, other) is not None:
             return True
         if amount and target.per is not None and other.per is None:

@@ -716,3 +716,53 @@ def test_the_navigation_of_a_site_of_plans():
     ]
     assert navigation(results[:1], "kpi", "en", "R&D <plans>", False) == [
         {"R&D plans": "kpi/index.md"}, {"Plan": [{"計画": "kpi/plans/p.md"}]}]
+
+
+# ------------------------------------------------------------------ time
+
+
+RAMPED = """\
+plan condo "分譲マンション販売計画" { period 2026-04-01 to 2027-03-31 }
+kgi units "販売戸数" {
+  target 150戸
+  deadline 2027-03-31
+  formula sales
+}
+kpi sales "<script>alert(1)</script>" {
+  target 13戸 per month
+  baseline 5戸 per month
+  deadline 2026-09-30
+  ramp linear
+}
+"""
+
+
+def test_a_goal_evaluated_month_by_month_shows_its_months_and_those_below_pace():
+    # the ramp gives 5, 6.6, 8.2, 9.8, 11.4 and then 13戸 a month: 132戸 against 150戸, whose even pace
+    # is 12.5戸 a month, so April to August are below it
+    pages = generate([_analyse(RAMPED)])
+    page = pages["plans/condo.md"]
+    doc = parse_html(page)
+    card = page[page.index('id="kgi-units"'):page.index("</section>", page.index('id="kgi-units"'))]
+    bars = [t for t in parse_html(card).tags if t[0] == "rect"]
+    assert len(bars) == 12
+    assert [("kp-bar-miss" in classes(b)) for b in bars] == [True] * 5 + [False] * 7
+    text = "".join(doc.text)
+    assert "below an even pace: 2026-04 5戸, 2026-05 6.6戸, 2026-06 8.2戸, 2026-07 9.8戸, 2026-08 11.4戸" in text
+    assert "2026-04: 5戸 (7.5戸 below an even pace)" in text  # a bar's title
+    # the KPI's own months, in the section of targets by month (a rate: the amount in each month)
+    section = page[page.index("## Targets by month"):]
+    titles = [t for t in parse_html(section).text if t.startswith("2026-") or t.startswith("2027-")]
+    assert titles[:6] == ["2026-04: 5戸", "2026-05: 6.6戸", "2026-06: 8.2戸", "2026-07: 9.8戸", "2026-08: 11.4戸",
+                          "2026-09: 13戸"]
+    # the label is text everywhere, the chart's name included
+    assert not {t[0] for t in doc.tags} & {"script"}
+    assert all(attrs.get("class") == "kp-chart" for tag, attrs in doc.tags if tag == "svg")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;: Targets by month" in page
+
+
+def test_the_months_are_in_japanese_too():
+    page = generate([_analyse(RAMPED)], lang="ja")["plans/condo.md"]
+    text = "".join(parse_html(page).text)
+    assert "均等なペースを下回る: 2026-04 5戸、2026-05 6.6戸" in text
+    assert "## 月別の目標" in page

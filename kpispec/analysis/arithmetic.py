@@ -178,11 +178,13 @@ class Arithmetic:
         self._direct_cache: dict = {}
         # Nodes whose inputs change over time (milestones, ramps, late starts, days): a total over a
         # window (`total`) or a rate in every month (`rate`) is then evaluated month by month.
-        self._timed: dict[str, set] = {"total": set(), "rate": set()}
+        # (node -> the month from which none of its inputs changes any more)
+        self._timed: dict[str, dict] = {"total": {}, "rate": {}}
         self._timeline_kind: dict[str, str] = {}
         self._converted: set[str] = set()  # formula nodes with a window conversion at or below them
         self._own: dict[str, Rat] = {}
-        self._tied: set[str] = set()  # month-by-month goals whose proof does not cover every month's values  # a goal's own exact form where it differs from what its parents see
+        self._tied: set[str] = set()
+        self._scales: dict = {}  # (input, month, total) -> its value in that month as a multiple of its target  # month-by-month goals whose proof does not cover every month's values  # a goal's own exact form where it differs from what its parents see
         self._plan_start = self.plan.info.period_start if self.plan.info else None
         self._evaluate()
 
@@ -226,13 +228,17 @@ class Arithmetic:
             self.asserts.append(self._assert(stmt))
 
     def _mark_timed(self, node: Node) -> None:
-        """Whether the node's value changes over time, through its own attributes or an input's."""
-        for kind, ids in self._timed.items():
+        """Whether the node's value changes over time, through its own attributes or an input's, and
+        from which month on it no longer does (every input at its target from then on)."""
+        for kind, settled in self._timed.items():
             if node.formula is not None:
-                if any(r in ids for r in refs_of(node.formula)):
-                    ids.add(node.id)
-            elif node.id in self.env and timed(node, self.env[node.id].dim, self._plan_start, kind == "total"):
-                ids.add(node.id)
+                months = [settled[r] for r in refs_of(node.formula) if r in settled]
+                if months:
+                    settled[node.id] = max(months)
+            elif node.id in self.env:
+                dim = self.env[node.id].dim
+                if timed(node, dim, self._plan_start, kind == "total"):
+                    settled[node.id] = timeline.settled(node, dim, kind == "total")
 
     def _leaf(self, nid: str, v: Val | None = None) -> None:
         """A node whose target is an input of the proof: it ranges over what its target accepts (v: its
@@ -316,7 +322,7 @@ class Arithmetic:
         out.factor = factor
         out.value = Val(val.rng.scale(factor), val.pt * factor, tdim)
         kind = {"rate-to-total": "total", None: "rate"}.get(out.conversion)
-        if kind is not None and node.id in self._timed[kind]:
+        if kind is not None and node.id in self._timed[kind] and not self._settled_before(node, kind):
             self._timeline_kind[node.id] = kind
             if self.expanded(node.id) and out.timeline is not None:
                 return self._timed_verdict(out, tdim)
@@ -332,6 +338,12 @@ class Arithmetic:
             out.verdict = Verdict("unknown", reason="size")
         out.proven = out.verdict.proven
         return out
+
+    def _settled_before(self, node: Node, kind: str) -> bool:
+        """Whether every input is at its target in every month the goal is compared in: then the
+        months are all alike and the plain comparison is the month-by-month one."""
+        start, _ = self.due_months(node) if kind == "rate" else self.window_bounds(node)
+        return start is not None and calendar.index(start) >= self._timed[kind][node.id]
 
     def _timed_verdict(self, out: Outcome, tdim: Dim) -> Outcome:
         """The verdict of a goal evaluated month by month (its exact form made by `_timeline`)."""
@@ -390,7 +402,7 @@ class Arithmetic:
         dims = {v: self.env[v].dim for v in leaves}
         groups: dict = {}
         for i, share in calendar.months(start, end):
-            sc = timeline.scales(self.plan, leaves, i, total, dims, self.targets)
+            sc = timeline.scales(self.plan, leaves, i, total, dims, self.targets, self._scales)
             if sc is None:
                 return None
             group = groups.setdefault(tuple(sc.values()), [sc, Fraction(0), []])
@@ -409,7 +421,7 @@ class Arithmetic:
             self._tied.add(nid)
         parts = []
         for sc, weight, months in groups.values():
-            part = poly.r_rescale(f, sc, self.atoms) if sc else f
+            part = poly.r_rescale(f, sc, self.atoms) if any(k != 1 for k in sc.values()) else f
             parts.append((part, weight, months))
         if total:
             sym = poly.r_sum([(1, poly.r_scale(p, w / 12)) for p, w, _ in parts], self._spend)

@@ -23,7 +23,23 @@ _REASONS = {
     "budget": Msg("the proof ran out of its work budget", "証明の計算量の上限に達しました"),
     "divisor": Msg("a divisor can reach zero within the inputs' targets", "入力の目標の範囲で割る数が 0 になり得ます"),
     "size": Msg("the formula is too large to prove", "式が大きすぎて証明できません"),
+    "months": Msg("the formula does not move one way in an input that changes over the months",
+                  "月によって値が変わる入力について、式が一方向に動きません"),
 }
+
+
+@record(frozen=True, slots=True)
+class MonthStanding:
+    """One month of a goal evaluated month by month, in the target's units: what the inputs'
+    targets give (for a total, that month's amount; for a rate, the rate in that month) and
+    what is due (an even share of a total, or the rate itself)."""
+
+    label: str  # 2026-07
+    value: Fraction
+    due: Fraction
+    miss: bool
+    value_text: Msg
+    gap_text: Msg | None  # how far it falls short (or over, for a ceiling); None for a month that does not miss
 
 
 @record(frozen=True, slots=True)
@@ -50,6 +66,8 @@ class Standing:
     at_witness: Msg | None = None  # the goal's value at the witness
     witness: tuple[WitnessInput, ...] = ()
     path: frozenset = frozenset()  # the goal, and every node between it and the inputs its witness moves
+    months: tuple[MonthStanding, ...] = ()  # month by month, for a goal whose inputs change over time
+    months_kind: str | None = None  # "total" (the months add up) or "rate" (each month must hold)
 
 
 def standings(arithmetic) -> dict[str, Standing]:
@@ -90,7 +108,8 @@ def _standing(arithmetic, outcome, position: dict) -> Standing:
     margin = (target - implied) if ceiling else (implied - target)  # >= 0 when met at the targets
     share = f"{display.share(abs(margin) / abs(target))}" if target != 0 else None  # no share of nothing
     gap_text = _gap(abs(margin), dim, written)
-    base = dict(implied=shown_implied, target=f"{_comparator(node.target.comparator)} {written.text}")
+    base = dict(implied=shown_implied, target=f"{_comparator(node.target.comparator)} {written.text}",
+                months=_months(outcome, dim, written), months_kind=outcome.timeline.kind if outcome.timeline else None)
     status = outcome.verdict.status
     if status == "proven":
         gap = Msg(f"slack {gap_text.en}{_of(share)}", f"余裕 {gap_text.ja}{_of(share, 'ja')}") if margin else \
@@ -132,6 +151,22 @@ def _standing(arithmetic, outcome, position: dict) -> Standing:
               f"入力が目標値ちょうどなら余裕 {gap_text.ja}" if margin else "入力が目標値ちょうどなら目標ちょうど")
     return Standing(node.id, MISSES, badge, gap=gap, detail=detail, at_witness=at_shown, witness=inputs, path=path,
                     **base)
+
+
+def _months(outcome, dim, written) -> tuple[MonthStanding, ...]:
+    t = outcome.timeline
+    if t is None:
+        return ()
+    per = written.per if t.kind == "rate" else None
+    out = []
+    for m in t.months:
+        value, due = (in_written_units(x, dim, written, per) for x in (m.value, m.due))
+        texts = [display.amount(value, written.unit, per, written.percent, lang) for lang in ("en", "ja")]
+        gap = None
+        if m.miss:
+            gap = Msg(*(display.amount(abs(due - value), written.unit, per, written.percent, lang) for lang in ("en", "ja")))
+        out.append(MonthStanding(m.label, value, due, m.miss, Msg(*texts), gap))
+    return tuple(out)
 
 
 def _of(share: str | None, lang: str = "en") -> str:

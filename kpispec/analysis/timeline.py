@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from ..evaluate import EvalError, base
+from ..evaluate import EvalError, base, in_written_units
 from ..records import record
 from .. import months as calendar
 from ..months import DAY_PERIODS
@@ -71,6 +71,42 @@ def timed(node, dim, plan_start: date | None, total: bool) -> bool:
     if node.start is not None and plan_start is not None and node.start > plan_start:
         return True
     return total and node.target.value.per in DAY_PERIODS
+
+
+NEVER = 10**9  # a month index after any date
+
+
+def settled(node, dim, total: bool) -> int:
+    """The first month from which the node's value is its target in every month after: its last
+    milestone (when that is the target), its ramp's deadline, the first whole month after a late
+    start; NEVER for a rate per day or week counted for a total (months differ in days)."""
+    month = -NEVER
+    if total and flow(dim) and node.target.value.per in DAY_PERIODS:
+        return NEVER
+    if node.milestones:
+        # the trailing milestones that are the target itself (as a rate, or a level)
+        steady = NEVER
+        target = node.target.value
+        for m in reversed(node.milestones):
+            if (m.value.per is None and flow(dim)) or not _equal(m.value, target):
+                break
+            steady = m.first
+        month = max(month, steady)
+    elif node.ramp is not None and node.baseline is not None and node.deadline is not None:
+        month = max(month, calendar.index(node.deadline))
+    if flow(dim) and node.start is not None:
+        month = max(month, calendar.index(node.start) + (node.start.day != 1))
+    return month
+
+
+def _equal(a, b) -> bool:
+    """Whether two written values are the same amount (as written when they can be compared so)."""
+    if a.unit == b.unit and a.per == b.per and a.percent == b.percent:
+        return a.value == b.value
+    try:
+        return base(a) == base(b)
+    except EvalError:
+        return False
 
 
 def _rate_in(value, i: int, total: bool, months: int = 1) -> Fraction:
@@ -124,34 +160,43 @@ def _span(m) -> int:
     return m.last - m.first + 1
 
 
-def scales(plan, leaves, i: int, total: bool, dims: dict, targets: dict) -> dict | None:
+def scales(plan, leaves, i: int, total: bool, dims: dict, targets: dict, cache: dict) -> dict | None:
     """Each timed input's value in month i as a multiple of its target; None when an input's target
-    is zero (a path cannot be written as a multiple of it)."""
+    is zero (a path cannot be written as a multiple of it). `cache` keeps each input's months: an
+    input feeds every goal above it."""
     plan_start = plan.info.period_start if plan.info else None
     out = {}
     for v in leaves:
-        t = targets[v]
-        if t == 0:
+        key = (v, i, total)
+        k = cache.get(key)
+        if k is None:
+            t = targets[v]
+            try:
+                k = cache[key] = level(plan.nodes[v], i, plan_start, total, dims[v]) / t if t else False
+            except EvalError:
+                k = cache[key] = False
+        if k is False:
             return None
-        try:
-            out[v] = level(plan.nodes[v], i, plan_start, total, dims[v]) / t
-        except EvalError:
-            return None
+        out[v] = k
     return out
 
 
-def series(node, dim, plan_start: date | None, end: date | None):
-    """The node's monthly path from the plan's start (or its own) to the plan's end, in base units:
-    [(month index, value)], each flow as its amount in that month (per year / 12). Empty when the
-    plan has no period or the window is too long to list."""
-    start = plan_start or node.start
-    if start is None or end is None or end < start:
-        return []
-    first, last = calendar.index(start), calendar.index(end)
-    if last - first >= calendar.MAX_MONTHS:
-        return []
-    out = []
-    for i in range(first, last + 1):
-        x = level(node, i, plan_start, True, dim)
-        out.append((i, x / 12 if flow(dim) else x))
+def monthly(node, start: date, end: date) -> list[tuple[int, date, date, Fraction]] | None:
+    """A node's target month by month over the plan's period (start..end), in the target's written
+    units: for a flow, the amount in that month (nothing before its start, a partial month by its
+    days); for a level, the level. None when its target does not change over time (or cannot be
+    computed, or the period is too long to list)."""
+    if node.target is None or end < start or calendar.index(end) - calendar.index(start) >= calendar.MAX_MONTHS:
+        return None
+    try:
+        dim = base(node.target.value)[1]
+        if not timed(node, dim, start, total=False):
+            return None
+        out = []
+        for i in range(calendar.index(start), calendar.index(end) + 1):
+            x = level(node, i, start, True, dim)
+            x = x / 12 * calendar.share(i, start, end) if flow(dim) else in_written_units(x, dim, node.target.value)
+            out.append((i, max(start, calendar.first_day(i)), min(end, calendar.last_day(i)), x))
+    except EvalError:
+        return None
     return out

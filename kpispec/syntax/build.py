@@ -296,17 +296,27 @@ def _power_of_ten(scale: int) -> Decimal:
     return ONE if scale == 0 else Decimal((0, (1,), scale))
 
 
-def _decode_amount(token) -> tuple[list[tuple[Decimal, int | Decimal]], int, bool, str | None, str | None]:
+def _decode_amount(token) -> tuple[tuple[tuple[Decimal, int | Decimal], ...], int, bool, str | None, str | None]:
     """An amount token as terms (coefficient, power of ten) to add, the power of ten of its scale,
     whether it is a percentage, the unit glued on, and the Japanese scales out of order (if any)."""
     text = token.value
+    return _decoded(text) if len(text) <= 40 else _decode_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _decoded(text: str):
+    """Amounts repeat (a target and the milestones that reach it, a price on many KPIs): read once."""
+    return _decode_text(text)
+
+
+def _decode_text(text: str):
     match = _NUMBER.match(text)
     number, exponent = _number(match.group(0))
     suffix = text[match.end() :]
     if suffix[:1] in SMALL_SCALES or suffix[:1] in BIG_SCALES:
         with localcontext(ast.EXACT):  # the first exponent may be a Decimal of any length
             terms, word, misordered = _japanese(number, exponent, suffix)
-        return terms, 0, False, word or None, misordered
+        return tuple(terms), 0, False, word or None, misordered
     scale = 0
     percent = False
     glued = None
@@ -318,7 +328,7 @@ def _decode_amount(token) -> tuple[list[tuple[Decimal, int | Decimal]], int, boo
     elif suffix:
         scale, word = split_scale(suffix)
         glued = word or None
-    return [(number, exponent)], scale, percent, glued, None
+    return ((number, exponent),), scale, percent, glued, None
 
 
 def _japanese(number: Decimal, exponent, suffix: str):

@@ -1,0 +1,55 @@
+"""Small bar charts of months, as inline SVG: a target month by month, or a goal's months against
+what is due in each. Numbers and escaped text only; no script, no fonts or images from a network."""
+
+from __future__ import annotations
+
+from ..records import record
+
+BAR, GAP, HEIGHT, TOP, LABELS = 22, 6, 80, 14, 16  # pixels: a bar and its gap, the bars, the year above, the months below
+
+
+@record(frozen=True, slots=True)
+class Bar:
+    """One month: its label (`2026-07`), its value, what is due (or None), whether it misses, and the
+    text shown when the bar is pointed at (already in the page's language)."""
+
+    label: str
+    value: float
+    due: float | None
+    miss: bool
+    title: str
+
+
+def chart(bars: list[Bar], caption: str, esc) -> str:
+    """An SVG bar chart; `esc` escapes text for HTML (the page's own escaping)."""
+    if not bars:
+        return ""
+    top = max([b.value for b in bars] + [b.due for b in bars if b.due is not None] + [0.0])
+    low = min([b.value for b in bars] + [b.due for b in bars if b.due is not None] + [0.0])
+    span = (top - low) or 1.0
+    width = len(bars) * (BAR + GAP) + GAP
+    height = TOP + HEIGHT + LABELS
+    zero = TOP + HEIGHT * top / span  # where 0 is: bars grow up from it (down, for a negative value)
+
+    def y(v: float) -> float:
+        return TOP + HEIGHT * (top - v) / span
+
+    parts = [f'<svg class="kp-chart" role="img" aria-label="{esc(caption)}" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">']
+    parts.append(f'<line class="kp-axis" x1="0" y1="{zero:.1f}" x2="{width}" y2="{zero:.1f}"/>')
+    for n, b in enumerate(bars):
+        x = GAP + n * (BAR + GAP)
+        y0, y1 = sorted((zero, y(b.value)))
+        cls = "kp-bar kp-bar-miss" if b.miss else "kp-bar"
+        parts.append(f'<g><title>{esc(b.title)}</title>'
+                     f'<rect class="{cls}" x="{x}" y="{y0:.1f}" width="{BAR}" height="{max(y1 - y0, 0.5):.1f}"/>')
+        if b.due is not None:
+            parts.append(f'<line class="kp-due" x1="{x - 2}" y1="{y(b.due):.1f}" x2="{x + BAR + 2}" y2="{y(b.due):.1f}"/>')
+        month = b.label[5:7].lstrip("0")
+        year = b.label[:4] if n == 0 or month == "1" else ""
+        parts.append(f'<text x="{x + BAR / 2}" y="{TOP + HEIGHT + 12}" text-anchor="middle">{esc(month)}</text>')
+        if year:
+            parts.append(f'<text class="kp-year" x="{x}" y="{TOP - 4}">{esc(year)}</text>')
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)

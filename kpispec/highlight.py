@@ -91,7 +91,7 @@ class KpiLexer(RegexLexer):
         "expr": [
             (r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])", Literal.Date),
             # a milestone's month or quarter, before its colon (`2026-07: 5戸`, `Q2: 600件`)
-            (rf"([0-9]{{4}}-[0-9]{{2}}|Q[1-4])({_WS}*)([:：])", bygroups(Literal.Date, Whitespace, Punctuation)),
+            (rf"([0-9]{{4}}-[0-9]{{2}}|Q[1-4])({_WS}*[:：])", bygroups(Literal.Date, Punctuation)),
             (_AMOUNT, bygroups(Number, Keyword.Type, Whitespace, Keyword.Type)),
             (rf"(per)({_WS}+)({_ID})", bygroups(Keyword, Whitespace, Keyword.Type)),
             (_SLASH_UNIT, bygroups(Operator, Keyword.Type)),

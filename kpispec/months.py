@@ -12,6 +12,7 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 
 MAX_MONTHS = 1_200  # a window longer than this (a hundred years) is not walked month by month; pragma: no mutate
 DAY_PERIODS = frozenset({"day", "week"})
@@ -46,6 +47,7 @@ def label(i: int) -> str:
     return f"{y:04d}-{m:02d}"
 
 
+@lru_cache(maxsize=1024)
 def parse_month(text: str) -> int | None:
     """`2026-07` as a month index; None when it is no month (month 13)."""
     try:

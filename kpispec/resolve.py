@@ -46,6 +46,8 @@ class Resolver:
         plans = [i for i in self.items if isinstance(i, ast.Block) and i.kind == "plan"]
         self._declare()
         info = self.info = self._plan_info(plans)
+        if info is not None and info.period_start is not None and info.period_end is not None:
+            self._period_months = (calendar.index(info.period_start), calendar.index(info.period_end))
         params = {}
         nodes = {}
         for index, item in enumerate(self.items):
@@ -398,7 +400,7 @@ class Resolver:
                     "月は `2026-07`、四半期は `Q1`〜`Q4`（Q1 は計画期間の最初の月から）で書いてください"),
             )
             return None
-        if start is not None and end is not None and (months[0] < calendar.index(start) or months[1] > calendar.index(end)):
+        if start is not None and end is not None and not self._period_months[0] <= months[0] <= months[1] <= self._period_months[1]:
             self.error(
                 "KPI018", when.span,
                 msg(f"`{text}` is outside the plan's period ({start} to {end})", f"`{text}` は計画期間（{start}〜{end}）の外です"),
@@ -543,10 +545,11 @@ def normalise(source: SourceFile, q: ast.Quantity, negative: bool = False) -> Va
     if q.per_unit is not None:
         unit = per_unit(unit, q.per_unit.text)
     value = -q.value if negative else q.value
-    start = q.span.start
+    span = q.span
+    start = span.start
     if negative:
         start = source.text.rfind("-", 0, start)
-    return Value(value, unit, per, q.percent, source.text[start : q.span.end], q.span)
+    return Value(value, unit, per, q.percent, source.text[start : span.end], span)
 
 
 def _power_text(power) -> tuple[str, str]:

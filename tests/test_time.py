@@ -305,3 +305,35 @@ def test_a_rate_goal_with_a_deadline_is_due_from_its_deadline_month():
     out, _ = outcome(text.replace("deadline 2026-12-31\n  formula", "deadline 2026-11-30\n  formula"), "revenue")
     assert out.verdict.status == "refuted"
     assert [(m.label, m.value / 12) for m in out.timeline.months if m.miss] == [("2026-11", 95_000_000)]
+
+
+@pytest.mark.parametrize("target,one_line,spread", [
+    ("13戸 per month", "2026-07: 5戸", "2026-07:\n  5戸"),
+    ("13戸 per month", "2026-07： 5戸 per month", "2026-07 ：\n5戸\nper month"),
+    ("100件 per month", "Q2: 600件/月", "Q2:  # a comment inside\n 600件 /月"),
+    ("3,000円/人/月", "2026-07: 3,000円/人/月", "2026-07:\n3,000円/人/月"),
+    ("2万 visitors per month", "2026-07: 1.5万 visitors per month", "2026-07: 1.5万\n visitors per month"),
+])
+def test_a_milestone_on_one_line_reads_as_the_same_milestone_spread_over_lines(target, one_line, spread):
+    # One line is one token (MILESTONE), split by the builder; spread over lines it is read token by
+    # token: the two must give the same months and values.
+    def milestones(entry):
+        text = plan() + f'kpi k "K" {{\n  target {target}\n  milestones {{\n{entry}\n  }}\n}}\n'
+        result = analyze_text("t.kpi", text)
+        assert not [d for d in result.diagnostics if d.code.startswith(("KPI0", "KPI1"))], \
+            [d.message.en for d in result.diagnostics]
+        return [(m.first, m.last, m.text, m.value.value, m.value.unit, m.value.per) for m in result.plan.nodes["k"].milestones]
+
+    assert milestones(one_line) == milestones(spread)
+    assert len(milestones(one_line)) == 1
+
+
+def test_several_milestones_on_one_line_and_a_keyword_after_an_amount():
+    text = plan() + 'kpi k "K" {\n  target 100件 per month\n  milestones { 2026-07: 5件 Q3: 600件 2027-01: 80件 per month }\n}\n'
+    result = analyze_text("t.kpi", text)
+    ms = result.plan.nodes["k"].milestones
+    assert [(m.text, str(m.value.value), m.value.per) for m in ms] == [("2026-07", "5", None), ("Q3", "600", None),
+                                                                      ("2027-01", "80", "month")]
+    # `target` after an amount is the next attribute, not a unit word
+    text = plan() + 'kpi k "K" {\n  milestones { 2026-07: 5件 } target 100件 per month\n}\n'
+    assert [m.text for m in analyze_text("t.kpi", text).plan.nodes["k"].milestones] == ["2026-07"]

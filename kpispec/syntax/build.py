@@ -18,6 +18,7 @@ from ..diagnostics import Span
 from ..language import PERIODS
 from ..units import TIME_UNITS
 from . import ast
+from .lalr import Token
 
 # Every scale is a power of ten, held as its exponent so that a scale never rounds or overflows.
 SCALES = {"%": -2, "％": -2, "k": 3, "M": 6, "B": 9, "百": 2, "千": 3, "万": 4, "億": 8, "兆": 12}
@@ -33,6 +34,11 @@ _NUMBER_TEXT = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9](?:_?[0-9])*)(?:\.[0-9]+)?"
 _COMPOUND_PART = re.compile(r"([兆億万千百]+)(" + _NUMBER_TEXT + r")")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
+# A MILESTONE token: its month or quarter with the colon, then the amount (no space or slash in it),
+# then the rest of the quantity, in pieces: words, `per`, and `/月`-style units.
+_MILESTONE_HEAD = re.compile(r"(\S+?[ \t\u3000]*[:：])[ \t\u3000]*([^ \t\u3000/]+)")
+_MILESTONE_PIECE = re.compile(r"[ \t\u3000]*(/[^ \t\u3000/]+|[^ \t\u3000/]+)")
+SLASH_PERIODS = frozenset("四半期 quarter month year week day 年 月 週 日".split())
 
 
 def end_of(item) -> int:
@@ -146,8 +152,24 @@ class AstBuilder:
 
     def milestone(self, children):
         when, quantity = children[0], children[-1]
-        negative = len(children) == 4 and children[2].value == "-"
-        return ast.Milestone(_text(when), quantity, negative, when.start_pos, quantity.end)
+        negative = len(children) == 3 and children[1].value == "-"
+        # the month or quarter as written, without its colon (and any space before it)
+        label = when.value.rstrip(":：").rstrip(" \t\u3000")
+        return ast.Milestone(ast.Text(intern(label), when.start_pos, when.start_pos + len(label)), quantity,
+                             negative, when.start_pos, quantity.end)
+
+    def milestone_line(self, children):
+        """A MILESTONE token split into what `milestone` is built from: the month or quarter token and
+        the quantity's tokens, with their own offsets."""
+        token = children[0]
+        text, base = token.value, token.start_pos
+        head = _MILESTONE_HEAD.match(text)
+        when = Token("MONTH", head.group(1), base, base + head.end(1))
+        start, end = head.span(2)
+        parts = [Token("AMOUNT", head.group(2), base + start, base + end)]
+        for kind, piece, offset in _milestone_tail(text[end:]):
+            parts.append(Token(kind, piece, base + end + offset, base + end + offset + len(piece)))
+        return self.milestone([when, self.quantity(parts)])
 
     def name_list(self, children):
         return tuple(_name(c) for c in children if c.type == "NAME")
@@ -232,7 +254,10 @@ class AstBuilder:
                 # `8,000 万円` reads as 8,000万円; a lone `100 万` is 1,000,000 with no unit
                 scale += extra
                 unit = ast.Name(intern(word), unit.end - len(word)) if word else None
-        number, multiplier, power = _exact(terms, scale)
+        if len(amount.value) <= 40 and isinstance(scale, int):
+            number, multiplier, power = _exact_of(amount.value, scale)  # the same amount text, the same number
+        else:
+            number, multiplier, power = _exact(terms, scale)
         if misordered:  # no value at all: held like a number out of range, so that nothing computes with it
             number, multiplier, power = ast.TOO_LARGE, ONE, None
         return ast.Quantity(number, multiplier, percent, unit, per, amount.start_pos, end_of(children[-1]),
@@ -258,9 +283,20 @@ def _shifted(d: Decimal, power: int) -> Decimal:
     return Decimal((sign, digits, exponent + int(power)))
 
 
-def _exact(terms: list[tuple[Decimal, int | Decimal]], scale: int) -> tuple[Decimal, Decimal, int | Decimal | None]:
+def _exact(terms: tuple[tuple[Decimal, int | Decimal], ...], scale: int) -> tuple[Decimal, Decimal, int | Decimal | None]:
     """(number, multiplier, power) of a Quantity whose value is the sum of coefficient × 10^shift
     over the terms, times 10^scale: exact, or a stand-in with its power of ten beyond the limit."""
+    return _exact_any(terms, scale)
+
+
+@lru_cache(maxsize=8192)
+def _exact_of(text: str, scale: int):
+    """`_exact` of an amount token's text (keyed by the text: `1.0` and `1` are equal Decimals but
+    not the same amount as written)."""
+    return _exact(_decoded(text)[0], scale)
+
+
+def _exact_any(terms, scale):
     if any(isinstance(shift, Decimal) for _, shift in terms):
         with localcontext(ast.EXACT):  # an exponent of more than 18 digits: computed exactly
             return _exact_powers(terms, scale)
@@ -372,6 +408,21 @@ def _block_parts(children):
     lbrace = children[index]
     attrs = tuple(children[index + 1 : -1])
     return keyword, _name(name), label, lbrace, attrs, children[-1]
+
+
+@lru_cache(maxsize=1024)
+def _milestone_tail(text: str) -> tuple[tuple[str, str, int], ...]:
+    """What follows a milestone's amount (` visitors per month`, `/月`) as (kind, text, offset) pieces:
+    the same few tails repeat on every line."""
+    out = []
+    for found in _MILESTONE_PIECE.finditer(text):
+        piece = found.group(1)
+        if piece.startswith("/"):
+            kind = "SLASH_PERIOD" if piece[1:] in SLASH_PERIODS else "SLASH_UNIT"
+        else:
+            kind = "PER" if piece == "per" and (not out or out[-1][0] != "PER") else "NAME"
+        out.append((kind, intern(piece), found.start(1)))
+    return tuple(out)
 
 
 def _name(token) -> ast.Name:

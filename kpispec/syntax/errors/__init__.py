@@ -9,8 +9,6 @@ formulas, characters.py for what the lexer cannot read. Every message is in Engl
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
@@ -84,9 +82,6 @@ def unexpected_token(source: SourceFile, token: Token, expected: set[str], ctx: 
     found = slashed_per_unit(source, token, ctx)  # `50円/クリック` in a target
     if found is not None:
         return found
-    if token.type == "COLON":
-        # a colon belongs only in a milestone (`2026-07: 5戸`); elsewhere it reads as a stray character
-        return unexpected_character(source, SimpleNamespace(pos_in_stream=token.start_pos, allowed=expected), ctx)
     if ctx.attribute is not None:
         found = in_attribute(source, token, ctx)
         if found is not None:

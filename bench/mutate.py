@@ -80,6 +80,9 @@ MODULES = {
     "kpispec/analysis/goals.py": ["tests/test_site.py"],
     "kpispec/site/pages.py": ["tests/test_site.py"],
     "kpispec/cli/docs.py": ["tests/test_site.py"],
+    "kpispec/months.py": ["tests/test_time.py", "tests/test_arithmetic_oracles.py"],
+    "kpispec/analysis/timeline.py": ["tests/test_time.py", "tests/test_corpus.py", "tests/test_site.py"],
+    "kpispec/site/charts.py": ["tests/test_site.py"],
 }
 
 # Tests never run against a mutant: robustness checks (a budget exhausted without a crash) that

@@ -85,6 +85,7 @@ def node(source: SourceFile, n: Node, period: tuple | None = None) -> dict:
     out["baseline"] = quantity(n.baseline) if n.baseline is not None else None
     out["deadline"] = n.deadline.isoformat() if n.deadline is not None else None
     out["start"] = n.start.isoformat() if n.start is not None else None
+    out["end"] = n.end.isoformat() if n.end is not None else None
     out["cadence"] = n.cadence
     out["owner"] = n.owner
     out["source"] = n.source

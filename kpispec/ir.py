@@ -72,6 +72,7 @@ class Node:
     baseline: Value | None = None
     deadline: date | None = None
     start: date | None = None
+    end: date | None = None  # a rate counts until this day (a campaign), else to the plan's end
     cadence: str | None = None
     owner: str | None = None
     source: str | None = None

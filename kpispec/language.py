@@ -8,11 +8,11 @@ DECLARATIONS = ("plan", "param", "kgi", "ksf", "kpi", "assert")
 
 ATTRIBUTES = {
     "plan": ("period", "owner", "description"),
-    "kgi": ("target", "baseline", "deadline", "start", "cadence", "formula", "owner", "source", "measure", "description",
+    "kgi": ("target", "baseline", "deadline", "start", "end", "cadence", "formula", "owner", "source", "measure", "description",
             "ramp", "milestones"),
     "ksf": ("kgi", "owner", "description"),
     "kpi": (
-        "ksf", "kgi", "target", "baseline", "deadline", "start", "cadence", "formula",
+        "ksf", "kgi", "target", "baseline", "deadline", "start", "end", "cadence", "formula",
         "owner", "source", "measure", "description", "ramp", "milestones",
     ),
 }

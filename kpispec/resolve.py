@@ -138,7 +138,7 @@ class Resolver:
         if "baseline" in values:
             attr = values["baseline"]
             fields["baseline"] = self.value(attr.value, attr.negative)
-        for key in ("deadline", "start"):
+        for key in ("deadline", "start", "end"):
             if key in values:
                 fields[key] = self._date(values[key].value)
         if "cadence" in values:
@@ -315,8 +315,18 @@ class Resolver:
                 msg(f"add {what}, or remove the ramp", f"{what} を書くか、ramp を削除してください"),
             )
             return None
-        if not self._same_measure(fields["target"].value, fields["baseline"]):
-            return None  # KPI302's baseline check reports it
+        target, baseline = fields["target"].value, fields["baseline"]
+        if not self._same_measure(target, baseline):
+            self.error(
+                "KPI019", attr.span,
+                msg(f"`{block.id.text}` cannot ramp from its baseline `{baseline.text}` to its target `{target.text}`: "
+                    "they are not in the same unit and period",
+                    f"`{block.id.text}` はベースライン `{baseline.text}` から目標 `{target.text}` へ立ち上がれません："
+                    "単位か期間が違います"),
+                msg(f"write the baseline in the target's form{_like(baseline, target)}",
+                    f"ベースラインを目標と同じ形で書いてください{_like(baseline, target, 'ja')}"),
+            )
+            return None
         return name.text
 
     def _same_measure(self, target: Value, other: Value, amount: bool = False) -> bool:
@@ -550,6 +560,18 @@ def normalise(source: SourceFile, q: ast.Quantity, negative: bool = False) -> Va
     if negative:
         start = source.text.rfind("-", 0, start)
     return Value(value, unit, per, q.percent, source.text[start : span.end], span)
+
+
+def _like(value: Value, target: Value, lang: str = "en") -> str:
+    """`, like `baseline 2,000件 per 月``: a value written without the period its target has, given it."""
+    if value.per is not None or target.per is None:
+        return ""
+    text = target.text
+    suffix = text[text.index(" "):] if " " in text else text[text.index("/"):] if "/" in text else ""
+    if not suffix:
+        return ""
+    example = f"baseline {value.text}{suffix}"
+    return f"（例：`{example}`）" if lang == "ja" else f", like `{example}`"
 
 
 def _power_text(power) -> tuple[str, str]:

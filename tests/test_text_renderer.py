@@ -189,6 +189,10 @@ def test_shorten_cuts_long_quoted_ids_and_long_words_only():
     assert shorten(f"name `{eighty}y` ok") == f"name `{'x' * 79}…` ok"
     assert shorten("w" * 81) == "w" * 79 + "…"
     assert shorten("w" * 80) == "w" * 80
+    # Japanese has no spaces: its punctuation is where a line may break, so a long sentence is kept
+    months = "、".join(f"2026-{m:02d}：72,000,000円（28,000,000円不足）" for m in range(4, 10))
+    assert len(months) > 200 and shorten(f"均等なペースを下回る月：{months}") == f"均等なペースを下回る月：{months}"
+    assert shorten("あ" * 81) == "あ" * 79 + "…"  # a run with no break at all is still cut
     assert shorten("`a` and `b`") == "`a` and `b`"
     spaced = "ab " * 30  # 90 characters in quotes, but no word long enough for the second cut
     assert shorten(f"`{spaced}`") == f"`{spaced[:79]}…`"

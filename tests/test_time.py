@@ -337,3 +337,50 @@ def test_several_milestones_on_one_line_and_a_keyword_after_an_amount():
     # `target` after an amount is the next attribute, not a unit word
     text = plan() + 'kpi k "K" {\n  milestones { 2026-07: 5件 } target 100件 per month\n}\n'
     assert [m.text for m in analyze_text("t.kpi", text).plan.nodes["k"].milestones] == ["2026-07"]
+
+
+def test_a_witness_moves_every_month_of_a_ramped_input_alike_and_says_so():
+    # revenue / visitors ≥ 100円 with visitors ramping from 60万 to 100万: visitors may grow without
+    # limit, so the goal can be missed; the witness doubles every month of the ramp (2× its plan)
+    text = plan() + '''kgi g "売上/訪問" {
+  target 100円
+  formula revenue / visitors
+}
+kpi revenue "売上" { target 1億円 per month }
+kpi visitors "訪問" {
+  target 100万人 per month
+  baseline 60万人 per month
+  deadline 2026-09-30
+  ramp linear
+}
+'''
+    out, result = outcome(text, "g")
+    assert out.verdict.status == "refuted" and out.verdict.witness["visitors"] > out.ref["visitors"]
+    (d,) = [d for d in result.diagnostics if d.code == "KPI301"]
+    assert "`visitors` at 2× its planned months (2,000,000人 per month where its plan is at the target" in d.message.en
+    assert d.notes[0].en == "compared month by month: it must hold in every month from 2026-04-01 to 2027-03-31"
+
+
+def test_a_campaign_counts_from_its_start_to_its_end():
+    # 100件 a month from 2026-10-16 to 2026-12-31: 16/31 of October, November, December = 251.61件
+    text = plan() + ('kgi g "G" { target 251件 formula k }\n'
+                     'kpi k "K" { target 100件 per month start 2026-10-16 end 2026-12-31 }\n')
+    out, _ = outcome(text, "g")
+    assert out.value.pt == 100 * (F(16, 31) + 2) and out.verdict.status == "proven"
+    assert verdict(text.replace("target 251件", "target 252件"), "g") == "refuted"
+
+
+def test_without_a_baseline_the_months_before_the_first_milestone_are_at_the_target():
+    # a campaign stopped by a milestone of 0 from January: April to December at 100, then 0: 900件
+    text = plan() + ('kgi g "G" { target 900件 formula k }\n'
+                     'kpi k "K" {\n  target 100件 per month\n  milestones { 2027-01: 0件 per month }\n}\n')
+    out, _ = outcome(text, "g")
+    assert out.value.pt == 900 and out.verdict.status == "proven"
+
+
+def test_a_ramp_whose_baseline_is_not_in_the_target_s_form_is_an_error_not_dropped():
+    text = plan() + 'kpi k "K" {\n  target 3,000件 per 月\n  baseline 2,000件\n  deadline 2026-09-30\n  ramp step\n}\n'
+    (d,) = [d for d in analyze_text("t.kpi", text).diagnostics if d.code == "KPI019"]
+    assert d.message.en == ("`k` cannot ramp from its baseline `2,000件` to its target `3,000件 per 月`: "
+                            "they are not in the same unit and period")
+    assert d.help.en == "write the baseline in the target's form, like `baseline 2,000件 per 月`"

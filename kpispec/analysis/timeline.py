@@ -2,10 +2,10 @@
 months, grouped where every input has the same value.
 
 An input's path comes from its target, its `start`, and its milestones or ramp:
-- a flow (a rate: 100件 per month) is nothing before its `start` and counts a month its
-  `start` falls in by the days from it;
+- a flow (a rate: 100件 per month) is nothing before its `start` or after its `end`, and counts
+  a month its `start` or `end` falls in by its days;
 - milestones set the value from their month (or quarter) until the next one; before the first,
-  the baseline (or, without one, the first milestone);
+  the baseline (or, without one, the target);
 - a ramp goes from the baseline in the start's month to the target in the deadline's month
   (`linear`: equal steps each month; `step`: the baseline until then), and holds after it;
 - otherwise the target holds in every month.
@@ -70,6 +70,8 @@ def timed(node, dim, plan_start: date | None, total: bool) -> bool:
         return False
     if node.start is not None and plan_start is not None and node.start > plan_start:
         return True
+    if node.end is not None:
+        return True
     return total and node.target.value.per in DAY_PERIODS
 
 
@@ -96,6 +98,8 @@ def settled(node, dim, total: bool) -> int:
         month = max(month, calendar.index(node.deadline))
     if flow(dim) and node.start is not None:
         month = max(month, calendar.index(node.start) + (node.start.day != 1))
+    if flow(dim) and node.end is not None:
+        month = NEVER  # nothing after its end: its months differ to the end of the plan
     return month
 
 
@@ -135,8 +139,8 @@ def level(node, i: int, plan_start: date | None, total: bool, dim) -> Fraction:
         for m in node.milestones:
             if m.first <= i:
                 current = m
-        if current is None:
-            x = of(node.baseline) if node.baseline is not None else of(node.milestones[0].value, _span(node.milestones[0]))
+        if current is None:  # before the first milestone: the baseline, or the target (milestones change it)
+            x = of(node.baseline) if node.baseline is not None else of(target)
         else:
             x = of(current.value, _span(current))
     elif node.ramp is not None and node.baseline is not None:
@@ -151,8 +155,8 @@ def level(node, i: int, plan_start: date | None, total: bool, dim) -> Fraction:
             x = lo + (hi - lo) * Fraction(i - s, d - s)
     else:
         x = of(target)
-    if is_flow and node.start is not None:
-        x *= calendar.share(i, node.start, date.max)
+    if is_flow and (node.start is not None or node.end is not None):
+        x *= calendar.share(i, node.start or date.min, node.end or date.max)
     return x
 
 

@@ -51,13 +51,13 @@ class DeadlineOutsidePlan(Check):
         first, last = info.period_start, info.period_end
         period_span = info.attr_spans.get("period", info.span)
         for node in self.ctx.nodes("kgi", "kpi"):
-            for key, when in (("start", node.start), ("deadline", node.deadline)):
+            for key, when in (("start", node.start), ("deadline", node.deadline), ("end", node.end)):
                 if when is None or first <= when <= last:
                     continue
                 before = when < first
                 word_en = "before the plan period starts" if before else "after the plan period ends"
                 word_ja = "計画期間の開始前" if before else "計画期間の終了後"
-                key_ja = "開始日" if key == "start" else "期限"
+                key_ja = {"start": "開始日", "deadline": "期限", "end": "終了日"}[key]
                 yield self.diag(
                     node.attr_spans.get(key, node.id_span),
                     Msg(f"the {key} of `{node.id}` ({when}) is {word_en} ({first if before else last})",

@@ -189,7 +189,7 @@ class TargetsMissGoal(Check):
                                       value.per, value.percent, "en", [ROUND_CEILING if ceiling else ROUND_FLOOR, ROUND_HALF_UP])
         ys_ja = display.compared_amounts([in_written_units(x, dim, value) for x in (y, outcome.target)], value.unit,
                                          value.per, value.percent, "ja", [ROUND_CEILING if ceiling else ROUND_FLOOR, ROUND_HALF_UP])
-        moved_en, moved_ja = witness_text(arithmetic, verdict.witness, outcome.ref)
+        moved_en, moved_ja = witness_text(arithmetic, verdict.witness, outcome.ref, outcome.timeline is not None)
         word_en = "over" if ceiling else "short of"
         more_en = (", and it can go " + ("higher" if ceiling else "lower") + " without limit") if verdict.unbounded else ""
         more_ja = ("（さらに際限なく" + ("上がり" if ceiling else "下がり") + "得ます）") if verdict.unbounded else ""
@@ -327,8 +327,8 @@ def months_note(outcome, value) -> Msg:
             head_en += f"; the months below an even pace: {items_en}"
             head_ja += f"。均等なペースを下回る月：{items_ja}"
         return Msg(head_en, head_ja)
-    head_en = f"compared as a rate in every month from {t.start} to {t.end}"
-    head_ja = f"{t.start}〜{t.end} の毎月、率として比較しました"
+    head_en = f"compared month by month: it must hold in every month from {t.start} to {t.end}"
+    head_ja = f"月ごとに比較しました：{t.start}〜{t.end} の毎月で目標を満たす必要があります"
     if short:
         head_en += f"; the months that fall short of {show(t.months[0].due, 'en')}: {items_en}"
         head_ja += f"。目標 {show(t.months[0].due, 'ja')} に届かない月：{items_ja}"

@@ -4,13 +4,15 @@ and its own target, in the units it was written in."""
 from __future__ import annotations
 
 from .. import display
+from ..analysis.timeline import phased
 from ..evaluate import in_written_units
 
 MAX_WITNESS = 6  # inputs of a witness named in the message
 
 
-def witness_text(arithmetic, witness: dict, ref: dict) -> tuple[str, str]:
-    """The inputs of a witness that are not at their targets, as `id` = value (target …)."""
+def witness_text(arithmetic, witness: dict, ref: dict, timed: bool = False) -> tuple[str, str]:
+    """The inputs of a witness that are not at their targets, as `id` = value (target …). In a goal
+    evaluated month by month (`timed`), an input with milestones or a ramp moves all its months alike."""
     moved = [v for v in sorted(witness) if witness[v] != ref.get(v)]
     parts_en, parts_ja = [], []
     for v in moved[:MAX_WITNESS]:
@@ -21,6 +23,11 @@ def witness_text(arithmetic, witness: dict, ref: dict) -> tuple[str, str]:
         rule = f"{node.target.comparator} {value.text}"
         en = display.compared_amounts(xs, value.unit, value.per, value.percent, "en")[0]
         ja = display.compared_amounts(xs, value.unit, value.per, value.percent, "ja")[0]
+        if timed and phased(node) and ref[v]:
+            ratio = display.number(witness[v] / ref[v], 2)
+            parts_en.append(f"`{v}` at {ratio}× its planned months ({en} where its plan is at the target; target {rule})")
+            parts_ja.append(f"`{v}` が計画の各月の {ratio} 倍（目標に達した月で {ja}。目標 {rule}）")
+            continue
         parts_en.append(f"`{v}` = {en} (target {rule})")
         parts_ja.append(f"`{v}` = {ja}（目標 {rule}）")
     if len(moved) > MAX_WITNESS:

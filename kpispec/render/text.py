@@ -43,7 +43,9 @@ def visible(text: str) -> str:
 LONG_LINE = 120  # characters; a longer source line is shown cut to the part around its marks
 LONG_CODE = 80  # characters; a longer `quoted` id or value inside a message is cut
 _CODE = re.compile(r"`([^`\n]*)`")  # every quoted pair, left to right: the text between two pairs is not code
-_WORD = re.compile(r"[^\s`]{%d,}" % (LONG_CODE + 1))
+# A run of text with no place to break it: spaces, and in Japanese (which has no spaces) its
+# punctuation, are places; a longer run (a 100,000-character label) is cut.
+_WORD = re.compile(r"[^\s`、。，：:（）()「」・]{%d,}" % (LONG_CODE + 1))
 
 
 def shorten(text: str) -> str:

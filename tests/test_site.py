@@ -766,3 +766,11 @@ def test_the_months_are_in_japanese_too():
     text = "".join(parse_html(page).text)
     assert "均等なペースを下回る: 2026-04 5戸、2026-05 6.6戸" in text
     assert "## 月別の目標" in page
+
+
+def test_a_goal_that_is_met_marks_no_month_red_even_below_an_even_pace():
+    # 132戸 is met; April to August are below the even pace of 11戸 but that is the plan's ramp, not a fault
+    page = generate([_analyse(RAMPED.replace("target 150戸", "target 132戸"))])["plans/condo.md"]
+    card = page[page.index('id="kgi-units"'):page.index("</section>", page.index('id="kgi-units"'))]
+    assert "kp-bar-miss" not in card and "kp-months-missed" not in card
+    assert len([t for t in parse_html(card).tags if t[0] == "rect"]) == 12  # the months are still charted

@@ -160,8 +160,8 @@ def test_the_ramp_message_names_the_months_below_pace_and_moves_the_whole_path(t
     # an even pace is 133 / 12 = 11.083戸 a month; April gives 5戸, 6.083戸 short
     assert "2026-04: 5戸 (6.08戸 short)" in d["notes"][0]
     assert "2026-08" not in d["notes"][0]  # 11.4戸 is above the pace
-    # the ramp is proved as a multiple of its target, so the fix scales every month: 133/132 - 1 = 0.76%
-    assert "`sales` 0.8% higher in every month" in d["help"]
+    # the ramp is proved as a multiple of its target, so the fix scales every month: 133/132 = 1.0076 → ×1.008
+    assert "`sales` ×1.008 in every month (its milestones or ramp too)" in d["help"]
 
 
 # ------------------------------------------------------------------ milestones
@@ -384,3 +384,27 @@ def test_a_ramp_whose_baseline_is_not_in_the_target_s_form_is_an_error_not_dropp
     assert d.message.en == ("`k` cannot ramp from its baseline `2,000件` to its target `3,000件 per 月`: "
                             "they are not in the same unit and period")
     assert d.help.en == "write the baseline in the target's form, like `baseline 2,000件 per 月`"
+
+
+@pytest.mark.parametrize("entry,help_en", [
+    ("2026年7月: 5件", "write the month as `2026-07:`"),
+    ("7月: 5件", "give the year too: `YYYY-07:` (for example `2026-07:`)"),
+    ("1Q: 5件", "write the quarter as `Q1:` (Q1 begins with the plan's period)"),
+    ("第2四半期: 5件", "write the quarter as `Q2:` (Q1 begins with the plan's period)"),
+    ("上期: 5件", "a half year is two quarters: write `Q1:` and `Q2:`, each with its part"),
+    ("2026-7: 5件", "write the month with two digits and a hyphen: `2026-07:`"),
+    ("2026/07: 5件", "write the month with two digits and a hyphen: `2026-07:`"),
+    ("2026-07 5件", "put a colon after the month: `2026-07: …`"),
+    ("2026-07: abc", "write an amount in the target's unit: `2026-07: 5戸`, `2026-07: 600件 per month`"),
+])
+def test_months_and_quarters_written_the_japanese_way_get_the_spelling_kpispec_reads(entry, help_en):
+    text = plan() + f'kpi k "K" {{\n  target 100件 per month\n  milestones {{\n    {entry}\n  }}\n}}\n'
+    (d,) = [d for d in analyze_text("t.kpi", text).diagnostics if d.code.startswith("KPI0")]
+    assert d.code == "KPI002" and d.help.en == help_en
+    assert text.index(entry) <= d.span.start < text.index(entry) + len(entry)  # on the entry itself
+
+
+def test_after_a_milestones_block_the_block_goes_on():
+    text = plan() + 'kpi k "K" {\n  milestones { 2026-07: 5件 }\n  targt 100件\n}\n'
+    (d,) = [d for d in analyze_text("t.kpi", text).diagnostics if d.code.startswith("KPI0")]
+    assert d.message.en == "unknown attribute `targt` in the `kpi` block `k`"

@@ -264,11 +264,11 @@ class TargetsMissGoal(Check):
         if not arithmetic.passes_with(node.id, {input_id: back}):
             return None
         if phased(input_node) and outcome.timeline is not None:
-            # its months are proved as multiples of its target: the fix moves every month alike
-            change = display.share(x / outcome.ref[input_id] - 1)
-            word_en, word_ja = ("lower", "引き下げる") if ceiling else ("higher", "引き上げる")
-            return (f"`{input_id}` {change} {word_en} in every month (its milestones or ramp too)",
-                    f"`{input_id}` を毎月 {change} {word_ja}（マイルストーン・立ち上がりも同じ割合で）")
+            # its months are proved as multiples of its target: the fix moves every month alike, by a
+            # factor (a percentage of a percentage would read as points)
+            factor = display.number(back / outcome.ref[input_id], 3, ROUND_FLOOR if ceiling else ROUND_CEILING)
+            return (f"`{input_id}` ×{factor} in every month (its milestones or ramp too)",
+                    f"`{input_id}` の各月を ×{factor}（マイルストーン・立ち上がりも同じ倍率で）")
         op = "≤" if ceiling else "≥"
         return tuple(f"{input_id} {op} " + display.amount(shown_x, value.unit, value.per, value.percent, lang, rounding, decimals)
                      for lang in ("en", "ja"))
@@ -310,7 +310,7 @@ def months_note(outcome, value) -> Msg:
         return display.amount(in_written_units(x, dim, value, per), value.unit, per, value.percent, lang)
 
     short = [m for m in t.months if m.miss]
-    shown = short[:MAX_MONTHS_SHOWN]
+    shown = sorted(short, key=lambda m: -abs(m.due - m.value))[:MAX_MONTHS_SHOWN]  # the worst first
     more = len(short) - len(shown)
     ceiling = outcome.node.target.comparator == "<="
     word_en, word_ja = ("over", "超過") if ceiling else ("short", "不足")
@@ -324,14 +324,14 @@ def months_note(outcome, value) -> Msg:
                    f"start counted)")
         head_ja = f"{t.start}〜{t.end} の合計として月ごとに比較しました（各入力のマイルストーン・立ち上がり・開始日を反映）"
         if short:
-            head_en += f"; the months below an even pace: {items_en}"
-            head_ja += f"。均等なペースを下回る月：{items_ja}"
+            head_en += f"; the months below an even pace, the furthest first: {items_en}"
+            head_ja += f"。均等なペースを下回る月（差の大きい順）：{items_ja}"
         return Msg(head_en, head_ja)
     head_en = f"compared month by month: it must hold in every month from {t.start} to {t.end}"
     head_ja = f"月ごとに比較しました：{t.start}〜{t.end} の毎月で目標を満たす必要があります"
     if short:
-        head_en += f"; the months that fall short of {show(t.months[0].due, 'en')}: {items_en}"
-        head_ja += f"。目標 {show(t.months[0].due, 'ja')} に届かない月：{items_ja}"
+        head_en += f"; the months that fall short of {show(t.months[0].due, 'en')}, the furthest first: {items_en}"
+        head_ja += f"。目標 {show(t.months[0].due, 'ja')} に届かない月（差の大きい順）：{items_ja}"
     return Msg(head_en, head_ja)
 
 

@@ -367,13 +367,15 @@ def _goal_months(site: _Site, node, standing) -> str:
     ceiling = node.target is not None and node.target.comparator == "<="
     word = t[("over_" if ceiling else "short_") + kind]
     sep = "、" if site.lang == "ja" else ", "
+    # Months below an even pace are no fault of a goal that is met: marked only when it misses
+    marked = standing.status == MISSES
     bars = []
     for m in standing.months:
         title = f"{m.label}: {m.value_text.get(site.lang)}"
         if m.gap_text is not None:
             title += f" ({m.gap_text.get(site.lang)} {word})" if site.lang == "en" else f"（{m.gap_text.get(site.lang)} {word}）"
-        bars.append(Bar(m.label, float(m.value), float(m.due), m.miss, title))
-    missed = [f"{m.label} {m.value_text.get(site.lang)}" for m in standing.months if m.miss]
+        bars.append(Bar(m.label, float(m.value), float(m.due), m.miss and marked, title))
+    missed = [f"{m.label} {m.value_text.get(site.lang)}" for m in standing.months if m.miss and marked]
     caption = t["months_" + kind]
     listed = (f'<p class="kp-months-missed"><strong>{esc(word)}</strong>: {esc(sep.join(missed))}</p>' if missed else "")
     return f'<div class="kp-months"><p class="kp-muted">{esc(caption)}</p>{chart(bars, caption, esc)}{listed}</div>'

@@ -20,6 +20,7 @@ from .characters import unexpected_character
 from .context import ATTR_TERMS, BLOCK_TERMS, DECL_TERMS, Context, is_a
 from .declarations import generic, in_block, missing_equals, missing_id, missing_open_brace, top_level
 from .expressions import expression
+from .milestones import milestone
 from .report import diag, line_of, token_span
 from .values import in_attribute, per_value, slashed_per_unit
 
@@ -82,6 +83,8 @@ def unexpected_token(source: SourceFile, token: Token, expected: set[str], ctx: 
     found = slashed_per_unit(source, token, ctx)  # `50円/クリック` in a target
     if found is not None:
         return found
+    if ctx.milestones is not None and not is_a(ctx.last, "PER"):
+        return milestone(source, token, ctx)
     if ctx.attribute is not None:
         found = in_attribute(source, token, ctx)
         if found is not None:

@@ -12,11 +12,11 @@ from ...records import field, record
 BLOCK_TERMS = {"PLAN": "plan", "KGI": "kgi", "KSF": "ksf", "KPI": "kpi"}
 DECL_TERMS = {*BLOCK_TERMS, "PARAM", "ASSERT"}
 ATTR_TERMS = {
-    "TARGET", "BASELINE", "DEADLINE", "START", "CADENCE", "OWNER", "SOURCE",
-    "MEASURE", "DESCRIPTION", "FORMULA", "KSF", "KGI", "PERIOD",
+    "TARGET", "BASELINE", "DEADLINE", "START", "END", "CADENCE", "OWNER", "SOURCE",
+    "MEASURE", "DESCRIPTION", "FORMULA", "KSF", "KGI", "PERIOD", "RAMP", "MILESTONES",
 }
 TEXT_ATTRS = ("owner", "source", "measure", "description")
-DATE_ATTRS = ("deadline", "start", "period")
+DATE_ATTRS = ("deadline", "start", "end", "period")
 DECLARATION_LIST = msg(
     "`plan`, `kgi`, `ksf`, `kpi`, `param` or `assert`", "`plan`、`kgi`、`ksf`、`kpi`、`param`、`assert` のいずれか"
 )
@@ -37,6 +37,7 @@ class Context:
     statement: Token | None = None  # PARAM or ASSERT at top level
     statement_name: str | None = None
     parens: list = field(default_factory=list)  # `(` not closed yet
+    milestones: Token | None = None  # the `{` of a `milestones` block not closed yet
 
     @classmethod
     def from_stack(cls, stack) -> "Context":
@@ -45,7 +46,11 @@ class Context:
             if not isinstance(value, Token):
                 ctx.tail.append(value)
                 continue
-            if value.type == "LBRACE":
+            if value.type == "LBRACE" and index and is_a(ctx.stack[index - 1], "MILESTONES"):
+                ctx.milestones, ctx.attribute, ctx.tail = value, None, []  # inside the block that holds it
+            elif value.type == "RBRACE" and ctx.milestones is not None:
+                ctx.milestones, ctx.tail = None, []
+            elif value.type == "LBRACE":
                 ctx.open_brace, ctx.attribute, ctx.tail, ctx.parens = value, None, [], []
                 keyword = previous_token(ctx.stack, index, BLOCK_TERMS)
                 if keyword is not None:

@@ -3,8 +3,8 @@ dates, and fiscal quarters.
 
 A window is counted by calendar months: a month wholly inside it counts as one month, a month
 only partly inside counts by its days (10 of July's 31 days are 10/31 of a month). Twelve months
-are a year. A rate written per day or per week counts the window's days instead (a week is 7
-days): `10件 per day` over one day is 10件. Leap years count (February 2028 has 29 days).
+are a year. Leap years count (February 2028 has 29 days). How a rate per day or per week counts
+a month's days is analysis/timeline.py's.
 """
 
 from __future__ import annotations
@@ -82,16 +82,8 @@ def month_count(start: date, end: date) -> Fraction:
     return share(a, start, end) + (b - a - 1) + share(b, start, end)
 
 
-def years(start: date, end: date, period: str | None = None) -> Fraction:
-    """The window's length in years, as a rate written per `period` counts it: per day or per
-    week by its days (365 to a year), otherwise by its months (12 to a year)."""
-    if period in DAY_PERIODS:
-        return Fraction((end - start).days + 1, 365)
-    return month_count(start, end) / 12
-
-
-def fiscal_quarter(q: int, fiscal_start: date, year_offset: int = 0) -> tuple[int, int]:
+def fiscal_quarter(q: int, fiscal_start: date) -> tuple[int, int]:
     """The first and last month of quarter q (1-4) of the fiscal year that starts with the month
     of `fiscal_start` (an April start makes Q1 April to June and Q4 January to March)."""
-    first = index(fiscal_start) + 12 * year_offset + 3 * (q - 1)
+    first = index(fiscal_start) + 3 * (q - 1)
     return first, first + 2

@@ -408,3 +408,51 @@ def test_after_a_milestones_block_the_block_goes_on():
     text = plan() + 'kpi k "K" {\n  milestones { 2026-07: 5件 }\n  targt 100件\n}\n'
     (d,) = [d for d in analyze_text("t.kpi", text).diagnostics if d.code.startswith("KPI0")]
     assert d.message.en == "unknown attribute `targt` in the `kpi` block `k`"
+
+
+@pytest.mark.parametrize("text,month", [("2026-12", (2026, 12)), ("2026-01", (2026, 1)), ("2026-00", None),
+                                        ("2026-13", None), ("0000-05", None)])
+def test_a_month_as_written(text, month):
+    found = calendar.parse_month(text)
+    assert (calendar.year_month(found) if found is not None else None) == month
+
+
+def test_a_late_flow_with_a_baseline_but_no_ramp_is_at_its_target_from_its_start():
+    # the baseline does not make a path without `ramp`: 100 a month, October to March = 600件
+    text = plan() + ('kgi g "G" { target 600件 formula k }\n'
+                     'kpi k "K" { target 100件 per month baseline 40件 per month start 2026-10-01 }\n')
+    out, _ = outcome(text, "g")
+    assert out.value.pt == 600 and out.verdict.status == "proven"
+
+
+def test_a_rate_goal_due_in_the_month_an_input_starts_mid_month_is_checked_in_it():
+    # due from October; the input starts on 10-16, so October has 100 × 16/31 = 51.6件: short
+    text = plan() + ('kgi g "G" { target 100件 per month deadline 2026-10-31 formula k }\n'
+                     'kpi k "K" { target 100件 per month start 2026-10-16 }\n')
+    out, _ = outcome(text, "g")
+    assert out.verdict.status == "refuted"
+    assert [(m.label, m.value / 12) for m in out.timeline.months if m.miss] == [("2026-10", 100 * F(16, 31))]
+
+
+def test_a_last_milestone_below_the_target_is_checked_after_the_deadline():
+    # at the target by December, then 80件 a month from January: a rate due from December misses Jan-Mar
+    text = plan() + ('kgi g "G" { target 100件 per month deadline 2026-12-31 formula k }\n'
+                     'kpi k "K" {\n  target 100件 per month\n  milestones { 2027-01: 80件 per month }\n}\n')
+    out, _ = outcome(text, "g")
+    assert out.verdict.status == "refuted"
+    assert [m.label for m in out.timeline.months if m.miss] == ["2027-01", "2027-02", "2027-03"]
+
+
+def test_a_series_counts_a_plan_that_starts_mid_month_by_its_days():
+    # the plan starts on 2026-04-16: April holds 15 of its 30 days, so 100件 a month is 50件 in it
+    text = plan("2026-04-16 to 2027-03-31") + 'kpi k "K" {\n  target 100件 per month\n  milestones { 2026-07: 80件 per month }\n}\n'
+    series = json.loads(run_cli_json(text))["kpis"][0]["series"]
+    assert [(b["month"], b["start"], b["exact"]) for b in series[:4]] == [
+        ("2026-04", "2026-04-16", "50"), ("2026-05", "2026-05-01", "100"), ("2026-06", "2026-06-01", "100"),
+        ("2026-07", "2026-07-01", "80")]
+
+
+def run_cli_json(text: str) -> str:
+    from kpispec.api import compile_result
+
+    return compile_result(analyze_text("t.kpi", text))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from . import jsonout, months
@@ -70,11 +70,14 @@ def series(n: Node, period: tuple | None) -> list | None:
 
 
 def _decimal(x: Fraction) -> Decimal:
-    """x as a decimal, exactly where it ends, else to 12 places."""
-    d = Decimal(x.numerator) / Decimal(x.denominator) if x.denominator != 1 else Decimal(x.numerator)
-    if Fraction(d) != x:
-        d = d.quantize(Decimal(1).scaleb(-12))
-    return d.normalize() if d == d.to_integral_value() else d
+    """x as a decimal, exactly where it ends, else to 12 places (with the digits its size needs)."""
+    digits = len(str(abs(x.numerator))) + len(str(x.denominator)) + 14
+    with localcontext() as ctx:
+        ctx.prec = digits
+        d = Decimal(x.numerator) / Decimal(x.denominator)
+        if Fraction(d) != x:
+            d = d.quantize(Decimal(1).scaleb(-12))
+        return d.normalize() if d == d.to_integral_value() else d
 
 
 def node(source: SourceFile, n: Node, period: tuple | None = None) -> dict:

@@ -305,6 +305,14 @@ class Resolver:
                     "`ramp linear`（毎月同じ幅で増える）か `ramp step`（期限の月まではベースライン）を使ってください"),
             )
             return None
+        if "formula" in {a.key for a in block.attrs}:
+            self.error(
+                "KPI019", attr.key_span,
+                msg(f"`{block.id.text}` is computed by its formula, so its months come from its inputs",
+                    f"`{block.id.text}` は式で計算されるため、月ごとの値は入力から決まります"),
+                msg("put the ramp on the inputs of the formula", "ramp は式の入力の KPI に書いてください"),
+            )
+            return None
         missing = [k for k in ("target", "baseline", "deadline") if k not in fields or fields[k] is None]
         if missing:
             what = " and ".join(f"`{k}`" for k in missing)
@@ -347,7 +355,8 @@ class Resolver:
         target = fields.get("target")
         problem = None
         if ramp:
-            problem = (msg("a KPI follows either milestones or a ramp, not both", "マイルストーンと ramp はどちらか一方にしてください"),
+            problem = (msg(f"a {KIND_NAMES[block.kind][0]} follows either milestones or a ramp, not both",
+                           "マイルストーンと ramp はどちらか一方にしてください"),
                        msg("remove the `ramp` line, or the milestones", "`ramp` の行かマイルストーンを削除してください"))
         elif target is None:
             problem = (msg(f"`{block.id.text}` has milestones but no target", f"`{block.id.text}` にマイルストーンがありますが目標がありません"),

@@ -160,8 +160,9 @@ def test_the_ramp_message_names_the_months_below_pace_and_moves_the_whole_path(t
     # an even pace is 133 / 12 = 11.083戸 a month; April gives 5戸, 6.083戸 short
     assert "2026-04: 5戸 (6.08戸 short)" in d["notes"][0]
     assert "2026-08" not in d["notes"][0]  # 11.4戸 is above the pace
-    # the ramp is proved as a multiple of its target, so the fix scales every month: 133/132 = 1.0076 → ×1.008
-    assert "`sales` ×1.008 in every month (its milestones or ramp too)" in d["help"]
+    # the ramp's months move together in the proof, so the fix raises every month alike: 1戸 over 12 months
+    # is 0.0833戸 a month, shown rounded up
+    assert "`sales` +0.09戸 per month in every month (its milestones or ramp too)" in d["help"]
 
 
 # ------------------------------------------------------------------ milestones
@@ -291,7 +292,7 @@ kpi x "X" {
 }
 '''
     out, _ = outcome(text, "g")
-    assert (out.verdict.status, out.verdict.reason) == ("unknown", "months")
+    assert out.verdict.status == "unknown"
     assert verdict(text.replace("  ramp linear\n", ""), "g") == "proven"
 
 
@@ -344,6 +345,7 @@ def test_a_witness_moves_every_month_of_a_ramped_input_alike_and_says_so():
     # limit, so the goal can be missed; the witness doubles every month of the ramp (2× its plan)
     text = plan() + '''kgi g "売上/訪問" {
   target 100円
+  deadline 2026-06-30
   formula revenue / visitors
 }
 kpi revenue "売上" { target 1億円 per month }
@@ -357,8 +359,9 @@ kpi visitors "訪問" {
     out, result = outcome(text, "g")
     assert out.verdict.status == "refuted" and out.verdict.witness["visitors"] > out.ref["visitors"]
     (d,) = [d for d in result.diagnostics if d.code == "KPI301"]
-    assert "`visitors` at 2× its planned months (2,000,000人 per month where its plan is at the target" in d.message.en
-    assert d.notes[0].en == "compared month by month: it must hold in every month from 2026-04-01 to 2027-03-31"
+    assert "`visitors` +1,000,000人 per month in every month of its plan (2,000,000人 per month where the plan is at the target" \
+        in d.message.en
+    assert d.notes[0].en == "compared month by month: it must hold in every month from 2026-06-01 to 2027-03-31"
 
 
 def test_a_campaign_counts_from_its_start_to_its_end():
@@ -456,3 +459,121 @@ def run_cli_json(text: str) -> str:
     from kpispec.api import compile_result
 
     return compile_result(analyze_text("t.kpi", text))
+
+
+# ------------------------------------------------------------------ from the review
+
+
+def test_a_month_where_the_goal_and_its_input_both_start_is_counted_once():
+    # both from 2026-10-16: 100 × (16/31 + 5) = 551.61件, not 100 × ((16/31)² + 5)
+    text = plan() + ('kgi g "G" { target 551件 start 2026-10-16 formula k }\n'
+                     'kpi k "K" { target 100件 per month start 2026-10-16 }\n')
+    out, _ = outcome(text, "g")
+    assert out.value.pt == 100 * (F(16, 31) + 5) and out.verdict.status == "proven"
+
+
+PROFIT = plan() + '''kgi g "G" { target GOAL formula profit }
+kpi profit "利益" {
+  target TARGET円 per month
+  baseline -100万円 per month
+  deadline DEADLINE
+  ramp linear
+}
+'''
+
+
+def test_a_ramp_to_a_target_of_zero_is_counted():
+    # -100万 in April up to 0 in December in steps of 12.5万: -450万 for April-December, then 0
+    text = PROFIT.replace("GOAL", "-400万円").replace("TARGET", "0").replace("DEADLINE", "2026-12-31")
+    out, _ = outcome(text, "g")
+    assert out.value.pt == -4_500_000 and out.verdict.status == "refuted"
+
+
+def test_a_ramp_from_a_loss_to_a_profit_is_counted():
+    # -100万 in April to +10万 in March in eleven steps of 10万: 12 × -100万 + 10万 × 66 = -540万
+    text = PROFIT.replace("GOAL", "-600万円").replace("TARGET", "10万").replace("DEADLINE", "2027-03-31")
+    out, _ = outcome(text, "g")
+    assert out.value.pt == -5_400_000 and out.verdict.status == "proven"
+    assert verdict(text.replace("-600万円", "-539万円"), "g") == "refuted"
+
+
+def test_an_amount_to_reach_without_a_deadline_is_due_at_the_plan_s_end():
+    # units reach 100戸 (a count to reach, not a rate) in March: 100戸 × 5,000万円 = 50億円 is due then,
+    # not in every month of the climb
+    text = plan() + '''kgi revenue "売上" { target 50億円 formula units * price }
+kpi units "累計戸数" {
+  target 100戸
+  milestones { 2026-09: 30戸  2027-03: 100戸 }
+}
+kpi price "単価" { target 5,000万円 }
+'''
+    out, _ = outcome(text, "revenue")
+    assert out.verdict.status == "proven" and out.value.pt == 5_000_000_000
+    # with a deadline in October it is due from then, while the count is still 30戸: 15億円
+    out, _ = outcome(text.replace("target 50億円", "target 50億円 deadline 2026-10-31"), "revenue")
+    assert out.verdict.status == "refuted" and out.timeline.months[0].value == 1_500_000_000
+
+
+def test_a_goal_over_a_total_that_has_its_own_window_is_not_proven_flat():
+    # leads_total is itself a total over the year; cvr ramps 5% to 25% and deals is due from September:
+    # a total is not split by month again, so kpispec cannot prove it (it used to compare flat at 25%)
+    text = plan() + '''kgi leads_total "リード合計" { target 1,200件 formula leads }
+kpi leads "リード" { target 100件 per month }
+kgi deals "成約" { target 300件 deadline 2026-09-30 formula leads_total * cvr }
+kpi cvr "成約率" {
+  target 25%
+  baseline 5%
+  deadline 2027-03-31
+  ramp linear
+}
+'''
+    out, _ = outcome(text, "deals")
+    assert (out.verdict.status, out.verdict.reason) == ("unknown", "months")
+
+
+def test_a_ratio_of_flows_that_start_later_is_judged_from_their_start():
+    # ROAS = revenue / spend, due from June; both flows start on 2026-10-01, so June to September have
+    # nothing to divide by and are not judged; from October 300% holds
+    text = plan() + '''kgi roas "ROAS" { target 300% deadline 2026-06-30 formula revenue / spend }
+kpi revenue "広告売上" { target 3,000万円 per month start 2026-10-01 }
+kpi spend "広告費" { target <= 1,000万円 per month start 2026-10-01 }
+'''
+    out, _ = outcome(text, "roas")
+    assert out.verdict.status == "proven"
+    assert [calendar.label(i) for i in out.timeline.skipped] == [f"2026-{m:02d}" for m in range(6, 10)]
+
+
+def test_a_formula_that_turns_in_an_untimed_input_is_not_proven_month_by_month():
+    # a·b − c·b² + d with a on a step ramp and b ≤ 50% untimed: b may differ month to month, so b = 50% in
+    # the months a is low and 0 after gives less than any b held the same in every month
+    text = plan() + '''kgi g "G" { target 70件 per month formula a * b - c * b * b + d }
+kpi a "A" { target 200件 per month baseline 100件 per month deadline 2026-10-31 ramp step }
+kpi b "B" { target <= 50% }
+kpi c "C" { target <= 200件 per month }
+kpi d "D" { target 30件 per month }
+'''
+    out, _ = outcome(text, "g")
+    assert out.verdict.status != "proven"
+
+
+@pytest.mark.parametrize("entry", ["Q1: 5件 per target", "Q1: 1万2026-07: 5件", "2026-07: 5件 per deadline"])
+def test_what_the_one_line_token_would_misread_is_read_token_by_token(entry):
+    # the same error as the milestone spread over lines: a keyword after `per`, an amount that runs into
+    # the next month
+    def codes(text):
+        full = plan() + f'kpi k "K" {{\n  target 100件 per month\n  milestones {{\n{text}\n  }}\n}}\n'
+        return sorted({d.code for d in analyze_text("t.kpi", full).diagnostics if d.code.startswith(("KPI0", "KPI1"))})
+
+    assert codes(entry) == codes(entry.replace(" ", "\n")) and "KPI002" in codes(entry)
+
+
+def test_the_one_line_milestone_token_knows_every_keyword():
+    # MILESTONE_UNIT and MILESTONE_PER must not take a keyword for a word: their lists are the language's
+    import re as _re
+    from pathlib import Path
+
+    from kpispec.language import KEYWORDS
+
+    grammar = (Path(__file__).resolve().parent.parent / "grammar" / "kpispec.lark").read_text(encoding="utf-8")
+    lists = _re.findall(r"^MILESTONE_(?:UNIT|PER):.*?\(\?!\(\?:([a-z|]+)\)", grammar, _re.M)
+    assert len(lists) == 2 and all(set(words.split("|")) == KEYWORDS for words in lists)

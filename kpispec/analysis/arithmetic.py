@@ -108,6 +108,7 @@ class Outcome:
     box: dict | None = None  # each input of sym -> the range its target accepts (held inputs: their target)
     ref: dict | None = None  # each input of sym -> its target
     timeline: Timeline | None = None  # the goal month by month, when its inputs change over time
+    flat: Val | None = None  # a goal compared month by month: its value as the formulas above it read it
 
 
 @record(slots=True)
@@ -219,8 +220,10 @@ class Arithmetic:
                     self._converted.add(nid)
                 if outcome.value is not None and outcome.error is None:
                     # What the formula can take and what the plan implies for it (at the inputs' targets),
-                    # whether or not the node has a target of its own.
-                    self.env[nid] = outcome.value
+                    # whether or not the node has a target of its own; a rate compared month by month
+                    # is read above as the rate, not its worst month.
+                    timed_rate = outcome.flat is not None and outcome.conversion is None
+                    self.env[nid] = outcome.flat if timed_rate else outcome.value
                     continue
             if nid in self.env and node.target is not None:
                 self._leaf(nid, self.env[nid])
@@ -257,12 +260,16 @@ class Arithmetic:
         return start, end
 
     def due_months(self, node: Node) -> tuple[date | None, date | None]:
-        """When a rate goal must hold, month by month: from its deadline's month (the months before are
-        the ramp-up), or from its start without one, to the plan's end."""
+        """When a goal compared month by month (not a total over a window) must hold: from its
+        deadline's month (the months before are the ramp-up) to the plan's end; without a deadline,
+        a rate (a pace) from its start, anything else (a level or an amount to reach) in the plan's
+        last month."""
         info = self.plan.info
         end = info.period_end if info and info.period_end else node.deadline
         if node.deadline is not None:
             return calendar.first_day(calendar.index(node.deadline)), end
+        if node.target.value.per is None and end is not None:
+            return calendar.first_day(calendar.index(end)), end
         return node.start or (info.period_start if info else None), end
 
     def window(self, node: Node) -> Window | None:
@@ -326,6 +333,11 @@ class Arithmetic:
             self._timeline_kind[node.id] = kind
             if self.expanded(node.id) and out.timeline is not None:
                 return self._timed_verdict(out, tdim)
+            # its inputs change over time but it cannot be evaluated month by month: the flat comparison
+            # would not be a proof (a zero to divide by, a total of a total, a window of a century)
+            out.verdict = Verdict("unknown", reason="months")
+            out.proven = False
+            return out
         comparator = node.target.comparator
         rng, pt = out.value.rng, out.value.pt
         if (rng.hi <= target) if comparator == "<=" else (rng.lo >= target):
@@ -347,6 +359,7 @@ class Arithmetic:
 
     def _timed_verdict(self, out: Outcome, tdim: Dim) -> Outcome:
         """The verdict of a goal evaluated month by month (its exact form made by `_timeline`)."""
+        out.flat = out.value  # what a formula above it computes with (a rate: not its worst month)
         out.value = Val(poly.r_interval(out.sym, out.box, self.atoms), self.value_at(out.sym, out.ref), tdim)
         out.verdict = self._untie(out.node.id, prove(out.sym, out.node.target.comparator, out.target, out.box, out.ref,
                                                       self.atoms))
@@ -360,18 +373,16 @@ class Arithmetic:
             return Verdict("unknown", reason="months")
         return verdict
 
-    def _monotone(self, f: Rat, hull: dict) -> bool:
-        """Whether f moves one way in each of the inputs in `hull` over the ranges given there (every
-        month's range of a timed input), the others over what their targets accept."""
+    def _monotone(self, f: Rat, box: dict) -> bool:
+        """Whether f moves one way in each of its inputs over `box` (every month's range of a timed
+        input, what its target accepts for another): then each month's worst case is at its
+        inputs' month values, as one value per input varied for all months alike finds it."""
         if f.is_poly and all(c > 0 for c in f.num.values()) and all(
-                (hull[v].lo if v in hull else self.leaf_box[v].lo) >= 0 if not v.startswith("#") else False
-                for v in poly.variables(f.num)):
+                not v.startswith("#") and box[v].lo >= 0 for v in poly.variables(f.num)):
             return True  # a funnel or a sum of non-negative inputs
-        box, _ = self.box_for(f)
-        box.update(hull)
         try:
             dn, dd = poly.derivatives(f.num), poly.derivatives(f.den)
-            for v in hull:
+            for v in box:
                 if any(a.startswith("#") and v in self.atoms.inputs(a) for a in f.variables()):
                     return False
                 top = poly.add(poly.mul(dn.get(v, {}), f.den, self._spend), poly.mul(f.num, dd.get(v, {}), self._spend),
@@ -385,8 +396,9 @@ class Arithmetic:
 
     def _timeline(self, nid: str, f: Rat) -> Rat | None:
         """The goal month by month over its window, from f (its formula over the plan's inputs): a total
-        sums each month's value, a rate must hold in every month (the least of them). Months in which
-        every input has the same value are one group, so a year of flat targets costs one evaluation."""
+        sums each month's value, a rate must hold in every month it is due (the least of them). Months
+        in which every input has the same value are one group, so a year of flat targets costs one
+        evaluation. None when it cannot be done (the caller then says it cannot prove the goal)."""
         node, out = self.plan.nodes[nid], self.outcomes[nid]
         kind = self._timeline_kind[nid]
         if any(r in self._converted for r in refs_of(node.formula)):
@@ -402,33 +414,38 @@ class Arithmetic:
         dims = {v: self.env[v].dim for v in leaves}
         groups: dict = {}
         for i, share in calendar.months(start, end):
-            sc = timeline.scales(self.plan, leaves, i, total, dims, self.targets, self._scales)
-            if sc is None:
+            ab = timeline.transforms(self.plan, leaves, i, total, dims, self.targets, (start, end), self._scales)
+            if ab is None:
                 return None
-            group = groups.setdefault(tuple(sc.values()), [sc, Fraction(0), []])
+            group = groups.setdefault(tuple(ab.values()), [ab, Fraction(0), []])
             group[1] += share
             group[2].append((i, share))
-        hull = {}  # each timed input over every month's accepted range
-        for v in leaves:
-            ks = [g[0][v] for g in groups.values()]
-            t = self.targets[v]
-            ends = (min(ks) * t, max(ks) * t)
-            if self.plan.nodes[v].target.comparator == "<=":
-                hull[v] = Interval(self.leaf_box[v].lo, max(ends))
-            else:
-                hull[v] = Interval(min(ends), INF)
-        if not self._monotone(f, hull):
+        box, _ = self.box_for(f)
+        for v in leaves:  # each timed input over every month's accepted range
+            t, rng = self.targets[v], self.leaf_box[v]
+            values = [a * t + b for a, b in (g[0][v] for g in groups.values())]
+            ceiling = self.plan.nodes[v].target.comparator == "<="
+            box[v] = Interval(min(rng.lo, min(values)), max(values)) if ceiling else Interval(min(values), INF)
+        if not self._monotone(f, box):
             self._tied.add(nid)
-        parts = []
-        for sc, weight, months in groups.values():
-            part = poly.r_rescale(f, sc, self.atoms) if any(k != 1 for k in sc.values()) else f
+        parts, skipped = [], []
+        for ab, weight, months in groups.values():
+            try:
+                part = f if all(x == (1, 0) for x in ab.values()) else poly.r_affine(f, ab, self.atoms, self._spend)
+            except ZeroDivisionError:
+                if total:
+                    return None  # a month in which the formula divides by zero has no amount to add
+                skipped += [i for i, _ in months]  # a rate with nothing to divide by in a month is not judged in it
+                continue
             parts.append((part, weight, months))
+        if not parts:
+            return None
         if total:
             sym = poly.r_sum([(1, poly.r_scale(p, w / 12)) for p, w, _ in parts], self._spend)
         else:
             sym = parts[0][0] if len(parts) == 1 else self.atoms.make("max" if node.target.comparator == "<=" else "min",
                                                                      [p for p, _, _ in parts])
-        box, ref = self.box_for(sym, self.held.get(nid, frozenset()))
+        _, ref = self.box_for(sym, self.held.get(nid, frozenset()))
         target = out.target
         whole = sum((w for _, w, _ in parts), Fraction(0))
         ceiling = node.target.comparator == "<="
@@ -439,7 +456,7 @@ class Arithmetic:
                 value, due = (x * share / 12, target * share / whole) if total else (x, target)
                 rows.append(Month(i, share, value, due, value > due if ceiling else value < due))
         rows.sort(key=lambda m: m.index)
-        out.timeline = Timeline(kind, start, end, rows)
+        out.timeline = Timeline(kind, start, end, rows, sorted(skipped))
         return sym
 
     # --------------------------------------------------------------- exact forms

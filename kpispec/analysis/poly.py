@@ -422,6 +422,56 @@ def r_sum(items: list[tuple[int, Rat]], budget: Budget) -> Rat:
     return out if out is not None else Rat.of({})
 
 
+def r_affine(r: Rat, coeffs: dict, atoms: Atoms, budget: Budget, memo: dict | None = None) -> Rat:
+    """r with each variable v in `coeffs` replaced by a·v + b, (a, b) = coeffs[v] (inside min and max
+    too, which become new atoms). Raises ZeroDivisionError when the denominator becomes zero."""
+    memo = {} if memo is None else memo
+    num = _affine(r.num, coeffs, atoms, budget, memo)
+    den = _affine(r.den, coeffs, atoms, budget, memo)
+    if not den:
+        raise ZeroDivisionError()
+    return normal(num, den)
+
+
+def _affine(p: Poly, coeffs: dict, atoms: Atoms, budget: Budget, memo: dict) -> Poly:
+    out: dict = {}
+    for m, c in p.items():
+        rest: list = []
+        term: Poly | None = None  # the expanded factors (a·v + b)^e with b != 0
+        for v, e in m:
+            if v.startswith("#"):
+                if v not in memo:
+                    function, args = atoms.table[v]
+                    changed = [r_affine(x, coeffs, atoms, budget, memo) for x in args]
+                    memo[v] = v if changed == list(args) else next(iter(atoms.make(function, changed).num))[0][0]
+                rest.append((memo[v], e))
+                continue
+            ab = coeffs.get(v)
+            if ab is None:
+                rest.append((v, e))
+                continue
+            a, b = ab
+            if b == 0:
+                c = c * a**e
+                rest.append((v, e))
+            elif a == 0:
+                c = c * b**e
+            else:
+                factor = power({((v, 1),): Fraction(a), (): Fraction(b)}, e, budget)
+                term = factor if term is None else mul(term, factor, budget)
+            if not c:
+                break
+        if not c:
+            continue
+        mono = {tuple(sorted(rest)): c}
+        if term is not None:
+            mono = mul(mono, term, budget)
+        budget.spend(len(mono))
+        for k, x in mono.items():
+            _put(out, k, x)
+    return out
+
+
 def r_rescale(r: Rat, scales: dict, atoms: Atoms, memo: dict | None = None) -> Rat:
     """r with each variable v in `scales` replaced by scales[v]·v (inside min and max too, which
     become new atoms); a zero scale drops the terms it multiplies."""

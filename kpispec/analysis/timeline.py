@@ -17,6 +17,7 @@ per day is 310件 in July and 280件 in February. Compared as a rate, a day is 1
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date
 from fractions import Fraction
 
@@ -50,6 +51,7 @@ class Timeline:
     start: date
     end: date
     months: list  # Month, in order
+    skipped: list  # month indices a rate was not judged in: its formula had nothing to divide by
 
 
 def phased(node) -> bool:
@@ -125,7 +127,8 @@ def _rate_in(value, i: int, total: bool, months: int = 1) -> Fraction:
 
 
 def level(node, i: int, plan_start: date | None, total: bool, dim) -> Fraction:
-    """The node's value in month i, in base units (a flow as the rate it runs at in that month)."""
+    """The node's value in month i while it runs, in base units (a flow as the rate it runs at in
+    that month); `presence` says how much of the month it runs."""
     target = node.target.value
     is_flow = flow(dim)
 
@@ -135,51 +138,75 @@ def level(node, i: int, plan_start: date | None, total: bool, dim) -> Fraction:
         return base(value)[0]
 
     if node.milestones:
-        current = None
-        for m in node.milestones:
-            if m.first <= i:
-                current = m
-        if current is None:  # before the first milestone: the baseline, or the target (milestones change it)
-            x = of(node.baseline) if node.baseline is not None else of(target)
-        else:
-            x = of(current.value, _span(current))
-    elif node.ramp is not None and node.baseline is not None:
+        at = bisect_right(node.milestones, i, key=_first)  # milestones are in month order (resolve)
+        if at == 0:  # before the first milestone: the baseline, or the target (milestones change it)
+            return of(node.baseline) if node.baseline is not None else of(target)
+        current = node.milestones[at - 1]
+        return of(current.value, _span(current))
+    if node.ramp is not None and node.baseline is not None:
         s = calendar.index(node.start or plan_start or node.deadline or date.min)
         d = calendar.index(node.deadline) if node.deadline is not None else s
         lo, hi = of(node.baseline), of(target)
         if i >= d:
-            x = hi
-        elif i <= s or node.ramp == "step":
-            x = lo
-        else:
-            x = lo + (hi - lo) * Fraction(i - s, d - s)
-    else:
-        x = of(target)
-    if is_flow and (node.start is not None or node.end is not None):
-        x *= calendar.share(i, node.start or date.min, node.end or date.max)
-    return x
+            return hi
+        if i <= s or node.ramp == "step":
+            return lo
+        return lo + (hi - lo) * Fraction(i - s, d - s)
+    return of(target)
+
+
+def presence(node, dim, i: int, lo: date, hi: date) -> Fraction:
+    """How much of month i a flow runs inside lo..hi: the days of its own `start`..`end` within them,
+    as a share of the month; a level is always there (1)."""
+    if not flow(dim) or (node.start is None and node.end is None):
+        return calendar.share(i, lo, hi)
+    return calendar.share(i, max(lo, node.start or lo), min(hi, node.end or hi))
+
+
+def _first(m) -> int:
+    return m.first
 
 
 def _span(m) -> int:
     return m.last - m.first + 1
 
 
-def scales(plan, leaves, i: int, total: bool, dims: dict, targets: dict, cache: dict) -> dict | None:
-    """Each timed input's value in month i as a multiple of its target; None when an input's target
-    is zero (a path cannot be written as a multiple of it). `cache` keeps each input's months: an
-    input feeds every goal above it."""
+def transform(node, dim, i: int, plan_start: date | None, total: bool, target: Fraction, comparator: str,
+              lo: date, hi: date):
+    """How the node's value in month i (of a goal compared over lo..hi) is made from the one value x
+    the proof varies, whose range is what its target accepts: (a, b) for a·x + b. A floor's month
+    accepts [its value, ∞), so x + (value - target); a ceiling's accepts [0, its value], so
+    x × value / target; a flow that does not run in the month is 0. None when a ceiling's month
+    cannot be written so (a target of 0, or a value of the other sign)."""
+    whole = calendar.share(i, lo, hi)
+    there = presence(node, dim, i, lo, hi)
+    if there == 0:
+        return (0, 0)
+    value = level(node, i, plan_start, total, dim) * there / whole
+    if comparator != "<=":
+        return (1, value - target)
+    if target == 0 or value / target < 0:
+        return None
+    return (value / target, 0)
+
+
+def transforms(plan, leaves, i: int, total: bool, dims: dict, targets: dict, window: tuple, cache: dict):
+    """Each timed input's `transform` in month i, or None when one cannot be written. `cache` keeps
+    each input's months: an input feeds every goal above it."""
     plan_start = plan.info.period_start if plan.info else None
+    lo, hi = window
     out = {}
     for v in leaves:
-        key = (v, i, total)
-        k = cache.get(key)
-        if k is None:
-            t = targets[v]
+        key = (v, i, total, lo, hi)
+        k = cache.get(key, cache)
+        if k is cache:
+            node = plan.nodes[v]
             try:
-                k = cache[key] = level(plan.nodes[v], i, plan_start, total, dims[v]) / t if t else False
+                k = transform(node, dims[v], i, plan_start, total, targets[v], node.target.comparator, lo, hi)
             except EvalError:
-                k = cache[key] = False
-        if k is False:
+                k = None
+            cache[key] = k
+        if k is None:
             return None
         out[v] = k
     return out
@@ -199,7 +226,7 @@ def monthly(node, start: date, end: date) -> list[tuple[int, date, date, Fractio
         out = []
         for i in range(calendar.index(start), calendar.index(end) + 1):
             x = level(node, i, start, True, dim)
-            x = x / 12 * calendar.share(i, start, end) if flow(dim) else in_written_units(x, dim, node.target.value)
+            x = x / 12 * presence(node, dim, i, start, end) if flow(dim) else in_written_units(x, dim, node.target.value)
             out.append((i, max(start, calendar.first_day(i)), min(end, calendar.last_day(i)), x))
     except EvalError:
         return None

@@ -4,6 +4,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
 
 from .. import display
 from ..analysis.arithmetic import refs_of
+from .. import months as calendar
 from ..analysis.timeline import phased
 from ..diagnostics import Msg, Severity
 from ..evaluate import in_written_units
@@ -264,11 +265,9 @@ class TargetsMissGoal(Check):
         if not arithmetic.passes_with(node.id, {input_id: back}):
             return None
         if phased(input_node) and outcome.timeline is not None:
-            # its months are proved as multiples of its target: the fix moves every month alike, by a
-            # factor (a percentage of a percentage would read as points)
-            factor = display.number(back / outcome.ref[input_id], 3, ROUND_FLOOR if ceiling else ROUND_CEILING)
-            return (f"`{input_id}` ×{factor} in every month (its milestones or ramp too)",
-                    f"`{input_id}` の各月を ×{factor}（マイルストーン・立ち上がりも同じ倍率で）")
+            # its months move together in the proof (a floor's by the same amount, a ceiling's by the
+            # same factor): so does the fix, which names the change, not a new target
+            return month_fix(input_id, value, dim, back, outcome.ref[input_id], ceiling)
         op = "≤" if ceiling else "≥"
         return tuple(f"{input_id} {op} " + display.amount(shown_x, value.unit, value.per, value.percent, lang, rounding, decimals)
                      for lang in ("en", "ja"))
@@ -324,15 +323,37 @@ def months_note(outcome, value) -> Msg:
                    f"start counted)")
         head_ja = f"{t.start}〜{t.end} の合計として月ごとに比較しました（各入力のマイルストーン・立ち上がり・開始日を反映）"
         if short:
-            head_en += f"; the months below an even pace, the furthest first: {items_en}"
-            head_ja += f"。均等なペースを下回る月（差の大きい順）：{items_ja}"
+            side_en, side_ja = ("above", "上回る") if ceiling else ("below", "下回る")
+            head_en += f"; the months {side_en} an even pace, the furthest first: {items_en}"
+            head_ja += f"。均等なペースを{side_ja}月（差の大きい順）：{items_ja}"
         return Msg(head_en, head_ja)
     head_en = f"compared month by month: it must hold in every month from {t.start} to {t.end}"
     head_ja = f"月ごとに比較しました：{t.start}〜{t.end} の毎月で目標を満たす必要があります"
     if short:
-        head_en += f"; the months that fall short of {show(t.months[0].due, 'en')}, the furthest first: {items_en}"
-        head_ja += f"。目標 {show(t.months[0].due, 'ja')} に届かない月（差の大きい順）：{items_ja}"
+        side_en, side_ja = ("go over", "を超える") if ceiling else ("fall short of", "に届かない")
+        head_en += f"; the months that {side_en} {show(t.months[0].due, 'en')}, the furthest first: {items_en}"
+        head_ja += f"。目標 {show(t.months[0].due, 'ja')} {side_ja}月（差の大きい順）：{items_ja}"
+    if t.skipped:
+        first, last = calendar.label(t.skipped[0]), calendar.label(t.skipped[-1])
+        head_en += f"; not judged in {first} to {last}, where its formula has nothing to divide by"
+        head_ja += f"。{first}〜{last} は式の割る数が 0 のため判定していません"
     return Msg(head_en, head_ja)
+
+
+def month_fix(input_id, value, dim, new, old, ceiling) -> tuple[str, str]:
+    """The change to every month of an input with milestones or a ramp that closes the gap."""
+    if ceiling:
+        factor = display.number(new / old, 3, ROUND_FLOOR)
+        return (f"`{input_id}` ×{factor} in every month (its milestones or ramp too)",
+                f"`{input_id}` の各月を ×{factor}（マイルストーン・立ち上がりも同じ倍率で）")
+    step = in_written_units(new - old, dim, value)
+    if value.percent:  # a change of a percentage is in points
+        points = display.number(step, display.decimals_for(step, True), ROUND_CEILING, percent=True)
+        en, ja = f"{points} percentage points", f"{points}ポイント"
+    else:
+        en, ja = (display.amount(step, value.unit, value.per, False, lang, ROUND_CEILING) for lang in ("en", "ja"))
+    return (f"`{input_id}` +{en} in every month (its milestones or ramp too)",
+            f"`{input_id}` を毎月 +{ja}（マイルストーン・立ち上がりも同じ幅で）")
 
 
 def is_share(node) -> bool:

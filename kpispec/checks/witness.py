@@ -23,10 +23,14 @@ def witness_text(arithmetic, witness: dict, ref: dict, timed: bool = False) -> t
         rule = f"{node.target.comparator} {value.text}"
         en = display.compared_amounts(xs, value.unit, value.per, value.percent, "en")[0]
         ja = display.compared_amounts(xs, value.unit, value.per, value.percent, "ja")[0]
-        if timed and phased(node) and ref[v]:
-            ratio = display.number(witness[v] / ref[v], 2)
-            parts_en.append(f"`{v}` at {ratio}× its planned months ({en} where its plan is at the target; target {rule})")
-            parts_ja.append(f"`{v}` が計画の各月の {ratio} 倍（目標に達した月で {ja}。目標 {rule}）")
+        if timed and phased(node):
+            if node.target.comparator == "<=":
+                change = "×" + display.number(witness[v] / ref[v], 2) if ref[v] else "×0"
+            else:
+                step = in_written_units(witness[v] - ref[v], dim, value)
+                change = ("+" if step >= 0 else "") + display.amount(step, value.unit, value.per, value.percent)
+            parts_en.append(f"`{v}` {change} in every month of its plan ({en} where the plan is at the target; target {rule})")
+            parts_ja.append(f"`{v}` が計画の各月で {change}（目標に達した月で {ja}。目標 {rule}）")
             continue
         parts_en.append(f"`{v}` = {en} (target {rule})")
         parts_ja.append(f"`{v}` = {ja}（目標 {rule}）")

@@ -3,6 +3,8 @@ what is due in each. Numbers and escaped text only; no script, no fonts or image
 
 from __future__ import annotations
 
+import math
+
 from ..records import record
 
 BAR, GAP, HEIGHT, TOP, LABELS = 22, 6, 80, 14, 16  # pixels: a bar and its gap, the bars, the year above, the months below
@@ -20,10 +22,18 @@ class Bar:
     title: str
 
 
+def scalar(x) -> float:
+    """An exact amount as a chart height; one beyond a float's range is infinite (and not drawn)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
 def chart(bars: list[Bar], caption: str, esc) -> str:
     """An SVG bar chart; `esc` escapes text for HTML (the page's own escaping)."""
-    if not bars:
-        return ""
+    if not bars or not all(math.isfinite(v) for b in bars for v in (b.value, b.due if b.due is not None else 0.0)):
+        return ""  # nothing to draw, or amounts beyond what a picture can scale (their table still has them)
     top = max([b.value for b in bars] + [b.due for b in bars if b.due is not None] + [0.0])
     low = min([b.value for b in bars] + [b.due for b in bars if b.due is not None] + [0.0])
     span = (top - low) or 1.0

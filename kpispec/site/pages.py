@@ -22,7 +22,7 @@ from ..months import label as months_label
 from ..records import record
 from ..syntax import ast
 from ..tree import outline
-from .charts import Bar, chart
+from .charts import Bar, chart, scalar
 
 # A tree with more nodes than this opens only its top two levels (and the failing path).
 LARGE_TREE = 60
@@ -374,7 +374,7 @@ def _goal_months(site: _Site, node, standing) -> str:
         title = f"{m.label}: {m.value_text.get(site.lang)}"
         if m.gap_text is not None:
             title += f" ({m.gap_text.get(site.lang)} {word})" if site.lang == "en" else f"（{m.gap_text.get(site.lang)} {word}）"
-        bars.append(Bar(m.label, float(m.value), float(m.due), m.miss and marked, title))
+        bars.append(Bar(m.label, scalar(m.value), scalar(m.due), m.miss and marked, title))
     missed = [f"{m.label} {m.value_text.get(site.lang)}" for m in standing.months if m.miss and marked]
     caption = t["months_" + kind]
     listed = (f'<p class="kp-months-missed"><strong>{esc(word)}</strong>: {esc(sep.join(missed))}</p>' if missed else "")
@@ -394,7 +394,7 @@ def _by_month(site: _Site, result) -> str:
             continue
         value = node.target.value  # a rate's months are amounts in the month, a level's the level
         texts = [(months_label(i), display.amount(x, value.unit, None, value.percent, site.lang)) for i, _, _, x in months]
-        bars = [Bar(label, float(x), None, False, f"{label}: {text}") for (label, text), (_, _, _, x) in zip(texts, months)]
+        bars = [Bar(label, scalar(x), None, False, f"{label}: {text}") for (label, text), (_, _, _, x) in zip(texts, months)]
         caption = f"{node.label or node.id}: {t['by_month']}"
         table = ("<details><summary>" + esc(t["value"]) + "</summary><table class=\"kp-table kp-month-table\"><tbody>"
                  + "".join(f"<tr><td>{esc(label)}</td><td class=\"kp-num\">{esc(text)}</td></tr>" for label, text in texts)

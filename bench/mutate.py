@@ -82,7 +82,8 @@ MODULES = {
     "kpispec/cli/docs.py": ["tests/test_site.py"],
     "kpispec/months.py": ["tests/test_time.py", "tests/test_arithmetic_oracles.py"],
     "kpispec/analysis/timeline.py": ["tests/test_time.py", "tests/test_corpus.py", "tests/test_site.py"],
-    "kpispec/site/charts.py": ["tests/test_site.py"],
+    "kpispec/syntax/errors/milestones.py": ["tests/test_time.py"],
+    "kpispec/site/charts.py": ["tests/test_charts.py", "tests/test_site.py"],
 }
 
 # Tests never run against a mutant: robustness checks (a budget exhausted without a crash) that

@@ -470,31 +470,3 @@ def _affine(p: Poly, coeffs: dict, atoms: Atoms, budget: Budget, memo: dict) -> 
         for k, x in mono.items():
             _put(out, k, x)
     return out
-
-
-def r_rescale(r: Rat, scales: dict, atoms: Atoms, memo: dict | None = None) -> Rat:
-    """r with each variable v in `scales` replaced by scales[v]·v (inside min and max too, which
-    become new atoms); a zero scale drops the terms it multiplies."""
-    memo = {} if memo is None else memo
-    return normal(_rescale(r.num, scales, atoms, memo), _rescale(r.den, scales, atoms, memo))
-
-
-def _rescale(p: Poly, scales: dict, atoms: Atoms, memo: dict) -> Poly:
-    out: dict = {}
-    for m, c in p.items():
-        rest = []
-        for v, e in m:
-            if v.startswith("#"):
-                if v not in memo:
-                    function, args = atoms.table[v]
-                    scaled = [r_rescale(a, scales, atoms, memo) for a in args]
-                    memo[v] = v if scaled == list(args) else next(iter(atoms.make(function, scaled).num))[0][0]
-                rest.append((memo[v], e))
-                continue
-            k = scales.get(v)
-            if k is not None:
-                c = c * k**e
-            rest.append((v, e))
-        if c:
-            _put(out, tuple(sorted(rest)), c)
-    return out

@@ -41,6 +41,7 @@ from .kpi308_arithmetic_fault import ArithmeticFault
 from .kpi309_direction_slip import DirectionSlip
 from .kpi310_not_proven import NotProven
 from .kpi311_period_counted_twice import PeriodCountedTwice
+from .kpi312_milestones_miss_target import MilestonesMissTarget
 
 # --- graph (4xx)
 from .kpi401_circular_dependency import CircularDependency
@@ -78,6 +79,7 @@ RULES: tuple[type[Check], ...] = (
     DirectionSlip,
     NotProven,
     PeriodCountedTwice,
+    MilestonesMissTarget,
     # 4xx: graph
     CircularDependency,
 )

@@ -309,13 +309,13 @@ def months_note(outcome, value) -> Msg:
     def show(x, lang, rounding=ROUND_HALF_UP):
         return display.amount(in_written_units(x, dim, value, per), value.unit, per, value.percent, lang, rounding)
 
-    away = ROUND_CEILING if ceiling else ROUND_FLOOR  # as the message rounds the value the targets imply
+    outward = ROUND_FLOOR if not ceiling else ROUND_CEILING  # as the message rounds the value the targets imply
     short = [m for m in t.months if m.miss]
     shown = sorted(short, key=lambda m: -abs(m.due - m.value))[:MAX_MONTHS_SHOWN]  # the worst first
     more = len(short) - len(shown)
     word_en, word_ja = ("over", "超過") if ceiling else ("short", "不足")
-    items_en = ", ".join(f"{m.label}: {show(m.value, 'en', away)} ({show(abs(m.due - m.value), 'en')} {word_en})" for m in shown)
-    items_ja = "、".join(f"{m.label}：{show(m.value, 'ja', away)}（{show(abs(m.due - m.value), 'ja')}{word_ja}）" for m in shown)
+    items_en = ", ".join(f"{m.label}: {show(m.value, 'en', outward)} ({show(abs(m.due - m.value), 'en')} {word_en})" for m in shown)
+    items_ja = "、".join(f"{m.label}：{show(m.value, 'ja', outward)}（{show(abs(m.due - m.value), 'ja')}{word_ja}）" for m in shown)
     if more:
         items_en += f", and {more} more"
         items_ja += f"、ほか {more} か月"

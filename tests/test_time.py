@@ -577,3 +577,36 @@ def test_the_one_line_milestone_token_knows_every_keyword():
     grammar = (Path(__file__).resolve().parent.parent / "grammar" / "kpispec.lark").read_text(encoding="utf-8")
     lists = _re.findall(r"^MILESTONE_(?:UNIT|PER):.*?\(\?!\(\?:([a-z|]+)\)", grammar, _re.M)
     assert len(lists) == 2 and all(set(words.split("|")) == KEYWORDS for words in lists)
+
+
+def test_a_ceiling_s_months_move_by_a_factor_down_to_zero():
+    # a budget under a ceiling ramping from 50万 to 100万 a month: each month accepts 0 up to its value,
+    # so 3 × budget ≥ 0 holds (moved by the same amount instead, April would go below zero)
+    text = plan() + '''kgi g "G" { target >= 0円 formula budget * 3 }
+kpi budget "予算" {
+  target <= 100万円 per month
+  baseline 50万円 per month
+  deadline 2026-09-30
+  ramp linear
+}
+'''
+    assert verdict(text, "g") == "proven"
+
+
+def test_a_ceiling_of_zero_with_milestones_cannot_be_taken_month_by_month():
+    text = plan() + '''kgi g "G" { target <= 100万円 formula cost }
+kpi cost "費用" {
+  target <= 0円 per month
+  milestones { 2026-07: 10万円 per month }
+}
+'''
+    out, _ = outcome(text, "g")
+    assert (out.verdict.status, out.verdict.reason) == ("unknown", "months")
+
+
+def test_a_flow_with_an_end_and_no_start_counts_until_its_end():
+    # 100件 a month until 2026-06-15: April, May and 15 of June's 30 days = 250件
+    text = plan() + ('kgi g "G" { target 250件 formula k }\n'
+                     'kpi k "K" { target 100件 per month end 2026-06-15 }\n')
+    out, _ = outcome(text, "g")
+    assert out.value.pt == 250 and out.verdict.status == "proven"

@@ -610,3 +610,58 @@ def test_a_flow_with_an_end_and_no_start_counts_until_its_end():
                      'kpi k "K" { target 100件 per month end 2026-06-15 }\n')
     out, _ = outcome(text, "g")
     assert out.value.pt == 250 and out.verdict.status == "proven"
+
+
+# ------------------------------------------------------------------ from the second review
+
+
+def test_a_funnel_whose_inputs_ramp_up_to_their_targets_is_proven():
+    # sessions 5万→10万 and cvr 1%→2% by September in equal steps, aov 1,000円: April 5万 × 1% × 1,000 =
+    # 50万円, May 6万 × 1.2% = 72万円, June 98万円, July 128万円, August 162万円, then 200万円 for seven months:
+    # 1,910万円. The months' forms have negative coefficients, which the prover's intervals cannot bound; the
+    # formula rises in every input, so the worst case is the corner, evaluated exactly.
+    text = plan() + '''kgi revenue "売上" { target 1,900万円 formula sessions * cvr * aov }
+kpi sessions "S" { target 10万 per month baseline 5万 per month deadline 2026-09-30 ramp linear }
+kpi cvr "C" { target 2% baseline 1% deadline 2026-09-30 ramp linear }
+kpi aov "A" { target 1,000円 }
+'''
+    out, _ = outcome(text, "revenue")
+    assert out.value.pt == 19_100_000 and out.verdict.status == "proven"
+    assert verdict(text.replace("1,900万円", "1,911万円"), "revenue") == "refuted"
+
+
+def test_a_goal_read_off_a_total_whose_months_were_tied_is_not_proven():
+    text = plan() + '''kgi g1 "G1" { target <= 220件 formula k - k * k / (100件 per month) }
+kgi g2 "G2" { target <= 220件 per year formula g1 }
+kpi k "K" {
+  target <= 100件 per month
+  milestones { 2026-04: 20件 per month  2026-10: 100件 per month }
+}
+'''
+    for goal in ("g1", "g2"):
+        assert outcome(text, goal)[0].verdict.status == "unknown"
+
+
+def test_a_milestone_per_week_counts_its_month_s_days():
+    # February 2027 alone: 7件 a week is 28件 in its 28 days, short of 30件
+    text = plan("2027-02-01 to 2027-02-28") + '''kgi g "G" { target 30件 formula k }
+kpi k "K" {
+  target 365件 per year
+  milestones { 2027-02: 7件 per week }
+}
+'''
+    out, _ = outcome(text, "g")
+    assert out.value.pt == 28 and out.verdict.status == "refuted"
+
+
+def test_an_amount_written_for_a_month_is_not_cut_by_a_late_start():
+    # `2026-10: 100件` is October's 100件 though the KPI starts on the 16th; then 100 a month: 600件
+    text = plan() + '''kgi g "G" { target 600件 formula k }
+kpi k "K" {
+  target 100件 per month
+  start 2026-10-16
+  milestones { 2026-10: 100件 }
+}
+'''
+    out, _ = outcome(text, "g")
+    assert out.value.pt == 600 and out.verdict.status == "proven"

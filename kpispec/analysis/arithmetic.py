@@ -28,6 +28,7 @@ from .timeline import Month, Timeline, timed
 
 EXPANSION_BUDGET = 3_000_000  # term operations for expanding every formula of one plan
 SMALL_PRODUCT = 4_000  # term pairs: a slope's numerator is expanded exactly up to this size
+MONOTONY_BUDGET = 200_000  # term operations for finding a month-by-month goal's directions; pragma: no mutate
 MAX_PROOFS = 24  # proofs run again to check the fixes of one node's help, each may cost a full search; pragma: no mutate
 MAX_TRIES = 600  # evaluations of a formula with min or max spent solving for one node's inputs; pragma: no mutate
 SOLVE_ROUNDS = 4  # a solved value that the proof rejects is searched again from the new witness; pragma: no mutate
@@ -185,6 +186,8 @@ class Arithmetic:
         self._converted: set[str] = set()  # formula nodes with a window conversion at or below them
         self._own: dict[str, Rat] = {}
         self._tied: set[str] = set()
+        self._tied_any: set[str] = set()  # nodes whose value is read off a tied total at or below them
+        self._corner_signs: dict[str, dict] = {}  # month-by-month goals: the direction of each input
         self._scales: dict = {}  # (input, month, total) -> its value in that month as a multiple of its target  # month-by-month goals whose proof does not cover every month's values  # a goal's own exact form where it differs from what its parents see
         self._plan_start = self.plan.info.period_start if self.plan.info else None
         self._evaluate()
@@ -218,6 +221,7 @@ class Arithmetic:
                 outcome = self._outcome(node)
                 if outcome.conversion is not None or any(r in self._converted for r in refs_of(node.formula)):
                     self._converted.add(nid)
+                self._tie_up(node, outcome)
                 if outcome.value is not None and outcome.error is None:
                     # What the formula can take and what the plan implies for it (at the inputs' targets),
                     # whether or not the node has a target of its own; a rate compared month by month
@@ -361,10 +365,49 @@ class Arithmetic:
         """The verdict of a goal evaluated month by month (its exact form made by `_timeline`)."""
         out.flat = out.value  # what a formula above it computes with (a rate: not its worst month)
         out.value = Val(poly.r_interval(out.sym, out.box, self.atoms), self.value_at(out.sym, out.ref), tdim)
-        out.verdict = self._untie(out.node.id, prove(out.sym, out.node.target.comparator, out.target, out.box, out.ref,
-                                                      self.atoms))
+        out.verdict = self._corner(out) or self._untie(
+            out.node.id, prove(out.sym, out.node.target.comparator, out.target, out.box, out.ref, self.atoms))
         out.proven = out.verdict.proven
         return out
+
+    def _corner(self, out: Outcome, box: dict | None = None) -> Verdict | None:
+        """A month-by-month goal whose formula moves one way in every input: its worst case is the
+        corner of the inputs' ranges in that direction, evaluated exactly (the prover's interval
+        bounds of the months' forms are too loose to find it). None when a corner is unbounded (the
+        prover then finds how far it goes) or the directions are not known."""
+        signs = self._corner_signs.get(out.node.id)
+        if signs is None:
+            return None
+        box = out.box if box is None else box
+        down = out.node.target.comparator == "<="  # the worst case of a ceiling goal is its largest value
+        point = {}
+        for v, rng in box.items():
+            rising = signs.get(v, 0) >= 0
+            end = rng.hi if rising == down else rng.lo
+            if isinstance(end, float):
+                return None
+            point[v] = end
+        try:
+            worst = self.value_at(out.sym, point)
+        except ZeroDivisionError:
+            return None
+        if (worst <= out.target) if down else (worst >= out.target):
+            return Verdict("proven")
+        return Verdict("refuted", witness=point)
+
+    def _tie_up(self, node: Node, out: Outcome) -> None:
+        """A goal read off a total that was proved with its months tied (or off a total turned into a
+        rate, whose months are not taken one by one) is not proven either: its proof would hold on the
+        tie, not on every month's values."""
+        refs = refs_of(node.formula)
+        below = any(r in self._tied_any for r in refs)
+        flat_total = out.conversion == "total-to-rate" and node.id in self._timed["total"] and not self._settled_before(
+            node, "total")
+        if node.id in self._tied or below or flat_total:
+            self._tied_any.add(node.id)
+        if (below or flat_total) and out.verdict is not None and out.verdict.proven:
+            out.verdict = Verdict("unknown", reason="months")
+            out.proven = False
 
     def _untie(self, nid: str, verdict: Verdict) -> Verdict:
         """A month-by-month proof covers each month's values as multiples of the input's target; that
@@ -373,26 +416,31 @@ class Arithmetic:
             return Verdict("unknown", reason="months")
         return verdict
 
-    def _monotone(self, f: Rat, box: dict) -> bool:
-        """Whether f moves one way in each of its inputs over `box` (every month's range of a timed
-        input, what its target accepts for another): then each month's worst case is at its
-        inputs' month values, as one value per input varied for all months alike finds it."""
-        if f.is_poly and all(c > 0 for c in f.num.values()) and all(
-                not v.startswith("#") and box[v].lo >= 0 for v in poly.variables(f.num)):
-            return True  # a funnel or a sum of non-negative inputs
+    def _signs(self, f: Rat, box: dict) -> dict | None:
+        """The direction f moves in each of its inputs over `box` (every month's range of a timed input,
+        what its target accepts for another): +1 rising, -1 falling, 0 flat; None when it turns in one
+        (or that cannot be bounded within a budget of its own). Where it moves one way in each, each
+        month's worst case is at a corner of its inputs' month ranges, which one value per input
+        varied for all months alike reaches."""
+        names = [v for v in box if not v.startswith("#")]
+        if f.is_poly and all(c > 0 for c in f.num.values()) and all(box[v].lo >= 0 for v in poly.variables(f.num)) \
+                and not any(v.startswith("#") for v in poly.variables(f.num)):
+            return {v: 1 for v in names}  # a funnel or a sum of non-negative inputs
+        spend = Budget(MONOTONY_BUDGET)
+        signs = {}
         try:
             dn, dd = poly.derivatives(f.num), poly.derivatives(f.den)
-            for v in box:
+            for v in names:
                 if any(a.startswith("#") and v in self.atoms.inputs(a) for a in f.variables()):
-                    return False
-                top = poly.add(poly.mul(dn.get(v, {}), f.den, self._spend), poly.mul(f.num, dd.get(v, {}), self._spend),
-                               self._spend, -1)
+                    return None
+                top = poly.add(poly.mul(dn.get(v, {}), f.den, spend), poly.mul(f.num, dd.get(v, {}), spend), spend, -1)
                 rng = poly.interval(top, box, self.atoms)
                 if rng.lo < 0 < rng.hi:
-                    return False
+                    return None
+                signs[v] = 1 if rng.lo >= 0 and rng.hi > 0 else -1 if rng.hi <= 0 and rng.lo < 0 else 0
         except TooBig:
-            return False
-        return True
+            return None
+        return signs
 
     def _timeline(self, nid: str, f: Rat) -> Rat | None:
         """The goal month by month over its window, from f (its formula over the plan's inputs): a total
@@ -426,8 +474,12 @@ class Arithmetic:
             values = [a * t + b for a, b in (g[0][v] for g in groups.values())]
             ceiling = self.plan.nodes[v].target.comparator == "<="
             box[v] = Interval(min(rng.lo, min(values)), max(values)) if ceiling else Interval(min(values), INF)
-        if not self._monotone(f, box):
-            self._tied.add(nid)
+        signs = self._signs(f, box)
+        if signs is None:
+            if total:
+                self._tied.add(nid)  # a rate is judged in each month on its own: one value per input is exact
+        else:
+            self._corner_signs[nid] = signs
         parts, skipped = [], []
         for ab, weight, months in groups.values():
             try:
@@ -605,7 +657,8 @@ class Arithmetic:
         ref = {**out.ref, **(refs or {})}
         ref = {v: x if rng.lo <= x <= rng.hi else (rng.lo if not isinstance(rng.lo, float) else rng.hi)
                for v, x, rng in ((v, ref[v], box[v]) for v in box)}
-        return self._untie(nid, prove(out.sym, out.node.target.comparator, out.target, box, ref, self.atoms))
+        return self._corner(out, box) or self._untie(nid, prove(out.sym, out.node.target.comparator, out.target, box, ref,
+                                                                  self.atoms))
 
     def passes_with(self, nid: str, changes: dict) -> bool:
         return self.proof_with(nid, changes).proven

@@ -85,8 +85,9 @@ def settled(node, dim, total: bool) -> int:
     milestone (when that is the target), its ramp's deadline, the first whole month after a late
     start; NEVER for a rate per day or week counted for a total (months differ in days)."""
     month = -NEVER
-    if total and flow(dim) and node.target.value.per in DAY_PERIODS:
-        return NEVER
+    if total and flow(dim) and any(v is not None and v.per in DAY_PERIODS for v in
+                                   (node.target.value, node.baseline, *(m.value for m in node.milestones))):
+        return NEVER  # a rate per day or week has as many days as its month
     if node.milestones:
         # the trailing milestones that are the target itself (as a rate, or a level)
         steady = NEVER
@@ -115,7 +116,7 @@ def _equal(a, b) -> bool:
         return False
 
 
-def _rate_in(value, i: int, total: bool, months: int = 1) -> Fraction:
+def rate_in(value, i: int, total: bool, months: int = 1) -> Fraction:
     """A written value as the rate (per year, base units) it runs at in month i. A milestone written
     without a period on a flow is an amount over its `months`."""
     x, dim = base(value)
@@ -134,7 +135,7 @@ def level(node, i: int, plan_start: date | None, total: bool, dim) -> Fraction:
 
     def of(value, months=1):
         if is_flow:
-            return _rate_in(value, i, total, months)
+            return rate_in(value, i, total, months)
         return base(value)[0]
 
     if node.milestones:
@@ -157,10 +158,19 @@ def level(node, i: int, plan_start: date | None, total: bool, dim) -> Fraction:
 
 def presence(node, dim, i: int, lo: date, hi: date) -> Fraction:
     """How much of month i a flow runs inside lo..hi: the days of its own `start`..`end` within them,
-    as a share of the month; a level is always there (1)."""
-    if not flow(dim) or (node.start is None and node.end is None):
+    as a share of the month; a level is always there (1), and so is an amount written for the month
+    (`2026-10: 100件` is October's 100件, however late in October the KPI starts)."""
+    if not flow(dim) or (node.start is None and node.end is None) or _amount_month(node, i):
         return calendar.share(i, lo, hi)
     return calendar.share(i, max(lo, node.start or lo), min(hi, node.end or hi))
+
+
+def _amount_month(node, i: int) -> bool:
+    """Whether month i's value is an amount a milestone wrote for its month or quarter."""
+    if not node.milestones:
+        return False
+    at = bisect_right(node.milestones, i, key=_first)
+    return at > 0 and node.milestones[at - 1].value.per is None and i <= node.milestones[at - 1].last
 
 
 def _first(m) -> int:

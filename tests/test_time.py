@@ -665,3 +665,13 @@ kpi k "K" {
 '''
     out, _ = outcome(text, "g")
     assert out.value.pt == 600 and out.verdict.status == "proven"
+
+
+def test_spending_with_nothing_to_divide_by_is_not_skipped_as_an_idle_month():
+    # a CPA due from June: spend runs all year but orders start in October, so June to September have a
+    # cost with no orders (no CPA at all): kpispec cannot prove the ceiling, where it used to skip them
+    text = plan() + '''kgi cpa "CPA" { target <= 5,000円 deadline 2026-06-30 formula spend / orders }
+kpi spend "広告費" { target <= 500万円 per month }
+kpi orders "注文" { target 1,000件 per month start 2026-10-01 }
+'''
+    assert outcome(text, "cpa")[0].verdict.status == "unknown"

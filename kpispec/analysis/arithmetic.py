@@ -485,9 +485,9 @@ class Arithmetic:
             try:
                 part = f if all(x == (1, 0) for x in ab.values()) else poly.r_affine(f, ab, self.atoms, self._spend)
             except ZeroDivisionError:
-                if total:
-                    return None  # a month in which the formula divides by zero has no amount to add
-                skipped += [i for i, _ in months]  # a rate with nothing to divide by in a month is not judged in it
+                if total or poly.r_affine(Rat.of(f.num), ab, self.atoms, self._spend).num:
+                    return None  # no amount to add for a total; for a rate, something over nothing (a CPA with no orders)
+                skipped += [i for i, _ in months]  # nothing over nothing in a month (no channel yet): not judged in it
                 continue
             parts.append((part, weight, months))
         if not parts:

@@ -395,6 +395,7 @@ def test_a_ramp_whose_baseline_is_not_in_the_target_s_form_is_an_error_not_dropp
     ("1Q: 5件", "write the quarter as `Q1:` (Q1 begins with the plan's period)"),
     ("第2四半期: 5件", "write the quarter as `Q2:` (Q1 begins with the plan's period)"),
     ("上期: 5件", "a half year is two quarters: write `Q1:` and `Q2:`, each with its part"),
+    ("下半期: 5件", "a half year is two quarters: write `Q3:` and `Q4:`, each with its part"),
     ("2026-7: 5件", "write the month with two digits and a hyphen: `2026-07:`"),
     ("2026/07: 5件", "write the month with two digits and a hyphen: `2026-07:`"),
     ("2026-07 5件", "put a colon after the month: `2026-07: …`"),

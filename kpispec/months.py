@@ -9,7 +9,6 @@ a month's days is analysis/timeline.py's.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import date
 from fractions import Fraction
 from functools import lru_cache
@@ -27,9 +26,15 @@ def year_month(i: int) -> tuple[int, int]:
     return divmod(i, 12)[0], i % 12 + 1
 
 
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def days_in(i: int) -> int:
+    """The days of month i, February 29 in a leap year (not the stdlib's calendar: it costs the check
+    path its import, and locale's)."""
     y, m = year_month(i)
-    return monthrange(y, m)[1]
+    leap = m == 2 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    return _DAYS[m - 1] + leap
 
 
 def first_day(i: int) -> date:

@@ -450,13 +450,13 @@ def test_a_last_milestone_below_the_target_is_checked_after_the_deadline():
 def test_a_series_counts_a_plan_that_starts_mid_month_by_its_days():
     # the plan starts on 2026-04-16: April holds 15 of its 30 days, so 100件 a month is 50件 in it
     text = plan("2026-04-16 to 2027-03-31") + 'kpi k "K" {\n  target 100件 per month\n  milestones { 2026-07: 80件 per month }\n}\n'
-    series = json.loads(run_cli_json(text))["kpis"][0]["series"]
+    series = json.loads(compiled(text))["kpis"][0]["series"]
     assert [(b["month"], b["start"], b["exact"]) for b in series[:4]] == [
         ("2026-04", "2026-04-16", "50"), ("2026-05", "2026-05-01", "100"), ("2026-06", "2026-06-01", "100"),
         ("2026-07", "2026-07-01", "80")]
 
 
-def run_cli_json(text: str) -> str:
+def compiled(text: str) -> str:
     from kpispec.api import compile_result
 
     return compile_result(analyze_text("t.kpi", text))

@@ -364,9 +364,7 @@ def _goal_months(site: _Site, node, standing) -> str:
         return ""
     t = site.t
     kind = standing.months_kind
-    ceiling = node.target is not None and node.target.comparator == "<="
-    word = t[("over_" if ceiling else "short_") + kind]
-    sep = "、" if site.lang == "ja" else ", "
+    word = _miss_word(site, node, standing)
     # Months below an even pace are no fault of a goal that is met: marked only when it misses
     marked = standing.status == MISSES
     bars = []
@@ -375,10 +373,22 @@ def _goal_months(site: _Site, node, standing) -> str:
         if m.gap_text is not None:
             title += f" ({m.gap_text.get(site.lang)} {word})" if site.lang == "en" else f"（{m.gap_text.get(site.lang)} {word}）"
         bars.append(Bar(m.label, scalar(m.value), scalar(m.due), m.miss and marked, title))
-    missed = [f"{m.label} {m.value_text.get(site.lang)}" for m in standing.months if m.miss and marked]
+    listed = _missed_months(site, standing) if marked else ""
     caption = t["months_" + kind]
-    listed = (f'<p class="kp-months-missed"><strong>{esc(word)}</strong>: {esc(sep.join(missed))}</p>' if missed else "")
+    listed = f'<p class="kp-months-missed"><strong>{esc(word)}</strong>: {esc(listed)}</p>' if listed else ""
     return f'<div class="kp-months"><p class="kp-muted">{esc(caption)}</p>{chart(bars, caption, esc)}{listed}</div>'
+
+
+def _miss_word(site: _Site, node, standing) -> str:
+    """What a missed month is: below an even pace or the target, or over it for a ceiling."""
+    ceiling = node.target is not None and node.target.comparator == "<="
+    return site.t[("over_" if ceiling else "short_") + standing.months_kind]
+
+
+def _missed_months(site: _Site, standing) -> str:
+    """The months that miss, with their values, as words ("" when none does)."""
+    sep = "、" if site.lang == "ja" else ", "
+    return sep.join(f"{m.label} {m.value_text.get(site.lang)}" for m in standing.months if m.miss)
 
 
 def _by_month(site: _Site, result) -> str:
@@ -530,12 +540,9 @@ def _node_card(site: _Site, result, nid: str, standing, on_path: bool, witnessed
         if standing.implied is not None and standing.status != NONE:
             implied = f' · {esc(t["implied"])} {esc(standing.implied.get(site.lang))}'
         lines.append(f'<div class="kp-node-verdict">{_badge(site, standing, long=True)}{implied}</div>')
-        missed = [m for m in standing.months if m.miss]
-        if missed:
-            ceiling = node.target is not None and node.target.comparator == "<="
-            word = t[("over_" if ceiling else "short_") + standing.months_kind]
-            listed = ("、" if site.lang == "ja" else ", ").join(f"{m.label} {m.value_text.get(site.lang)}" for m in missed)
-            lines.append(f'<div class="kp-months-missed">{esc(word)}: {esc(listed)}</div>')
+        listed = _missed_months(site, standing)
+        if listed:
+            lines.append(f'<div class="kp-months-missed">{esc(_miss_word(site, node, standing))}: {esc(listed)}</div>')
     by_value: dict[str, list[str]] = {}
     for goal, w in witnessed:
         by_value.setdefault(w.value.get(site.lang), []).append(goal)

@@ -142,16 +142,20 @@ def too_large(path: str, size: int, limit: int, config: Config = DEFAULT) -> Res
     return Result(SourceFile(path, ""), diagnostics=apply_overrides([problem], config))
 
 
-def compile_to(result: Result, write, name: str | None = None) -> bool:
+def compile_to(result: Result, write, name: str | None = None, verdicts: dict | None = None) -> bool:
     """Stream the compiled JSON of an analysed plan through `write`; False when it has errors.
 
-    `name` is the file name the JSON records (by default the path the plan was analysed under)."""
-    if not result.ok or result.plan is None or result.plan.info is None:
+    `name` is the file name the JSON records (by default the path the plan was analysed under);
+    `verdicts` (see emit.plan_parts) puts each node's verdict in it: the checks' findings, which
+    the verdicts report, then do not stop it, only errors of syntax (KPI0xx) and names (KPI1xx)."""
+    if result.plan is None or result.plan.info is None:
+        return False
+    if not result.ok and (verdicts is None or any(d.severity.value == "error" and d.code[3:4] in "01" for d in result.diagnostics)):
         return False
     from .emit import write_json
 
     with paused_gc():
-        write_json(result.plan, write, name)
+        write_json(result.plan, write, name, verdicts)
     return True
 
 

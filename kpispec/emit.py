@@ -80,7 +80,29 @@ def _decimal(x: Fraction) -> Decimal:
         return d.normalize() if d == d.to_integral_value() else d
 
 
-def node(source: SourceFile, n: Node, period: tuple | None = None) -> dict:
+def verdict(standing, lang: str = "en") -> dict:
+    """A node's standing (analysis.goals.Standing) as the compiled JSON carries it (`compile --with-verdicts`)."""
+    def num(x):
+        return None if x is None else _decimal(x)
+
+    def exact(x):
+        return None if x is None else str(x)
+
+    return {
+        "status": standing.status,
+        "met_at_targets": None if standing.margin is None else standing.margin >= 0,
+        "value": num(standing.value), "value_exact": exact(standing.value),
+        "target": num(standing.target_value),
+        "margin": num(standing.margin), "margin_exact": exact(standing.margin),
+        "badge": standing.badge.get(lang),
+        "implied_text": standing.implied.get(lang) if standing.implied is not None else None,
+        "gap_text": standing.gap.get(lang) if standing.gap is not None else None,
+        "months": [{"month": m.label, "value": _decimal(m.value), "due": _decimal(m.due), "miss": m.miss}
+                   for m in standing.months],
+    }
+
+
+def node(source: SourceFile, n: Node, period: tuple | None = None, verdicts: dict | None = None) -> dict:
     out = {"id": n.id, "kind": n.kind, "label": n.label}
     out["target"] = None
     if n.target is not None:
@@ -110,12 +132,17 @@ def node(source: SourceFile, n: Node, period: tuple | None = None) -> dict:
     out["ksfs"] = [link.name.text for link in n.links if link.kind == "ksf"]
     out["kgis"] = [link.name.text for link in n.links if link.kind == "kgi"]
     out["location"] = location(source, n.span)
+    if verdicts is not None:
+        standing = verdicts.get(n.id)
+        out["verdict"] = verdict(standing, verdicts.get("", "en")) if standing is not None else None
     return out
 
 
-def plan_parts(plan: Plan) -> dict:
+def plan_parts(plan: Plan, verdicts: dict | None = None) -> dict:
     """The compiled plan's top-level keys in order; the long lists are generators, so that a
-    large plan is written one node at a time instead of being held in memory as one object."""
+    large plan is written one node at a time instead of being held in memory as one object.
+    With `verdicts` (node id -> analysis.goals.Standing, and "" -> the language of their texts),
+    each node carries its verdict."""
     source = plan.source
     info = plan.info
     period = window = None
@@ -145,22 +172,22 @@ def plan_parts(plan: Plan) -> dict:
             "description": info.description, "location": location(source, info.span),
         },
         "params": params,
-        "kgis": (node(source, n, window) for n in plan.kinds("kgi")),
-        "ksfs": (node(source, n, window) for n in plan.kinds("ksf")),
-        "kpis": (node(source, n, window) for n in plan.kinds("kpi")),
+        "kgis": (node(source, n, window, verdicts) for n in plan.kinds("kgi")),
+        "ksfs": (node(source, n, window, verdicts) for n in plan.kinds("ksf")),
+        "kpis": (node(source, n, window, verdicts) for n in plan.kinds("kpi")),
         "asserts": asserts,
     }
 
 
-def plan_dict(plan: Plan) -> dict:
+def plan_dict(plan: Plan, verdicts: dict | None = None) -> dict:
     """The whole compiled plan as one dictionary (for tests and API users)."""
     return {key: list(value) if not isinstance(value, (dict, str)) else value
-            for key, value in plan_parts(plan).items()}
+            for key, value in plan_parts(plan, verdicts).items()}
 
 
-def write_json(plan: Plan, write, name: str | None = None) -> None:
+def write_json(plan: Plan, write, name: str | None = None, verdicts: dict | None = None) -> None:
     """Write the compiled plan as JSON through `write`, node by node."""
-    parts = plan_parts(plan)
+    parts = plan_parts(plan, verdicts)
     if name is not None:
         parts["file"] = name
     jsonout.dump_streaming(parts, write)
@@ -178,8 +205,9 @@ def to_json(plan: Plan) -> str:
     return "".join(chunks)
 
 
-def validated(plan: Plan) -> dict:
-    """The compiled plan as validated by the pydantic models (for tests and API users)."""
+def validated(plan: Plan, verdicts: dict | None = None) -> dict:
+    """The compiled plan as validated by the pydantic models (for tests and API users); a node's
+    `verdict` only when asked for, as the compiled JSON has it."""
     from .model import CompiledPlan
 
-    return CompiledPlan.model_validate(plan_dict(plan)).model_dump(mode="python")
+    return CompiledPlan.model_validate(plan_dict(plan, verdicts)).model_dump(mode="python", exclude_unset=True)

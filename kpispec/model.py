@@ -106,6 +106,36 @@ class Bucket(_Model):
     exact: str = Field(description="The value as an exact fraction, `n` or `n/d`.")
 
 
+class MonthVerdict(_Model):
+    month: str = Field(description="The calendar month, `YYYY-MM`.")
+    value: Number = Field(description="What the inputs' targets give in the month, in the target's unit (a total: "
+                                      "that month's amount; a rate: the rate in that month).")
+    due: Number = Field(description="What is due in the month: an even share of a total, or the rate itself.")
+    miss: bool
+
+
+class Verdict(_Model):
+    """How a node with a formula stands against its target (`kpispec compile --with-verdicts`): the same
+    verdict `kpispec check` proves, with the numbers a dashboard shows."""
+
+    status: Literal["met", "misses", "unknown", "none"] = Field(
+        description="`met`: proven for every value the inputs' targets accept; `misses`: some values that meet "
+                    "every input's target miss it (see met_at_targets); `unknown`: neither could be proven; "
+                    "`none`: a formula without a target.")
+    met_at_targets: bool | None = Field(description="Whether it is met with every input exactly at its target.")
+    value: Number | None = Field(description="The value the inputs' targets imply, in the target's unit "
+                                             "(without a target: in base units, a rate per year).")
+    value_exact: str | None = Field(description="The same as an exact fraction, `n` or `n/d`.")
+    target: Number | None = Field(description="The target, in its own unit.")
+    margin: Number | None = Field(description="value minus target for a floor, target minus value for a ceiling: "
+                                              "above 0 the slack, below 0 the shortfall (or the excess).")
+    margin_exact: str | None
+    badge: str = Field(description="The verdict in a few words, in the language compiled with.")
+    implied_text: str | None
+    gap_text: str | None
+    months: list[MonthVerdict] = Field(description="Month by month, for a goal whose inputs change over time.")
+
+
 class Node(_Model):
     id: str
     kind: Literal["kgi", "ksf", "kpi"]
@@ -130,6 +160,8 @@ class Node(_Model):
     ksfs: list[str] = Field(default_factory=list, description="KSFs this KPI tracks.")
     kgis: list[str] = Field(default_factory=list, description="KGIs this node serves directly.")
     location: Location
+    verdict: Verdict | None = Field(default=None, description="With `compile --with-verdicts`: the node's verdict "
+                                                              "(null for a node without a formula).")
 
 
 class Param(_Model):

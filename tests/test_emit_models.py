@@ -60,3 +60,17 @@ def test_formula_text_drops_comments():
     assert data["kpis"][0]["formula"]["text"] == "b + c"
     assert data["params"][0]["value"]["value"] == Decimal("-0.05")
     assert data["params"][0]["value"]["text"] == "-5%"
+
+
+@pytest.mark.parametrize("name,text", [p for p in plans() if p[0] != "generated.kpi"], ids=[n for n, _ in plans() if n != "generated.kpi"])
+def test_json_with_verdicts_is_what_the_models_produce(name, text):
+    from kpispec.analysis.goals import standings
+
+    result = analyze_text(name, text, keep_context=True)
+    verdicts = {**standings(result.context.arithmetic), "": "en"}
+    emitted = json.loads(json.dumps(plan_dict(result.plan, verdicts), default=str), parse_float=Decimal)
+    through_models = json.loads(json.dumps(validated(result.plan, verdicts), default=str), parse_float=Decimal)
+    assert _normal(emitted) == _normal(through_models)
+    formulas = [n for kind in ("kgis", "ksfs", "kpis") for n in emitted[kind] if n["formula"] is not None]
+    assert all(n["verdict"] is not None for n in formulas)
+    assert all(n["verdict"] is None for kind in ("kgis", "ksfs", "kpis") for n in emitted[kind] if n["formula"] is None)

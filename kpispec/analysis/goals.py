@@ -68,6 +68,12 @@ class Standing:
     path: frozenset = frozenset()  # the goal, and every node between it and the inputs its witness moves
     months: tuple[MonthStanding, ...] = ()  # month by month, for a goal whose inputs change over time
     months_kind: str | None = None  # "total" (the months add up) or "rate" (each month must hold)
+    # The same, as numbers in the units the target is written in (for JSON): the implied value, the
+    # target, and the margin at the inputs' targets (above 0: slack; below 0: the shortfall or excess);
+    # for a node without a target, its value in base units (a rate per year)
+    value: Fraction | None = None
+    target_value: Fraction | None = None
+    margin: Fraction | None = None
 
 
 def standings(arithmetic) -> dict[str, Standing]:
@@ -89,7 +95,7 @@ def _standing(arithmetic, outcome, position: dict) -> Standing:
     dim, implied = outcome.value.dim, outcome.value.pt
     if outcome.verdict is None:  # a formula without a target: a value with a target always gets a verdict
         shown = Msg(display.dim_amount(implied, dim), display.dim_amount(implied, dim, lang="ja"))
-        return Standing(node.id, NONE, Msg("no target", "目標なし"), implied=shown)
+        return Standing(node.id, NONE, Msg("no target", "目標なし"), implied=shown, value=implied)
     written = node.target.value
     ceiling = node.target.comparator == "<="
     target = outcome.target
@@ -109,6 +115,8 @@ def _standing(arithmetic, outcome, position: dict) -> Standing:
     share = f"{display.share(abs(margin) / abs(target))}" if target != 0 else None  # no share of nothing
     gap_text = _gap(abs(margin), dim, written)
     base = dict(implied=shown_implied, target=f"{_comparator(node.target.comparator)} {written.text}",
+                value=in_written_units(implied, dim, written), target_value=in_written_units(target, dim, written),
+                margin=in_written_units(margin, dim, written),
                 months=_months(outcome, dim, written), months_kind=outcome.timeline.kind if outcome.timeline else None)
     status = outcome.verdict.status
     if status == "proven":

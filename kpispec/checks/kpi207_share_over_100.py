@@ -6,7 +6,7 @@ from .. import display
 from ..diagnostics import Msg, Severity
 from ..ir import Node, Value
 from .base import Check
-from .kinds import may_exceed_100, part_of_whole, share_term
+from ..analysis.kinds import may_exceed_100, part_of_whole, share_term
 
 
 class ShareOver100(Check):

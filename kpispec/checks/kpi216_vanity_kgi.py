@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..diagnostics import Msg, Severity
 from .base import Check
-from .kinds import vanity_term
+from ..analysis.kinds import vanity_term
 
 
 class VanityKgi(Check):

@@ -4,7 +4,7 @@ from functools import cached_property
 
 from ..diagnostics import Msg, Severity
 from .base import Check
-from .kinds import is_count
+from ..analysis.kinds import is_count
 
 
 class QuantityWithoutQuality(Check):

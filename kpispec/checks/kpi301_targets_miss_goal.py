@@ -12,7 +12,7 @@ from ..interval import INF, Interval
 from ..ir import Node
 from ..resolve import refs
 from .base import Check
-from .kinds import may_exceed_100, part_of_whole, share_term
+from ..analysis.kinds import is_share
 from .witness import witness_text
 
 MAX_FIXES = 12  # inputs listed in the help (a funnel of 6-8 stages fits)
@@ -356,7 +356,3 @@ def month_fix(input_id, value, dim, new, old, ceiling) -> tuple[str, str]:
     return (f"`{input_id}` +{en} in every month (its milestones or ramp too)",
             f"`{input_id}` を毎月 +{ja}（マイルストーン・立ち上がりも同じ幅で）")
 
-
-def is_share(node) -> bool:
-    """Whether KPI207 holds this node to 100% (the same evidence it uses)."""
-    return not may_exceed_100(node) and (share_term(node) is not None or part_of_whole(node.measure) is not None)

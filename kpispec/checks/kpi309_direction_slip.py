@@ -10,7 +10,7 @@ from ..evaluate import comparable, from_base
 from ..ir import Node
 from ..records import replace
 from .base import Check, node_name
-from .kinds import first_term
+from ..analysis.kinds import first_term
 
 # ---------------------------------------------------------------- the vocabulary, in one place
 #

@@ -23,6 +23,7 @@ def compile_(
     lang: LangOption = None,
     follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow FILE, and write the output, even through symbolic links that lead out of their repository.")] = False,
     max_file_size: Annotated[str, typer.Option("--max-file-size", help="Refuse larger files: bytes, or with kB, MB, GB.")] = DEFAULT_MAX_FILE_SIZE,
+    with_verdicts: Annotated[bool, typer.Option("--with-verdicts", help="Check the plan too, and give each node with a formula its verdict: the value its inputs' targets imply, the margin, met or not (texts in --lang).")] = False,
 ):
     """Compile a plan to JSON (see schemas/kpispec.schema.json)."""
     from ..api import analyze_bytes, compile_to, too_large
@@ -41,8 +42,18 @@ def compile_(
         if output is not None:
             output_target(output, (plan.real,), follow_symlinks)
         # Compiling needs the plan to parse and its names to resolve; the validator's findings
-        # are `kpispec check`'s job, so a large plan compiles without paying for them.
-        result = analyze_bytes(plan.shown, read_regular(plan, limit), checks=False, keep_tree=False)
+        # are `kpispec check`'s job, so a large plan compiles without paying for them, unless
+        # its verdicts are asked for (the checks prove them).
+        if with_verdicts:
+            from .configs import Configs
+
+            configs = Configs(None)
+            config = configs.for_file(plan.real)
+            if configs.errors:
+                fail(configs.errors[0])
+            result = analyze_bytes(plan.shown, read_regular(plan, limit), config, keep_tree=False, keep_context=True)
+        else:
+            result = analyze_bytes(plan.shown, read_regular(plan, limit), checks=False, keep_tree=False)
     except CliError as exc:
         fail(str(exc))
     except TooLarge as exc:
@@ -54,18 +65,26 @@ def compile_(
     if out_of_memory:
         fail(f"out of memory while compiling {plan.shown}")
     renderer = TextRenderer(language(lang), use_colour(sys.stderr))
-    for d in result.diagnostics:
+    # With the checks run, their findings are `check`'s to show: only what stops compiling is shown.
+    shown = [d for d in result.diagnostics if _stops_compiling(d)] if with_verdicts else result.diagnostics
+    for d in shown:
         sys.stderr.write(renderer.render(d, result.source) + "\n\n")
-    if not result.ok or result.plan is None or result.plan.info is None:
-        sys.stderr.write(renderer.summary(result.diagnostics, 1) + "\n")
+    failed = bool(shown) if with_verdicts else not result.ok
+    if failed or result.plan is None or result.plan.info is None:
+        sys.stderr.write(renderer.summary(shown, 1) + "\n")
         raise typer.Exit(1)
+    verdicts = None
+    if with_verdicts and result.context is not None:
+        from ..analysis.goals import standings
+
+        verdicts = {**standings(result.context.arithmetic), "": language(lang)}
     name = compiled_name(Path(plan.real))
     # The JSON is streamed node by node: a 100,000-KPI plan never exists as one string.
     if output is None:
-        compile_to(result, machine_out, name)
+        compile_to(result, machine_out, name, verdicts)
     else:
         try:
-            write_atomic(output, lambda write: compile_to(result, write, name), inputs=(plan.real,), follow=follow_symlinks)
+            write_atomic(output, lambda write: compile_to(result, write, name, verdicts), inputs=(plan.real,), follow=follow_symlinks)
         except CliError as exc:
             fail(str(exc))
         except OSError as exc:
@@ -84,3 +103,10 @@ def compiled_name(path: Path) -> str:
         except ValueError:
             pass
     return printable(real.name)
+
+
+def _stops_compiling(d) -> bool:
+    """An error of the file's syntax (KPI0xx) or names (KPI1xx): no plan to compile."""
+    from ..diagnostics import Severity
+
+    return d.severity is Severity.ERROR and d.code[3:4] in ("0", "1")

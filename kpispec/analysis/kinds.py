@@ -142,3 +142,9 @@ def vanity_term(text: str | None, terms) -> str | None:
     if not text:
         return None
     return first_term(LIKE_FOR_LIKE.sub(" ", text), terms)
+
+
+def is_share(node: Node) -> bool:
+    """Whether a node is a share of a whole, held to 100% (KPI207's evidence: a rate's name or a part
+    over its whole in its measure, and no name of a percentage that may exceed 100%)."""
+    return not may_exceed_100(node) and (share_term(node) is not None or part_of_whole(node.measure) is not None)

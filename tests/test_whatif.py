@@ -1,0 +1,253 @@
+"""`kpispec whatif` (--set, --solve, --sensitivity) and `compile --with-verdicts`, against values worked by hand.
+
+The plans are in tests/planning/:
+- total.kpi: a 12億円 total over a 9-month window (2026-07-01 to 2027-03-31) from a monthly rate,
+  visitors × cvr × aov = 1,000,000 × 2.5% × 4,000円 = 1億円 a month, 9億円 over the window;
+- profit.kpi: profit = orders × aov × 40% − orders × cpa − 500万円 a month (orders used twice, cpa a
+  ceiling): 10,000 × (2,400 − 1,500) − 5,000,000 = 4,000,000円 a month, exactly its target;
+- share.kpi: orders = sessions × cvr, 200,000 × 5% = 10,000件 a month, cvr a share of a whole;
+- ramp.kpi: revenue must reach 1億円 in every month; visitors ramp linearly from 500,000 (April) to
+  1,000,000 (December), so April gives 500,000 × 2.5% × 4,000 = 5,000万円.
+"""
+
+import json
+from fractions import Fraction
+
+import jsonschema
+import pytest
+
+from conftest import ROOT, run_cli
+from kpispec import planning
+from kpispec.analysis import levers
+from kpispec.api import analyze_text
+from kpispec.evaluate import in_written_units
+
+PLANS = ROOT / "tests" / "planning"
+
+
+def result(name: str):
+    return analyze_text(name, (PLANS / name).read_text(encoding="utf-8"), keep_context=True)
+
+
+def written(r, nid: str, x: Fraction) -> Fraction:
+    """An input's value from base units (per year) to the units its target is written in."""
+    a = r.context.arithmetic
+    return in_written_units(x, a.env[nid].dim, a.plan.nodes[nid].target.value)
+
+
+def only(solutions):
+    assert len(solutions) == 1
+    return solutions[0]
+
+
+# ------------------------------------------------------------------ a rate against a total over a window
+
+
+def test_solving_a_rate_for_a_total_over_a_nine_month_window():
+    r = result("total.kpi")
+    s = only(planning.solve(r, "cvr"))
+    # 12億円 = 9 months × 1,000,000 × cvr × 4,000円  ->  cvr = 12e8 / 36e9 = 1/30 (3.333…%)
+    assert (s.status, s.side, s.value, s.exact) == (levers.SOLVED, ">=", Fraction(1, 30), True)
+    assert s.written == Fraction(334, 10000)  # shown as 3.34%, rounded up, and proved as shown
+    assert s.verdict.proven
+    v = only(planning.solve(r, "visitors"))
+    assert written(r, "visitors", v.value) == Fraction(4_000_000, 3)  # 12e8 / 9 / (2.5% × 4,000)
+    assert written(r, "visitors", v.written) == 1_333_334
+
+
+def test_what_if_over_the_window_totals_nine_months():
+    r = result("total.kpi")
+    sc = planning.scenario(r, [("visitors", "1,400,000")])  # a bare number takes `visitors per month`
+    assert sc.settings[0].new == "1,400,000 visitors per month"
+    (goal, before, after), = sc.goals
+    assert goal == "revenue"
+    assert (before.status, before.value, before.margin) == ("misses", 900_000_000, -300_000_000)
+    # 9 × 1,400,000 × 2.5% × 4,000 = 12.6億
+    assert (after.status, after.value, after.margin) == ("met", 1_260_000_000, 60_000_000)
+    assert [d.code for d in sc.gone] == ["KPI301"] and not sc.appeared
+
+
+def test_sensitivity_over_the_window():
+    r = result("total.kpi")
+    (goal, found), = planning.sensitivity(r)
+    # each of the three factors 10% better: 9億 × 1.1 = 9.9億, +9,000万円 each, in the plan's order
+    assert [(lv.input, lv.change) for lv in found] == [("visitors", 90_000_000), ("cvr", 90_000_000), ("aov", 90_000_000)]
+
+
+# ------------------------------------------------------------------ a ceiling input, an input used twice
+
+
+def test_profit_with_orders_twice_and_a_ceiling():
+    r = result("profit.kpi")
+    s = only(planning.solve(r, "cpa"))
+    assert (s.status, s.side, s.value, s.verdict.proven) == (levers.SOLVED, "<=", 1500, True)
+    orders = only(planning.solve(r, "orders"))
+    assert (orders.side, written(r, "orders", orders.value)) == (">=", 10_000)  # 9,000,000 / (2,400 − 1,500)
+
+
+def test_profit_what_if_then_solve():
+    r = result("profit.kpi")
+    sc = planning.scenario(r, [("orders", "8,000")])
+    (_, before, after), = sc.goals
+    # 8,000 × 900 − 5,000,000 = 2,200,000: short by 1,800,000 (45%)
+    assert (after.status, after.value, after.margin) == ("misses", 2_200_000, -1_800_000)
+    assert [d.code for d in sc.appeared] == ["KPI301"] and not sc.gone  # the changed target's own warnings are the same
+    cpa = only(planning.solve(sc.after, "cpa"))
+    assert (cpa.side, cpa.value) == ("<=", 1275)  # 8,000 × (2,400 − cpa) = 9,000,000
+    sc = planning.scenario(r, [("cpa", "2,000円")])
+    orders = only(planning.solve(sc.after, "orders"))
+    assert written(sc.after, "orders", orders.value) == 22_500  # orders × (2,400 − 2,000) = 9,000,000
+
+
+def test_profit_sensitivity_ranks_the_levers():
+    r = result("profit.kpi")
+    (_, found), = planning.sensitivity(r)
+    # aov 6,600: 10,000 × (2,640 − 1,500) − 5,000,000 = 6,400,000 (+2,400,000)
+    # cpa 1,350 (a ceiling: 10% lower): 10,000 × 1,050 − 5,000,000 = 5,500,000 (+1,500,000)
+    # orders 11,000: 11,000 × 900 − 5,000,000 = 4,900,000 (+900,000)
+    assert [(lv.input, lv.change / 12) for lv in found] == \
+        [("aov", 2_400_000), ("cpa", 1_500_000), ("orders", 900_000)]
+    assert found[1].after == 1350
+
+
+# ------------------------------------------------------------------ a share of a whole
+
+
+def test_a_solve_past_100_percent_is_reported_not_planned():
+    r = result("share.kpi")
+    sc = planning.scenario(r, [("sessions", "8,000")])
+    s = only(planning.solve(sc.after, "cvr"))
+    assert (s.status, s.value, s.bound, s.written, s.verdict) == (levers.BEYOND, Fraction(5, 4), 1, None, None)
+    run = run_cli("whatif", PLANS / "share.kpi", "--set", "sessions=8,000", "--solve", "cvr")
+    assert run.returncode == 0, run.stderr
+    assert "would need cvr ≥ 125%, but a share of a whole cannot exceed 100%: cvr alone cannot meet it" in run.stdout
+    assert "as the target of cvr" not in run.stdout
+
+
+def test_a_share_that_would_be_met_at_any_value():
+    r = result("share.kpi")
+    sc = planning.scenario(r, [("sessions", "10,000,000")])  # 10,000 / 10,000,000 = 0.1%
+    s = only(planning.solve(sc.after, "cvr"))
+    assert (s.status, s.value) == (levers.SOLVED, Fraction(1, 1000))
+
+
+# ------------------------------------------------------------------ month by month
+
+
+def test_a_monthly_goal_is_solved_in_its_weakest_month():
+    r = result("ramp.kpi")
+    s = only(planning.solve(r, "cvr"))
+    # April binds: 1億 / (500,000 × 4,000) = 5%
+    assert (s.status, s.value, s.exact, s.verdict.proven) == (levers.SOLVED, Fraction(1, 20), True, True)
+    v = only(planning.solve(r, "visitors"))
+    # the ramp moves with the target (a floor: every month by the same amount): April = x − 500,000 ≥ 1,000,000
+    assert written(r, "visitors", v.value) == 1_500_000 and v.verdict.proven
+    (_, found), = planning.sensitivity(r)
+    # April: visitors +100,000 -> +1,000万 a month (+20%); cvr or aov +10% -> +500万 (+10%)
+    assert [(lv.input, lv.change / 12) for lv in found] == [("visitors", 10_000_000), ("cvr", 5_000_000), ("aov", 5_000_000)]
+
+
+# ------------------------------------------------------------------ through the command line
+
+
+def test_whatif_text_output():
+    run = run_cli("whatif", "tests/planning/profit.kpi", "--set", "orders=8000", "--solve", "cpa")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == (
+        "tests/planning/profit.kpi: what if\n"
+        "  orders = 8000件 per month  (target 10,000件 per month)\n"
+        "\n"
+        "profit 営業利益  (≥ 400万円 per month)\n"
+        "  now:     4,000,000円 per month — met, exactly at the target\n"
+        "  what-if: 2,200,000円 per month — misses by 1,800,000円 per month (45%)\n"
+        "\n"
+        "new findings:\n"
+        "  error[KPI301] `profit` cannot reach its target: its inputs' targets imply 2,200,000円 per month, "
+        "1,800,000円 per month (45%) short of the target 4,000,000円 per month\n"
+        "\n"
+        "Solving for cpa (≤ 1,500円), the other inputs at their targets:\n"
+        "  profit 営業利益  (≥ 400万円 per month)\n"
+        "    cpa ≤ 1,275円 meets it exactly; with 1,275円 as the target of cpa, the goal is proven\n"
+    )
+
+
+def test_whatif_json_and_japanese():
+    run = run_cli("whatif", PLANS / "total.kpi", "--solve", "cvr", "--sensitivity", "-f", "json", "--lang", "ja")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    solved = data["solve"][0]["goals"][0]
+    assert (solved["value"]["exact"], solved["written"]["exact"], solved["text"]) == ("1/30", "167/5000", "3.34%")
+    assert solved["sentence"].startswith("cvr ≥ 3.34% で届きます（3.333333…% を切り上げ）")
+    changes = [(i["input"], i["change"]["exact"]) for i in data["sensitivity"][0]["inputs"]]
+    assert changes == [("visitors", "90000000"), ("cvr", "90000000"), ("aov", "90000000")]
+
+
+def test_solving_for_a_node_with_a_formula_sets_it_aside():
+    run = run_cli("whatif", ROOT / "examples" / "ec_site.kpi", "--solve", "visitors")
+    assert run.returncode == 0, run.stderr
+    assert "(visitors has a formula, set aside here: it is solved for as an input)" in run.stdout
+    # 12億円 a year = 1億円 a month = visitors × 2.5% × 4,000円
+    assert "visitors ≥ 1,000,000 visitors per month meets it exactly" in run.stdout
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--set", "cvx=3%"], "the plan has no KPI or param `cvx`; did you mean `cvr`?"),
+    (["--set", "cvr=3"], "`3`: this is a percentage (2.5%); write it with %, like `3%`"),
+    (["--set", "cvr=3円"], "`cvr`'s target is 2.5%; `3円` is not the same kind of amount"),
+    (["--set", "cvr=3% formula aov"], "`3% formula aov` is not a value such as"),
+    (["--set", "cvr=>=3%"], "write the value only; the target keeps its comparator"),
+    (["--set", "cvr"], "`cvr` is not ID=VALUE"),
+    (["--solve", "revenue2"], "the plan has no KPI `revenue2`"),
+    (["--goal", "cvr"], "`cvr` is not a goal"),
+])
+def test_bad_settings_get_one_line_and_exit_2(args, message):
+    run = run_cli("whatif", ROOT / "examples" / "ec_site.kpi", *args)
+    assert run.returncode == 2
+    assert message in run.stderr and run.stderr.count("\n") == 1 and not run.stdout
+
+
+def test_a_plan_with_a_syntax_error_stops_it(tmp_path):
+    bad = tmp_path / "bad.kpi"
+    bad.write_text('plan p "P" { period 2026-04-01 to 2027-03-31 }\nkpi a "A" { target }\n', encoding="utf-8")
+    run = run_cli("whatif", bad, "--set", "a=3件")
+    assert run.returncode == 1 and "error[KPI0" in run.stderr and not run.stdout
+
+
+def test_a_param_can_be_set():
+    r = result("profit.kpi")
+    sc = planning.scenario(r, [("margin", "45%")])
+    (_, _, after), = sc.goals
+    # 10,000 × (2,700 − 1,500) − 5,000,000 = 7,000,000
+    assert (after.value, after.margin) == (7_000_000, 3_000_000)
+    assert sc.settings[0].kind == "param"
+
+
+def test_the_edit_is_only_the_value():
+    r = result("profit.kpi")
+    text, _, _ = planning.rewrite(r, [("cpa", "1,200円")])
+    assert "target <= 1,200円" in text
+    assert text.replace("1,200円", "1,500円") == r.source.text
+
+
+# ------------------------------------------------------------------ compile --with-verdicts
+
+
+def test_compile_with_verdicts_carries_each_goal_and_matches_the_schema():
+    run = run_cli("compile", "--with-verdicts", PLANS / "total.kpi")
+    assert run.returncode == 0, run.stderr  # KPI301 is the verdict, not a reason to refuse
+    data = json.loads(run.stdout)
+    schema = json.loads((ROOT / "schemas" / "kpispec.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    verdict = data["kgis"][0]["verdict"]
+    assert (verdict["status"], verdict["met_at_targets"], verdict["value"], verdict["target"], verdict["margin"]) == \
+        ("misses", False, 900000000, 1200000000, -300000000)
+    assert all(n["verdict"] is None for n in data["kpis"])
+    plain = json.loads(run_cli("compile", PLANS / "total.kpi").stdout)
+    assert "verdict" not in plain["kgis"][0]
+
+
+def test_compile_with_verdicts_gives_months():
+    data = json.loads(run_cli("compile", "--with-verdicts", PLANS / "ramp.kpi").stdout)
+    months = data["kgis"][0]["verdict"]["months"]
+    assert months[0] == {"month": "2026-04", "value": 50000000, "due": 100000000, "miss": True}
+    assert [m["month"] for m in months if not m["miss"]] == ["2026-12", "2027-01", "2027-02", "2027-03"]

@@ -54,3 +54,47 @@ def test_the_docs_have_plans_to_check():
 
 def test_the_translated_pages_are_checked_too():
     assert any(param.id.startswith("ja/") for param in examples())
+
+
+# ---------------------------------------------------------------- command output shown in the docs
+#
+# <!-- output: kpispec whatif examples/ec_site.kpi --set cvr=3% -->
+# ```text
+# …exactly what it prints…
+# ```
+# The command runs from the repository root, in English (in Japanese for the pages in docs/ja/).
+# `| json a.0.b` after the command shows only that part of its JSON output, indented by two.
+
+OUTPUT = re.compile(r"<!-- output: (kpispec [^\n]*?) -->\n```(?:text|json)\n(.*?)```", re.S)
+
+
+def outputs():
+    for page in sorted([*DOCS.glob("*.md"), *(DOCS / "ja").glob("*.md")]):
+        name = page.relative_to(DOCS).as_posix()
+        for n, (command, shown) in enumerate(OUTPUT.findall(page.read_text(encoding="utf-8")), 1):
+            yield pytest.param(command, shown, "ja" if name.startswith("ja/") else "en", id=f"{name}-{n}")
+
+
+@pytest.mark.parametrize("command,shown,lang", list(outputs()))
+def test_command_output_in_the_docs_is_what_the_tool_prints(command, shown, lang):
+    import json
+    import shlex
+
+    from conftest import run_cli
+
+    command, _, selection = command.partition(" | json ")
+    args = shlex.split(command)[1:]
+    run = run_cli(*args, env={"KPISPEC_LANG": lang, "COLUMNS": "100"})
+    assert run.returncode in (0, 1), run.stderr
+    printed = run.stdout
+    if selection:
+        data = json.loads(printed)
+        for key in selection.split("."):
+            data = data[int(key)] if isinstance(data, list) else data[key]
+        printed = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert printed == shown
+
+
+def test_the_docs_show_command_output():
+    commands = {param.values[0].split()[1] for param in outputs()}
+    assert {"whatif", "compile"} <= commands

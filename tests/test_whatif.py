@@ -251,3 +251,22 @@ def test_compile_with_verdicts_gives_months():
     months = data["kgis"][0]["verdict"]["months"]
     assert months[0] == {"month": "2026-04", "value": 50000000, "due": 100000000, "miss": True}
     assert [m["month"] for m in months if not m["miss"]] == ["2026-12", "2027-01", "2027-02", "2027-03"]
+
+
+def test_one_pass_sensitivity_equals_evaluating_each_move():
+    """levers.one_at_a_time against the formula evaluated once per moved input, on a rational function
+    with a repeated input, a square, and an input at 0."""
+    from kpispec.analysis.poly import Budget, add, const, mul, normal, var
+
+    b = Budget(10_000)
+    x, y, z = var("x"), var("y"), var("z")
+    num = add(mul(mul(x, x, b), y, b), mul(const(Fraction(3)), mul(x, z, b), b), b)  # x²y + 3xz
+    den = add(y, const(Fraction(2)), b)  # y + 2
+    sym = normal(num, den)
+    ref = {"x": Fraction(3), "y": Fraction(5, 2), "z": Fraction(0)}
+    moved = {"x": Fraction(33, 10), "y": Fraction(11, 4), "z": Fraction(7)}
+    got = levers.one_at_a_time(sym, ref, moved)
+    for v, to in moved.items():
+        point = {**ref, v: to}
+        X, Y, Z = point["x"], point["y"], point["z"]
+        assert got[v] == (X * X * Y + 3 * X * Z) / (Y + 2), v

@@ -23,6 +23,7 @@ from .prove import Verdict
 STEPS = 200  # doublings outwards from the input's target looking for a value that meets the goal; pragma: no mutate
 HALVINGS = 80  # bisections of a bracket, for a goal not linear in the input; pragma: no mutate
 IMPROVEMENT = Fraction(1, 10)  # sensitivity: each input's target improved by 10%
+MAX_EVALUATIONS = 2_000  # inputs of a goal with a min or max whose move is evaluated one by one; pragma: no mutate
 
 # What a solve found
 SOLVED = "solved"  # a value in the input's range meets the goal exactly
@@ -257,17 +258,62 @@ def sensitivity(arithmetic, goal: str) -> list[Lever]:
         base = arithmetic.value_at(out.sym, out.ref)
     except ZeroDivisionError:
         return []
-    levers = []
-    for v in arithmetic.inputs(goal):
+    inputs = arithmetic.inputs(goal)
+    moved = {}
+    for v in inputs:
         x = out.ref[v]
         step = abs(x) * IMPROVEMENT
-        better = x - step if arithmetic.plan.nodes[v].target.comparator == "<=" else x + step
-        try:
-            after = arithmetic.value_at(out.sym, {**out.ref, v: better})
-        except ZeroDivisionError:
-            continue
-        levers.append(Lever(v, x, better, base, after))
+        moved[v] = x - step if arithmetic.plan.nodes[v].target.comparator == "<=" else x + step
+    values = one_at_a_time(out.sym, out.ref, moved)
+    levers = []
+    for i, v in enumerate(inputs):
+        if values is not None:
+            after = values.get(v)
+        elif i < MAX_EVALUATIONS:  # a min or max: each input costs the whole formula
+            try:
+                after = arithmetic.value_at(out.sym, {**out.ref, v: moved[v]})
+            except ZeroDivisionError:
+                after = None
+        else:
+            break
+        if after is not None:
+            levers.append(Lever(v, out.ref[v], moved[v], base, after))
     sign = -1 if out.node.target.comparator == "<=" else 1
-    order = {v: i for i, v in enumerate(arithmetic.inputs(goal))}
+    order = {v: i for i, v in enumerate(inputs)}
     levers.sort(key=lambda lever: (-sign * lever.change, order[lever.input]))
     return levers
+
+
+def one_at_a_time(sym, ref: dict, moved: dict) -> dict | None:
+    """sym's value with each input of `moved` alone moved there (the others at `ref`), for every input in
+    one pass over the terms: the cost of one evaluation, not one per input. None when sym has a min or
+    max (whose arguments change whole); an input whose move makes the divisor zero is left out."""
+    if any(name.startswith("#") for name in sym.variables()):
+        return None
+
+    def parts(p):
+        total, delta = Fraction(0), {}
+        for m, c in p.items():
+            value = c
+            for v, e in m:
+                value *= ref[v] ** e
+            total += value
+            for v, e in m:
+                if v in moved:
+                    if ref[v]:
+                        changed = value * (moved[v] / ref[v]) ** e
+                    else:
+                        changed = c
+                        for u, k in m:
+                            changed *= (moved[v] if u == v else ref[u]) ** k
+                    delta[v] = delta.get(v, Fraction(0)) + changed - value
+        return total, delta
+
+    num, dnum = parts(sym.num)
+    den, dden = parts(sym.den)
+    out = {}
+    for v in moved:
+        d = den + dden.get(v, 0)
+        if d:
+            out[v] = (num + dnum.get(v, 0)) / d
+    return out

@@ -11,14 +11,13 @@ Nothing here reads files, prints or exits: the CLI does.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from .analysis import levers
 from .analysis.goals import standings
 from .api import Result, analyze
 from .config import DEFAULT, Config
 from .diagnostics import Msg
 from .evaluate import EvalError, base
+from .multiset import beyond
 from .records import record
 from .source import SourceFile
 from .syntax import ast
@@ -209,8 +208,10 @@ def scenario(result: Result, values: list[tuple[str, str]], config: Config = DEF
     goals = [(nid, before_goals.get(nid), after_goals.get(nid)) for nid in order]
     # Matched by code and place (mapped back through the edits): a finding whose message quotes the
     # value set (a missing baseline beside the new target) is the same finding.
-    appeared, gone = changed_diagnostics(result.diagnostics, after.diagnostics,
-                                         lambda d: (d.code, d.span.start), lambda d: (d.code, original_offset(edits, d.span.start)))
+    def was(d):
+        return d.code, original_offset(edits, d.span.start)
+
+    appeared, gone = changed_diagnostics(result.diagnostics, after.diagnostics, lambda d: (d.code, d.span.start), was)
     return Scenario(result, after, settings, goals, appeared, gone)
 
 
@@ -222,21 +223,7 @@ def standings_of(result: Result) -> dict:
 
 def changed_diagnostics(old: list, new: list, old_key, new_key) -> tuple[list, list]:
     """The diagnostics only in `new`, and those only in `old`, matched by their keys (duplicates counted)."""
-    left, right = Counter(map(old_key, old)), Counter(map(new_key, new))
-    appeared, gone = [], []
-    for d in new:
-        k = new_key(d)
-        if left[k] > 0:
-            left[k] -= 1
-        else:
-            appeared.append(d)
-    for d in old:
-        k = old_key(d)
-        if right[k] > 0:
-            right[k] -= 1
-        else:
-            gone.append(d)
-    return appeared, gone
+    return beyond(new, old, new_key, old_key), beyond(old, new, old_key, new_key)
 
 
 def solve(result: Result, input_id: str) -> list:

@@ -92,7 +92,7 @@ def _output_failed(error: OSError) -> int:
 
 
 # Options that take a value: the word after them is that value, whatever it looks like.
-_VALUED = {"-o", "--output", "--config", "-f", "--format", "--lang", "--max-file-size"}
+_VALUED = {"-o", "--output", "--config", "-f", "--format", "--lang", "--max-file-size", "--git", "--set", "--solve", "--goal"}
 
 
 def _paths_are_paths(args: list[str]) -> list[str]:

@@ -32,6 +32,7 @@ def root(
 
 from . import check as _check  # noqa: E402,F401  (the commands register themselves on `app`)
 from . import compile as _compile  # noqa: E402,F401
+from . import diff as _diff  # noqa: E402,F401
 from . import docs as _docs  # noqa: E402,F401
 from . import explain as _explain  # noqa: E402,F401
 from . import graph as _graph  # noqa: E402,F401

@@ -461,7 +461,10 @@ def test_cli_json_and_japanese(repo):
                                   "old": ">= 2.5%", "new": ">= 2%"}
     [goal] = plan["goals"]
     assert goal["after"] == {"status": "misses", "badge": "20,000,000円/月（20%）不足", "target": "≥ 1億円 per month",
-                             "implied": "80,000,000円/月", "gap": "20,000,000円/月（20%）不足", "detail": None}
+                             "implied": "80,000,000円/月", "gap": "20,000,000円/月（20%）不足", "detail": None,
+                             "value": {"value": 80000000.0, "exact": "80000000"},
+                             "target_value": {"value": 100000000.0, "exact": "100000000"},
+                             "margin": {"value": -20000000.0, "exact": "-20000000"}}
     assert [d["code"] for d in plan["diagnostics"]["appeared"]] == ["KPI301"]
     assert plan["diagnostics"]["appeared"][0]["line"] == 8
     text = run_cli("diff", "HEAD~1:plans/ec.kpi", "plans/ec.kpi", cwd=repo, env={"KPISPEC_LANG": "ja"}).stdout

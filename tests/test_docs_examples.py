@@ -76,12 +76,15 @@ def outputs():
 
 
 @pytest.mark.parametrize("command,shown,lang", list(outputs()))
-def test_command_output_in_the_docs_is_what_the_tool_prints(command, shown, lang):
+def test_command_output_in_the_docs_is_what_the_tool_prints(command, shown, lang, request):
+    """With KPISPEC_UPDATE_GOLDEN=1, the page is rewritten with what the tool prints."""
     import json
+    import os
     import shlex
 
     from conftest import run_cli
 
+    marker = command
     command, _, selection = command.partition(" | json ")
     args = shlex.split(command)[1:]
     run = run_cli(*args, env={"KPISPEC_LANG": lang, "COLUMNS": "100"})
@@ -92,6 +95,14 @@ def test_command_output_in_the_docs_is_what_the_tool_prints(command, shown, lang
         for key in selection.split("."):
             data = data[int(key)] if isinstance(data, list) else data[key]
         printed = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if printed != shown and os.environ.get("KPISPEC_UPDATE_GOLDEN"):
+        page = DOCS / request.node.callspec.id.rsplit("-", 1)[0]
+        text = page.read_text(encoding="utf-8")
+        head = f"<!-- output: {marker} -->\n```"
+        start = text.index("\n", text.index(head) + len(head)) + 1
+        text = text[:start] + printed + text[text.index("```", start):]
+        page.write_text(text, encoding="utf-8")
+        return
     assert printed == shown
 
 

@@ -245,15 +245,19 @@ def _goal_units(arithmetic, goal: str, x: Fraction) -> dict:
 
 
 def standing_json(standing, lang: str) -> dict | None:
+    """A goal's standing (analysis.goals.Standing) as JSON: its verdict in words, and the numbers in the
+    target's units (the implied value, the target, and the margin: above 0 slack, below 0 short)."""
     if standing is None:
         return None
+
+    def get(m):
+        return m.get(lang) if m is not None else None
+
     return {
-        "status": standing.status,
-        "badge": standing.badge.get(lang),
-        "implied": standing.implied.get(lang) if standing.implied else None,
-        "gap": standing.gap.get(lang) if standing.gap else None,
+        "status": standing.status, "badge": get(standing.badge), "target": standing.target,
+        "implied": get(standing.implied), "gap": get(standing.gap), "detail": get(standing.detail),
         "value": _number(standing.value) if standing.target_value is not None else None,
-        "target": _number(standing.target_value),
+        "target_value": _number(standing.target_value),
         "margin": _number(standing.margin),
     }
 

@@ -366,11 +366,6 @@ def _goal_dict(g: GoalDelta, lang: str) -> dict:
 
 
 def _standing_dict(s: Standing | None, lang: str) -> dict | None:
-    if s is None:
-        return None
+    from .planning import standing_json
 
-    def get(m):
-        return m.get(lang) if m is not None else None
-
-    return {"status": s.status, "badge": get(s.badge), "target": s.target, "implied": get(s.implied), "gap": get(s.gap),
-            "detail": get(s.detail)}
+    return standing_json(s, lang)

@@ -62,3 +62,23 @@ def test_the_chart_matches_its_golden_file():
         GOLDEN.write_text(svg + "\n", encoding="utf-8")
     assert svg + "\n" == GOLDEN.read_text(encoding="utf-8")
     assert "&lt;&amp;&gt;" in svg and "&lt;数&gt;" in svg
+
+
+def test_a_tornado_reaches_right_for_better_and_left_for_worse_in_proportion():
+    from kpispec.site.charts import HALF, Swing, tornado
+
+    svg = tornado([Swing("cvr", -100.0, 100.0, "+100", "t1"), Swing("orders", -25.0, 50.0, "+50", "t2"),
+                   Swing("cpa", None, 0.0, "+0", "t3")], "c", esc, len)
+    bars = rects(svg)
+    assert [b["class"] for b in bars] == ["kp-bar kp-swing-down", "kp-bar kp-swing-up"] * 2  # nothing to draw for cpa
+    (axis,) = re.findall(r'<line class="kp-axis" x1="([\d.]+)"', svg)
+    centre = float(axis)
+    down, up, down2, up2 = bars
+    # the longest swing (100) takes HALF on each side; 50 half of it, 25 a quarter
+    assert (float(down["x"]), float(down["width"])) == (centre - HALF, HALF)
+    assert (float(up["x"]), float(up["width"])) == (centre, HALF)
+    assert (float(down2["x"]), float(down2["width"])) == (centre - HALF / 4, HALF / 4)
+    assert float(up2["width"]) == HALF / 2
+    assert re.findall(r'text-anchor="end">([^<]+)<', svg) == ["cvr", "orders", "cpa"]
+    assert "<title>t2</title>" in svg
+    assert tornado([Swing("x", float("inf"), 1.0, "", "")], "c", esc, len) == ""

@@ -59,6 +59,7 @@ class Lever:
     after: Fraction  # improved by 10% of its size
     goal_before: Fraction
     goal_after: Fraction
+    goal_worse: Fraction | None = None  # with `both`: the goal with the input's target 10% worse instead
 
     @property
     def change(self) -> Fraction:
@@ -248,9 +249,9 @@ def _side(meets, root: Fraction, x0: Fraction) -> str | None:
     return None
 
 
-def sensitivity(arithmetic, goal: str) -> list[Lever]:
+def sensitivity(arithmetic, goal: str, both: bool = False) -> list[Lever]:
     """Each input of a goal with its effect on the goal, the most improving first (for a ceiling goal,
-    the one that lowers it most)."""
+    the one that lowers it most); with `both`, also the effect of a 10% worse target (a tornado)."""
     out = arithmetic.outcomes.get(goal)
     if out is None or out.target is None or out.value is None or not arithmetic.expanded(goal):
         return []
@@ -259,29 +260,38 @@ def sensitivity(arithmetic, goal: str) -> list[Lever]:
     except ZeroDivisionError:
         return []
     inputs = arithmetic.inputs(goal)
-    moved = {}
+    moved, worse = {}, {}
     for v in inputs:
         x = out.ref[v]
         step = abs(x) * IMPROVEMENT
-        moved[v] = x - step if arithmetic.plan.nodes[v].target.comparator == "<=" else x + step
+        if arithmetic.plan.nodes[v].target.comparator == "<=":
+            step = -step
+        moved[v], worse[v] = x + step, x - step
     values = one_at_a_time(out.sym, out.ref, moved)
+    worse_values = one_at_a_time(out.sym, out.ref, worse) if both else None
     levers = []
     for i, v in enumerate(inputs):
         if values is not None:
             after = values.get(v)
+            down = worse_values.get(v) if worse_values is not None else None
         elif i < MAX_EVALUATIONS:  # a min or max: each input costs the whole formula
-            try:
-                after = arithmetic.value_at(out.sym, {**out.ref, v: moved[v]})
-            except ZeroDivisionError:
-                after = None
+            after = _value_or_none(arithmetic, out, v, moved[v])
+            down = _value_or_none(arithmetic, out, v, worse[v]) if both else None
         else:
             break
         if after is not None:
-            levers.append(Lever(v, out.ref[v], moved[v], base, after))
+            levers.append(Lever(v, out.ref[v], moved[v], base, after, down))
     sign = -1 if out.node.target.comparator == "<=" else 1
     order = {v: i for i, v in enumerate(inputs)}
     levers.sort(key=lambda lever: (-sign * lever.change, order[lever.input]))
     return levers
+
+
+def _value_or_none(arithmetic, out, v: str, x: Fraction) -> Fraction | None:
+    try:
+        return arithmetic.value_at(out.sym, {**out.ref, v: x})
+    except ZeroDivisionError:
+        return None
 
 
 def one_at_a_time(sym, ref: dict, moved: dict) -> dict | None:

@@ -23,7 +23,9 @@ def compile_(
     lang: LangOption = None,
     follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow FILE, and write the output, even through symbolic links that lead out of their repository.")] = False,
     max_file_size: Annotated[str, typer.Option("--max-file-size", help="Refuse larger files: bytes, or with kB, MB, GB.")] = DEFAULT_MAX_FILE_SIZE,
-    with_verdicts: Annotated[bool, typer.Option("--with-verdicts", help="Check the plan too, and give each node with a formula its verdict: the value its inputs' targets imply, the margin, met or not (texts in --lang).")] = False,
+    with_verdicts: Annotated[bool, typer.Option(
+        "--with-verdicts", help="Check the plan too, and give each node with a formula its verdict: the value its "
+                                "inputs' targets imply, the margin, met or not (texts in --lang).")] = False,
 ):
     """Compile a plan to JSON (see schemas/kpispec.schema.json)."""
     from ..api import analyze_bytes, compile_to, too_large
@@ -84,7 +86,8 @@ def compile_(
         compile_to(result, machine_out, name, verdicts)
     else:
         try:
-            write_atomic(output, lambda write: compile_to(result, write, name, verdicts), inputs=(plan.real,), follow=follow_symlinks)
+            write_atomic(output, lambda write: compile_to(result, write, name, verdicts), inputs=(plan.real,),
+                         follow=follow_symlinks)
         except CliError as exc:
             fail(str(exc))
         except OSError as exc:

@@ -33,12 +33,12 @@ def input_amount(arithmetic, nid: str, x: Fraction, lang: str, rounding=ROUND_HA
     return display.amount(shown, value.unit, value.per, value.percent, lang, rounding, levers.decimals(shown, value.percent))
 
 
-def goal_amount(arithmetic, goal: str, x: Fraction, lang: str, signed: bool = False) -> str:
-    """A goal's value or change (base units) as its target is written."""
+def goal_amount(arithmetic, goal: str, x: Fraction, lang: str, signed: bool = False, period: bool = True) -> str:
+    """A goal's value or change (base units) as its target is written (without its period: `period=False`)."""
     out = arithmetic.outcomes[goal]
     value = out.node.target.value
     shown = in_written_units(x, out.value.dim, value)
-    text = display.amount(abs(shown) if signed else shown, value.unit, value.per, value.percent, lang)
+    text = display.amount(abs(shown) if signed else shown, value.unit, value.per if period else None, value.percent, lang)
     if signed:
         text = ("+" if shown >= 0 else "−") + text
     return text
@@ -110,7 +110,8 @@ def solutions_text(arithmetic, input_id: str, solutions: list, lang: str, origin
         lines.append(_t(lang, f"  ({input_id} has a formula, set aside here: it is solved for as an input)",
                         f"  （{input_id} の式はここでは使わず、入力として逆算します）"))
     if not solutions:
-        lines.append(_t(lang, f"  {input_id} feeds no goal with a target", f"  {input_id} は目標値を持つどの目標の入力でもありません"))
+        lines.append(_t(lang, f"  {input_id} feeds no goal with a target",
+                        f"  {input_id} は目標値を持つどの目標の入力でもありません"))
     for s in solutions:
         goal = arithmetic.plan.nodes[s.goal]
         lines.append(f"  {_name(arithmetic.plan, s.goal)}  ({_target(goal)}){_window(arithmetic, s.goal, lang)}")
@@ -206,11 +207,13 @@ def sensitivity_text(arithmetic, goal: str, found: list, lang: str) -> str:
         lines.append(_t(lang, f"at the targets: {at}; each input's target 10% better:",
                         f"目標値どおりなら {at}。各入力の目標値を 10% 良くすると："))
     if not found:
-        lines.append(_t(lang, "  no inputs to vary (or the goal cannot be evaluated)", "  変えられる入力がありません（または評価できません）"))
+        lines.append(_t(lang, "  no inputs to vary (or the goal cannot be evaluated)",
+                        "  変えられる入力がありません（または評価できません）"))
         return "\n".join(lines) + "\n"
     rows = [(_t(lang, "input", "入力"), _t(lang, "target → 10% better", "目標値 → 10% 改善"), goal)]
     for lever in found:
-        moved = f"{input_amount(arithmetic, lever.input, lever.before, lang)} → {input_amount(arithmetic, lever.input, lever.after, lang)}"
+        before, after = (input_amount(arithmetic, lever.input, x, lang) for x in (lever.before, lever.after))
+        moved = f"{before} → {after}"
         change = goal_amount(arithmetic, goal, lever.change, lang, signed=True)
         if lever.goal_before:
             share = f"{'+' if lever.change >= 0 else '−'}{display.share(abs(lever.change / lever.goal_before))}"

@@ -63,3 +63,50 @@ def chart(bars: list[Bar], caption: str, esc) -> str:
         parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+@record(frozen=True, slots=True)
+class Swing:
+    """One input of a tornado chart: its label, the goal's change when the input's target is 10% worse
+    (`low`, None when it cannot be evaluated) and 10% better (`high`), and the text shown beside and over it."""
+
+    label: str
+    low: float | None
+    high: float
+    text: str
+    title: str
+
+
+ROW, HALF, NAME_PX, TEXT_PX = 16, 60, 6, 6  # pixels: a row, each side's longest bar, per character of a name and of a value
+
+
+def tornado(swings: list[Swing], caption: str, esc, width_of) -> str:
+    """A horizontal bar chart centred on the goal's value at the targets: each input's bar reaches left
+    and right by what a 10% worse and a 10% better target do to the goal. `width_of` gives a text's
+    width in character cells (a CJK character takes two)."""
+    values = [abs(v) for s in swings for v in (s.low, s.high) if v is not None]
+    if not swings or not all(math.isfinite(v) for v in values):
+        return ""
+    scale = max(values + [0.0]) or 1.0
+    names = max(width_of(s.label) for s in swings) * NAME_PX + 8
+    texts = max(width_of(s.text) for s in swings) * TEXT_PX + 8
+    centre = names + HALF
+    width = int(centre + HALF + texts)
+    height = len(swings) * ROW + 4
+    parts = [f'<svg class="kp-chart kp-tornado" role="img" aria-label="{esc(caption)}" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+             f'<line class="kp-axis" x1="{centre}" y1="0" x2="{centre}" y2="{height}"/>']
+    for n, s in enumerate(swings):
+        y = 2 + n * ROW
+        parts.append(f'<g><title>{esc(s.title)}</title>')
+        parts.append(f'<text x="{names - 6}" y="{y + 12}" text-anchor="end">{esc(s.label)}</text>')
+        for value, cls in ((s.low, "kp-swing-down"), (s.high, "kp-swing-up")):
+            if value is None or value == 0:
+                continue
+            length = HALF * abs(value) / scale
+            x = centre if value > 0 else centre - length
+            parts.append(f'<rect class="kp-bar {cls}" x="{x:.1f}" y="{y + 2}" width="{max(length, 0.5):.1f}" '
+                         f'height="{ROW - 6}"/>')
+        parts.append(f'<text x="{centre + HALF + 6}" y="{y + 12}">{esc(s.text)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -22,7 +22,7 @@ from ..months import label as months_label
 from ..records import record
 from ..syntax import ast
 from ..tree import outline
-from .charts import Bar, chart, scalar
+from .charts import Bar, Swing, chart, scalar, tornado
 
 # A tree with more nodes than this opens only its top two levels (and the failing path).
 LARGE_TREE = 60
@@ -350,12 +350,51 @@ def _card(site: _Site, result, node, standing) -> str:
     witness = _witness_table(site, result, standing) if standing is not None and standing.status == MISSES else ""
     detail = f'<p class="kp-detail">{esc(standing.detail.get(site.lang))}</p>' if standing is not None and standing.detail else ""
     months = _goal_months(site, node, standing) if standing is not None else ""
+    levers = _levers(site, result, node) if standing is not None and standing.status != NONE else ""
     return (
         f'<section class="kp-card kp-{status}" id="kgi-{esc(node.id)}">'
         f'<h3><span class="kp-label">{esc(node.label or node.id)}</span> <code>{esc(node.id)}</code></h3>'
         f'<p class="kp-verdict">{_badge(site, standing, long=True, node=node)}</p>'
-        f"<dl>{body}</dl>{detail}{months}{witness}</section>"
+        f"<dl>{body}</dl>{detail}{months}{levers}{witness}</section>"
     )
+
+
+MAX_LEVERS = 8  # inputs drawn in a goal's tornado chart, the strongest first
+
+
+def _levers(site: _Site, result, node) -> str:
+    """A tornado chart of the goal's inputs: what a 10% better and a 10% worse target of each does to it
+    (`kpispec whatif --sensitivity` as a picture)."""
+    from ..analysis.levers import sensitivity
+    from ..render.planning import goal_amount, input_amount
+    from ..render.text import width
+
+    if result.context is None:
+        return ""
+    arithmetic = result.context.arithmetic
+    found = sensitivity(arithmetic, node.id, both=True)
+    if len(found) < 2:
+        return ""  # one input (or none) is no ranking
+    found.sort(key=lambda lv: -max(abs(lv.change), abs((lv.goal_worse or lv.goal_before) - lv.goal_before)))
+    shown = found[:MAX_LEVERS]
+    lang = site.lang
+    swings = []
+    for lv in shown:
+        worse = None if lv.goal_worse is None else lv.goal_worse - lv.goal_before
+        up = goal_amount(arithmetic, node.id, lv.change, lang, signed=True)
+        down = goal_amount(arithmetic, node.id, worse, lang, signed=True) if worse is not None else "–"
+        moved = f"{input_amount(arithmetic, lv.input, lv.before, lang)} → {input_amount(arithmetic, lv.input, lv.after, lang)}"
+        title = (f"{lv.input}: {moved}（10% 改善）→ {up}、10% 悪化 → {down}" if lang == "ja"
+                 else f"{lv.input}: {moved} (10% better) → {up}; 10% worse → {down}")
+        short = goal_amount(arithmetic, node.id, lv.change, lang, signed=True, period=False)
+        swings.append(Swing(lv.input, scalar(worse) if worse is not None else None, scalar(lv.change), short, title))
+    caption = ("各入力の目標を 10% 良く（右）・悪く（左）したときの、この目標の変化" if lang == "ja"
+               else "The goal's change when each input's target is 10% better (right) or worse (left)")
+    more = len(found) - len(shown)
+    note = (f"ほか {more} 件の入力" if lang == "ja" else f"and {more} more inputs") if more else ""
+    note = f'<p class="kp-muted">{esc(note)}</p>' if note else ""
+    return (f'<div class="kp-levers"><p class="kp-muted">{esc(caption)}</p>'
+            f"{tornado(swings, caption, esc, width)}{note}</div>")
 
 
 def _goal_months(site: _Site, node, standing) -> str:
@@ -755,6 +794,8 @@ STYLESHEET = """\
 .kp-chart .kp-axis { stroke: #888; stroke-width: 1; }
 .kp-chart text { fill: #555; }
 .kp-months-missed { color: #a40e26; font-size: 0.9em; }
+.kp-tornado .kp-swing-up { fill: #1a7f37; }
+.kp-tornado .kp-swing-down { fill: #cf222e; }
 @media print {
   .navbar, .bs-sidebar, footer, .kp-ref .kp-muted { display: none !important; }
   details::details-content { content-visibility: visible; display: contents; }

@@ -2,14 +2,18 @@
 
 A what-if is the plan itself with the values written in place of its targets (or of a param's
 value), analysed again by the same pipeline: every verdict, month and diagnostic of the new plan
-is what `kpispec check` would say of it. Setting a node that has a formula sets its formula
-aside, so that the value reaches the goals above it ("what if visitors were 800,000?"). Solving
-and sensitivity read the (possibly changed) plan's goals through `analysis.levers`.
+is what `kpispec check` would say of it. Setting a node that has a formula and feeds another
+sets its formula aside, so that the value reaches the goals above it ("what if visitors were
+800,000?"); setting a goal that feeds nothing (a KGI) changes the goal itself. Solving and
+sensitivity read the (possibly changed) plan's goals through `analysis.levers`.
 
 Nothing here reads files, prints or exits: the CLI does.
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 from .analysis import levers
 from .analysis.goals import standings
@@ -57,9 +61,10 @@ class Scenario:
 
 
 def split_setting(text: str) -> tuple[str, str]:
-    """`cvr=3%` -> ("cvr", "3%")."""
-    name, sep, value = text.partition("=")
-    name, value = name.strip(), value.strip()
+    """`cvr=3%` -> ("cvr", "3%"); a full-width `＝` and full-width digits, signs and `％` read as their
+    ASCII forms (NFKC, for the value only: an id is matched as the plan writes it)."""
+    name, sep, value = text.replace("＝", "=").partition("=")
+    name, value = name.strip(), unicodedata.normalize("NFKC", value).strip()
     if not sep or not name or not value:
         raise SettingError(Msg(f"`{text}` is not ID=VALUE (for example `cvr=3%`)",
                                f"`{text}` は ID=値 の形ではありません（例：`cvr=3%`）"))
@@ -77,6 +82,9 @@ def parse_value(text: str) -> tuple[ast.Quantity, bool]:
     if text[:1] in "<>=≤≥":
         raise SettingError(Msg(f"`{text}`: write the value only; the target keeps its comparator",
                                f"`{text}`：値だけを書いてください（比較の向きは目標のまま）"))
+    if text[:1] == "+":
+        raise SettingError(Msg(f"`{text}`: write the new value itself (`3%`, not a change such as `+0.5%`)",
+                               f"`{text}`：変化量ではなく、新しい値そのものを書いてください（`+0.5%` ではなく `3%`）"))
     head = "kpi v { target "
     parsed = parse(SourceFile("--set", head + text + " }\n"))
     if parsed.diagnostics or parsed.module is None or len(parsed.module.items) != 1:
@@ -92,8 +100,16 @@ def parse_value(text: str) -> tuple[ast.Quantity, bool]:
     return q, attr.negative
 
 
+_NUMBER = re.compile(r"[-+]?[0-9][0-9,_]*(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?(?:[兆億万千百]+(?:[0-9][0-9,_]*(?:\.[0-9]+)?)?)*"
+                     r"(?:[kMB](?!\w))?")
+
+
 def _suffix(value) -> str:
-    """The unit and period of a written value, to follow a bare number: ` visitors per month`, `円/人`."""
+    """The unit and period of a written value as written, to follow a bare number: `人 per 月` after
+    `1,000,000`, ` visitors per month`, `円/人`."""
+    found = _NUMBER.match(value.text)
+    if found and found.end() < len(value.text):
+        return value.text[found.end():]
     from .display import _decorate
 
     return _decorate("", value.unit, value.per, False, "en")
@@ -126,24 +142,20 @@ def _dim_of(text: str):
 def rewrite(result: Result, values: list[tuple[str, str]], detach: tuple[str, ...] = ()) -> tuple[str, list[Setting], list]:
     """The plan's text with each (id, value) in place of that node's target or param's value, and the
     formula of each node set (or in `detach`) set aside; with the edits made, (start, end, new text)."""
-    from .suggest import closest
 
     plan = result.plan
     text = plan.source.text
     edits: list[tuple[int, int, str]] = []
     settings = []
     seen = set()
+    inputs = used_as_inputs(plan)
     for nid, value in values:
         if nid in seen:
             raise SettingError(Msg(f"`{nid}` is set twice", f"`{nid}` が 2 回指定されています"))
         seen.add(nid)
         node, param = plan.nodes.get(nid), plan.params.get(nid)
         if node is None and param is None:
-            near = closest(nid, [*plan.nodes, *plan.params])
-            hint_en = f"; did you mean `{near}`?" if near else ""
-            hint_ja = f"。`{near}` のことですか？" if near else ""
-            raise SettingError(Msg(f"the plan has no KPI or param `{nid}`{hint_en}",
-                                   f"計画に KPI・param `{nid}` はありません{hint_ja}"))
+            raise SettingError(_unknown(plan, nid, "node (KGI or KPI) or param", "KGI・KPI・param", params=True))
         if param is not None:
             old_text = text[param.expr.span.start:param.expr.span.end]
             new = _written(None, value)
@@ -157,13 +169,12 @@ def rewrite(result: Result, values: list[tuple[str, str]], detach: tuple[str, ..
         new = _written(old, value)
         old_dim, new_dim = _dim_of(old.text), _dim_of(new)
         if old_dim is not None and new_dim is not None and old_dim != new_dim:
-            raise SettingError(Msg(f"`{nid}`'s target is {old.text}; `{new}` is not the same kind of amount",
-                                   f"`{nid}` の目標値は {old.text} です。`{new}` は同じ種類の量ではありません"))
+            raise SettingError(_other_kind(nid, old, new, old_dim, new_dim))
         end = old.span.end
         edits.append((end - len(old.text), end, new))
         formula = None
-        if node.formula is not None:
-            formula = _set_aside(node, text, edits)
+        if node.formula is not None and nid in inputs:
+            formula = _set_aside(node, text, edits)  # its value reaches the goals above it
         settings.append(Setting(nid, "target", old.text, new, formula))
     for nid in detach:
         node = plan.nodes.get(nid)
@@ -184,6 +195,44 @@ def original_offset(edits: list, offset: int) -> int:
             return start
         delta += len(new) - (end - start)
     return offset - delta
+
+
+def used_as_inputs(plan) -> set[str]:
+    """The ids that some formula, param or assert reads."""
+    from .resolve import refs
+
+    exprs = [n.formula for n in plan.nodes.values() if n.formula is not None]
+    exprs += [p.expr for p in plan.params.values()]
+    exprs += [side for a in plan.asserts for side in (a.left, a.right)]
+    return {name.text for e in exprs for name in refs(e)}
+
+
+def _unknown(plan, nid: str, what_en: str, what_ja: str, params: bool = False) -> Msg:
+    """No such id: with the closest id, or the id whose label names it (`CVR` for `購入率（CVR）`)."""
+    from .suggest import closest
+
+    near = closest(nid, [*plan.nodes, *(plan.params if params else ())])
+    if near is None:
+        folded = nid.casefold()
+        labelled = [n.id for n in plan.nodes.values() if n.label and folded in n.label.casefold()]
+        near = labelled[0] if len(labelled) == 1 else None
+    hint_en = f"; did you mean `{near}`?" if near else ""
+    hint_ja = f"。`{near}` のことですか？" if near else ""
+    return Msg(f"the plan has no {what_en} `{nid}`{hint_en}", f"計画に {what_ja} `{nid}` はありません{hint_ja}")
+
+
+def _other_kind(nid: str, old, new: str, old_dim, new_dim) -> Msg:
+    """A value of another kind than the target it replaces; a missing or extra period said as such."""
+    if old_dim.time != new_dim.time and old.per is not None:
+        return Msg(f"`{new}` has no period, but `{nid}`'s target is {old.text}: write it with the period "
+                   f"(like `{new} per {old.per}`), or just the number",
+                   f"`{new}` には期間がありませんが、`{nid}` の目標値は {old.text} です。期間を付けるか"
+                   f"（例：`{new}/{_PERIOD_JA.get(old.per, old.per)}`）、数値だけを書いてください")
+    return Msg(f"`{nid}`'s target is {old.text}; `{new}` is not the same kind of amount",
+               f"`{nid}` の目標値は {old.text} です。`{new}` は同じ種類の量ではありません")
+
+
+_PERIOD_JA = {"day": "日", "week": "週", "month": "月", "quarter": "四半期", "year": "年"}
 
 
 def _set_aside(node, text: str, edits: list) -> str:
@@ -227,29 +276,27 @@ def changed_diagnostics(old: list, new: list, old_key, new_key) -> tuple[list, l
 
 
 def solve(result: Result, input_id: str) -> list:
-    """For each goal the input feeds: the value of the input that exactly meets it (levers.Solution)."""
+    """For each goal the input feeds (KGIs first): the value of the input that exactly meets it (levers.Solution)."""
     arithmetic = result.context.arithmetic
-    return [levers.solve(arithmetic, goal, input_id) for goal in levers.goals_of(arithmetic, input_id)]
+    goals = sorted(levers.goals_of(arithmetic, input_id), key=lambda nid: result.plan.nodes[nid].kind != "kgi")
+    return [levers.solve(arithmetic, goal, input_id) for goal in goals]
 
 
 def check_solvable(result: Result, input_id: str) -> None:
     """Raise SettingError when `input_id` cannot be solved for, with what to do instead."""
-    from .suggest import closest
 
     plan = result.plan
     node = plan.nodes.get(input_id)
     if node is None:
-        near = closest(input_id, list(plan.nodes))
-        hint_en = f"; did you mean `{near}`?" if near else ""
-        hint_ja = f"。`{near}` のことですか？" if near else ""
-        raise SettingError(Msg(f"the plan has no KPI `{input_id}`{hint_en}", f"計画に KPI `{input_id}` はありません{hint_ja}"))
+        raise SettingError(_unknown(plan, input_id, "KPI", "KPI"))
     if node.target is None:
         raise SettingError(Msg(f"`{input_id}` has no target, so nothing to solve for; give it a `target`",
                                f"`{input_id}` には目標値がないため、求める値がありません。`target` を書いてください"))
 
 
 def sensitivity(result: Result, goal: str | None = None) -> list[tuple[str, list]]:
-    """(goal, its levers, the most improving first) for one goal, or every goal with a target."""
+    """(goal, its levers, the most improving first) for one goal, or every goal with a target (KGIs first)."""
     arithmetic = result.context.arithmetic
     goals = [goal] if goal is not None else [nid for nid, o in arithmetic.outcomes.items() if o.target is not None]
+    goals.sort(key=lambda nid: result.plan.nodes[nid].kind != "kgi")
     return [(g, levers.sensitivity(arithmetic, g)) for g in goals]

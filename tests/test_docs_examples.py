@@ -63,9 +63,10 @@ def test_the_translated_pages_are_checked_too():
 # …exactly what it prints…
 # ```
 # The command runs from the repository root, in English (in Japanese for the pages in docs/ja/).
-# `| json a.0.b` after the command shows only that part of its JSON output, indented by two.
+# `| json a.0.b` after the command shows only that part of its JSON output, indented by two; `in DIR: `
+# before it runs it in that folder of the repository (the tutorials' plans/ folders).
 
-OUTPUT = re.compile(r"<!-- output: (kpispec [^\n]*?) -->\n```(?:text|json)\n(.*?)```", re.S)
+OUTPUT = re.compile(r"<!-- output: ((?:in [\w/.-]+: )?kpispec [^\n]*?) -->\n```(?:text|json)\n(.*?)```", re.S)
 
 
 def outputs():
@@ -85,9 +86,13 @@ def test_command_output_in_the_docs_is_what_the_tool_prints(command, shown, lang
     from conftest import run_cli
 
     marker = command
+    folder = ROOT
+    if command.startswith("in "):
+        place, _, command = command[3:].partition(": ")
+        folder = ROOT / place
     command, _, selection = command.partition(" | json ")
     args = shlex.split(command)[1:]
-    run = run_cli(*args, env={"KPISPEC_LANG": lang, "COLUMNS": "100"})
+    run = run_cli(*args, cwd=folder, env={"KPISPEC_LANG": lang, "COLUMNS": "100"})
     assert run.returncode in (0, 1), run.stderr
     printed = run.stdout
     if selection:
@@ -107,5 +112,12 @@ def test_command_output_in_the_docs_is_what_the_tool_prints(command, shown, lang
 
 
 def test_the_docs_show_command_output():
-    commands = {param.values[0].split()[1] for param in outputs()}
-    assert {"whatif", "compile"} <= commands
+    commands = {param.values[0].split("kpispec ", 1)[1].split()[0] for param in outputs()}
+    assert {"whatif", "compile", "diff"} <= commands
+
+
+@pytest.mark.parametrize("page,plan", [("tutorial.md", "tutorial/plans/shop.kpi"), ("ja/tutorial.md", "ja/tutorial/plans/shop.kpi")])
+def test_the_tutorials_plan_files_are_the_plans_they_show(page, plan):
+    """The commands of a tutorial run on its step 2 plan, kept beside it for them."""
+    shown = BLOCK.search((DOCS / page).read_text(encoding="utf-8")).group(2)
+    assert (DOCS / plan).read_text(encoding="utf-8") == shown

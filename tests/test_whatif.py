@@ -158,8 +158,8 @@ def test_whatif_text_output():
         "  orders = 8000件 per month  (target 10,000件 per month)\n"
         "\n"
         "profit 営業利益  (≥ 400万円 per month)\n"
-        "  now:     4,000,000円 per month — met, exactly at the target\n"
-        "  what-if: 2,200,000円 per month — misses by 1,800,000円 per month (45%)\n"
+        "  as planned: 4,000,000円 per month — met, exactly at the target\n"
+        "  what-if:    2,200,000円 per month — misses by 1,800,000円 per month (45%)\n"
         "\n"
         "new findings:\n"
         "  error[KPI301] `profit` cannot reach its target: its inputs' targets imply 2,200,000円 per month, "
@@ -191,13 +191,17 @@ def test_solving_for_a_node_with_a_formula_sets_it_aside():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--set", "cvx=3%"], "the plan has no KPI or param `cvx`; did you mean `cvr`?"),
+    (["--set", "cvx=3%"], "the plan has no node (KGI or KPI) or param `cvx`; did you mean `cvr`?"),
+    (["--set", "CVR=3%"], "did you mean `cvr`?"),
+    (["--set", "コンバージョン=3%"], "did you mean `cvr`?"),  # by its label, コンバージョン率
+    (["--set", "cvr=+0.5%"], "write the new value itself (`3%`, not a change such as `+0.5%`)"),
+    (["--set", "visitors=800,000 visitors"], "`800,000 visitors` has no period, but `visitors`'s target is"),
     (["--set", "cvr=3"], "`3`: this is a percentage (2.5%); write it with %, like `3%`"),
     (["--set", "cvr=3円"], "`cvr`'s target is 2.5%; `3円` is not the same kind of amount"),
     (["--set", "cvr=3% formula aov"], "`3% formula aov` is not a value such as"),
     (["--set", "cvr=>=3%"], "write the value only; the target keeps its comparator"),
     (["--set", "cvr"], "`cvr` is not ID=VALUE"),
-    (["--solve", "revenue2"], "the plan has no KPI `revenue2`"),
+    (["--solve", "revenue2"], "the plan has no KPI `revenue2`; did you mean `revenue`?"),
     (["--goal", "cvr"], "`cvr` is not a goal"),
 ])
 def test_bad_settings_get_one_line_and_exit_2(args, message):
@@ -270,3 +274,35 @@ def test_one_pass_sensitivity_equals_evaluating_each_move():
         point = {**ref, v: to}
         X, Y, Z = point["x"], point["y"], point["z"]
         assert got[v] == (X * X * Y + 3 * X * Z) / (Y + 2), v
+
+
+def test_a_bare_number_takes_the_unit_and_period_as_the_plan_writes_them():
+    text = (ROOT / "docs" / "ja" / "tutorial" / "plans" / "shop.kpi").read_text(encoding="utf-8")
+    r = analyze_text("shop.kpi", text, keep_context=True)
+    sc = planning.scenario(r, [("訪問者数", "80万"), ("売上", "15億")])
+    assert [(s.old, s.new) for s in sc.settings] == [("1,000,000人 per 月", "80万人 per 月"), ("12億円 per 年", "15億円 per 年")]
+    (_, _, after), = sc.goals
+    # 800,000 × 2.5% × 4,000円 × 12 = 9.6億 against 15億: short by 5.4億 (36%)
+    assert (after.value, after.margin) == (960_000_000, -540_000_000)
+
+
+def test_full_width_settings_read_as_ascii():
+    assert planning.split_setting("購入率＝３％") == ("購入率", "3%")
+
+
+def test_setting_a_goal_that_feeds_nothing_changes_the_goal():
+    r = result("profit.kpi")
+    sc = planning.scenario(r, [("profit", "500万")])  # a bare number: `500万円 per month`
+    assert sc.settings[0].formula is None
+    (_, _, after), = sc.goals
+    assert (after.status, after.margin) == ("misses", -1_000_000)  # 4,000,000 against 5,000,000
+
+
+def test_one_value_for_every_goal_an_input_feeds():
+    r = analyze_text("ec.kpi", (ROOT / "examples" / "ec_site.kpi").read_text(encoding="utf-8"), keep_context=True)
+    sc = planning.scenario(r, [("cvr", "3%")])
+    found = planning.solve(sc.after, "seo_visitors")
+    # revenue: 1億 / (3% × 4,000) = 833,333.3… visitors, minus ad's 400,000 -> 433,334 (rounded up);
+    # visitors itself: 1,000,000 − 400,000 = 600,000; both: the larger
+    assert [(s.goal, written(sc.after, "seo_visitors", s.written)) for s in found] == [("revenue", 433_334), ("visitors", 600_000)]
+    assert written(sc.after, "seo_visitors", levers.all_met(sc.after.context.arithmetic, "seo_visitors", found)) == 600_000

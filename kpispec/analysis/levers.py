@@ -142,6 +142,22 @@ def solve(arithmetic, goal: str, input_id: str) -> Solution:
     return Solution(goal, input_id, SOLVED, root, written=written, exact=exact, side=side, verdict=verdict, against=against)
 
 
+def all_met(arithmetic, input_id: str, solutions: list) -> Fraction | None:
+    """The one target for the input that meets every goal solved (each met above its value for a floor
+    input, below it for a ceiling): the strictest of the values, proved for each goal; None when a goal
+    cannot be met that way or the value fails a proof."""
+    if len(solutions) < 2 or any(s.status not in (SOLVED, ALWAYS) or s.against for s in solutions):
+        return None
+    solved = [s for s in solutions if s.status == SOLVED]
+    if not solved:
+        return None
+    ceiling = arithmetic.plan.nodes[input_id].target.comparator == "<="
+    x = min(s.written for s in solved) if ceiling else max(s.written for s in solved)
+    if all(arithmetic.passes_with(s.goal, {input_id: x}) for s in solutions):
+        return x
+    return None
+
+
 def decimals(x: Fraction, percent: bool) -> int:
     """The usual decimals for x, or up to three more where they show it exactly (3.125%, not 3.13%)."""
     usual = display.decimals_for(x, percent)

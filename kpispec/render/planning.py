@@ -59,15 +59,21 @@ def _standing_text(standing, lang: str) -> str:
     return " — ".join(parts)
 
 
+def _severity(d, lang: str) -> str:
+    from .text import SEVERITY_JA
+
+    return SEVERITY_JA[d.severity.value] if lang == "ja" else d.severity.value
+
+
 def _same(a, b) -> bool:
     return a is not None and b is not None and a.status == b.status and a.implied == b.implied and a.gap == b.gap \
         and a.badge == b.badge
 
 
 def scenario_text(path: str, scenario, lang: str) -> str:
-    """The what-if: what was set, then every goal now and with the settings."""
+    """The what-if: what was set, then every goal as planned (its inputs at their targets) and with the settings."""
     plan = scenario.before.plan
-    lines = [_t(lang, f"{path}: what if", f"{path}：もし")]
+    lines = [_t(lang, f"{path}: what if", f"{path} の試算（もし）：")]
     for s in scenario.settings:
         what = _t(lang, "target" if s.kind == "target" else "value", "目標値" if s.kind == "target" else "値")
         lines.append(f"  {s.id} = {s.new}  ({what} {s.old})")
@@ -80,7 +86,7 @@ def scenario_text(path: str, scenario, lang: str) -> str:
     if not scenario.goals:
         lines.append(_t(lang, "no goals: no node has a formula", "目標がありません：式を持つノードがありません"))
     colon = _t(lang, ":", "：")
-    label_now, label_if = _t(lang, "now", "現在") + colon, _t(lang, "what-if", "変更後") + colon
+    label_now, label_if = _t(lang, "as planned", "計画どおり") + colon, _t(lang, "what-if", "試算") + colon
     pad = max(width(label_now), width(label_if)) + 1
     for nid, before, after in scenario.goals:
         node = (scenario.after.plan or plan).nodes.get(nid) or plan.nodes.get(nid)
@@ -96,7 +102,7 @@ def scenario_text(path: str, scenario, lang: str) -> str:
         if items:
             lines.append("")
             lines.append(title + _t(lang, ":", "："))
-            lines.extend(f"  {d.severity.value}[{d.code}] {d.message.get(lang)}" for d in items)
+            lines.extend(f"  {_severity(d, lang)}[{d.code}] {d.message.get(lang)}" for d in items)
     return "\n".join(lines) + "\n"
 
 
@@ -116,6 +122,12 @@ def solutions_text(arithmetic, input_id: str, solutions: list, lang: str, origin
         goal = arithmetic.plan.nodes[s.goal]
         lines.append(f"  {_name(arithmetic.plan, s.goal)}  ({_target(goal)}){_window(arithmetic, s.goal, lang)}")
         lines.append("    " + solution_sentence(arithmetic, s, lang))
+    every = levers.all_met(arithmetic, input_id, solutions)
+    if every is not None:
+        op = "≤" if node.target.comparator == "<=" else "≥"
+        amount = input_amount(arithmetic, input_id, every, lang)
+        lines.append(_t(lang, f"  all {len(solutions)} goals: {input_id} {op} {amount} meets every one of them (proven)",
+                        f"  {len(solutions)} 個の目標すべて：{input_id} {op} {amount} ですべてに届きます（証明済み）"))
     if phased(node) and any(s.status == levers.SOLVED for s in solutions):
         lines.append(_t(lang, f"  ({input_id} has milestones or a ramp: each month of them moves with its target)",
                         f"  （{input_id} にはマイルストーン・立ち上がりがあり、各月の値も目標値に合わせて動きます）"))
@@ -172,7 +184,7 @@ def solution_sentence(arithmetic, s, lang: str) -> str:
                          f"。ただし {v} の目標は{word_ja}で、この向きは目標に逆行します")
     if s.verdict is not None and s.verdict.proven:
         return text + _t(lang, f"; with {amount} as the target of {v}, the goal is proven",
-                         f"。{v} の目標値を {amount} にすれば達成が証明されます")
+                         f"。{v} の目標値を {amount} にすれば、各入力がそれぞれの目標を満たす限り必ず届きます（証明済み）")
     return text + _t(lang, " with the other inputs at their targets, but as a target it does not guarantee the goal "
                      "(other inputs can meet their own targets and the goal still miss)",
                      "（他の入力が目標値ちょうどの場合）。ただし目標値としては達成を保証しません（他の入力が各目標を満たしても届かないことがあります）")
@@ -291,7 +303,7 @@ def solutions_json(arithmetic, input_id: str, solutions: list, lang: str) -> dic
             "exact": s.exact, "proven": s.verdict.proven if s.verdict is not None else None, "against": s.against,
             "limit": _input_units(arithmetic, input_id, s.bound), "sentence": solution_sentence(arithmetic, s, lang),
         })
-    return {"input": input_id, "goals": out}
+    return {"input": input_id, "goals": out, "all_goals": _input_units(arithmetic, input_id, levers.all_met(arithmetic, input_id, solutions))}
 
 
 def sensitivity_json(arithmetic, goal: str, found: list, lang: str) -> dict:

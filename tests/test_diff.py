@@ -436,12 +436,14 @@ def test_cli_markdown_is_a_pull_request_comment(repo):
     run = run_cli("diff", "HEAD~1:plans/ec.kpi", "plans/ec.kpi", "--format", "markdown", cwd=repo)
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[:6] == ["<!-- kpispec diff -->", "## kpispec diff", "", "1 plan compared: 1 changed.", "",
-                         "### `HEAD~1:plans/ec.kpi` → `plans/ec.kpi`"]
+    assert lines[:8] == ["<!-- kpispec diff -->", "## kpispec diff", "", "1 plan compared: 1 changed.", "",
+                         "⚠️ **goals that now miss**: `revenue`", "", "### `HEAD~1:plans/ec.kpi` → `plans/ec.kpi`"]
+    # an error appeared: its table is open
+    assert "<details open><summary>Diagnostics: 1 appeared, 0 gone</summary>" in lines
     assert "| `revenue` 月間売上<br>≥ 1億円 per month | ✅ met, implied 100,000,000円 per month, exactly at the target " \
            "| ❌ misses by 20,000,000円 per month (20%), implied 80,000,000円 per month |" in lines
     goals, changes = lines.index("| goal | before | after |"), lines.index("<details><summary>Changes (4)</summary>")
-    assert goals < changes < lines.index("<details><summary>Diagnostics: 1 appeared, 0 gone</summary>")
+    assert goals < changes < lines.index("<details open><summary>Diagnostics: 1 appeared, 0 gone</summary>")
     assert "| ~ changed | kpi `cvr` | target | `>= 2.5%` | `>= 2%` |" in lines
     assert "| ~ renamed | kpi `visitors` → `sessions` |  |  |  |" in lines
     assert "| + added | kpi `line_friends` |  |  | `\"LINE友だち\"` |" in lines
@@ -469,7 +471,7 @@ def test_cli_json_and_japanese(repo):
     assert plan["diagnostics"]["appeared"][0]["line"] == 8
     text = run_cli("diff", "HEAD~1:plans/ec.kpi", "plans/ec.kpi", cwd=repo, env={"KPISPEC_LANG": "ja"}).stdout
     assert "      変更後：20,000,000円/月（20%）不足、計算値 80,000,000円/月\n" in text
-    assert "    ~ kpi visitors → sessions\n" in text
+    assert "    ~ kpi visitors の ID を変更 → sessions\n" in text
 
 
 def test_cli_git_compares_every_plan_changed_since_a_revision(repo):
@@ -519,3 +521,34 @@ def test_cli_outside_a_repository_and_a_file_with_a_colon(tmp_path):
     (tmp_path / "a:b.kpi").write_text(BASE, encoding="utf-8")
     run = run_cli("diff", "a:b.kpi", "a:b.kpi", cwd=tmp_path)
     assert (run.returncode, run.stdout) == (0, "a:b.kpi\n  no semantic change\n\n1 plan compared: 0 changed.\n")
+
+
+def test_markdown_links_nothing_a_plan_wrote():
+    from kpispec.render.review import plain
+
+    shown = plain("見る https://evil.example.com or www.evil.example.com, mail a@b.example")
+    assert "https://" not in shown and "www." not in shown and "a@b" not in shown
+    assert shown.replace("\u2060", "") == "見る https://evil.example.com or www.evil.example.com, mail a@b.example"
+
+
+def test_a_long_markdown_comment_leaves_tables_out_and_says_so():
+    from kpispec.render.review import markdown
+
+    new = edited(BASE, LOWER_CVR)
+    diffs = [compare(analysed(BASE, f"p{i}.kpi"), analysed(new, f"p{i}.kpi")) for i in range(3)]
+    full = markdown(diffs)
+    short = markdown(diffs, limit=len(full) - 10)
+    assert len(short) <= len(full) - 10 and "Some tables are left out" in short
+    assert full.count("<details") == 6 and 0 < short.count("<details") < 6  # one plan's tables left out, counted
+    assert "Changes (1) · Diagnostics: 1 appeared, 0 gone" in short
+    assert sum(line.startswith("| `revenue` 月間売上") for line in short.splitlines()) == 3  # every goal that changed
+    assert "⚠️ **goals that now miss**: `p0.kpi`: `revenue`, `p1.kpi`: `revenue`, `p2.kpi`: `revenue`" in short
+
+
+def test_an_unknown_revision_in_a_shallow_clone_says_how_to_fetch_it(repo, tmp_path):
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True, capture_output=True)
+    run = run_cli("diff", "--git", "HEAD~1", cwd=shallow)
+    assert run.returncode == 2
+    assert "unknown revision HEAD~1; this clone is shallow: fetch more history" in run.stderr
+    assert "shallow" not in run_cli("diff", "--git", "nosuch", cwd=repo).stderr

@@ -229,8 +229,16 @@ class Git:
         self.root()
         sha = self.resolve(f"{rev}^{{commit}}")
         if sha is None:
-            raise CliError(f"unknown revision {printable(rev)}")
+            shallow = self.resolve("HEAD^{commit}") is not None and self._shallow()
+            hint = ("; this clone is shallow: fetch more history (actions/checkout with fetch-depth: 0), or "
+                    "compare a pull request's merge commit with its first parent, --git HEAD^1 (fetch-depth: 2)"
+                    if shallow else "")
+            raise CliError(f"unknown revision {printable(rev)}{hint}")
         return sha
+
+    def _shallow(self) -> bool:
+        """Whether the repository is a shallow clone (its history cut off)."""
+        return os.path.exists(os.path.join(self.root(), ".git", "shallow"))
 
     def resolve(self, name: str) -> str | None:
         """The object `name` names (`REV:path`), or None."""

@@ -18,7 +18,7 @@ from .jsonfmt import diagnostic_dict
 from .text import SEVERITY_JA, shorten
 
 W = {
-    "goals": Msg("goals", "ゴール"),
+    "goals": Msg("goals", "目標"),
     "changes": Msg("changes", "変更"),
     "diagnostics": Msg("diagnostics", "診断"),
     "before": Msg("before", "変更前"),
@@ -26,18 +26,20 @@ W = {
     "unchanged": Msg("unchanged", "変化なし"),
     "implied": Msg("implied", "計算値"),
     "absent": Msg("not in the plan", "計画になし"),
-    "no formula": Msg("not a goal (no formula)", "式なし（ゴールではない）"),
+    "no formula": Msg("not a goal (no formula)", "式なし（目標ではない）"),
     "none": Msg("(none)", "（なし）"),
     "line": Msg("line {}", "{}行目"),
-    "renamed to": Msg("renamed to", "→"),
+    "renamed to": Msg("renamed to", "の ID を変更 →"),
     "no change": Msg("no semantic change", "意味の変化なし"),
     "no plans": Msg("No .kpi plan changed.", ".kpi の計画に変更はありません。"),
     "added": Msg("added", "追加"),
     "deleted": Msg("deleted", "削除"),
     "removed": Msg("removed", "削除"),
     "renamed": Msg("moved", "移動"),
-    "unparsed old": Msg("the old version cannot be analysed:", "変更前の版は解析できません："),
-    "unparsed new": Msg("the new version cannot be analysed:", "変更後の版は解析できません："),
+    "unparsed old": Msg("the old version cannot be analysed:", "変更前のファイルは解析できません（次のエラー）："),
+    "unparsed new": Msg("the new version cannot be analysed:", "変更後のファイルは解析できません（次のエラー）："),
+    "now miss": Msg("goals that now miss", "新たに未達になった目標"),
+    "now met": Msg("goals now met", "新たに達成見込みになった目標"),
 }
 CHANGE_WORDS = {ADDED: Msg("added", "追加"), REMOVED: Msg("removed", "削除"), RENAMED: Msg("renamed", "名前の変更"),
                 CHANGED: Msg("changed", "変更")}
@@ -52,8 +54,23 @@ def summary(diffs: list[PlanDiff], lang: str) -> str:
     """`3 plans compared: 2 changed.`"""
     changed = sum(d.changed for d in diffs)
     if lang == "ja":
-        return f"{len(diffs)} 個の計画を比較：変更あり {changed}。"
+        return f"{len(diffs)} 件の計画を比較しました（変更あり {changed} 件）。"
     return f"{len(diffs)} plan{'s' if len(diffs) != 1 else ''} compared: {changed} changed."
+
+
+def turned(diffs: list[PlanDiff]) -> tuple[list[tuple], list[tuple]]:
+    """The goals ((plan, id)) whose verdict turned from met to missed (or cannot be proven), and back."""
+    worse, better = [], []
+    for d in diffs:
+        for g in d.goals:
+            key = (d.new or d.old, g.id)
+            was = g.before is not None and g.before.status == MET
+            now = g.after is not None and g.after.status == MET
+            if g.after is not None and g.after.status in (MISSES, UNKNOWN) and (was or g.before is None):
+                worse.append(key)
+            elif now and g.before is not None and not was:
+                better.append(key)
+    return worse, better
 
 
 def state(s: Standing | None, present: bool, lang: str) -> str:
@@ -192,20 +209,28 @@ def _text_plan(d: PlanDiff, lang: str) -> str:
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!])")
 _BACKTICKS = re.compile(r"`+")
 _SPACE = re.compile(r"\s+")
+_AUTOLINK = re.compile(r"(:(?=//)|(?<![\w.])www(?=\.))", re.I)
 EMOJI = {MET: "✅", MISSES: "❌", UNKNOWN: "❔", NONE: "➖"}
 MD = {
     "title": Msg("kpispec diff", "kpispec diff"),
-    "goal": Msg("goal", "ゴール"),
+    "goal": Msg("goal", "目標"),
     "change": Msg("change", "変更"),
-    "declaration": Msg("declaration", "宣言"),
+    "declaration": Msg("declaration", "項目"),
     "attribute": Msg("attribute", "属性"),
     "severity": Msg("severity", "重大度"),
     "code": Msg("code", "コード"),
     "message": Msg("message", "メッセージ"),
     "line": Msg("line", "行"),
     "changes": Msg("Changes ({})", "変更（{} 件）"),
-    "diagnostics": Msg("Diagnostics: {} appeared, {} gone", "診断：現れた {} 件、消えた {} 件"),
+    "diagnostics": Msg("Diagnostics: {} appeared, {} gone", "指摘：新規 {} 件・解消 {} 件"),
+    "unchanged goals": Msg("{} goal(s) unchanged", "変化のない目標 {} 件"),
+    "too long": Msg("Some tables are left out: the comment would pass GitHub's limit of 65,536 characters. "
+                    "Run `kpispec diff` locally for all of it.",
+                    "GitHub のコメント上限（65,536 文字）を超えるため、一部の表を省きました。"
+                    "すべては手元で `kpispec diff` を実行して確認してください。"),
+    "rows": Msg("{} rows left out", "{} 行を省略"),
 }
+MAX_COMMENT = 60_000  # characters of a pull-request comment; GitHub refuses one over 65,536
 
 
 def _md(key: str, lang: str) -> str:
@@ -216,7 +241,8 @@ def plain(value: str) -> str:
     """Text as Markdown shows it literally, in a table cell or not: no link, HTML, emphasis or mention."""
     value = _SPACE.sub(" ", value)
     value = _SPECIAL.sub(r"\\\1", value.replace("&", "&amp;"))
-    return value.replace("@", "@\u2060")  # a word joiner after @: `@team` in a label pings no one
+    # A word joiner after @ (`@team` pings no one), inside `://` and after `www` (no autolink).
+    return _AUTOLINK.sub("\\1\u2060", value.replace("@", "@\u2060"))
 
 
 def code(value: str | None) -> str:
@@ -239,19 +265,44 @@ def message(value: str) -> str:
     return "".join(code(p) if i % 2 else plain(p) for i, p in enumerate(parts))
 
 
-def markdown(diffs: list[PlanDiff], lang: str = "en") -> str:
-    """The diff as a pull-request comment: per plan a table of its goals, then its changes and
-    diagnostics, each folded in a <details>."""
-    out = ["<!-- kpispec diff -->", f"## {_md('title', lang)}", ""]
+def markdown(diffs: list[PlanDiff], lang: str = "en", limit: int = MAX_COMMENT) -> str:
+    """The diff as a pull-request comment: a summary naming the goals whose verdict turned, then per
+    plan a table of the goals that changed, then its changes and diagnostics, each folded in a
+    <details> (open when an error appeared). Kept under `limit` characters: past it, the plans'
+    tables of changes and diagnostics are left out, the largest first, and said so."""
+    head = ["<!-- kpispec diff -->", f"## {_md('title', lang)}", ""]
     if not diffs:
-        return "\n".join(out + [_w("no plans", lang), ""])
-    out += [summary(diffs, lang), ""]
-    for d in diffs:
-        out += _markdown_plan(d, lang)
-    return "\n".join(out)
+        return "\n".join(head + [_w("no plans", lang), ""])
+    head += [summary(diffs, lang), ""]
+    worse, better = turned(diffs)
+
+    def names(goals):
+        return ", ".join(f"{code(path)}: {code(g)}" if len(diffs) > 1 else code(g) for path, g in goals)
+
+    if worse:
+        head += [f"⚠️ **{plain(_w('now miss', lang))}**: {names(worse)}", ""]
+    if better:
+        head += [f"✅ {plain(_w('now met', lang))}: {names(better)}", ""]
+    blocks = [_markdown_plan(d, lang) for d in diffs]
+    size = sum(len(line) + 1 for block in blocks for line in block) + sum(len(line) + 1 for line in head)
+    if size > limit:
+        note = [f"> {plain(_md('too long', lang))}", ""]
+        head += note
+        size += sum(len(line) + 1 for line in note)
+        for i in sorted(range(len(diffs)), key=lambda i: -sum(len(line) + 1 for line in blocks[i])):
+            if size <= limit:
+                break
+            brief = _markdown_plan(diffs[i], lang, brief=True)
+            size += sum(len(line) + 1 for line in brief) - sum(len(line) + 1 for line in blocks[i])
+            blocks[i] = brief
+    out = "\n".join(head + [line for block in blocks for line in block])
+    if len(out) > limit:  # the goals alone are too many: cut at a line, and say so
+        cut = out.rfind("\n", 0, limit - 200)
+        out = out[:cut] + "\n\n" + plain(_md("rows", lang).format(out.count("\n", cut) - 1)) + "\n"
+    return out
 
 
-def _markdown_plan(d: PlanDiff, lang: str) -> list[str]:
+def _markdown_plan(d: PlanDiff, lang: str, brief: bool = False) -> list[str]:
     if d.status in ("added", "deleted"):
         title = code(d.new or d.old) + _aside(_w(d.status, lang), lang)
     else:
@@ -264,10 +315,18 @@ def _markdown_plan(d: PlanDiff, lang: str) -> list[str]:
         out += [f"⚠️ {plain(_w('unparsed ' + side, lang))}", "", *_diagnostic_table(lang)]
         out += [_diagnostic_row("", x, d.sources[i], lang) for x in d.errors[i]]
         out.append("")
-    if d.goals:
+    shown = [g for g in d.goals if g.changed or not all(g.present)]
+    if shown:
         out += [f"| {_md('goal', lang)} | {_w('before', lang)} | {_w('after', lang)} |", "| --- | --- | --- |"]
-        out += [_goal_row(g, lang) for g in d.goals]
+        out += [_goal_row(g, lang) for g in shown]
         out.append("")
+    if len(shown) < len(d.goals):
+        out += [plain(_md("unchanged goals", lang).format(len(d.goals) - len(shown))), ""]
+    if brief:
+        counts = [_md("changes", lang).format(len(d.changes))] if d.changes else []
+        if d.appeared or d.gone:
+            counts.append(_md("diagnostics", lang).format(len(d.appeared), len(d.gone)))
+        return out + ([plain(" · ".join(counts)), ""] if counts else [])
     if d.changes:
         out += [f"<details><summary>{_md('changes', lang).format(len(d.changes))}</summary>", "",
                 f"| {_md('change', lang)} | {_md('declaration', lang)} | {_md('attribute', lang)} | {_w('before', lang)} "
@@ -275,7 +334,8 @@ def _markdown_plan(d: PlanDiff, lang: str) -> list[str]:
         out += [_change_row(c, lang) for c in d.changes]
         out += ["", "</details>", ""]
     if d.appeared or d.gone:
-        out += [f"<details><summary>{_md('diagnostics', lang).format(len(d.appeared), len(d.gone))}</summary>", "",
+        opened = " open" if any(x.severity.value == "error" for x in d.appeared) else ""
+        out += [f"<details{opened}><summary>{_md('diagnostics', lang).format(len(d.appeared), len(d.gone))}</summary>", "",
                 *_diagnostic_table(lang)]
         out += [_diagnostic_row("+", x, d.sources[1], lang) for x in d.appeared]
         out += [_diagnostic_row("-", x, d.sources[0], lang) for x in d.gone]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from fractions import Fraction
 
 from .analysis import levers
 from .analysis.goals import standings
@@ -101,7 +102,7 @@ def parse_value(text: str) -> tuple[ast.Quantity, bool]:
 
 
 _NUMBER = re.compile(r"[-+]?[0-9][0-9,_]*(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?(?:[兆億万千百]+(?:[0-9][0-9,_]*(?:\.[0-9]+)?)?)*"
-                     r"(?:[kMB](?!\w))?")
+                     r"(?:[kMB](?![A-Za-z0-9_]))?")
 
 
 def _suffix(value) -> str:
@@ -109,7 +110,7 @@ def _suffix(value) -> str:
     `1,000,000`, ` visitors per month`, `円/人`."""
     found = _NUMBER.match(value.text)
     if found and found.end() < len(value.text):
-        return value.text[found.end():]
+        return re.sub(r"\s+", " ", value.text[found.end():])  # on one line, with plain spaces
     from .display import _decorate
 
     return _decorate("", value.unit, value.per, False, "en")
@@ -126,6 +127,27 @@ def _written(node_or_param_value, text: str) -> str:
         raise SettingError(Msg(f"`{text}`: this is a percentage ({old.text}); write it with %, like `{text}%`",
                                f"`{text}`：この値は百分率です（{old.text}）。`{text}%` のように % を付けてください"))
     return text + _suffix(old)
+
+
+def _param_value(plan, param):
+    """A param's value when it is one written quantity (`150円 per USD`, `-5%`), else None."""
+    from .resolve import normalise
+
+    e = param.expr
+    while isinstance(e, ast.Group):
+        e = e.inner
+    if isinstance(e, ast.Quantity):
+        return normalise(plan.source, e)
+    if isinstance(e, ast.Negate) and isinstance(e.operand, ast.Quantity):
+        return normalise(plan.source, e.operand, negative=True)
+    return None
+
+
+def _value_dim(value):
+    try:
+        return base(value)[1]
+    except EvalError:
+        return None
 
 
 def _dim_of(text: str):
@@ -158,16 +180,25 @@ def rewrite(result: Result, values: list[tuple[str, str]], detach: tuple[str, ..
             raise SettingError(_unknown(plan, nid, "node (KGI or KPI) or param", "KGI・KPI・param", params=True))
         if param is not None:
             old_text = text[param.expr.span.start:param.expr.span.end]
-            new = _written(None, value)
+            written = _param_value(plan, param)
+            new = _written(written, value)
+            old_env = result.context.arithmetic.env.get(nid) if result.context is not None else None
+            new_dim = _dim_of(new)
+            if old_env is not None and new_dim is not None and old_env.dim != new_dim:
+                raise SettingError(Msg(f"`{nid}` is {' '.join(old_text.split())}; `{new}` is not the same kind of amount",
+                                       f"`{nid}` は {' '.join(old_text.split())} です。`{new}` は同じ種類の量ではありません"))
             edits.append((param.expr.span.start, param.expr.span.end, new))
             settings.append(Setting(nid, "param", " ".join(old_text.split()), new))
             continue
+        if node.kind == "ksf":
+            raise SettingError(Msg(f"`{nid}` is a KSF, which has no target: set one of the KPIs that track it",
+                                   f"`{nid}` は KSF で目標値を持ちません。それを追う KPI を指定してください"))
         if node.target is None:
             raise SettingError(Msg(f"`{nid}` has no target to put a value in place of; give it a `target`",
                                    f"`{nid}` には置き換える目標値がありません。`target` を書いてください"))
         old = node.target.value
         new = _written(old, value)
-        old_dim, new_dim = _dim_of(old.text), _dim_of(new)
+        old_dim, new_dim = _value_dim(old), _dim_of(new)
         if old_dim is not None and new_dim is not None and old_dim != new_dim:
             raise SettingError(_other_kind(nid, old, new, old_dim, new_dim))
         end = old.span.end
@@ -251,6 +282,10 @@ def scenario(result: Result, values: list[tuple[str, str]], config: Config = DEF
     """The plan with some values in place of their targets, beside the plan as it is."""
     text, settings, edits = rewrite(result, values, detach)
     after = reanalyse(result, text, config)
+    for d in after.diagnostics:  # a value the language itself rejects (`1e1001`, two periods) is no what-if
+        if d.severity.value == "error" and d.code[3:4] in "01" and any(start <= original_offset(edits, d.span.start) <= start
+                                                                      for start, _, _ in edits):
+            raise SettingError(Msg(f"the value is not valid here: {d.message.en}", f"この値は使えません：{d.message.ja}"))
     before_goals = standings_of(result)
     after_goals = standings_of(after)
     order = list(dict.fromkeys([*before_goals, *after_goals]))
@@ -275,11 +310,169 @@ def changed_diagnostics(old: list, new: list, old_key, new_key) -> tuple[list, l
     return beyond(new, old, new_key, old_key), beyond(old, new, old_key, new_key)
 
 
-def solve(result: Result, input_id: str) -> list:
-    """For each goal the input feeds (KGIs first): the value of the input that exactly meets it (levers.Solution)."""
+def solve(result: Result, input_id: str, config: Config = DEFAULT) -> list:
+    """For each goal the input feeds (KGIs first): the value of the input that exactly meets it
+    (levers.Solution). A goal compared month by month whose input's months differ from its target
+    (milestones, a ramp, a late start) is solved on the plan edited, as `check` would read it."""
     arithmetic = result.context.arithmetic
     goals = sorted(levers.goals_of(arithmetic, input_id), key=lambda nid: result.plan.nodes[nid].kind != "kgi")
-    return [levers.solve(arithmetic, goal, input_id) for goal in goals]
+    out = []
+    for goal in goals:
+        found = levers.solve(arithmetic, goal, input_id)
+        if found.status == levers.PHASED:
+            found = Edits(result, config, goal, input_id).solve()
+        out.append(found)
+    return out
+
+
+def all_goals(result: Result, input_id: str, solutions: list, config: Config = DEFAULT) -> Fraction | None:
+    """The one target for the input that meets every goal solved (each met above its value for a floor
+    input, below it for a ceiling): the strictest of the values, proved for each goal again (on the
+    plan edited, for one solved so); None when a goal cannot be met that way or a proof fails."""
+    statuses = {s.status for s in solutions}
+    if len(solutions) < 2 or not statuses <= {levers.SOLVED, levers.ALWAYS} or any(s.against for s in solutions):
+        return None
+    solved = [s for s in solutions if s.status == levers.SOLVED]
+    if not solved:
+        return None
+    arithmetic = result.context.arithmetic
+    ceiling = arithmetic.plan.nodes[input_id].target.comparator == "<="
+    x = min(s.written for s in solved) if ceiling else max(s.written for s in solved)
+    for s in solutions:
+        if s.edited:
+            edits = Edits(result, config, s.goal, input_id)
+            found = edits.at(x * edits.unit)
+            if found is None or not found[1]:
+                return None
+        elif not arithmetic.passes_with(s.goal, {input_id: x}):
+            return None
+    return x
+
+
+MAX_EDITS = 40  # analyses of an edited plan spent solving one input for one goal; pragma: no mutate
+MAX_EDITED_LEVERS = 50  # inputs of one goal whose 10% better target is tried on an edited plan; pragma: no mutate
+
+
+class Edits:
+    """One goal as a function of one input's target, read off the plan edited and analysed again:
+    exactly what `check` says of the plan with that target written in it."""
+
+    def __init__(self, result: Result, config: Config, goal: str, input_id: str):
+        from .evaluate import in_written_units
+
+        self.result, self.config, self.goal, self.input = result, config, goal, input_id
+        arithmetic = result.context.arithmetic
+        self.value = result.plan.nodes[input_id].target.value
+        self.dim = arithmetic.env[input_id].dim
+        self.unit = in_written_units(Fraction(1), self.dim, self.value)  # written units per base unit
+        self.target = arithmetic.targets[input_id] * self.unit  # the input's target, written units
+        standing = standings_of(result)[goal]
+        goal_value = result.plan.nodes[goal].target.value
+        self.goal_unit = in_written_units(Fraction(1), arithmetic.outcomes[goal].value.dim, goal_value)
+        self.due = standing.target_value
+        self.now = standing.value
+        self.ceiling_goal = result.plan.nodes[goal].target.comparator == "<="
+        self.spent = 0
+
+    def at(self, x: Fraction):
+        """(the goal's value, whether it is proven) with the input's target x (written units); None when
+        that plan cannot be analysed or the work budget is spent."""
+        if self.spent >= MAX_EDITS:
+            return None
+        self.spent += 1
+        try:
+            after = scenario(self.result, [(self.input, self.text(x))], self.config).after
+        except SettingError:
+            return None
+        standing = standings_of(after).get(self.goal)
+        if standing is None or standing.value is None:
+            return None
+        return standing.value, standing.status == "met"
+
+    def text(self, x: Fraction) -> str:
+        """x as the plan would write it: a bare number (the target's unit and period follow), or a percentage."""
+        from . import display
+
+        shown = display.number(x, levers.decimals(x, self.value.percent) + 6, percent=self.value.percent)
+        return shown + ("%" if self.value.percent else "")
+
+    def solve(self) -> levers.Solution:
+        from decimal import ROUND_CEILING, ROUND_FLOOR
+
+        from . import display
+        from .analysis.prove import Verdict
+
+        goal, v = self.goal, self.input
+        t = self.target
+        t2 = t * 3 / 2 if t else Fraction(1)
+        second = self.at(t2)
+        if second is None:
+            return levers.Solution(goal, v, levers.UNKNOWN, edited=True)
+        g1, g2 = self.now, second[0]
+        if g1 == g2:
+            return levers.Solution(goal, v, levers.NO_EFFECT, edited=True)
+        slope = (g2 - g1) / (t2 - t)
+        root = t + (self.due - g1) / slope  # exact where the goal is linear in the target (a total over months)
+        side = (">=" if slope > 0 else "<=") if not self.ceiling_goal else ("<=" if slope > 0 else ">=")
+        arithmetic = self.result.context.arithmetic
+        lo, hi = (None if b is None else b * self.unit for b in levers.limits(arithmetic, v))
+        base = self._base
+        if side == ">=" and hi is not None and root > hi or side == "<=" and lo is not None and root < lo:
+            return levers.Solution(goal, v, levers.BEYOND, base(root), exact=False, side=side,
+                                   bound=base(hi if side == ">=" else lo), edited=True)
+        rounding = ROUND_CEILING if side == ">=" else ROUND_FLOOR
+        written = display.shown_value(root, levers.decimals(root, self.value.percent), rounding, self.value.percent)
+        found = self.at(written)
+        exact = found is not None and written == root and found[0] == self.due
+        if found is None or not found[1]:
+            # not linear (a month that does not move with the target caps it): try further out, then halve back
+            written = self._search(written, side, rounding)
+            if written is None:
+                return levers.Solution(goal, v, levers.NEVER, edited=True)
+            root, exact = written, False
+        floor_input = arithmetic.plan.nodes[v].target.comparator != "<="
+        return levers.Solution(goal, v, levers.SOLVED, base(root), written=base(written), exact=exact, side=side,
+                               verdict=Verdict("proven"), against=(side == ">=") != floor_input, edited=True)
+
+    def _base(self, x: Fraction) -> Fraction:
+        return x / self.unit
+
+    def _search(self, start: Fraction, side: str, rounding):
+        from . import display
+
+        def rounded(x):
+            return display.shown_value(x, levers.decimals(x, self.value.percent), rounding, self.value.percent)
+
+        step = max(abs(start), Fraction(1)) / 4
+        fail, passing = start, None
+        while self.spent < MAX_EDITS // 2:
+            candidate = rounded(fail + step if side == ">=" else fail - step)
+            found = self.at(candidate)
+            if found is None:
+                return None
+            if found[1]:
+                passing = candidate
+                break
+            fail, step = candidate, step * 2
+        if passing is None:
+            return None
+        while self.spent < MAX_EDITS:
+            mid = rounded((fail + passing) / 2)
+            if mid in (fail, passing):
+                break
+            found = self.at(mid)
+            if found is None:
+                break
+            if found[1]:
+                passing = mid
+            else:
+                fail = mid
+        return passing
+
+    def lever(self, better: Fraction):
+        """The goal (base units) with the input's target moved to `better` (written units), or None."""
+        found = self.at(better)
+        return None if found is None else found[0] / self.goal_unit
 
 
 def check_solvable(result: Result, input_id: str) -> None:
@@ -287,16 +480,44 @@ def check_solvable(result: Result, input_id: str) -> None:
 
     plan = result.plan
     node = plan.nodes.get(input_id)
+    if node is None and input_id in plan.params:
+        raise SettingError(Msg(f"`{input_id}` is a param, a constant of the plan: --solve takes a KPI with a target "
+                               f"(to try another value of it, --set {input_id}=VALUE)",
+                               f"`{input_id}` は param（計画の定数）です。--solve には目標値を持つ KPI を指定してください"
+                               f"（別の値を試すには --set {input_id}=値）"))
     if node is None:
         raise SettingError(_unknown(plan, input_id, "KPI", "KPI"))
+    if node.kind == "ksf":
+        raise SettingError(Msg(f"`{input_id}` is a KSF, which has no target: solve for one of the KPIs that track it",
+                               f"`{input_id}` は KSF で目標値を持ちません。それを追う KPI を指定してください"))
     if node.target is None:
         raise SettingError(Msg(f"`{input_id}` has no target, so nothing to solve for; give it a `target`",
                                f"`{input_id}` には目標値がないため、求める値がありません。`target` を書いてください"))
 
 
-def sensitivity(result: Result, goal: str | None = None) -> list[tuple[str, list]]:
-    """(goal, its levers, the most improving first) for one goal, or every goal with a target (KGIs first)."""
+def sensitivity(result: Result, goal: str | None = None, config: Config = DEFAULT) -> list[tuple[str, list]]:
+    """(goal, its levers, the most improving first) for one goal, or every goal with a target (KGIs first).
+    An input whose months differ from its target, of a goal compared month by month, is moved on the
+    plan edited (at most MAX_EDITED_LEVERS of them per goal)."""
     arithmetic = result.context.arithmetic
     goals = [goal] if goal is not None else [nid for nid, o in arithmetic.outcomes.items() if o.target is not None]
     goals.sort(key=lambda nid: result.plan.nodes[nid].kind != "kgi")
-    return [(g, levers.sensitivity(arithmetic, g)) for g in goals]
+    out = []
+    for g in goals:
+        found = levers.sensitivity(arithmetic, g)
+        edited = levers.phased(arithmetic, g)[:MAX_EDITED_LEVERS]
+        if edited:
+            outcome = arithmetic.outcomes[g]
+            base = arithmetic.value_at(outcome.sym, outcome.ref)
+            for v in edited:
+                edits = Edits(result, config, g, v)
+                target = arithmetic.targets[v]
+                better = levers.improved(arithmetic, v, target)
+                after = edits.lever(better * edits.unit)
+                if after is not None:
+                    found.append(levers.Lever(v, target, better, base, after))
+            sign = -1 if arithmetic.plan.nodes[g].target.comparator == "<=" else 1
+            order = {v: i for i, v in enumerate(arithmetic.inputs(g))}
+            found.sort(key=lambda lever: (-sign * lever.change, order.get(lever.input, 0)))
+        out.append((g, found))
+    return out

@@ -660,6 +660,15 @@ class Arithmetic:
         return self._corner(out, box) or self._untie(nid, prove(out.sym, out.node.target.comparator, out.target, box, ref,
                                                                   self.atoms))
 
+    def follows_target(self, nid: str, input_id: str) -> bool:
+        """Whether the node's exact form reads the input as its target does when the target is edited:
+        every month of it moving with the target. Not so for a goal compared month by month and an
+        input whose months differ from its target (milestones, a ramp, a late start, a rate per day):
+        its proof moves those months together (a floor's by one amount), which is no edit of the plan."""
+        kind = self._timeline_kind.get(nid)
+        out = self.outcomes.get(nid)
+        return out is None or out.timeline is None or kind is None or input_id not in self._timed[kind]
+
     def passes_with(self, nid: str, changes: dict) -> bool:
         return self.proof_with(nid, changes).proven
 

@@ -32,6 +32,9 @@ ALWAYS = "always"  # every value the input can be meets the goal
 NEVER = "never"  # no value of the input alone meets the goal
 NO_EFFECT = "no-effect"  # the goal does not change with the input
 UNKNOWN = "unknown"  # the goal's form is too large, or cannot be evaluated
+PHASED = "phased"  # the goal is compared month by month and the input's months differ from its target:
+# its exact form does not say what an edited target does (see Arithmetic.follows_target); the plan
+# edited and analysed again does (planning.solve)
 
 
 @record(frozen=True, slots=True)
@@ -48,6 +51,7 @@ class Solution:
     bound: Fraction | None = None  # BEYOND: the limit it passes (0, or 100% for a share)
     verdict: Verdict | None = None  # the goal's proof with `written` as the input's target (SOLVED only)
     against: bool = False  # the goal needs the input on the other side of its comparator (`>=` but needs less)
+    edited: bool = False  # found by analysing the plan with the target edited (a month-by-month goal, PHASED)
 
 
 @record(frozen=True, slots=True)
@@ -78,14 +82,18 @@ def goals_of(arithmetic, input_id: str) -> list[str]:
 
 
 def limits(arithmetic, input_id: str) -> tuple[Fraction | None, Fraction | None]:
-    """What an input can be at all: not below 0 when its target is not (as the proof reads it), and not
-    above 100% for a share of a whole (in the units it is written in)."""
+    """What an input can be at all: not below 0 for a count, a share or a ceiling whose target is not,
+    and not above 100% for a share of a whole (in the units it is written in)."""
     node = arithmetic.plan.nodes[input_id]
     target = arithmetic.targets[input_id]
-    lo = Fraction(0) if target >= 0 else None
-    hi = None
     value = node.target.value
-    if value.percent and is_share(node):
+    # A count or a share is never below 0, nor a ceiling the proof reads as [0, target]; an amount of
+    # money, a growth rate or a score may be (a loss, a fall), whatever its target.
+    share = value.percent and is_share(node)
+    countable = value.unit.kind == "count" or share or node.target.comparator == "<="
+    lo = Fraction(0) if target >= 0 and countable else None
+    hi = None
+    if share:
         written = Fraction(value.value)
         hi = target / written if written else None  # 100% as written, in base units (a share per month is ×12 a year)
     return lo, hi
@@ -96,6 +104,8 @@ def solve(arithmetic, goal: str, input_id: str) -> Solution:
     out = arithmetic.outcomes.get(goal)
     if out is None or out.target is None or out.value is None or not arithmetic.expanded(goal) or input_id not in out.box:
         return Solution(goal, input_id, UNKNOWN)
+    if not arithmetic.follows_target(goal, input_id):
+        return Solution(goal, input_id, PHASED)
     target = out.target
     ceiling_goal = out.node.target.comparator == "<="
     x0 = out.ref[input_id]
@@ -140,22 +150,6 @@ def solve(arithmetic, goal: str, input_id: str) -> Solution:
     written = as_written(arithmetic, input_id, root, side)
     verdict = arithmetic.proof_with(goal, {input_id: written})  # the value shown is the value proved
     return Solution(goal, input_id, SOLVED, root, written=written, exact=exact, side=side, verdict=verdict, against=against)
-
-
-def all_met(arithmetic, input_id: str, solutions: list) -> Fraction | None:
-    """The one target for the input that meets every goal solved (each met above its value for a floor
-    input, below it for a ceiling): the strictest of the values, proved for each goal; None when a goal
-    cannot be met that way or the value fails a proof."""
-    if len(solutions) < 2 or any(s.status not in (SOLVED, ALWAYS) or s.against for s in solutions):
-        return None
-    solved = [s for s in solutions if s.status == SOLVED]
-    if not solved:
-        return None
-    ceiling = arithmetic.plan.nodes[input_id].target.comparator == "<="
-    x = min(s.written for s in solved) if ceiling else max(s.written for s in solved)
-    if all(arithmetic.passes_with(s.goal, {input_id: x}) for s in solutions):
-        return x
-    return None
 
 
 def decimals(x: Fraction, percent: bool) -> int:
@@ -275,14 +269,9 @@ def sensitivity(arithmetic, goal: str, both: bool = False) -> list[Lever]:
         base = arithmetic.value_at(out.sym, out.ref)
     except ZeroDivisionError:
         return []
-    inputs = arithmetic.inputs(goal)
-    moved, worse = {}, {}
-    for v in inputs:
-        x = out.ref[v]
-        step = abs(x) * IMPROVEMENT
-        if arithmetic.plan.nodes[v].target.comparator == "<=":
-            step = -step
-        moved[v], worse[v] = x + step, x - step
+    inputs = [v for v in arithmetic.inputs(goal) if arithmetic.follows_target(goal, v)]  # the others: phased()
+    moved = {v: improved(arithmetic, v, out.ref[v]) for v in inputs}
+    worse = {v: improved(arithmetic, v, out.ref[v], worse=True) for v in inputs}
     values = one_at_a_time(out.sym, out.ref, moved)
     worse_values = one_at_a_time(out.sym, out.ref, worse) if both else None
     levers = []
@@ -308,6 +297,28 @@ def _value_or_none(arithmetic, out, v: str, x: Fraction) -> Fraction | None:
         return arithmetic.value_at(out.sym, {**out.ref, v: x})
     except ZeroDivisionError:
         return None
+
+
+def improved(arithmetic, input_id: str, x: Fraction, worse: bool = False) -> Fraction:
+    """x moved by a tenth of its size in the input's better direction (up for a floor, down for a
+    ceiling; the other way with `worse`), but never past what the input can be (a share's 100%, 0)."""
+    step = abs(x) * IMPROVEMENT
+    if (arithmetic.plan.nodes[input_id].target.comparator == "<=") != worse:
+        step = -step
+    lo, hi = limits(arithmetic, input_id)
+    moved = x + step
+    if hi is not None and moved > hi:
+        return max(hi, x)
+    if lo is not None and moved < lo:
+        return min(lo, x)
+    return moved
+
+
+def phased(arithmetic, goal: str) -> list[str]:
+    """The inputs of a goal whose edited target its exact form cannot follow (left out of `sensitivity`)."""
+    if not arithmetic.expanded(goal):
+        return []
+    return [v for v in arithmetic.inputs(goal) if not arithmetic.follows_target(goal, v)]
 
 
 def one_at_a_time(sym, ref: dict, moved: dict) -> dict | None:

@@ -88,7 +88,7 @@ def whatif(
                    else scenario(result, values, config, (nid,)).after for nid in solve or ()}
     except SettingError as exc:
         fail(exc.message.get(lang_code))
-    text = _render(plan_file.shown, planned, solving, sensitivity, goal or [], format_, lang_code)
+    text = _render(plan_file.shown, planned, solving, sensitivity, goal or [], format_, lang_code, config)
     machine_out(text)
     raise typer.Exit(0)
 
@@ -100,7 +100,7 @@ def _no_goal(nid: str):
                f"`{nid}` は目標ではありません：--goal には式を持つノードを指定してください")
 
 
-def _render(path: str, planned, solving: dict, sensitivity: bool, goals: list, format_, lang: str) -> str:
+def _render(path: str, planned, solving: dict, sensitivity: bool, goals: list, format_, lang: str, config) -> str:
     from .. import planning
     from ..render import planning as show
 
@@ -118,18 +118,22 @@ def _render(path: str, planned, solving: dict, sensitivity: bool, goals: list, f
             parts.append(_unusable(lang))
             continue
         arithmetic = solved.context.arithmetic
-        found = [s for s in planning.solve(solved, nid) if not goals or s.goal in goals]
-        parts.append(show.solutions_text(arithmetic, nid, found, lang, planned.before.plan.nodes[nid]))
-        data["solve"].append(show.solutions_json(arithmetic, nid, found, lang))
+        found = [s for s in planning.solve(solved, nid, config) if not goals or s.goal in goals]
+        every = planning.all_goals(solved, nid, found, config)
+        parts.append(show.solutions_text(arithmetic, nid, found, lang, planned.before.plan.nodes[nid], every))
+        data["solve"].append(show.solutions_json(arithmetic, nid, found, lang, every))
     if sensitivity and not usable:
         parts.append(_unusable(lang))
     elif sensitivity:
         arithmetic = after.context.arithmetic
         data["sensitivity"] = []
-        for g, found in planning.sensitivity(after):
+        for g, found in planning.sensitivity(after, goals[0] if len(goals) == 1 else None, config):
             if not goals or g in goals:
                 parts.append(show.sensitivity_text(arithmetic, g, found, lang))
                 data["sensitivity"].append(show.sensitivity_json(arithmetic, g, found, lang))
+        if not data["sensitivity"]:
+            parts.append("no goal with a formula and a target to rank inputs for\n" if lang != "ja"
+                         else "式と目標値を持つ目標がないため、感度を計算できません\n")
     if format_.value == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return "\n".join(parts)

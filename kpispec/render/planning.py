@@ -7,7 +7,6 @@ from fractions import Fraction
 
 from .. import display
 from ..analysis import levers
-from ..analysis.timeline import phased
 from ..evaluate import in_written_units
 from .text import width
 
@@ -38,6 +37,10 @@ def goal_amount(arithmetic, goal: str, x: Fraction, lang: str, signed: bool = Fa
     out = arithmetic.outcomes[goal]
     value = out.node.target.value
     shown = in_written_units(x, out.value.dim, value)
+    if signed and value.percent:  # a change of a percentage is in points
+        points = display.number(abs(shown), display.decimals_for(abs(shown), True), percent=True)
+        word = "ポイント" if lang == "ja" else " percentage points" if period else " pt"  # short beside a chart's bar
+        return ("+" if shown >= 0 else "−") + points + word
     text = display.amount(abs(shown) if signed else shown, value.unit, value.per if period else None, value.percent, lang)
     if signed:
         text = ("+" if shown >= 0 else "−") + text
@@ -106,7 +109,7 @@ def scenario_text(path: str, scenario, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def solutions_text(arithmetic, input_id: str, solutions: list, lang: str, original=None) -> str:
+def solutions_text(arithmetic, input_id: str, solutions: list, lang: str, original=None, every=None) -> str:
     """For each goal the input feeds, the value that exactly meets it (`original`: the input's node as
     the plan writes it, when it has a formula that the solve sets aside)."""
     node = arithmetic.plan.nodes[input_id]
@@ -122,15 +125,16 @@ def solutions_text(arithmetic, input_id: str, solutions: list, lang: str, origin
         goal = arithmetic.plan.nodes[s.goal]
         lines.append(f"  {_name(arithmetic.plan, s.goal)}  ({_target(goal)}){_window(arithmetic, s.goal, lang)}")
         lines.append("    " + solution_sentence(arithmetic, s, lang))
-    every = levers.all_met(arithmetic, input_id, solutions)
     if every is not None:
         op = "≤" if node.target.comparator == "<=" else "≥"
         amount = input_amount(arithmetic, input_id, every, lang)
         lines.append(_t(lang, f"  all {len(solutions)} goals: {input_id} {op} {amount} meets every one of them (proven)",
                         f"  {len(solutions)} 個の目標すべて：{input_id} {op} {amount} ですべてに届きます（証明済み）"))
-    if phased(node) and any(s.status == levers.SOLVED for s in solutions):
-        lines.append(_t(lang, f"  ({input_id} has milestones or a ramp: each month of them moves with its target)",
-                        f"  （{input_id} にはマイルストーン・立ち上がりがあり、各月の値も目標値に合わせて動きます）"))
+    if any(s.edited for s in solutions):
+        lines.append(_t(lang, f"  (solved with the target of {input_id} edited in the plan, as `check` reads it: its baseline, "
+                              "ramp, milestones and start stay as written)",
+                        f"  （{input_id} の目標値を計画に書き換えて `check` と同じように計算しました。現状値・立ち上がり・"
+                        "マイルストーン・開始日は書かれたままです）"))
     return "\n".join(lines) + "\n"
 
 
@@ -154,15 +158,29 @@ def solution_sentence(arithmetic, s, lang: str) -> str:
     if s.status == levers.UNKNOWN:
         return _t(lang, "cannot be solved: the goal's formula is too large or cannot be evaluated",
                   "逆算できません：目標の式が大きすぎるか評価できません")
+    if s.status == levers.NO_EFFECT and s.edited:
+        return _t(lang, f"does not change with the target of {v}: the months that decide it do not move with that "
+                        "target (its baseline before a ramp, or its milestones)",
+                  f"{v} の目標値では変わりません：この目標を決める月が目標値に連動しません"
+                  "（立ち上がり前の現状値やマイルストーン）")
     if s.status == levers.NO_EFFECT:
         return _t(lang, f"does not change with {v}", f"{v} によって変わりません")
+    if s.status == levers.NEVER and s.edited:
+        return _t(lang, f"no target of {v} alone meets it: some months that decide it do not move with that target "
+                        "(its baseline before a ramp, or its milestones)",
+                  f"{v} の目標値だけではどの値でも届きません：この目標を決める月の一部が目標値に連動しません"
+                  "（立ち上がり前の現状値やマイルストーン）")
     if s.status == levers.NEVER:
         return _t(lang, f"no value of {v} alone meets it", f"{v} だけではどの値でも届きません")
     amount = input_amount(arithmetic, v, s.value, lang, rounding)
     if s.status == levers.ALWAYS:
         limit = input_amount(arithmetic, v, s.bound, lang)
-        return _t(lang, f"met whatever {v} is (it would take {v} {op} {amount}, and {v} cannot pass {limit})",
-                  f"{v} がどの値でも満たされます（必要なのは {v} {op} {amount} で、{v} は {limit} を超えられません）")
+        if s.side == ">=":  # it would take less than the least it can be
+            why_en, why_ja = f"{v} is never below {limit}", f"{v} は {limit} 未満にはなりません"
+        else:
+            why_en, why_ja = f"{v} never exceeds {limit}", f"{v} は {limit} を超えません"
+        return _t(lang, f"met whatever {v} is (it would take {v} {op} {amount}, and {why_en})",
+                  f"{v} がどの値でも満たされます（必要なのは {v} {op} {amount} で、{why_ja}）")
     if s.status == levers.BEYOND:
         limit = input_amount(arithmetic, v, s.bound, lang)
         if s.bound:
@@ -173,6 +191,11 @@ def solution_sentence(arithmetic, s, lang: str) -> str:
                   f"{v} {op} {amount} が必要ですが、{why_ja}。{v} だけでは届きません")
     if s.written == s.value and s.exact:
         text = _t(lang, f"{v} {op} {amount} meets it exactly", f"{v} {op} {amount} でちょうど届きます")
+    elif s.written == s.value:  # found by trying targets on the edited plan: no exact root to show
+        text = _t(lang, f"{v} {op} {amount} meets it (the least such target, to its decimals)" if op == "≥" else
+                  f"{v} {op} {amount} meets it (the greatest such target, to its decimals)",
+                  f"{v} {op} {amount} で届きます（表示桁で最小の値）" if op == "≥" else
+                  f"{v} {op} {amount} で届きます（表示桁で最大の値）")
     else:
         precise = _precise(arithmetic, v, s.value, lang)
         word_en, word_ja = ("up", "切り上げ") if s.side == ">=" else ("down", "切り捨て")
@@ -227,7 +250,11 @@ def sensitivity_text(arithmetic, goal: str, found: list, lang: str) -> str:
         before, after = (input_amount(arithmetic, lever.input, x, lang) for x in (lever.before, lever.after))
         moved = f"{before} → {after}"
         change = goal_amount(arithmetic, goal, lever.change, lang, signed=True)
-        if lever.goal_before:
+        if lever.after == lever.before:
+            change = _t(lang, "no change (it cannot be better)", "変化なし（これ以上良くなりません）")
+        elif lever.change == 0:
+            change = _t(lang, "no change", "変化なし")
+        elif lever.goal_before:
             share = f"{'+' if lever.change >= 0 else '−'}{display.share(abs(lever.change / lever.goal_before))}"
             change += _t(lang, f" ({share})", f"（{share}）")
         rows.append((lever.input, moved, change))
@@ -245,7 +272,11 @@ def sensitivity_text(arithmetic, goal: str, found: list, lang: str) -> str:
 def _number(x: Fraction | None) -> dict | None:
     if x is None:
         return None
-    return {"value": float(x), "exact": str(x)}
+    try:
+        approximate = float(x)
+    except OverflowError:  # beyond a float (a target of 1e400): the exact value only
+        approximate = None
+    return {"value": approximate, "exact": str(x)}
 
 
 def _input_units(arithmetic, nid: str, x: Fraction | None) -> dict | None:
@@ -292,7 +323,7 @@ def scenario_json(path: str, scenario, lang: str) -> dict:
     }
 
 
-def solutions_json(arithmetic, input_id: str, solutions: list, lang: str) -> dict:
+def solutions_json(arithmetic, input_id: str, solutions: list, lang: str, every=None) -> dict:
     out = []
     for s in solutions:
         out.append({
@@ -301,9 +332,10 @@ def solutions_json(arithmetic, input_id: str, solutions: list, lang: str) -> dic
             "written": _input_units(arithmetic, input_id, s.written),
             "text": input_amount(arithmetic, input_id, s.written, lang) if s.written is not None else None,
             "exact": s.exact, "proven": s.verdict.proven if s.verdict is not None else None, "against": s.against,
+            "edited": s.edited,
             "limit": _input_units(arithmetic, input_id, s.bound), "sentence": solution_sentence(arithmetic, s, lang),
         })
-    return {"input": input_id, "goals": out, "all_goals": _input_units(arithmetic, input_id, levers.all_met(arithmetic, input_id, solutions))}
+    return {"input": input_id, "goals": out, "all_goals": _input_units(arithmetic, input_id, every)}
 
 
 def sensitivity_json(arithmetic, goal: str, found: list, lang: str) -> dict:

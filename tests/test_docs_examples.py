@@ -66,13 +66,13 @@ def test_the_translated_pages_are_checked_too():
 # `| json a.0.b` after the command shows only that part of its JSON output, indented by two; `in DIR: `
 # before it runs it in that folder of the repository (the tutorials' plans/ folders).
 
-OUTPUT = re.compile(r"<!-- output: ((?:in [\w/.-]+: )?kpispec [^\n]*?) -->\n```(?:text|json)\n(.*?)```", re.S)
+OUTPUT = re.compile(r"<!-- output: ((?:in [\w/.-]+: )?kpispec [^\n]*?) -->\n(`{3,4})(?:text|json)\n(.*?)\2\n", re.S)
 
 
 def outputs():
     for page in sorted([*DOCS.glob("*.md"), *(DOCS / "ja").glob("*.md")]):
         name = page.relative_to(DOCS).as_posix()
-        for n, (command, shown) in enumerate(OUTPUT.findall(page.read_text(encoding="utf-8")), 1):
+        for n, (command, _, shown) in enumerate(OUTPUT.findall(page.read_text(encoding="utf-8")), 1):
             yield pytest.param(command, shown, "ja" if name.startswith("ja/") else "en", id=f"{name}-{n}")
 
 
@@ -103,9 +103,10 @@ def test_command_output_in_the_docs_is_what_the_tool_prints(command, shown, lang
     if printed != shown and os.environ.get("KPISPEC_UPDATE_GOLDEN"):
         page = DOCS / request.node.callspec.id.rsplit("-", 1)[0]
         text = page.read_text(encoding="utf-8")
-        head = f"<!-- output: {marker} -->\n```"
+        head = f"<!-- output: {marker} -->\n``"
         start = text.index("\n", text.index(head) + len(head)) + 1
-        text = text[:start] + printed + text[text.index("```", start):]
+        fence = text[text.index(head) + len(head) - 2:].split("\n", 1)[0].rstrip("textjson")
+        text = text[:start] + printed + text[text.index("\n" + fence + "\n", start - 1) + 1:]
         page.write_text(text, encoding="utf-8")
         return
     assert printed == shown
@@ -113,10 +114,11 @@ def test_command_output_in_the_docs_is_what_the_tool_prints(command, shown, lang
 
 def test_the_docs_show_command_output():
     commands = {param.values[0].split("kpispec ", 1)[1].split()[0] for param in outputs()}
-    assert {"whatif", "compile", "diff"} <= commands
+    assert {"check", "compile", "schema", "explain", "graph", "diff", "whatif"} <= commands
 
 
-@pytest.mark.parametrize("page,plan", [("tutorial.md", "tutorial/plans/shop.kpi"), ("ja/tutorial.md", "ja/tutorial/plans/shop.kpi")])
+@pytest.mark.parametrize("page,plan", [("tutorial.md", "tutorial/plans/shop.kpi"), ("ja/tutorial.md", "ja/tutorial/plans/shop.kpi"),
+                                       ("cli.md", "cli/units.kpi")])
 def test_the_tutorials_plan_files_are_the_plans_they_show(page, plan):
     """The commands of a tutorial run on its step 2 plan, kept beside it for them."""
     shown = BLOCK.search((DOCS / page).read_text(encoding="utf-8")).group(2)

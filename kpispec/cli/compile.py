@@ -11,8 +11,8 @@ import typer
 
 from .application import app
 from .common import DEFAULT_MAX_FILE_SIZE, language, use_colour
-from .options import LangOption, fail, size_option
-from .io import (CliError, TooLarge, display_path, find_plans, machine_out, output_target, printable, read_regular,
+from .options import LangOption, fail, one_plan, size_option
+from .io import (CliError, TooLarge, display_path, machine_out, output_target, printable, read_regular,
                  repository_root, write_atomic)
 
 
@@ -32,12 +32,7 @@ def compile_(
     from ..render.text import TextRenderer
 
     limit = size_option(max_file_size)
-    if os.path.isdir(file):
-        fail(f"{display_path(file)} is a folder; compile takes one .kpi file")
-    found = find_plans([file], follow_symlinks)
-    if found.errors:
-        fail(found.errors[0])
-    plan = found.files[0]
+    plan = one_plan(file, follow_symlinks, "compile")
     out_of_memory = False
     try:
         # Checked before any work: a plan is never overwritten with its own JSON.

@@ -22,3 +22,17 @@ def size_option(text: str) -> int:
         return size_in_bytes(text)
     except BadSize as exc:
         raise typer.BadParameter(str(exc)) from None
+
+
+def one_plan(file, follow_symlinks: bool, command: str):
+    """The one .kpi file a command takes (an io.PlanFile), or exit 2 with why not."""
+    import os
+
+    from .io import display_path, find_plans
+
+    if os.path.isdir(file):
+        fail(f"{display_path(file)} is a folder; {command} takes one .kpi file")
+    found = find_plans([file], follow_symlinks)
+    if found.errors:
+        fail(found.errors[0])
+    return found.files[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -13,8 +12,8 @@ import typer
 
 from .application import app
 from .common import DEFAULT_MAX_FILE_SIZE, language, use_colour
-from .io import CliError, TooLarge, display_path, find_plans, machine_out, read_regular
-from .options import LangOption, fail, size_option
+from .io import CliError, TooLarge, machine_out, read_regular
+from .options import LangOption, fail, one_plan, size_option
 
 
 class WhatifFormat(str, Enum):
@@ -51,12 +50,7 @@ def whatif(
 
     lang_code = language(lang)
     limit = size_option(max_file_size)
-    if os.path.isdir(file):
-        fail(f"{display_path(file)} is a folder; whatif takes one .kpi file")
-    found = find_plans([file], follow_symlinks)
-    if found.errors:
-        fail(found.errors[0])
-    plan_file = found.files[0]
+    plan_file = one_plan(file, follow_symlinks, "whatif")
     configs = Configs(None)
     config = configs.for_file(plan_file.real)
     if configs.errors:

@@ -395,3 +395,16 @@ def test_an_amount_beyond_a_float_is_shown_exactly():
     from kpispec.render.planning import _number
 
     assert _number(Fraction(10) ** 400) == {"value": None, "exact": "1" + "0" * 400}
+
+
+def test_offsets_of_the_rewritten_text_map_back():
+    edits = [(2, 4, "xyz"), (10, 10, "++"), (12, 20, "")]  # replace 2 chars by 3, insert 2, delete 8
+    original = "0123456789abcdefghijklmnop"
+    text = original[:2] + "xyz" + original[4:10] + "++" + original[10:12] + original[20:]
+    was = planning.Offsets(edits)
+    for i, ch in enumerate(text):
+        j = was(i)
+        if ch in "xyz+":
+            assert j in (2, 10)  # inside an edit: its start
+        else:
+            assert original[j] == ch

@@ -339,7 +339,8 @@ def test_one_value_for_every_goal_an_input_feeds():
     found = planning.solve(sc.after, "seo_visitors")
     # revenue: 1億 / (3% × 4,000) = 833,333.3… visitors, minus ad's 400,000 -> 433,334 (rounded up);
     # visitors itself: 1,000,000 − 400,000 = 600,000; both: the larger
-    assert [(s.goal, written(sc.after, "seo_visitors", s.written)) for s in found] == [("revenue", 433_334), ("visitors", 600_000)]
+    got = [(s.goal, written(sc.after, "seo_visitors", s.written)) for s in found]
+    assert got == [("revenue", 433_334), ("visitors", 600_000)]
     assert written(sc.after, "seo_visitors", planning.all_goals(sc.after, "seo_visitors", found)) == 600_000
 
 

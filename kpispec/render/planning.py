@@ -15,6 +15,10 @@ def _t(lang: str, en: str, ja: str) -> str:
     return ja if lang == "ja" else en
 
 
+def _paren(text: str, lang: str) -> str:
+    return f"（{text}）" if lang == "ja" else f"({text})"
+
+
 def _name(plan, nid: str) -> str:
     node = plan.nodes.get(nid)
     label = node.label if node is not None else None
@@ -79,7 +83,7 @@ def scenario_text(path: str, scenario, lang: str) -> str:
     lines = [_t(lang, f"{path}: what if", f"{path} の試算（もし）：")]
     for s in scenario.settings:
         what = _t(lang, "target" if s.kind == "target" else "value", "目標値" if s.kind == "target" else "値")
-        lines.append(f"  {s.id} = {s.new}  ({what} {s.old})")
+        lines.append(f"  {s.id} = {s.new}  " + _paren(f"{what} {s.old}", lang))
         if s.formula:
             lines.append(_t(lang, f"    its formula ({s.formula}) is set aside: the value is used as it is",
                             f"    式（{s.formula}）は使わず、この値をそのまま使います"))
@@ -95,7 +99,7 @@ def scenario_text(path: str, scenario, lang: str) -> str:
         node = (scenario.after.plan or plan).nodes.get(nid) or plan.nodes.get(nid)
         head = _name(plan, nid)
         if node is not None and node.target is not None:
-            head += f"  ({_target(node)})"
+            head += "  " + _paren(_target(node), lang)
         lines.append(head)
         lines.append(f"  {label_now}{' ' * (pad - width(label_now))}{_standing_text(before, lang)}")
         after_text = _t(lang, "unchanged", "変わらず") if _same(before, after) else _standing_text(after, lang)
@@ -123,7 +127,7 @@ def solutions_text(arithmetic, input_id: str, solutions: list, lang: str, origin
                         f"  {input_id} は目標値を持つどの目標の入力でもありません"))
     for s in solutions:
         goal = arithmetic.plan.nodes[s.goal]
-        lines.append(f"  {_name(arithmetic.plan, s.goal)}  ({_target(goal)}){_window(arithmetic, s.goal, lang)}")
+        lines.append(f"  {_name(arithmetic.plan, s.goal)}  {_paren(_target(goal), lang)}{_window(arithmetic, s.goal, lang)}")
         lines.append("    " + solution_sentence(arithmetic, s, lang))
     if every is not None:
         op = "≤" if node.target.comparator == "<=" else "≥"

@@ -8,6 +8,7 @@ month, its target exactly; cvr's target lowered to 2% gives 8,000万円, 2,000�
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 
@@ -218,6 +219,50 @@ def test_a_renamed_param_and_the_assert_that_uses_it():
         Change("assert", "CVRは下限以上", CHANGED, "assert", 'cvr >= minimum "CVRは下限以上"',
                'cvr >= minimum * 1 "CVRは下限以上"'),
     )
+
+
+def test_a_label_shared_by_two_removed_kpis_pairs_the_one_left_once_the_other_is_found_by_its_content():
+    # s -> t is renamed and changed: paired by its label. Only then does b's formula read as d's: b -> d.
+    # a and b share their label, so a was not paired by it; with b paired, a and c are the only ones
+    # with it: a -> c, renamed and changed
+    old = BASE + '\nkpi s "源" { ksf growth  target 1件 }\nkpi a "同じ" { ksf growth }\n' \
+        'kpi b "同じ" { ksf growth  formula s + 1件 }\n'
+    new = BASE + '\nkpi t "源" { ksf growth  target 2件 }\nkpi c "同じ" { ksf growth  target 5件 }\n' \
+        'kpi d "同じ" { ksf growth  formula t + 1件 }\n'
+    assert diff(old, new).changes == (
+        Change("kpi", "t", RENAMED, None, "s", "t"),
+        Change("kpi", "t", CHANGED, "target", ">= 1件", ">= 2件"),
+        Change("kpi", "c", RENAMED, None, "a", "c"),
+        Change("kpi", "c", CHANGED, "target", None, ">= 5件"),
+        Change("kpi", "d", RENAMED, None, "b", "d"),
+    )
+
+
+def chain(prefix: str, n: int) -> str:
+    """n KPIs, each one more than the one before: `x1 = x0 + 1件`, `x2 = x1 + 1件`, …"""
+    lines = ['plan p "P" { period 2026-04-01 to 2027-03-31 }', f"kpi {prefix}0 {{ target 1件 }}"]
+    lines += [f"kpi {prefix}{i} {{ target 1件  formula {prefix}{i - 1} + 1件 }}" for i in range(1, n)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_long_chain_of_renames_is_found_in_full_each_declaration_read_a_bounded_number_of_times(monkeypatch):
+    # Every x_i is renamed to y_i, and none has a label: x_i's content reads as y_i's only once
+    # x_{i-1}'s rename is known, so the renames are found one a round, n rounds. Each round reads
+    # again only the declarations that read a name it paired: a declaration's content is read a
+    # bounded number of times, not once a round (that was n × n / 2 reads; a chain of 3,000 KPIs
+    # took two minutes).
+    n = 600  # enough for a quadratic search to need 180,000 keys
+    changes_module = importlib.import_module("kpispec.review.changes")
+    content_key, read = changes_module.content_key, []
+
+    def counted(item, source, name):
+        read.append(item.id)
+        return content_key(item, source, name)
+
+    monkeypatch.setattr(changes_module, "content_key", counted)
+    d = diff(chain("x", n), chain("y", n))
+    assert d.changes == tuple(Change("kpi", f"y{i}", RENAMED, None, f"x{i}", f"y{i}") for i in range(n))
+    assert len(read) <= 4 * n  # each of the 2 × n declarations once, and each old one once more
 
 
 # ------------------------------------------------------------------ additions and attributes

@@ -15,8 +15,8 @@ from ..ir import Node, Param, Plan
 from ..multiset import beyond
 from ..source import SourceFile
 from .model import ADDED, CHANGED, REMOVED, RENAMED, Change
-from .written import (NODE_ATTRIBUTES, PARAM_ATTRIBUTES, PLAN_ATTRIBUTES, assert_key, assert_text, content_key,
-                      formula_text, quoted)
+from .written import (NODE_ATTRIBUTES, PARAM_ATTRIBUTES, PLAN_ATTRIBUTES, Namer, assert_key, assert_text,
+                      content_key, formula_text, quoted)
 
 
 def _kind(item: Node | Param) -> str:
@@ -29,25 +29,107 @@ def _declared(plan: Plan) -> dict[str, Node | Param]:
 
 
 def renames(old: Plan, new: Plan) -> dict[str, str]:
-    """Old id -> new id of every node and param renamed between the two plans."""
+    """Old id -> new id of every node and param renamed between the two plans.
+
+    Found in rounds: each round pairs every content key that exactly one unpaired old and one
+    unpaired new declaration have, the old ones read through the renames of the rounds before;
+    a round that finds none pairs the unique labels instead, and none of either ends the search.
+    Only what a round changed is looked at again, so the search is linear in the plans' size: a
+    key is looked at again only when an id joined or left it, and each declaration's key is read
+    once, an old one's once more when the last removed name it reads is paired. Until then it holds
+    a removed name (as `old_namer` reads it) that no new key holds, so it pairs with nothing; after,
+    it reads as it will for good.
+    """
     old_items, new_items = _declared(old), _declared(new)
     removed = {i: item for i, item in old_items.items() if i not in new_items}
     added = {i: item for i, item in new_items.items() if i not in old_items}
     mapping: dict[str, str] = {}
     old_name = old_namer(removed, mapping)
-    new_keys = {i: (_kind(item), content_key(item, new.source, _same)) for i, item in added.items()}
+    content, labels = _Keys(), _Keys()
+    for i, item in added.items():
+        content.add(i, (_kind(item), content_key(item, new.source, _same)), new=True)
+        if item.label:
+            labels.add(i, (_kind(item), item.label), new=True)
+    waiting: dict[str, set[str]] = {}  # old id -> the removed names, not yet paired, that its key reads
+    readers: dict[str, list[str]] = {}  # removed name -> the old ids waiting for it
+    for i, item in removed.items():
+        read: set[str] = set()
+        key = (_kind(item), content_key(item, old.source, _recording(old_name, read)))
+        if item.label:
+            labels.add(i, (_kind(item), item.label), new=False)
+        pending = read & removed.keys()
+        if not pending:
+            content.add(i, key, new=False)
+            continue
+        waiting[i] = pending
+        for text in pending:
+            readers.setdefault(text, []).append(i)
+    order = {i: n for n, i in enumerate(removed)}
     while True:
-        taken = set(mapping.values())
-        left = {i: item for i, item in removed.items() if i not in mapping}
-        right = {i: item for i, item in added.items() if i not in taken}
-        found = _pairs(((i, (_kind(item), content_key(item, old.source, old_name))) for i, item in left.items()),
-                       ((i, new_keys[i]) for i in right))
-        if not found:
-            found = _pairs(((i, (_kind(item), item.label)) for i, item in left.items() if item.label),
-                           ((i, (_kind(item), item.label)) for i, item in right.items() if item.label))
+        found = content.pairs() or labels.pairs()
         if not found:
             return mapping
-        mapping.update(found)
+        mapping.update(sorted(found.items(), key=lambda pair: order[pair[0]]))
+        for o, n in found.items():
+            for keys in (content, labels):
+                keys.discard(o, new=False)
+                keys.discard(n, new=True)
+        for o in found:
+            for i in readers.pop(o, ()):
+                pending = waiting[i]
+                pending.discard(o)
+                if not pending:
+                    del waiting[i]
+                    if i not in mapping:  # not paired by its label while it waited
+                        content.add(i, (_kind(removed[i]), content_key(removed[i], old.source, old_name)), new=False)
+
+
+def _recording(name: Namer, read: set[str]) -> Namer:
+    """`name`, noting every name it is asked for in `read`."""
+    def recorded(text: str) -> object:
+        read.add(text)
+        return name(text)
+
+    return recorded
+
+
+class _Keys:
+    """Keys -> the unpaired old and new ids that have them, and the keys whose ids have changed
+    since `pairs` last looked (only those can have become a pair)."""
+
+    def __init__(self) -> None:
+        # [False] the old side, [True] the new: key -> ids, and id -> key
+        self.ids: tuple[dict[object, set[str]], dict[object, set[str]]] = ({}, {})
+        self.key: tuple[dict[str, object], dict[str, object]] = ({}, {})
+        self.changed: dict[object, None] = {}
+
+    def add(self, i: str, key: object, new: bool) -> None:
+        self.ids[new].setdefault(key, set()).add(i)
+        self.key[new][i] = key
+        self.changed[key] = None
+
+    def discard(self, i: str, new: bool) -> None:
+        key = self.key[new].pop(i, _ABSENT)
+        if key is _ABSENT:
+            return
+        ids = self.ids[new][key]
+        ids.discard(i)
+        if not ids:
+            del self.ids[new][key]
+        self.changed[key] = None
+
+    def pairs(self) -> dict[str, str]:
+        """Old id -> new id for each changed key that exactly one old and one new id have."""
+        found = {}
+        for key in self.changed:
+            olds, news = self.ids[False].get(key, ()), self.ids[True].get(key, ())
+            if len(olds) == 1 and len(news) == 1:
+                found[next(iter(olds))] = next(iter(news))
+        self.changed = {}
+        return found
+
+
+_ABSENT = object()
 
 
 def _same(name: str) -> str:
@@ -65,17 +147,6 @@ def old_namer(removed: Iterable[str], mapping: dict[str, str]) -> Callable[[str]
         return ("removed", text) if text in removed else text
 
     return name
-
-
-def _pairs(olds: Iterable[tuple[str, object]], news: Iterable[tuple[str, object]]) -> dict[str, str]:
-    """Old id -> new id for each key that exactly one old and one new declaration have."""
-    by_key: dict[object, tuple[list, list]] = {}
-    for i, key in olds:
-        by_key.setdefault(key, ([], []))[0].append(i)
-    for i, key in news:
-        if key in by_key:
-            by_key[key][1].append(i)
-    return {o[0]: n[0] for o, n in by_key.values() if len(o) == 1 and len(n) == 1}
 
 
 def changes(old: Plan | None, new: Plan | None, mapping: dict[str, str]) -> list[Change]:

@@ -409,3 +409,15 @@ def test_offsets_of_the_rewritten_text_map_back():
             assert j in (2, 10)  # inside an edit: its start
         else:
             assert original[j] == ch
+
+
+def test_an_input_that_raises_then_lowers_the_goal():
+    """peak.kpi: gp = orders × (5,000 − 3,000) × (1 − orders / 10,000), a goal of 500万円 a month.
+    2,000 x (1 − x / 10,000) = 5,000,000 is (x − 5,000)² = 0: only x = 5,000 meets it, the peak."""
+    r = result("peak.kpi")
+    s = only(planning.solve(r, "orders"))
+    assert (s.status, written(r, "orders", s.value), s.exact) == (levers.POINT, 5000, True)
+    # with a goal of 480万円: x² − 10,000 x + 24,000,000 = 0, roots 4,000 and 6,000; the nearer to 3,000
+    sc = planning.scenario(r, [("gp", "480万")])
+    s = only(planning.solve(sc.after, "orders"))
+    assert (s.status, s.side, written(sc.after, "orders", s.value), s.exact) == (levers.SOLVED, ">=", 4000, True)

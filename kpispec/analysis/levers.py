@@ -30,6 +30,7 @@ SOLVED = "solved"  # a value in the input's range meets the goal exactly
 BEYOND = "beyond"  # the value lies outside what the input can be (a share over 100%, a count below 0)
 ALWAYS = "always"  # every value the input can be meets the goal
 NEVER = "never"  # no value of the input alone meets the goal
+POINT = "point"  # only one value meets it: the goal's peak (or trough) just touches its target there
 NO_EFFECT = "no-effect"  # the goal does not change with the input
 UNKNOWN = "unknown"  # the goal's form is too large, or cannot be evaluated
 PHASED = "phased"  # the goal is compared month by month and the input's months differ from its target:
@@ -132,6 +133,8 @@ def solve(arithmetic, goal: str, input_id: str) -> Solution:
         if root is None:
             return Solution(goal, input_id, ALWAYS if meets(x0) else NEVER)
     side = _side(meets, root, x0)
+    if side is None and not meets(x0) and meets(root):
+        return Solution(goal, input_id, POINT, root, exact=exact)  # a peak that just touches the target
     if side is None:
         return Solution(goal, input_id, ALWAYS if meets(x0) else NEVER)
     lo, hi = limits(arithmetic, input_id)
@@ -175,8 +178,9 @@ def as_written(arithmetic, input_id: str, x: Fraction, side: str) -> Fraction:
 
 def _linear_root(arithmetic, out, v: str) -> tuple[Fraction | None, bool]:
     """The goal's form minus its target, as a polynomial in v with the other inputs at their targets:
-    its root when it is linear, (None, True) when v is not in it, (None, False) when it is not linear
-    (or has a min or max, whose arguments are evaluated whole)."""
+    its root when it is linear or quadratic (the one nearest v's target), with whether it is exact;
+    (None, True) when v is not in it; (None, False) when it has no such root or is of a higher
+    degree (or has a min or max, whose arguments are evaluated whole): then it is searched for."""
     others = {k: x for k, x in out.ref.items() if k != v}
     budget = poly.Budget(200_000)  # pragma: no mutate
     num = poly.substitute(out.sym.num, others, budget)
@@ -184,16 +188,43 @@ def _linear_root(arithmetic, out, v: str) -> tuple[Fraction | None, bool]:
     if any(name.startswith("#") for name in poly.variables(num) | poly.variables(den)):
         return None, False
     line = poly.collect(poly.add(num, poly.scale(den, out.target), budget, -1), v)
-    if any(k > 1 for k in line):
+    if any(k > 2 for k in line) or any(set(c) - {()} for c in line.values()):
         return None, False
-    a = line.get(1, {}).get((), Fraction(0))
-    b = line.get(0, {}).get((), Fraction(0))
-    if a == 0:
+    a2, a, b = (line.get(k, {}).get((), Fraction(0)) for k in (2, 1, 0))
+    if a2:
+        root = _quadratic_root(a2, a, b, out.ref[v])
+        if root is None:
+            return None, False
+        root, exact = root
+    elif a == 0:
         return None, True
-    root = -b / a
+    else:
+        root, exact = -b / a, True
     if poly.evaluate(den, {v: root}) == 0:
         return None, False
-    return root, True
+    return root, exact
+
+
+def _quadratic_root(a: Fraction, b: Fraction, c: Fraction, x0: Fraction) -> tuple[Fraction, bool] | None:
+    """The root of a·x² + b·x + c nearest x0: exact when the discriminant is a rational square (a
+    double root at a peak included), else to 30 digits; None without a real root."""
+    from decimal import Decimal, localcontext
+    from math import isqrt
+
+    disc = b * b - 4 * a * c
+    if disc < 0:
+        return None
+    n, d = disc.numerator, disc.denominator
+    rn, rd = isqrt(n), isqrt(d)
+    exact = rn * rn == n and rd * rd == d
+    if exact:
+        root = Fraction(rn, rd)
+    else:
+        with localcontext() as ctx:
+            ctx.prec = 40
+            root = Fraction(Decimal(n).sqrt() / Decimal(d).sqrt())
+    roots = [(-b - root) / (2 * a), (-b + root) / (2 * a)]
+    return min(roots, key=lambda r: abs(r - x0)), exact
 
 
 def _bracketed_root(value, target: Fraction, x0: Fraction) -> Fraction | None:

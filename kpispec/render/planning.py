@@ -169,6 +169,12 @@ def solution_sentence(arithmetic, s, lang: str) -> str:
                   "（立ち上がり前の現状値やマイルストーン）")
     if s.status == levers.NO_EFFECT:
         return _t(lang, f"does not change with {v}", f"{v} によって変わりません")
+    if s.status == levers.POINT:
+        at = input_amount(arithmetic, v, s.value, lang)
+        return _t(lang, f"met only at exactly {v} = {at}: the goal peaks there, just at its target, and falls short on "
+                        "either side (no target of it guarantees the goal)",
+                  f"{v} = {at} ちょうどのときだけ届きます：目標はそこで最大になり目標値にちょうど並び、前後では届きません"
+                  "（どの目標値でも達成は保証されません）")
     if s.status == levers.NEVER and s.edited:
         return _t(lang, f"no target of {v} alone meets it: some months that decide it do not move with that target "
                         "(its baseline before a ramp, or its milestones)",

@@ -597,3 +597,31 @@ def test_an_unknown_revision_in_a_shallow_clone_says_how_to_fetch_it(repo, tmp_p
     assert run.returncode == 2
     assert "unknown revision HEAD~1; this clone is shallow: fetch more history" in run.stderr
     assert "shallow" not in run_cli("diff", "--git", "nosuch", cwd=repo).stderr
+
+
+def test_a_repository_filter_never_runs(repo, tmp_path):
+    """A clean or smudge filter (or a long-running filter process) named by a repository's config is
+    a command: git diff would run it on the working tree's plans. kpispec switches them all off."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "evil.sh"
+    script.write_text(f"#!/bin/sh\necho ran >> {marker}\ncat\n", encoding="utf-8")
+    script.chmod(0o755)
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", str(repo), str(work)], check=True, capture_output=True)
+    for key in ("clean", "smudge", "process"):
+        git(work, "config", f"filter.evil.{key}", str(script))
+    git(work, "config", "filter.odd.name=x.clean", str(script))  # a driver name with `=` and `.` in it
+    (work / ".gitattributes").write_text("*.kpi filter=evil\n", encoding="utf-8")
+    (work / "plans" / "ec.kpi").write_text(BASE, encoding="utf-8")
+    for args in (["--git", "HEAD~1"], ["HEAD~1:plans/ec.kpi", "plans/ec.kpi"]):
+        run = run_cli("diff", *args, cwd=work)
+        assert run.returncode == 0, run.stderr
+    assert not marker.exists()
+
+
+def test_a_partial_clone_is_refused_not_fetched_from(repo, tmp_path):
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", str(repo), str(work)], check=True, capture_output=True)
+    git(work, "config", "remote.origin.promisor", "true")
+    run = run_cli("diff", "HEAD~1:plans/ec.kpi", "plans/ec.kpi", cwd=work)
+    assert run.returncode == 2 and "this repository is a partial clone" in run.stderr

@@ -191,9 +191,11 @@ class Git:
     def __init__(self, folder: str):
         self.folder = folder
         self._root: str | None = None
+        self._guards: dict | None = None
 
     def run(self, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
+               "GIT_NO_LAZY_FETCH": "1", **self.guards()}
         # No filesystem monitor (a hook a repository's config can name) and no index refreshed.
         argv = ["git", "-c", "core.fsmonitor=false", "--no-pager", *args]
         try:
@@ -203,6 +205,45 @@ class Git:
             raise CliError("git is not installed (or not on PATH): REV:path and --git read plans from git") from None
         except (OSError, subprocess.SubprocessError) as exc:
             raise CliError(f"cannot run git: {exc}") from None
+
+    def guards(self) -> dict:
+        """Environment that switches off every command a repository's configuration can make git run
+        while reading: each filter driver's clean, smudge and process commands are set to nothing
+        (as GIT_CONFIG_KEY_n/GIT_CONFIG_VALUE_n, which no name can break out of). A partial clone is
+        refused: reading a blob it lacks would fetch it, running its remote's commands."""
+        if self._guards is None:
+            self._guards = {}
+            listed = self._config("--get-regexp", r"^(filter\.|extensions\.partialclone$|remote\..*\.promisor$)")
+            keys, partial = [], False
+            for entry in listed.split(b"\0"):
+                key, _, value = os.fsdecode(entry).partition("\n")
+                lowered = key.lower()
+                if lowered.startswith("filter.") and lowered.count(".") >= 2:
+                    name = key[len("filter."):key.rfind(".")]
+                    keys += [f"filter.{name}.{part}" for part in ("clean", "smudge", "process")]
+                elif lowered == "extensions.partialclone" or value.strip().lower() in ("true", "yes", "on", "1"):
+                    partial = partial or lowered == "extensions.partialclone" or lowered.endswith(".promisor")
+            if partial:
+                raise CliError("this repository is a partial clone: reading a plan from it could fetch from its "
+                               "remote, which kpispec does not do; diff plan files, or clone without --filter")
+            keys = list(dict.fromkeys(keys))
+            self._guards["GIT_CONFIG_COUNT"] = str(len(keys))
+            for n, key in enumerate(keys):
+                self._guards[f"GIT_CONFIG_KEY_{n}"] = key
+                self._guards[f"GIT_CONFIG_VALUE_{n}"] = ""
+        return self._guards
+
+    def _config(self, *args: str) -> bytes:
+        """`git config -z ARGS` as read here (nothing found: empty), before any guard is in place."""
+        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        try:
+            done = subprocess.run(["git", "config", "-z", *args], cwd=self.folder, env=env, capture_output=True,
+                                  stdin=subprocess.DEVNULL, timeout=60)
+        except FileNotFoundError:
+            raise CliError("git is not installed (or not on PATH): REV:path and --git read plans from git") from None
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise CliError(f"cannot run git: {exc}") from None
+        return done.stdout if done.returncode == 0 else b""
 
     def output(self, *args: str, stdin: bytes | None = None) -> bytes:
         done = self.run(*args, stdin=stdin)

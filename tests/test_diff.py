@@ -625,3 +625,17 @@ def test_a_partial_clone_is_refused_not_fetched_from(repo, tmp_path):
     git(work, "config", "remote.origin.promisor", "true")
     run = run_cli("diff", "HEAD~1:plans/ec.kpi", "plans/ec.kpi", cwd=work)
     assert run.returncode == 2 and "this repository is a partial clone" in run.stderr
+
+
+def test_a_long_value_is_shown_where_it_changed():
+    names = " + ".join(f"channel_{i}" for i in range(40))
+    old = BASE.replace("formula visitors * cvr * aov", f"formula visitors * cvr * aov + 0 * ({names})")
+    new = old.replace("channel_39)", "channel_38)")
+    line = [x for x in render.text([diff(old, new)]).splitlines() if "~ revenue formula" in x][0]
+    assert "channel_39)" in line and "channel_38)" in line and line.count("…") == 2
+
+
+def test_no_control_character_reaches_the_markdown():
+    old = BASE.replace('"旧指標"', '"旧\\x1b[31m指標\\x07"'.encode().decode("unicode_escape"))
+    shown = render.markdown([diff(BASE, old)])
+    assert not any(ord(ch) < 32 and ch != "\n" for ch in shown)

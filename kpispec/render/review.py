@@ -15,7 +15,7 @@ from ..diagnostics import Msg
 from ..review import ADDED, CHANGED, REMOVED, RENAMED, Change, GoalDelta, PlanDiff
 from ..review.model import shortfall_only
 from .jsonfmt import diagnostic_dict
-from .text import SEVERITY_JA, shorten
+from .text import SEVERITY_JA, shorten, visible
 
 W = {
     "goals": Msg("goals", "目標"),
@@ -194,14 +194,34 @@ def _text_plan(d: PlanDiff, lang: str) -> str:
                 lines.append(f"      {after.ljust(pad)}{state(g.after, g.present[1], lang)}")
             else:
                 lines.append(f"      {_w('unchanged', lang)}{colon}{state(g.after, g.present[1], lang)}")
+    cut = len(lines)
     if d.changes:
         lines.append(f"  {_w('changes', lang)}")
-        lines += [f"    {change_line(c, lang)}" for c in d.changes]
+        lines += [f"    {change_line(_near_difference(c), lang)}" for c in d.changes]
+    kept = len(lines)  # a change's values are cut around where they differ, never where they agree
     if d.appeared or d.gone:
         lines.append(f"  {_w('diagnostics', lang)}")
         lines += [f"    {diagnostic_line('+', x, d.sources[1], lang)}" for x in d.appeared]
         lines += [f"    {diagnostic_line('-', x, d.sources[0], lang)}" for x in d.gone]
-    return "\n".join(shorten(line) for line in lines) + "\n"
+    return "\n".join(visible(line) if cut <= i < kept else shorten(line) for i, line in enumerate(lines)) + "\n"
+
+
+AROUND = 60  # characters of a long changed value shown on each side of its first difference
+
+
+def _near_difference(c: Change) -> Change:
+    """A change whose old and new values are long, each cut to the part around where they first differ."""
+    old, new = c.old, c.new
+    if old is None or new is None or max(len(old), len(new)) <= 2 * AROUND:
+        return c
+    i = next((k for k, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    start = max(0, i - AROUND)
+
+    def window(text: str) -> str:
+        part = text[start:i + AROUND]
+        return ("…" if start else "") + part + ("…" if i + AROUND < len(text) else "")
+
+    return Change(c.kind, c.id, c.change, c.attribute, window(old), window(new))
 
 
 # -------------------------------------------------------------------- markdown
@@ -239,7 +259,7 @@ def _md(key: str, lang: str) -> str:
 
 def plain(value: str) -> str:
     """Text as Markdown shows it literally, in a table cell or not: no link, HTML, emphasis or mention."""
-    value = _SPACE.sub(" ", value)
+    value = visible(_SPACE.sub(" ", value))  # no control character reaches a terminal the comment is printed to
     value = _SPECIAL.sub(r"\\\1", value.replace("&", "&amp;"))
     # A word joiner after @ (`@team` pings no one), inside `://` and after `www` (no autolink).
     return _AUTOLINK.sub("\\1\u2060", value.replace("@", "@\u2060"))
@@ -249,7 +269,7 @@ def code(value: str | None) -> str:
     """Text as a code span fit for a table cell (GitHub reads `\\|` there as `|`); empty for None."""
     if value is None:
         return ""
-    value = " ".join(value.split()).replace("|", "\\|")
+    value = visible(" ".join(value.split())).replace("|", "\\|")
     if not value:
         return ""
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(value)), default=0) + 1)

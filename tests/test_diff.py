@@ -639,3 +639,21 @@ def test_no_control_character_reaches_the_markdown():
     old = BASE.replace('"旧指標"', '"旧\\x1b[31m指標\\x07"'.encode().decode("unicode_escape"))
     shown = render.markdown([diff(BASE, old)])
     assert not any(ord(ch) < 32 and ch != "\n" for ch in shown)
+
+
+def test_a_spelling_a_comment_or_a_rename_moves_no_finding():
+    # 1,000,000 -> 100万: KPI205's message quotes the target as written, yet it is the same finding;
+    # a comment above moves every line; a rename changes every message that names the KPI
+    plain = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\nkpi x "X" { target 1,000,000人 per month }\n'
+    respelled = plain.replace("1,000,000人 per month", "100万人/月")
+    assert analysed(plain, "a.kpi").diagnostics and diff(plain, "# a comment\n\n" + respelled).same
+    renamed = diff(BASE, edited(BASE, *RENAME_VISITORS))
+    assert not renamed.appeared and not renamed.gone
+
+
+def test_the_same_text_read_otherwise_is_a_change():
+    old = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\nkgi a "A" { target 1億円  formula 1億円/人 }\n'
+    new = old + 'kpi 人 "人数" { target 2人 }\n'
+    d = diff(old, new)
+    assert [(c.id, c.attribute, c.old) for c in d.changes if c.change == CHANGED] == [("a", "formula", "1億円/人")]
+    assert "read otherwise" in d.changes[0].new or "read otherwise" in d.changes[1].new

@@ -9,9 +9,15 @@ no files and prints nothing; the command line gives it the plans and renders wha
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+
 from ..diagnostics import Diagnostic
+from ..ir import Node
 from ..multiset import beyond
-from .changes import changes, renames
+from .changes import _same, changes, old_namer, renames
+from .written import assert_key
 from .goals import goal_deltas
 from .model import ADDED, CHANGED, REMOVED, RENAMED, Change, GoalDelta, PlanDiff
 
@@ -34,13 +40,18 @@ def compare(old, new, moved: bool = False) -> PlanDiff:
     # A version not analysed has only the errors that stopped it: they are shown as such, and
     # nothing is compared with them (the old plan's findings did not go away, they were not looked for).
     errors = (tuple(before) if parses[0] is False else (), tuple(after) if parses[1] is False else ())
+    old_key = new_key = _key
+    if compared and old and new:
+        removed = [i for i in (*old.plan.nodes, *old.plan.params) if i not in new.plan.nodes and i not in new.plan.params]
+        old_key = _placed(old, mapping, old_namer(removed, mapping))
+        new_key = _placed(new, {}, _same)
     if parses[1] is False:
         appeared = ()
     elif parses[0] is False:
         appeared = tuple(after)
     else:
-        appeared = tuple(beyond(after, before, _key))
-    gone = () if False in parses else tuple(beyond(before, after, _key))
+        appeared = tuple(beyond(after, before, new_key, old_key))
+    gone = () if False in parses else tuple(beyond(before, after, old_key, new_key))
     if old is None:
         status = "added"
     elif new is None:
@@ -55,10 +66,46 @@ def compare(old, new, moved: bool = False) -> PlanDiff:
                     appeared, gone, parses, errors, (old.source if old else None, new.source if new else None))
 
 
+_LINE = re.compile(r"\bline \d+|\d+ ?行目")
+
+
 def _key(d: Diagnostic) -> tuple:
-    """A diagnostic by what it says, not where: lines move when anything above them changes."""
+    """A diagnostic by what it says, not where: lines move when anything above them changes (and
+    a line number in the message, `(as a KPI at line 4)`, is no part of it)."""
     message = d.message
-    return d.code, getattr(message, "en", message)
+    return d.code, _LINE.sub("line", getattr(message, "en", message))
+
+
+def _placed(result, mapping: dict, name) -> Callable[[Diagnostic], tuple]:
+    """A diagnostic keyed by its code and the place it is about: the declaration it is in (by its id
+    in the new plan, through renames) and the attribute, or the assert (by its meaning). Its message
+    quotes values as written, names and line numbers, all of which may change with no change of
+    meaning (`40万` for `400,000`, a rename, a comment above); only a diagnostic outside any
+    declaration is keyed by what it says."""
+    plan = result.plan
+    spans = sorted([(item.span.start, item.span.end, item) for item in (*plan.nodes.values(), *plan.params.values())],
+                   key=lambda s: s[:2])
+    asserts = sorted((a.span.start, a.span.end, a) for a in plan.asserts)
+    starts, assert_starts = [s[0] for s in spans], [s[0] for s in asserts]
+
+    def inside(where: list, items: list, at: int):
+        i = bisect_right(where, at) - 1
+        return items[i][2] if i >= 0 and at < items[i][1] else None
+
+    def key(d: Diagnostic) -> tuple:
+        at = d.span.start
+        item = inside(starts, spans, at)
+        if item is not None:
+            attribute = None
+            if isinstance(item, Node):
+                attribute = next((a for a, span in item.attr_spans.items() if span.start <= at < span.end), None)
+            return d.code, "declaration", mapping.get(item.id, item.id), attribute
+        stmt = inside(assert_starts, asserts, at)
+        if stmt is not None:
+            return d.code, "assert", assert_key(stmt, result.source, name)
+        return _key(d)
+
+    return key
 
 
 def _same_text(old, new) -> bool:

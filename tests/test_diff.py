@@ -657,3 +657,22 @@ def test_the_same_text_read_otherwise_is_a_change():
     d = diff(old, new)
     assert [(c.id, c.attribute, c.old) for c in d.changes if c.change == CHANGED] == [("a", "formula", "1億円/人")]
     assert "read otherwise" in d.changes[0].new or "read otherwise" in d.changes[1].new
+
+
+def test_an_untracked_symbolic_link_is_skipped_as_a_tracked_one_is(repo, tmp_path):
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", str(repo), str(work)], check=True, capture_output=True)
+    (work / "plans" / "inside.kpi").symlink_to("ec.kpi")
+    (work / "plans" / "outside.kpi").symlink_to("/etc/passwd")
+    run = run_cli("diff", "--git", "HEAD", cwd=work)
+    assert run.returncode == 0, run.stderr
+    assert "skipped plans/inside.kpi: a symbolic link" in run.stderr and "skipped plans/outside.kpi" in run.stderr
+    assert "inside.kpi" not in run.stdout
+
+
+def test_an_assert_message_is_quoted_as_the_language_writes_it():
+    from kpispec.review.written import assert_text
+
+    text = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\nkpi a "A" { target 2件 }\nassert a > 1 "a \\"q\\" msg"\n'
+    r = analysed(text, "a.kpi")
+    assert assert_text(r.plan.asserts[0], r.source) == 'a > 1 "a \\"q\\" msg"'

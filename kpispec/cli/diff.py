@@ -369,6 +369,9 @@ def changed_plans(rev: str, limit: int, follow: bool, problems: list[str]) -> li
     for path in git.untracked():
         if printable(path) in known:
             continue
+        if os.path.islink(os.path.join(root, path)):  # as a tracked link is: never followed
+            say(f"kpispec: note: skipped {printable(path)}: a symbolic link")
+            continue
         try:
             fresh.append(Pair(None, _file(Path(root, path), printable(path), limit, follow, os.path.join(root, path))))
         except CliError as exc:
@@ -376,11 +379,14 @@ def changed_plans(rev: str, limit: int, follow: bool, problems: list[str]) -> li
     return sorted(moved_untracked(pairs, fresh), key=lambda p: (p.new or p.old).shown)
 
 
+MAX_COMPARISONS = 40_000  # pairs of a deleted and an untracked plan compared line by line; pragma: no mutate
+
+
 def moved_untracked(pairs: list[Pair], fresh: list[Pair]) -> list[Pair]:
     """`pairs` and the `fresh` (untracked) plans, where a deleted plan and a fresh one (which git's
     rename detection never saw) are one moved when at least half their lines are the same, as
     git's default rename threshold has it."""
-    from difflib import SequenceMatcher
+    from collections import Counter
 
     deleted = [p for p in pairs if p.new is None and p.old.data is not None]
     added = [p for p in fresh if p.new.data is not None]
@@ -388,13 +394,29 @@ def moved_untracked(pairs: list[Pair], fresh: list[Pair]) -> list[Pair]:
     if not deleted or not added:
         return pairs
     scored = []
+    # The same content first, by its bytes; then the lines shared, counted as multisets: each
+    # comparison costs the two files' lengths (a line-by-line alignment of two large plans costs
+    # their product), and at most MAX_COMPARISONS are made.
+    by_content: dict[bytes, list] = {}
+    for a in added:
+        by_content.setdefault(a.new.data, []).append(a)
     for d in deleted:
-        for a in added:
-            matcher = SequenceMatcher(None, d.old.data.splitlines(), a.new.data.splitlines(), autojunk=False)
-            if matcher.real_quick_ratio() >= 0.5 and matcher.quick_ratio() >= 0.5:
-                ratio = matcher.ratio()
+        for a in by_content.get(d.old.data, ()):
+            scored.append((-1.0, d.old.shown, a.new.shown, d, a))
+    if len(deleted) * len(added) <= MAX_COMPARISONS:
+        lines = {id(p): Counter((p.old or p.new).data.splitlines()) for p in (*deleted, *added)}
+        for d in deleted:
+            for a in added:
+                if d.old.data == a.new.data:
+                    continue
+                left, right = lines[id(d)], lines[id(a)]
+                total = sum(left.values()) + sum(right.values())
+                ratio = 2 * sum((left & right).values()) / total if total else 0.0
                 if ratio >= 0.5:
                     scored.append((-ratio, d.old.shown, a.new.shown, d, a))
+    else:
+        say(f"kpispec: note: {len(deleted)} deleted and {len(added)} untracked plans are too many to pair by their "
+            f"lines; only identical ones are taken as moved (git add the new ones for git's rename detection)")
     used: set[int] = set()
     merged = []
     for _, _, _, d, a in sorted(scored, key=lambda s: s[:3]):

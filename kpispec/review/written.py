@@ -142,4 +142,4 @@ def assert_text(a: ast.Assert, source: SourceFile) -> str:
     """An assert on one line, its message quoted (a `#` in the message is not a comment)."""
     left, right = one_line(source, a.left.span), one_line(source, a.right.span)
     text = f"{left} {a.op} {right}"
-    return f'{text} "{a.message.value}"' if a.message else text
+    return f"{text} {quoted(a.message.value)}" if a.message else text

@@ -90,7 +90,7 @@ def standings(arithmetic) -> dict[str, Standing]:
 def _standing(arithmetic, outcome, position: dict) -> Standing:
     node = outcome.node
     if outcome.value is None:  # an evaluation error or a dimension mismatch (Arithmetic._outcome sets no value)
-        why = Msg("its formula cannot be evaluated (see the diagnostics)", "式を評価できません（診断を参照）")
+        why = Msg("its formula cannot be evaluated: see the diagnostics", "式を評価できません。指摘を参照してください")
         return Standing(node.id, UNKNOWN, Msg("cannot evaluate", "評価できません"), detail=why)
     dim, implied = outcome.value.dim, outcome.value.pt
     if outcome.verdict is None:  # a formula without a target: a value with a target always gets a verdict

@@ -20,7 +20,7 @@ from .text import SEVERITY_JA, shorten, visible
 W = {
     "goals": Msg("goals", "目標"),
     "changes": Msg("changes", "変更"),
-    "diagnostics": Msg("diagnostics", "診断"),
+    "diagnostics": Msg("diagnostics", "指摘"),
     "before": Msg("before", "変更前"),
     "after": Msg("after", "変更後"),
     "unchanged": Msg("unchanged", "変化なし"),
@@ -124,7 +124,8 @@ def change_line(c: Change, lang: str) -> str:
             return f"{sign} assert {shown}"
         return f"{sign} {c.kind} {c.id}" + (f" {shown}" if shown else "")
     who = {"plan": "plan", "assert": "assert"}.get(c.kind, c.id)
-    return f"{sign} {who} {c.attribute}: {_side(c.old, lang)} → {_side(c.new, lang)}"
+    attribute = "" if c.kind == c.attribute else f" {c.attribute}"  # `~ assert: …`, not `~ assert assert: …`
+    return f"{sign} {who}{attribute}: {_side(c.old, lang)} → {_side(c.new, lang)}"
 
 
 def _severity(d, lang: str) -> str:
@@ -243,7 +244,7 @@ MD = {
     "line": Msg("line", "行"),
     "changes": Msg("Changes ({})", "変更（{} 件）"),
     "diagnostics": Msg("Diagnostics: {} appeared, {} gone", "指摘：新規 {} 件・解消 {} 件"),
-    "unchanged goals": Msg("{} goal(s) unchanged", "変化のない目標 {} 件"),
+    "unchanged goals": Msg("{} unchanged", "変化のない目標 {} 件"),
     "too long": Msg("Some tables are left out: the comment would pass GitHub's limit of 65,536 characters. "
                     "Run `kpispec diff` locally for all of it.",
                     "GitHub のコメント上限（65,536 文字）を超えるため、一部の表を省きました。"
@@ -299,14 +300,15 @@ def markdown(diffs: list[PlanDiff], lang: str = "en", limit: int = MAX_COMMENT) 
     def names(goals):
         return ", ".join(f"{code(path)}: {code(g)}" if len(diffs) > 1 else code(g) for path, g in goals)
 
+    colon = "：" if lang == "ja" else ": "
     if worse:
-        head += [f"⚠️ **{plain(_w('now miss', lang))}**: {names(worse)}", ""]
+        head += [f"⚠️ **{plain(_w('now miss', lang))}**{colon}{names(worse)}", ""]
     if better:
-        head += [f"✅ {plain(_w('now met', lang))}: {names(better)}", ""]
+        head += [f"✅ {plain(_w('now met', lang))}{colon}{names(better)}", ""]
     blocks = [_markdown_plan(d, lang) for d in diffs]
     size = sum(len(line) + 1 for block in blocks for line in block) + sum(len(line) + 1 for line in head)
     if size > limit:
-        note = [f"> {plain(_md('too long', lang))}", ""]
+        note = [f"> {message(_md('too long', lang))}", ""]
         head += note
         size += sum(len(line) + 1 for line in note)
         for i in sorted(range(len(diffs)), key=lambda i: -sum(len(line) + 1 for line in blocks[i])):
@@ -341,7 +343,9 @@ def _markdown_plan(d: PlanDiff, lang: str, brief: bool = False) -> list[str]:
         out += [_goal_row(g, lang) for g in shown]
         out.append("")
     if len(shown) < len(d.goals):
-        out += [plain(_md("unchanged goals", lang).format(len(d.goals) - len(shown))), ""]
+        left = len(d.goals) - len(shown)
+        counted = (f"{left} goal" + ("s" if left != 1 else "")) if lang != "ja" else str(left)
+        out += [plain(_md("unchanged goals", lang).format(counted)), ""]
     if brief:
         counts = [_md("changes", lang).format(len(d.changes))] if d.changes else []
         if d.appeared or d.gone:

@@ -676,3 +676,15 @@ def test_an_assert_message_is_quoted_as_the_language_writes_it():
     text = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\nkpi a "A" { target 2件 }\nassert a > 1 "a \\"q\\" msg"\n'
     r = analysed(text, "a.kpi")
     assert assert_text(r.plan.asserts[0], r.source) == 'a > 1 "a \\"q\\" msg"'
+
+
+def test_rev_path_of_a_committed_symbolic_link_says_so(repo, tmp_path):
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", str(repo), str(work)], check=True, capture_output=True)
+    (work / "plans" / "link.kpi").symlink_to("ec.kpi")
+    git(work, "add", "plans/link.kpi")
+    git(work, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "link")
+    for spec in ("HEAD:plans/link.kpi", ":plans/link.kpi"):
+        run = run_cli("diff", spec, "plans/ec.kpi", cwd=work)
+        assert run.returncode == 2 and f"{spec} is a symbolic link in git, not a plan file" in run.stderr
+    assert run_cli("diff", "HEAD:./ec.kpi", "ec.kpi", cwd=work / "plans").returncode == 0  # a plain file still reads

@@ -165,6 +165,10 @@ def version(spec: str, limit: int, follow: bool) -> Version:
         where = f"in {printable(rev)}" if rev else "in the index"
         raise CliError(f"{printable(path)} does not exist {where}")
     place = os.path.join(os.getcwd() if path.startswith(("./", "../")) else root, path)
+    mode = git.mode(rev, os.path.relpath(os.path.normpath(place), root))
+    if mode is not None and mode not in _REGULAR and mode != "040000":  # a folder: said below
+        what = "a symbolic link" if mode == "120000" else "a submodule" if mode == "160000" else "not a regular file"
+        raise CliError(f"{printable(spec)} is {what} in git, not a plan file")
     return git.blob(sha, printable(spec), place, limit)
 
 
@@ -289,6 +293,18 @@ class Git:
         if done.returncode != 0:
             return None
         return done.stdout.decode("ascii", "replace").strip() or None
+
+    def mode(self, rev: str, path: str) -> str | None:
+        """The mode git records for `path` (from the top folder) in `rev`, or in the index for an empty
+        `rev`: 100644 a file, 120000 a symbolic link, 160000 a submodule; None when it cannot tell."""
+        path = path.replace(os.sep, "/")
+        if rev:
+            done = self.run("ls-tree", "-z", "--full-tree", "--end-of-options", rev, "--", path)
+        else:
+            done = self.run("ls-files", "-s", "-z", "--", path)
+        if done.returncode != 0 or not done.stdout:
+            return None
+        return done.stdout.split(b" ", 1)[0].decode("ascii", "replace")
 
     def blob(self, sha: str, shown: str, place: str, limit: int) -> Version:
         """A blob, its size asked first: one larger than `limit` is not read."""

@@ -688,3 +688,8 @@ def test_rev_path_of_a_committed_symbolic_link_says_so(repo, tmp_path):
         run = run_cli("diff", spec, "plans/ec.kpi", cwd=work)
         assert run.returncode == 2 and f"{spec} is a symbolic link in git, not a plan file" in run.stderr
     assert run_cli("diff", "HEAD:./ec.kpi", "ec.kpi", cwd=work / "plans").returncode == 0  # a plain file still reads
+
+
+def test_a_bar_in_a_file_name_is_escaped_only_in_table_cells():
+    shown = render.markdown([compare(analysed(BASE, "a|b.kpi"), analysed(edited(BASE, LOWER_CVR), "a|b.kpi"))])
+    assert "### `a|b.kpi`" in shown

@@ -266,11 +266,14 @@ def plain(value: str) -> str:
     return _AUTOLINK.sub("\\1\u2060", value.replace("@", "@\u2060"))
 
 
-def code(value: str | None) -> str:
-    """Text as a code span fit for a table cell (GitHub reads `\\|` there as `|`); empty for None."""
+def code(value: str | None, cell: bool = True) -> str:
+    """Text as a code span, fit for a table cell (GitHub reads `\\|` there as `|`; elsewhere, `cell`
+    False, a `|` stays as it is); empty for None."""
     if value is None:
         return ""
-    value = visible(" ".join(value.split())).replace("|", "\\|")
+    value = visible(" ".join(value.split()))
+    if cell:
+        value = value.replace("|", "\\|")
     if not value:
         return ""
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(value)), default=0) + 1)
@@ -298,7 +301,7 @@ def markdown(diffs: list[PlanDiff], lang: str = "en", limit: int = MAX_COMMENT) 
     worse, better = turned(diffs)
 
     def names(goals):
-        return ", ".join(f"{code(path)}: {code(g)}" if len(diffs) > 1 else code(g) for path, g in goals)
+        return ", ".join(f"{code(path, False)}: {code(g, False)}" if len(diffs) > 1 else code(g, False) for path, g in goals)
 
     colon = "：" if lang == "ja" else ": "
     if worse:
@@ -326,9 +329,9 @@ def markdown(diffs: list[PlanDiff], lang: str = "en", limit: int = MAX_COMMENT) 
 
 def _markdown_plan(d: PlanDiff, lang: str, brief: bool = False) -> list[str]:
     if d.status in ("added", "deleted"):
-        title = code(d.new or d.old) + _aside(_w(d.status, lang), lang)
+        title = code(d.new or d.old, False) + _aside(_w(d.status, lang), lang)
     else:
-        title = code(d.new) if d.old == d.new else f"{code(d.old)} → {code(d.new)}"
+        title = code(d.new, False) if d.old == d.new else f"{code(d.old, False)} → {code(d.new, False)}"
         title += _aside(_w("renamed", lang), lang) if d.status == "renamed" else ""
     out = [f"### {title}", ""]
     if d.same:

@@ -84,6 +84,9 @@ MODULES = {
     "kpispec/analysis/timeline.py": ["tests/test_time.py", "tests/test_corpus.py", "tests/test_site.py"],
     "kpispec/syntax/errors/milestones.py": ["tests/test_time.py"],
     "kpispec/site/charts.py": ["tests/test_charts.py", "tests/test_site.py"],
+    "kpispec/analysis/levers.py": ["tests/test_whatif.py"],
+    "kpispec/planning.py": ["tests/test_whatif.py"],
+    "kpispec/review/changes.py": ["tests/test_diff.py"],
 }
 
 # Tests never run against a mutant: robustness checks (a budget exhausted without a crash) that

@@ -101,17 +101,19 @@ def _standing(arithmetic, outcome, position: dict) -> Standing:
     target = outcome.target
     away = ROUND_CEILING if ceiling else ROUND_FLOOR
 
-    def amounts(xs, roundings, lang):
+    def amounts(xs, roundings, lang, decimals=None):
         values = [in_written_units(x, dim, written) for x in xs]
-        return display.compared_amounts(values, written.unit, written.per, written.percent, lang, roundings)
+        return display.compared_amounts(values, written.unit, written.per, written.percent, lang, roundings, decimals)
 
-    def both(xs, roundings):
-        en, ja = amounts(xs, roundings, "en"), amounts(xs, roundings, "ja")
+    def both(xs, roundings, decimals=None):
+        en, ja = amounts(xs, roundings, "en", decimals), amounts(xs, roundings, "ja", decimals)
         return [Msg(e, j) for e, j in zip(en, ja)]
 
-    shown_implied, _ = both([implied, target], [away, ROUND_HALF_UP])
     meets_at_targets = implied <= target if ceiling else implied >= target
     margin = (target - implied) if ceiling else (implied - target)  # >= 0 when met at the targets
+    # the implied value with at least the digits its gap is shown with: 148.54戸 and 1.45戸 short, not 148戸
+    gap_digits = display.decimals_for(in_written_units(abs(margin), dim, written), written.percent) if margin else None
+    shown_implied, _ = both([implied, target], [away, ROUND_HALF_UP], [gap_digits, None])
     share = f"{display.share(abs(margin) / abs(target))}" if target != 0 else None  # no share of nothing
     gap_text = _gap(abs(margin), dim, written)
     base = dict(implied=shown_implied, target=f"{_comparator(node.target.comparator)} {written.text}",

@@ -23,7 +23,7 @@ from .config import DEFAULT, Config
 from .diagnostics import Msg
 from .evaluate import EvalError, base
 from .multiset import beyond
-from .records import record
+from .records import field, record
 from .source import SourceFile
 from .syntax import ast
 
@@ -59,6 +59,7 @@ class Scenario:
     goals: list  # (id, Standing before or None, Standing after or None), in the plan's order
     appeared: list  # diagnostics of the new plan that the old one did not have
     gone: list  # diagnostics of the old plan that the new one no longer has
+    aside: list = field(default_factory=list)  # new warnings about a formula set aside and its inputs (only that)
 
 
 def split_setting(text: str) -> tuple[str, str]:
@@ -312,7 +313,36 @@ def scenario(result: Result, values: list[tuple[str, str]], config: Config = DEF
     # value set (a missing baseline beside the new target) is the same finding.
     appeared, gone = changed_diagnostics(result.diagnostics, after.diagnostics, lambda d: (d.code, d.span.start),
                                          lambda d: (d.code, was(d.span.start)))
-    return Scenario(result, after, settings, goals, appeared, gone)
+    # A formula set aside leaves its inputs unused and its node without a formula: what is then said of
+    # them (not measurable, unrelated to any KGI) is the what-if's doing, not news about the plan.
+    from .resolve import refs
+
+    aside_ids = set()
+    for nid in [s.id for s in settings if s.formula] + [d for d in detach if d not in values]:
+        node = result.plan.nodes.get(nid)
+        if node is not None and node.formula is not None:
+            aside_ids |= {nid, *(name.text for name in refs(node.formula))}
+    if aside_ids:
+        place = _declarations(result.plan)
+        aside = [d for d in appeared if d.severity.value != "error" and place(was(d.span.start)) in aside_ids]
+        appeared = [d for d in appeared if d not in aside]
+    else:
+        aside = []
+    return Scenario(result, after, settings, goals, appeared, gone, aside)
+
+
+def _declarations(plan):
+    """The id of the node whose block holds an offset of the plan's text, or None."""
+    from bisect import bisect_right
+
+    spans = sorted((n.span.start, n.span.end, n.id) for n in plan.nodes.values())
+    starts = [s[0] for s in spans]
+
+    def at(offset: int) -> str | None:
+        i = bisect_right(starts, offset) - 1
+        return spans[i][2] if i >= 0 and offset < spans[i][1] else None
+
+    return at
 
 
 def standings_of(result: Result) -> dict:

@@ -421,3 +421,20 @@ def test_an_input_that_raises_then_lowers_the_goal():
     sc = planning.scenario(r, [("gp", "480万")])
     s = only(planning.solve(sc.after, "orders"))
     assert (s.status, s.side, written(sc.after, "orders", s.value), s.exact) == (levers.SOLVED, ">=", 4000, True)
+
+
+def test_warnings_that_only_setting_a_formula_aside_causes_are_kept_apart():
+    text = """plan p "P" { period 2026-04-01 to 2027-03-31 }
+kgi revenue "売上" { target 1億円 per month  formula orders * aov }
+kpi orders "注文" { target 25,000件 per month  formula sessions * cvr }
+kpi sessions "セッション" { target 1,000,000 sessions per month  source "GA4" }
+kpi cvr "CVR" { target 2.5%  measure "orders / sessions" }
+kpi aov "客単価" { target 4,000円  source "受注" }
+"""
+    r = analyze_text("p.kpi", text, keep_context=True)
+    sc = planning.scenario(r, [("orders", "20,000")])
+    assert sc.settings[0].formula == "sessions * cvr"
+    # sessions and cvr now feed nothing (KPI208), and orders, without its formula, has no source or
+    # baseline (KPI203, KPI205): the what-if's doing; the goal's miss is news
+    assert sorted({d.code for d in sc.aside}) == ["KPI203", "KPI205", "KPI208"]
+    assert [d.code for d in sc.appeared] == ["KPI301"]

@@ -104,6 +104,12 @@ def scenario_text(path: str, scenario, lang: str) -> str:
         lines.append(f"  {label_now}{' ' * (pad - width(label_now))}{_standing_text(before, lang)}")
         after_text = _t(lang, "unchanged", "変わらず") if _same(before, after) else _standing_text(after, lang)
         lines.append(f"  {label_if}{' ' * (pad - width(label_if))}{after_text}")
+    if scenario.aside:
+        lines.append("")
+        lines.append(_t(lang, f"({len(scenario.aside)} new warnings only about the formulas set aside and their inputs are not "
+                              "shown; see --format json)",
+                        f"（式を使わないことにした KPI とその入力についての警告 {len(scenario.aside)} 件は表示していません。"
+                        "--format json に含まれます）"))
     for title, items in ((_t(lang, "new findings", "新たな指摘"), scenario.appeared),
                          (_t(lang, "findings gone", "解消した指摘"), scenario.gone)):
         if items:
@@ -329,7 +335,8 @@ def scenario_json(path: str, scenario, lang: str) -> dict:
                      for s in scenario.settings],
         "goals": [{"id": nid, "before": standing_json(b, lang), "after": standing_json(a, lang)} for nid, b, a in scenario.goals],
         "diagnostics": {"appeared": [_diagnostic(d, lang) for d in scenario.appeared],
-                        "gone": [_diagnostic(d, lang) for d in scenario.gone]},
+                        "gone": [_diagnostic(d, lang) for d in scenario.gone],
+                        "set_aside": [_diagnostic(d, lang) for d in scenario.aside]},
     }
 
 

@@ -181,20 +181,23 @@ def _text_plan(d: PlanDiff, lang: str) -> str:
     for side, i in unanalysed(d):
         lines.append(f"  {_w('unparsed ' + side, lang)}")
         lines += [f"    {diagnostic_line('', x, d.sources[i], lang)}" for x in d.errors[i]]
+    shown = [g for g in d.goals if g.changed or not all(g.present)]
     if d.goals:
         lines.append(f"  {_w('goals', lang)}")
-        for g in d.goals:
+        for g in shown:
             lines.append(f"    {goal_title(g, lang)}")
             if not all(g.present):
                 word, standing = ("added", g.after) if g.present[1] else ("removed", g.before)
                 lines.append(f"      {_w(word, lang)}{colon}{state(standing, True, lang)}")
-            elif g.changed:
+            else:
                 before, after = _w("before", lang) + colon, _w("after", lang) + colon
                 pad = max(len(before), len(after))
                 lines.append(f"      {before.ljust(pad)}{state(g.before, g.present[0], lang)}")
                 lines.append(f"      {after.ljust(pad)}{state(g.after, g.present[1], lang)}")
-            else:
-                lines.append(f"      {_w('unchanged', lang)}{colon}{state(g.after, g.present[1], lang)}")
+        left = len(d.goals) - len(shown)
+        if left:
+            counted = f"{left} goal" + ("s" if left != 1 else "") if lang != "ja" else str(left)
+            lines.append("    " + _md("unchanged goals", lang).format(counted))
     cut = len(lines)
     if d.changes:
         lines.append(f"  {_w('changes', lang)}")

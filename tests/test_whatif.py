@@ -438,3 +438,76 @@ kpi aov "客単価" { target 4,000円  source "受注" }
     # baseline (KPI203, KPI205): the what-if's doing; the goal's miss is news
     assert sorted({d.code for d in sc.aside}) == ["KPI203", "KPI205", "KPI208"]
     assert [d.code for d in sc.appeared] == ["KPI301"]
+
+
+# ------------------------------------------------------------------ the solver's pieces, by hand
+
+
+@pytest.mark.parametrize("lo,hi,simplest", [
+    (Fraction(1, 3), Fraction(1, 2), Fraction(1, 2)), (Fraction(49, 1000), Fraction(51, 1000), Fraction(1, 20)),
+    (Fraction(-7, 2), Fraction(-3), Fraction(-3)), (Fraction(-1, 3), Fraction(1, 5), Fraction(0)),
+    (Fraction(21, 10), Fraction(22, 10), Fraction(11, 5)), (Fraction(5), Fraction(6), Fraction(5)),
+    (Fraction(13, 4), Fraction(13, 4), Fraction(13, 4)), (Fraction(-22, 10), Fraction(-21, 10), Fraction(-11, 5)),
+    (Fraction(7, 2), Fraction(15, 4), Fraction(7, 2)), (Fraction(1, 2), Fraction(1, 3), Fraction(1, 2)),
+])
+def test_the_simplest_fraction_between_two(lo, hi, simplest):
+    assert levers.simplest_between(lo, hi) == simplest
+
+
+@pytest.mark.parametrize("a,b,c,x0,root,exact", [
+    (1, -10_000, 25_000_000, 3000, 5000, True),      # (x − 5,000)²: a double root
+    (1, -10_000, 24_000_000, 3000, 4000, True),      # roots 4,000 and 6,000: the nearer to 3,000
+    (1, -10_000, 24_000_000, 5900, 6000, True),      # ... and to 5,900
+    (2, 0, -2, -5, -1, True),                        # 2x² − 2: roots ±1
+    (1, 0, -2, 1, None, False),                      # x² − 2: √2, not rational
+])
+def test_a_quadratic_root(a, b, c, x0, root, exact):
+    found, is_exact = levers._quadratic_root(Fraction(a), Fraction(b), Fraction(c), Fraction(x0))
+    assert is_exact == exact
+    if root is not None:
+        assert found == root
+    else:
+        assert abs(found * found - 2) < Fraction(1, 10**30) and found > 0
+
+
+def test_no_real_root():
+    assert levers._quadratic_root(Fraction(1), Fraction(0), Fraction(1), Fraction(0)) is None
+
+
+LIMITS = """plan p "P" { period 2026-04-01 to 2027-03-31 }
+kgi g "G" { target -600万円  formula visitors * cvr * aov + other - cost }
+kpi visitors "訪問" { target 1,000 visitors per month }
+kpi cvr "購入率" { target 2.5%  measure "purchases / sessions" }
+kpi aov "単価" { target 4,000円 }
+kpi other "営業外損益" { target 50万円 per month }
+kpi cost "費用" { target <= 10万円 per month }
+"""
+
+
+def test_what_an_input_can_be():
+    r = analyze_text("limits.kpi", LIMITS, keep_context=True)
+    a = r.context.arithmetic
+    assert levers.limits(a, "visitors") == (0, None)  # a count
+    assert levers.limits(a, "cvr") == (0, 1)  # a share: 0 to 100%
+    assert levers.limits(a, "aov") == (None, None)  # money: a floor may go negative
+    assert levers.limits(a, "other") == (None, None)
+    assert levers.limits(a, "cost") == (0, None)  # a ceiling the proof reads as [0, target]
+
+
+def test_a_money_input_may_be_solved_below_zero():
+    r = analyze_text("limits.kpi", LIMITS, keep_context=True)
+    s = only(planning.solve(r, "other"))
+    # 1,000 × 2.5% × 4,000 = 100,000円 a month, less the cost's 100,000: the year is 12 × other ≥ −600万円,
+    # so other ≥ −500,000円 a month: below 0, and allowed (money, not a count)
+    assert (s.status, s.side, written(r, "other", s.value)) == (levers.SOLVED, ">=", -500_000)
+
+
+def test_a_goal_with_min_is_solved_by_search():
+    text = """plan p "P" { period 2026-04-01 to 2027-03-31 }
+kgi shipped "出荷" { target 900件 per month  formula min(orders, capacity) }
+kpi orders "受注" { target 1,000件 per month }
+kpi capacity "能力" { target 800件 per month }
+"""
+    r = analyze_text("min.kpi", text, keep_context=True)
+    s = only(planning.solve(r, "capacity"))
+    assert (s.status, s.side, written(r, "capacity", s.value), s.verdict.proven) == (levers.SOLVED, ">=", 900, True)

@@ -511,3 +511,17 @@ kpi capacity "能力" { target 800件 per month }
     r = analyze_text("min.kpi", text, keep_context=True)
     s = only(planning.solve(r, "capacity"))
     assert (s.status, s.side, written(r, "capacity", s.value), s.verdict.proven) == (levers.SOLVED, ">=", 900, True)
+
+
+def test_a_ceiling_goal_ranks_what_lowers_it_most_first():
+    text = """plan p "P" { period 2026-04-01 to 2027-03-31 }
+kgi cost "費用" { target <= 100万円 per month  formula ads + ops }
+kpi ads "広告費" { target <= 60万円 per month }
+kpi ops "運用費" { target <= 30万円 per month }
+"""
+    r = analyze_text("cost.kpi", text, keep_context=True)
+    (_, found), = planning.sensitivity(r)
+    # each ceiling 10% lower: ads −6万, ops −3万 a month; for a ceiling the larger fall comes first
+    assert [(lv.input, lv.change / 12) for lv in found] == [("ads", -60_000), ("ops", -30_000)]
+    s = only(planning.solve(r, "ads"))
+    assert (s.side, written(r, "ads", s.value), s.verdict.proven) == ("<=", 700_000, True)  # 100万 − 30万

@@ -693,3 +693,37 @@ def test_rev_path_of_a_committed_symbolic_link_says_so(repo, tmp_path):
 def test_a_bar_in_a_file_name_is_escaped_only_in_table_cells():
     shown = render.markdown([compare(analysed(BASE, "a|b.kpi"), analysed(edited(BASE, LOWER_CVR), "a|b.kpi"))])
     assert "### `a|b.kpi`" in shown
+
+
+def test_each_side_is_read_from_its_own_text():
+    # A comment above moves every offset of the new plan: a param added, one removed and a formula
+    # changed must each be read from the text they are in.
+    old = BASE + 'param p1 "旧" = 3%\n'
+    new = "# moved down\n" * 5 + edited(BASE, ("formula visitors * cvr * aov", "formula visitors * cvr * aov * 1")) + \
+        'param p2 "新" = 5%\n'
+    got = {(c.kind, c.id, c.change, c.attribute, c.old, c.new) for c in diff(old, new).changes}
+    assert got == {("param", "p2", ADDED, None, None, "5%"), ("param", "p1", REMOVED, None, "3%", None),
+                   ("kgi", "revenue", CHANGED, "formula", "visitors * cvr * aov", "visitors * cvr * aov * 1")}
+
+
+def test_an_id_kept_is_never_renamed_even_when_its_content_moves_to_another():
+    # `a`'s content now under `b`, and `a` itself still there with other content: `a` was not removed,
+    # so nothing is renamed (the documented rule); `b` is added and `a` changed, and the goal's `a * 2`
+    # still reads `a`.
+    old = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\nkgi g "G" { target 2件  formula a * 2 }\n' \
+          'kpi a "A" { target 1件 }\n'
+    new = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\nkgi g "G" { target 2件  formula a * 2 }\n' \
+          'kpi b "A" { target 1件 }\nkpi a "新A" { target 3件 }\n'
+    d = diff(old, new)
+    assert [(c.change, c.id, c.attribute) for c in d.changes] == [(ADDED, "b", None), (CHANGED, "a", "label"),
+                                                                   (CHANGED, "a", "target")]
+
+
+def test_asserts_paired_by_a_message_only_when_it_is_unique():
+    head = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\nkpi a "A" { target 2件 }\n'
+    old = head + 'assert a > 1 "m"\nassert a > 0 "m"\n'
+    new = head + 'assert a > 2 "m"\nassert a >= 0 "m"\n'
+    # two asserts share the message "m": neither pair is guessed, both are removed and added
+    assert sorted(c.change for c in diff(old, new).changes) == [ADDED, ADDED, REMOVED, REMOVED]
+    one = diff(head + 'assert a > 1 "m"\n', head + 'assert a > 2 "m"\n')
+    assert [(c.change, c.id, c.old, c.new) for c in one.changes] == [(CHANGED, "m", 'a > 1 "m"', 'a > 2 "m"')]

@@ -211,21 +211,15 @@ def _attributes(before: Node | Param, after: Node | Param, sides: tuple, old_nam
             was, now = text(before, sides[0]), text(after, sides[1])
             if was != now:
                 out.append(Change(_kind(after), after.id, CHANGED, attribute, was, now))
-            elif not _renamed_reads(key, before, sides[0], old_name):
-                # The same text read otherwise (`1億円/人` once a KPI `人` exists), not through a rename,
-                # which would be reported itself: said, since nothing else would show it.
+            else:
+                # The same text read otherwise (`1億円/人` once a KPI `人` exists). A rename cannot do
+                # this (a renamed id is gone from the new plan, so no text can name it there):
+                # said, since nothing else would show it.
                 out.append(Change(_kind(after), after.id, CHANGED, attribute, was, f"{now} ({_READ_OTHERWISE})"))
     return out
 
 
 _READ_OTHERWISE = "the same text, read otherwise: a name it uses was added or removed"
-
-
-def _renamed_reads(key, item, source, old_name) -> bool:
-    """Whether the attribute's key reads a name that a rename found (as `old_name` maps it)."""
-    read: set[str] = set()
-    key(item, source, _recording(old_name, read))
-    return any(old_name(text) != text and not isinstance(old_name(text), tuple) for text in read)
 
 
 def _asserts(old: Plan | None, new: Plan | None, old_name) -> list[Change]:

@@ -27,7 +27,8 @@ def whatif(
     set_: Annotated[Optional[List[str]], typer.Option(
         "--set", metavar="ID=VALUE",
         help="Put VALUE in place of ID's target (or a param's value), e.g. --set cvr=3%. Repeatable. "
-             "A bare number takes the target's unit and period; a node with a formula is used as that value.")] = None,
+             "A bare number takes the target's unit and period. A node whose formula feeds another is used as "
+             "that value; a goal that feeds nothing (a KGI) gets that target.")] = None,
     solve: Annotated[Optional[List[str]], typer.Option(
         "--solve", metavar="ID",
         help="The value of ID that exactly meets each goal it feeds, the other inputs at their targets. Repeatable.")] = None,

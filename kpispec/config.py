@@ -22,11 +22,15 @@ from .records import field, record
 
 DEFAULT_VANITY = (
     "followers", "follower", "likes", "like", "page views", "pageviews", "page_views", "pv", "impressions",
+    "video views",
     "フォロワー", "フォロワー数", "いいね", "いいね数", "ページビュー", "PV", "PV数", "表示回数", "インプレッション",
+    # the major Japanese platforms: LINE 友だち, YouTube チャンネル登録者, views of a video or a post
+    # (not 登録者 alone, nor subscribers: 会員登録者数 and paid subscribers are business outcomes)
+    "友だち", "友だち数", "友達数", "チャンネル登録", "チャンネル登録者", "YouTube登録者", "再生数", "再生回数", "視聴回数",
 )
 
 MAX_VANITY_TERMS = 1_000
-KNOWN_KEYS = {"severity", "disable", "growth-bound", "vanity-metrics", "max-kgis"}
+KNOWN_KEYS = {"severity", "disable", "growth-bound", "vanity-metrics", "extend-vanity-metrics", "max-kgis"}
 LEVELS = ("error", "warning", "info", "off")
 MAX_BYTES = 1024 * 1024  # a configuration file is a few lines; anything this large is a mistake
 
@@ -317,10 +321,15 @@ def from_table(table: dict, where: str, known_codes=None, *, prefix: str = "") -
         raise _error(where, f"{prefix}growth-bound must be a number above 1 such as 3, not {_show(bound)}")
     growth_bound = Fraction(bound) if isinstance(bound, int) else Fraction(repr(bound))  # 1.1 means 11/10
 
+    # `vanity-metrics` replaces the defaults; `extend-vanity-metrics` adds to them (or to the list
+    # that replaces them), as ruff's `select` and `extend-select` do.
     vanity = table.get("vanity-metrics", list(DEFAULT_VANITY))
-    if not isinstance(vanity, list) or not all(isinstance(term, str) for term in vanity):
-        raise _error(where, f'{prefix}vanity-metrics must be a list of strings such as ["followers", "PV"], '
-                            f"not {_show(vanity)}")
+    extra = table.get("extend-vanity-metrics", [])
+    for key, terms in (("vanity-metrics", vanity), ("extend-vanity-metrics", extra)):
+        if not isinstance(terms, list) or not all(isinstance(term, str) for term in terms):
+            raise _error(where, f'{prefix}{key} must be a list of strings such as ["followers", "PV"], '
+                                f"not {_show(terms)}")
+    vanity = list(dict.fromkeys([*vanity, *extra]))
     # Each term is looked for in every goal's id, label and unit: bounded, so that a
     # configuration cannot make a check take hours.
     if len(vanity) > MAX_VANITY_TERMS or any(len(term) > 100 for term in vanity):

@@ -97,7 +97,7 @@ CASES = [
     ('vanity-metrics = [["followers"]]', 'not [["followers"]]'),
     ("vanity-metrics = [{ a = 1 }]", "not [{ a = 1 }]"),
     # keys
-    ("growth_bound = 3", 'unknown setting growth_bound (did you mean "growth-bound"?); known settings: disable, growth-bound'),
+    ("growth_bound = 3", 'unknown setting growth_bound (did you mean "growth-bound"?); known settings: disable, extend-vanity-metrics, growth-bound'),
     ("a = 1\nb = 2", "unknown settings a, b; known settings:"),
     ('"odd\\nkey" = 1', 'unknown setting "odd\\u000Akey"'),
     ("[tool.kpispec]\ndisable = []", "in kpispec.toml the settings sit at the top level, without [tool.kpispec]"),
@@ -516,3 +516,30 @@ def test_vanity_metrics_are_bounded(tmp_path):
     path.write_text(f'vanity-metrics = ["{"x" * 101}"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="of at most 100 characters"):
         load(path)
+
+
+def test_vanity_metrics_extend_or_replace_the_defaults(tmp_path):
+    from kpispec.config import DEFAULT_VANITY
+
+    extended = load_text(tmp_path, 'extend-vanity-metrics = ["ファン数"]\n')
+    assert extended.vanity_metrics == (*DEFAULT_VANITY, "ファン数")
+    replaced = load_text(tmp_path, 'vanity-metrics = ["fans"]\nextend-vanity-metrics = ["ファン数", "fans"]\n')
+    assert replaced.vanity_metrics == ("fans", "ファン数")
+    assert "extend-vanity-metrics must be a list of strings" in config_error(tmp_path, 'extend-vanity-metrics = "x"\n')
+
+
+def test_the_default_vanity_metrics_know_the_japanese_platforms(tmp_path):
+    from conftest import run_cli
+
+    plan = tmp_path / "v.kpi"
+    plan.write_text('plan p "P" { period 2026-04-01 to 2027-03-31 }\n'
+                    'kgi line "LINE友だち数" { target 10,000人  formula a }\n'
+                    'kgi yt "YouTubeチャンネル登録者数" { target 5,000人  formula a }\n'
+                    'kgi views "動画の再生回数" { target 100万回  formula a }\n'
+                    'kgi members "会員登録者数" { target 3,000人  formula a }\n'
+                    'kpi a "A" { target 1人 }\n', encoding="utf-8")
+    import json
+
+    found = json.loads(run_cli("check", "-f", "json", plan, cwd=tmp_path).stdout)["diagnostics"]
+    flagged = sorted(d["message"].split("`")[1] for d in found if d["code"] == "KPI216")
+    assert flagged == ["line", "views", "yt"]  # a member registration is a business outcome

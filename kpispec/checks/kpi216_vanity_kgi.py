@@ -10,9 +10,11 @@ class VanityKgi(Check):
 
     ## What it checks
     Whether a KGI's id, label or target unit names a vanity metric: followers, likes,
-    page views, PV, impressions, フォロワー, いいね, 表示回数, … (the list is
-    `vanity-metrics` in the configuration, matched case-insensitively; English words
-    match as whole words, so `like-for-like sales` is not a like). A KGI whose target is an
+    page views, PV, impressions, フォロワー, いいね, 表示回数, インプレッション, LINE の友だち,
+    YouTube のチャンネル登録者, 再生数, … (the list is `vanity-metrics` in the configuration,
+    which replaces it, and `extend-vanity-metrics`, which adds to it; matched
+    case-insensitively; English words match as whole words, so `like-for-like sales` is not
+    a like). A KGI whose target is an
     amount of money (`PV広告収益`, `インプレッション収益`) is a business outcome and is not
     reported.
 

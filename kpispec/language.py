@@ -26,9 +26,9 @@ FUNCTIONS = ("sum", "min", "max")
 
 # cadence values: canonical English word for each accepted spelling.
 CADENCES = {
-    "daily": "daily", "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "yearly": "yearly",
-    "annually": "yearly",
-    "日次": "daily", "週次": "weekly", "月次": "monthly", "四半期": "quarterly", "四半期次": "quarterly",
+    "daily": "daily", "weekly": "weekly", "biweekly": "biweekly", "fortnightly": "biweekly", "monthly": "monthly",
+    "quarterly": "quarterly", "yearly": "yearly", "annually": "yearly",
+    "日次": "daily", "週次": "weekly", "隔週": "biweekly", "月次": "monthly", "四半期": "quarterly", "四半期次": "quarterly",
     "年次": "yearly",
 }
 

@@ -436,8 +436,8 @@ class Resolver:
             "KPI011", name.span,
             msg(f"unknown cadence `{name.text}`", f"未知の計測頻度 `{name.text}`"),
             msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
-            msg("use daily, weekly, monthly, quarterly or yearly (or 日次, 週次, 月次, 四半期, 年次)",
-                "daily, weekly, monthly, quarterly, yearly（または 日次, 週次, 月次, 四半期, 年次）を使ってください"),
+            msg("use daily, weekly, biweekly, monthly, quarterly or yearly (or 日次, 週次, 隔週, 月次, 四半期, 年次)",
+                "daily, weekly, biweekly, monthly, quarterly, yearly（または 日次, 週次, 隔週, 月次, 四半期, 年次）を使ってください"),
         )
         return None
 

@@ -543,3 +543,13 @@ def test_the_default_vanity_metrics_know_the_japanese_platforms(tmp_path):
     found = json.loads(run_cli("check", "-f", "json", plan, cwd=tmp_path).stdout)["diagnostics"]
     flagged = sorted(d["message"].split("`")[1] for d in found if d["code"] == "KPI216")
     assert flagged == ["line", "views", "yt"]  # a member registration is a business outcome
+
+
+def test_a_cadence_every_two_weeks():
+    from kpispec.api import analyze_text
+
+    text = ('plan p "P" { period 2026-04-01 to 2027-03-31 }\n'
+            'kpi a "A" { target 1件 per month  cadence 隔週 }\nkpi b "B" { target 1件 per month  cadence fortnightly }\n'
+            'kpi c "C" { target 1件 per month  cadence biweekly }\n')
+    r = analyze_text("c.kpi", text, checks=False)
+    assert r.ok and {n.cadence for n in r.plan.nodes.values()} == {"biweekly"}

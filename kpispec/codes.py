@@ -85,9 +85,10 @@ STAGE_RULES = (
         "Correct the month or the day.")),
     Rule("KPI011", "unknown-cadence", Severity.ERROR, Msg("A cadence the language does not know", "未知の計測頻度"), _doc(
         "An unknown `cadence` value.",
-        "`cadence` is one of daily, weekly, monthly, quarterly, yearly (or 日次, 週次, 月次, 四半期, 年次).",
+        "`cadence` is one of daily, weekly, biweekly (every two weeks; also fortnightly), monthly, quarterly, "
+        "yearly (or 日次, 週次, 隔週, 月次, 四半期, 年次).",
         "The cadence says how often the KPI is measured; tools and dashboards read it.",
-        PLAN + "kpi a \"A\" { cadence biweekly }", PLAN + "kpi a \"A\" { cadence weekly }",
+        PLAN + "kpi a \"A\" { cadence hourly }", PLAN + "kpi a \"A\" { cadence weekly }",
         "Use one of the listed values.")),
     Rule("KPI012", "unknown-period", Severity.ERROR, Msg("An unknown period after `per`", "`per` の後の未知の期間"), _doc(
         "An unknown period after `per`.",
@@ -147,6 +148,17 @@ STAGE_RULES = (
         PLAN + "kpi sales \"成約数\" {\n  target 13戸 per month\n  ramp linear\n}",
         PLAN + "kpi sales \"成約数\" {\n  target 13戸 per month\n  baseline 5戸 per month\n  deadline 2026-09-30\n  ramp linear\n}",
         "Add the baseline and the deadline, or remove the ramp.")),
+    Rule("KPI020", "business-days", Severity.ERROR, Msg("An amount in business days", "営業日で数えた量"), _doc(
+        "A number of business days (`5営業日`, `per 営業日`), which kpispec does not count.",
+        "A unit or a period that counts business days (営業日, workdays, business days). Business days depend on "
+        "a calendar of holidays that a plan does not hold, so kpispec cannot turn them into months, weeks or days: "
+        "rather than read `5営業日` as a count of something called 営業日, it says so.",
+        "Read as a count, `5営業日` would be compared and added like `5件`, and a rate per business day would "
+        "have no month to be counted in.",
+        PLAN + "kpi lead_time \"納期\" { target <= 5営業日 }",
+        PLAN + "kpi lead_time \"納期\" { target <= 7日 }",
+        "Write calendar days (`7日`, `1 week`), or, for a rate, a rate per calendar period (`100件 per 日`, "
+        "`500件 per 週`); say in the label or the `measure` that business days are meant (`measure \"受注から出荷まで（営業日）\"`).")),
     Rule("KPI101", "duplicate-id", Severity.ERROR, Msg("An id defined twice", "重複した id"), _doc(
         "An id that is defined twice.",
         "Ids are unique across params, KGIs, KSFs and KPIs.",

@@ -217,10 +217,22 @@ class Resolver:
         return Target(comparator, self.value(attr.value, attr.negative), attr.span, attr.comparator is not None)
 
     def value(self, q: ast.Quantity, negative: bool = False) -> Value:
-        """Normalise a written quantity; report unknown periods and doubled units."""
-        if q.per is not None and q.per.text not in PERIODS:
+        """Normalise a written quantity; report unknown periods, doubled units and business days."""
+        business = next((w for w in (q.unit, q.per, q.per_unit) if w is not None and _business_days(w.text)), None)
+        if business is not None:
+            self.error(
+                "KPI020", business.span,
+                msg(f"`{business.text}` counts business days, which kpispec cannot count: they depend on a calendar of "
+                    "holidays the plan does not hold",
+                    f"`{business.text}` は営業日で数えていますが、kpispec は営業日を数えられません（祝日の暦によって変わるため）"),
+                msg("write calendar days (`7日`, `1 week`) or a rate per calendar period (`100件 per 日`), and say in the "
+                    "label or the measure that business days are meant",
+                    "暦日（`7日`、`1 week`）か暦の期間あたりの量（`100件 per 日`）で書き、営業日であることはラベルか "
+                    "measure に書いてください"),
+            )
+        elif q.per is not None and q.per.text not in PERIODS:
             self._unknown_period(q.per, closest(q.per.text, PERIODS))
-        if q.per_unit is not None:
+        if q.per_unit is not None and q.per_unit is not business:
             self._per_unit(q.per_unit)
         if q.extra_per is not None and not (q.extra_per.text not in PERIODS and q.extra_per.text not in TIME_UNITS
                                             and self._per_unit(q.extra_per)):
@@ -581,6 +593,15 @@ def _like(value: Value, target: Value, lang: str = "en") -> str:
         return ""
     example = f"baseline {value.text}{suffix}"
     return f"（例：`{example}`）" if lang == "ja" else f", like `{example}`"
+
+
+_BUSINESS_DAYS = ("営業日", "稼働日", "workday", "businessday", "bizday", "working_day", "business_day")
+
+
+def _business_days(word: str) -> bool:
+    """Whether a unit or period word counts business days (`営業日`, `workdays`, `business_days`)."""
+    folded = word.lower().replace("-", "_")
+    return any(term in folded for term in _BUSINESS_DAYS)
 
 
 def _power_text(power) -> tuple[str, str]:

@@ -74,3 +74,14 @@ def test_a_slash_between_names_is_still_a_division():
                    'param month_count = 12\n')
     result = analyze_text("p.kpi", text)
     assert not [d for d in result.diagnostics if d.severity.value == "error"], [d.message.en for d in result.diagnostics]
+
+
+def test_business_days_are_refused_with_a_fix_not_read_as_a_count():
+    from kpispec.api import analyze_text
+
+    text = ('plan p "P" { period 2026-04-01 to 2027-03-31 }\n'
+            'kpi a "A" { target <= 5営業日 }\nkpi b "B" { target 100件 per 営業日 }\nkpi c "C" { target 3 workdays }\n'
+            'kpi d "D" { target <= 7日 }\n')
+    found = [d for d in analyze_text("b.kpi", text).diagnostics if d.code == "KPI020"]
+    assert [text[d.span.start:d.span.end] for d in found] == ["営業日", "営業日", "workdays"]
+    assert all("calendar days" in d.help.en for d in found)

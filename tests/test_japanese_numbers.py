@@ -85,3 +85,22 @@ def test_business_days_are_refused_with_a_fix_not_read_as_a_count():
     found = [d for d in analyze_text("b.kpi", text).diagnostics if d.code == "KPI020"]
     assert [text[d.span.start:d.span.end] for d in found] == ["営業日", "営業日", "workdays"]
     assert all("calendar days" in d.help.en for d in found)
+
+
+@pytest.mark.parametrize("written,value", [("1,0000円", 10_000), ("12,3456人", 123_456), ("1,2345,6789円", 123_456_789),
+                                           ("1,0000,0000円", 100_000_000)])
+def test_four_digit_grouping_gets_both_ways_of_writing_it_and_each_reads_back(written, value):
+    import re as _re
+
+    from kpispec.api import analyze_text
+    from kpispec.evaluate import base
+
+    plan = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\nkpi a "A" { target %s }\n'
+    (d,) = analyze_text("g.kpi", plan % written).diagnostics
+    assert d.code == "KPI002" and "groups its digits by four" in d.message.en
+    fixes = _re.findall(r"`([^`]+)`", d.help.en)
+    assert len(fixes) == 2
+    for fix in fixes:
+        fixed = analyze_text("g.kpi", plan % fix, checks=False)
+        assert fixed.ok, fix
+        assert base(fixed.plan.nodes["a"].target.value)[0] == value, fix

@@ -20,6 +20,7 @@ from .characters import unexpected_character
 from .context import ATTR_TERMS, BLOCK_TERMS, DECL_TERMS, Context, is_a
 from .declarations import generic, in_block, missing_equals, missing_id, missing_open_brace, top_level
 from .expressions import expression
+from .grouping import four_digit_grouping
 from .milestones import milestone
 from .report import diag, line_of, token_span
 from .values import in_attribute, per_value, slashed_per_unit
@@ -80,7 +81,7 @@ def _unexpected_end(source: SourceFile, ctx: Context, expected: set[str]) -> Dia
 
 def unexpected_token(source: SourceFile, token: Token, expected: set[str], ctx: Context) -> Diagnostic:
     """Ask the most specific place first: an attribute's value, `per`, an expression, a block, the top level."""
-    found = slashed_per_unit(source, token, ctx)  # `50円/クリック` in a target
+    found = four_digit_grouping(source, token) or slashed_per_unit(source, token, ctx)  # `1,0000円`; `50円/クリック`
     if found is not None:
         return found
     if ctx.milestones is not None and not is_a(ctx.last, "PER"):

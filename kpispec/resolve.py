@@ -232,6 +232,18 @@ class Resolver:
             )
         elif q.per is not None and q.per.text not in PERIODS:
             self._unknown_period(q.per, closest(q.per.text, PERIODS))
+        # (apart from the number: glued, `1年間` and `2週間` are durations)
+        adverb = next((w for w in (q.second_unit, q.unit) if w is not None and w.text in PERIOD_ADVERBS
+                       and self.source.text[w.start - 1:w.start].isspace()), None)
+        if adverb is not None and business is None and q.per is None:
+            period = PERIOD_ADVERBS[adverb.text]
+            amount = self.source.text[q.span.start:adverb.start].strip()
+            self.error(
+                "KPI012", adverb.span,
+                msg(f"`{adverb.text}` is not a unit: an amount for each {PERIOD_EN_OF[period]} is written with `per`",
+                    f"`{adverb.text}` は単位ではありません。期間あたりの量は `per` で書きます"),
+                msg(f"write `{amount} per {period}` (or `{amount}/{period}`)", f"`{amount} per {period}`（または `{amount}/{period}`）と書いてください"),
+            )
         if q.per_unit is not None and q.per_unit is not business:
             self._per_unit(q.per_unit)
         if q.extra_per is not None and not (q.extra_per.text not in PERIODS and q.extra_per.text not in TIME_UNITS
@@ -264,7 +276,7 @@ class Resolver:
                     "兆・億・万はそれぞれ 1 回ずつ大きい順に、千・百はその前に 1 回までにしてください："
                     "`1億2,000万円`、`1億2千3百万円`、`3万5千円`"),
             )
-        if q.second_unit is not None:
+        if q.second_unit is not None and q.second_unit is not adverb:
             self.error(
                 "KPI015", q.second_unit.span,
                 msg(f"two units on one number: `{q.unit.text}` and `{q.second_unit.text}`",
@@ -594,6 +606,11 @@ def _like(value: Value, target: Value, lang: str = "en") -> str:
     example = f"baseline {value.text}{suffix}"
     return f"（例：`{example}`）" if lang == "ja" else f", like `{example}`"
 
+
+# Words a Japanese report writes after an amount for "per period" (`12億円 年間`): each with its period.
+PERIOD_ADVERBS = {"年間": "年", "月間": "月", "週間": "週", "四半期間": "四半期", "毎年": "年", "毎月": "月",
+                  "毎週": "週", "毎日": "日", "日次": "日", "週次": "週", "月次": "月", "年次": "年"}
+PERIOD_EN_OF = {"年": "year", "月": "month", "週": "week", "四半期": "quarter", "日": "day"}
 
 _BUSINESS_DAYS = ("営業日", "稼働日", "workday", "businessday", "bizday", "working_day", "business_day")
 

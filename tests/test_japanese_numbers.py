@@ -104,3 +104,18 @@ def test_four_digit_grouping_gets_both_ways_of_writing_it_and_each_reads_back(wr
         fixed = analyze_text("g.kpi", plan % fix, checks=False)
         assert fixed.ok, fix
         assert base(fixed.plan.nodes["a"].target.value)[0] == value, fix
+
+
+@pytest.mark.parametrize("written,per", [("12億円 年間", "year"), ("100件 月間", "month"), ("5万 毎月", "month"),
+                                         ("300人 週間", "week")])
+def test_a_period_written_as_a_word_after_the_amount_gets_per(written, per):
+    import re as _re
+
+    from kpispec.api import analyze_text
+
+    plan = 'plan p "P" { period 2026-04-01 to 2027-03-31 }\nkpi a "A" { target %s }\n'
+    errors = [d for d in analyze_text("g.kpi", plan % written).diagnostics if d.severity.value == "error"]
+    assert [d.code for d in errors] == ["KPI012"] and "is not a unit" in errors[0].message.en
+    for fix in _re.findall(r"`([^`]+)`", errors[0].help.en):
+        fixed = analyze_text("g.kpi", plan % fix, checks=False)
+        assert fixed.ok and fixed.plan.nodes["a"].target.value.per == per, fix

@@ -345,6 +345,16 @@ def _declarations(plan):
     return at
 
 
+def goal_standing(result: Result, goal: str):
+    """One goal's standing in an analysed plan (None where it is not analysed or has no formula); an
+    edited plan is read for one goal at a time, and the others' standings are not worth making."""
+    from .analysis.goals import standing
+
+    if result.plan is None or result.context is None:
+        return None
+    return standing(result.context.arithmetic, goal)
+
+
 def standings_of(result: Result) -> dict:
     if result.plan is None or result.context is None:
         return {}
@@ -412,7 +422,7 @@ class Edits:
         self.dim = arithmetic.env[input_id].dim
         self.unit = in_written_units(Fraction(1), self.dim, self.value)  # written units per base unit
         self.target = arithmetic.targets[input_id] * self.unit  # the input's target, written units
-        standing = standings_of(result)[goal]
+        standing = goal_standing(result, goal)
         goal_value = result.plan.nodes[goal].target.value
         self.goal_unit = in_written_units(Fraction(1), arithmetic.outcomes[goal].value.dim, goal_value)
         self.due = standing.target_value
@@ -430,7 +440,7 @@ class Edits:
             after = scenario(self.result, [(self.input, self.text(x))], self.config).after
         except SettingError:
             return None
-        standing = standings_of(after).get(self.goal)
+        standing = goal_standing(after, self.goal)
         if standing is None or standing.value is None:
             return None
         return standing.value, standing.status == "met"

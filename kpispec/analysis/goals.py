@@ -76,6 +76,14 @@ class Standing:
     margin: Fraction | None = None
 
 
+def standing(arithmetic, nid: str) -> Standing | None:
+    """One node's standing (None for a node without a formula): what `standings` gives for it."""
+    outcome = arithmetic.outcomes.get(nid)
+    if outcome is None:
+        return None
+    return _standing(arithmetic, outcome, {n: i for i, n in enumerate(arithmetic.plan.nodes)})
+
+
 def standings(arithmetic) -> dict[str, Standing]:
     """Every node with a formula, in the plan's order, by id."""
     out = {}

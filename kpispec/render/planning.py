@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from .. import display
 from ..analysis import levers
+from ..diagnostics import Msg
 from ..evaluate import in_written_units
 from .text import width
 
@@ -161,6 +162,11 @@ def _window(arithmetic, goal: str, lang: str) -> str:
               f"：{w.start}〜{w.end}（{months} か月）の合計から見た率")
 
 
+# why an edited target cannot move a month-by-month goal: the months that decide it stay as written
+_UNMOVED = Msg("do not move with that target (its baseline before a ramp, or its milestones)",
+               "目標値に連動しません（立ち上がり前の現状値やマイルストーン）")
+
+
 def solution_sentence(arithmetic, s, lang: str) -> str:
     v = s.input
     rounding = ROUND_CEILING if s.side == ">=" else ROUND_FLOOR
@@ -169,10 +175,8 @@ def solution_sentence(arithmetic, s, lang: str) -> str:
         return _t(lang, "cannot be solved: the goal's formula is too large or cannot be evaluated",
                   "逆算できません：目標の式が大きすぎるか評価できません")
     if s.status == levers.NO_EFFECT and s.edited:
-        return _t(lang, f"does not change with the target of {v}: the months that decide it do not move with that "
-                        "target (its baseline before a ramp, or its milestones)",
-                  f"{v} の目標値では変わりません：この目標を決める月が目標値に連動しません"
-                  "（立ち上がり前の現状値やマイルストーン）")
+        return _t(lang, f"does not change with the target of {v}: the months that decide it {_UNMOVED.en}",
+                  f"{v} の目標値では変わりません：この目標を決める月が{_UNMOVED.ja}")
     if s.status == levers.NO_EFFECT:
         return _t(lang, f"does not change with {v}", f"{v} によって変わりません")
     if s.status == levers.POINT:
@@ -182,10 +186,8 @@ def solution_sentence(arithmetic, s, lang: str) -> str:
                   f"{v} = {at} ちょうどのときだけ届きます：目標はそこで最大になり目標値にちょうど並び、前後では届きません"
                   "（どの目標値でも達成は保証されません）")
     if s.status == levers.NEVER and s.edited:
-        return _t(lang, f"no target of {v} alone meets it: some months that decide it do not move with that target "
-                        "(its baseline before a ramp, or its milestones)",
-                  f"{v} の目標値だけではどの値でも届きません：この目標を決める月の一部が目標値に連動しません"
-                  "（立ち上がり前の現状値やマイルストーン）")
+        return _t(lang, f"no target of {v} alone meets it: some months that decide it {_UNMOVED.en}",
+                  f"{v} の目標値だけではどの値でも届きません：この目標を決める月の一部が{_UNMOVED.ja}")
     if s.status == levers.NEVER:
         return _t(lang, f"no value of {v} alone meets it", f"{v} だけではどの値でも届きません")
     amount = input_amount(arithmetic, v, s.value, lang, rounding)

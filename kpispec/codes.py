@@ -2,11 +2,18 @@
 
 Syntax (0xx), names (1xx) and internal (9xx) codes are reported by the stages, not by
 check classes, so their documentation lives here, in the same sections as a check's.
+
+The Japanese documentation is a parallel source, one file per rule in `kpispec/rules_ja/`
+(`KPI301.md`): a one-line title and the sections 検査内容, 理由 and 修正, prose only. The
+examples are not repeated there: `Rule.doc_in("ja")` takes the English doc's Fails and Passes
+blocks, so both languages show the same examples. The files are read only when asked for
+(`kpispec explain --lang ja`, the generated pages), never by `kpispec check`.
 """
 
 from __future__ import annotations
 
 import inspect
+import re
 
 from .diagnostics import Msg, Severity
 from .records import record
@@ -21,6 +28,15 @@ class Rule:
     severity: Severity
     summary: Msg
     doc: str  # markdown: a one-line title, then the sections What it checks … Fix
+
+    def doc_in(self, lang: str) -> str:
+        """The documentation in `lang`: the Japanese page for "ja" where the rule has one (see
+        `japanese_doc`), otherwise the English `doc`."""
+        if lang == "ja":
+            ja = japanese_doc(self)
+            if ja is not None:
+                return ja
+        return self.doc
 
 
 def _doc(title: str, checks: str, why: str, fails: str, passes: str, fix: str) -> str:
@@ -203,6 +219,85 @@ STAGE_RULES = (
         "A crash must never hide the other findings or print a traceback.",
         "# (no plan is known to trigger it)", PLAN, "Report the bug with the plan file.")),
 )
+
+
+# The Japanese source's sections, in order, and the composed page's (examples from the English doc).
+JA_SECTIONS = ("検査内容", "理由", "修正")
+JA_FAILS, JA_PASSES = "違反する例", "適合する例"
+_HEADING = re.compile(r"^## (.*)$", re.M)
+_KPI_BLOCK = re.compile(r"^```kpi\n.*?^```$", re.M | re.S)
+
+
+class BadJapaneseDoc(ValueError):
+    """A file in kpispec/rules_ja/ that is not a title and the three sections, in order (or,
+    never for the rules' own docs, which tests/test_rules_docs.py reads, an English doc that is not
+    a title and its sections)."""
+
+
+def sections(doc: str) -> tuple[str, dict[str, str]]:
+    """A rule doc's one-line title, and each `## ` section's heading -> its text (stripped)."""
+    title, _, rest = doc.partition("\n")
+    heads = list(_HEADING.finditer(rest))
+    if rest[:heads[0].start()].strip() if heads else rest.strip():
+        raise BadJapaneseDoc("text between the title and the first section")
+    found = {}
+    for i, head in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(rest)
+        if head.group(1) in found:
+            raise BadJapaneseDoc(f"the section {head.group(1)} twice")
+        found[head.group(1)] = rest[head.end():end].strip()
+    return title.strip(), found
+
+
+def read_japanese(text: str) -> tuple[str, dict[str, str]]:
+    """A kpispec/rules_ja/ file's title and sections (検査内容, 理由, 修正), or BadJapaneseDoc
+    saying what is wrong with it."""
+    title, found = sections(text)
+    if not title or title.startswith("#"):
+        raise BadJapaneseDoc("the first line is not a one-line title")
+    if tuple(found) != JA_SECTIONS:
+        raise BadJapaneseDoc(f"sections {', '.join(found) or 'none'}; expected {', '.join(JA_SECTIONS)}, in this order")
+    empty = [name for name, body in found.items() if not body]
+    if empty:
+        raise BadJapaneseDoc(f"empty section {', '.join(empty)}")
+    return title, found
+
+
+def japanese_source(code: str) -> str | None:
+    """The text of kpispec/rules_ja/CODE.md, or None if the rule has no Japanese documentation
+    (or it cannot be read as UTF-8: tests/test_rules_docs.py holds every file to being readable)."""
+    from importlib.resources import files
+
+    try:
+        return (files(__package__) / "rules_ja" / f"{code}.md").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def compose_japanese(rule: Rule, text: str) -> str:
+    """The Japanese page of `rule` from its kpispec/rules_ja/ text: the title, 検査内容, 理由, the
+    English doc's Fails and Passes blocks as 違反する例 and 適合する例, then 修正."""
+    title, ja = read_japanese(text)
+    _, en = sections(rule.doc)
+    fails, passes = (_KPI_BLOCK.search(en.get(name, "")) for name in ("Fails", "Passes"))
+    if fails is None or passes is None:
+        raise BadJapaneseDoc(f"the English doc of {rule.code} has no Fails or Passes example")
+    return (
+        f"{title}\n\n## {JA_SECTIONS[0]}\n{ja[JA_SECTIONS[0]]}\n\n## {JA_SECTIONS[1]}\n{ja[JA_SECTIONS[1]]}\n\n"
+        f"## {JA_FAILS}\n{fails.group(0)}\n\n## {JA_PASSES}\n{passes.group(0)}\n\n## {JA_SECTIONS[2]}\n{ja[JA_SECTIONS[2]]}\n"
+    )
+
+
+def japanese_doc(rule: Rule) -> str | None:
+    """The Japanese page of `rule`, or None if it has no usable Japanese documentation (the
+    tests hold every rule to having one)."""
+    text = japanese_source(rule.code)
+    if text is None:
+        return None
+    try:
+        return compose_japanese(rule, text)
+    except BadJapaneseDoc:
+        return None
 
 
 def all_rules() -> list[Rule]:

@@ -17,7 +17,7 @@ import stat
 from fractions import Fraction
 from pathlib import Path
 
-from .diagnostics import Severity
+from .diagnostics import Msg, Severity
 from .records import field, record
 
 DEFAULT_VANITY = (
@@ -247,32 +247,37 @@ def load(path: Path, known_codes=None) -> Config:
     try:
         data = _read_bytes(path)
     except _NotRegular:
-        raise _error(where, "not a regular file; a configuration file is a TOML text file") from None
+        raise _error(where, "not a regular file; a configuration file is a TOML text file",
+                     "通常のファイルではありません。設定ファイルは TOML のテキストファイルです") from None
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise _error(where, f"cannot be read: {reason}") from None
+        raise _error(where, f"cannot be read: {reason}", f"読めません：{reason}") from None
     if len(data) > MAX_BYTES:
-        raise _error(where, "larger than 1 MiB; a configuration file is a few lines of TOML") from None
+        raise _error(where, "larger than 1 MiB; a configuration file is a few lines of TOML",
+                     "1 MiB を超えています。設定ファイルは数行の TOML です") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _error(where, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
+        raise _error(where, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+                     f"UTF-8 ではありません（オフセット {exc.start} のバイト 0x{data[exc.start]:02x}）。UTF-8 で保存してください") from None
     import tomllib
 
     try:
         parsed = tomllib.loads(text)
     except RecursionError:
-        raise _error(where, "invalid TOML: values nested too deeply") from None
+        raise _error(where, "invalid TOML: values nested too deeply", "TOML として読めません：値の入れ子が深すぎます") from None
     except ValueError as exc:  # TOMLDecodeError, or an integer too long to convert
-        raise _error(where, f"invalid TOML: {exc}") from None
+        raise _error(where, f"invalid TOML: {exc}", f"TOML として読めません：{exc}") from None
     if path.name != "pyproject.toml":
         return from_table(parsed, where, known_codes)
     tool = parsed.get("tool", {})
     if not isinstance(tool, dict):
-        raise _error(where, f"tool must be a table holding [tool.kpispec], not {_show(tool)}")
+        raise _error(where, f"tool must be a table holding [tool.kpispec], not {_show(tool)}",
+                     f"tool は [tool.kpispec] を含むテーブルでなければなりません（{_show(tool)} になっています）")
     table = tool.get("kpispec", {})
     if not isinstance(table, dict):
-        raise _error(where, f"tool.kpispec must be a table of settings under a [tool.kpispec] header, not {_show(table)}")
+        raise _error(where, f"tool.kpispec must be a table of settings under a [tool.kpispec] header, not {_show(table)}",
+                     f"tool.kpispec は [tool.kpispec] 見出しの下の設定のテーブルでなければなりません（{_show(table)} になっています）")
     return from_table(table, where, known_codes, prefix="tool.kpispec.")
 
 
@@ -282,15 +287,18 @@ def load(path: Path, known_codes=None) -> Config:
 def from_table(table: dict, where: str, known_codes=None, *, prefix: str = "") -> Config:
     """A Config from a parsed table; `prefix` is how the file spells the table's keys (`tool.kpispec.`)."""
     if not isinstance(table, dict):
-        raise _error(where, f"{prefix.rstrip('.') or 'the configuration'} must be a table of settings, not {_show(table)}")
+        raise _error(where, f"{prefix.rstrip('.') or 'the configuration'} must be a table of settings, not {_show(table)}",
+                     f"{prefix.rstrip('.') or '設定'} は設定のテーブルでなければなりません（{_show(table)} になっています）")
     unknown = sorted(set(table) - KNOWN_KEYS, key=str)
     if unknown:
-        raise _error(where, _unknown_keys(unknown, table, prefix))
+        raise _error(where, *_unknown_keys(unknown, table, prefix))
 
     levels = table.get("severity", {})
     if not isinstance(levels, dict):
         raise _error(where, f'{prefix}severity must be a table of rule codes and levels such as '
-                            f'{{ KPI205 = "info" }}, not {_show(levels)}')
+                            f'{{ KPI205 = "info" }}, not {_show(levels)}',
+                     f'{prefix}severity はルールのコードと重大度のテーブル（例：{{ KPI205 = "info" }}）でなければなりません'
+                     f'（{_show(levels)} になっています）')
     severity: dict = {}
     disabled = set()
     for code, level in levels.items():
@@ -300,25 +308,34 @@ def from_table(table: dict, where: str, known_codes=None, *, prefix: str = "") -
         elif isinstance(level, str) and level in LEVELS:
             severity[code] = Severity(level)
         else:
-            hint = _did_you_mean(level, LEVELS) if isinstance(level, str) else ""
+            hint, hint_ja = _did_you_mean(level, LEVELS) if isinstance(level, str) else ("", "")
             raise _error(where, f'{prefix}severity.{_key(code)} must be "error", "warning", "info" or "off", '
-                                f"not {_show(level)}{hint}")
+                                f"not {_show(level)}{hint}",
+                         f'{prefix}severity.{_key(code)} は "error"・"warning"・"info"・"off" のいずれかです'
+                         f"（{_show(level)} になっています）{hint_ja}")
 
     codes = table.get("disable", [])
     if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
-        raise _error(where, f'{prefix}disable must be a list of rule codes such as ["KPI215"], not {_show(codes)}')
+        raise _error(where, f'{prefix}disable must be a list of rule codes such as ["KPI215"], not {_show(codes)}',
+                     f'{prefix}disable はルールのコードのリスト（例：["KPI215"]）でなければなりません（{_show(codes)} になっています）')
     for code in codes:
         _known(code, known_codes, where, f"{prefix}disable")
         disabled.add(code)
 
     bound = table.get("growth-bound", 3)
     if isinstance(bound, bool) or not isinstance(bound, (int, float)):
-        raise _error(where, f"{prefix}growth-bound must be a number above 1 such as 3, not {_show(bound)}{_unquote(bound)}")
+        raise _error(where, f"{prefix}growth-bound must be a number above 1 such as 3, not {_show(bound)}{_unquote(bound)[0]}",
+                     f"{prefix}growth-bound は 1 より大きい数（例：3）でなければなりません（{_show(bound)} になっています）"
+                     f"{_unquote(bound)[1]}")
     if isinstance(bound, float) and not math.isfinite(bound):
         too_big = " (numbers beyond about 1.8e308 are infinite)" if bound > 0 else ""
-        raise _error(where, f"{prefix}growth-bound must be a finite number above 1 such as 3, not {_show(bound)}{too_big}")
+        too_big_ja = "。約 1.8e308 を超える数は無限大になります" if bound > 0 else ""
+        raise _error(where, f"{prefix}growth-bound must be a finite number above 1 such as 3, not {_show(bound)}{too_big}",
+                     f"{prefix}growth-bound は 1 より大きい有限の数（例：3）でなければなりません（{_show(bound)} になっています）"
+                     f"{too_big_ja}")
     if bound <= 1:
-        raise _error(where, f"{prefix}growth-bound must be a number above 1 such as 3, not {_show(bound)}")
+        raise _error(where, f"{prefix}growth-bound must be a number above 1 such as 3, not {_show(bound)}",
+                     f"{prefix}growth-bound は 1 より大きい数（例：3）でなければなりません（{_show(bound)} になっています）")
     growth_bound = Fraction(bound) if isinstance(bound, int) else Fraction(repr(bound))  # 1.1 means 11/10
 
     # `vanity-metrics` replaces the defaults; `extend-vanity-metrics` adds to them (or to the list
@@ -328,24 +345,30 @@ def from_table(table: dict, where: str, known_codes=None, *, prefix: str = "") -
     for key, terms in (("vanity-metrics", vanity), ("extend-vanity-metrics", extra)):
         if not isinstance(terms, list) or not all(isinstance(term, str) for term in terms):
             raise _error(where, f'{prefix}{key} must be a list of strings such as ["followers", "PV"], '
-                                f"not {_show(terms)}")
+                                f"not {_show(terms)}",
+                         f'{prefix}{key} は文字列のリスト（例：["フォロワー", "PV"]）でなければなりません（{_show(terms)} になっています）')
     vanity = list(dict.fromkeys([*vanity, *extra]))
     # Each term is looked for in every goal's id, label and unit: bounded, so that a
     # configuration cannot make a check take hours.
     if len(vanity) > MAX_VANITY_TERMS or any(len(term) > 100 for term in vanity):
         raise _error(where, f"{prefix}vanity-metrics holds at most {MAX_VANITY_TERMS:,} terms of at most 100 characters "
-                            f"each (this one has {len(vanity):,})")
+                            f"each (this one has {len(vanity):,})",
+                     f"{prefix}vanity-metrics に書けるのは 100 文字以内の語を {MAX_VANITY_TERMS:,} 個までです"
+                     f"（この設定では {len(vanity):,} 個）")
 
     max_kgis = table.get("max-kgis", 3)
     if isinstance(max_kgis, bool) or not isinstance(max_kgis, int) or max_kgis < 1:
         raise _error(where, f"{prefix}max-kgis must be a whole number of at least 1 such as 3, "
-                            f"not {_show(max_kgis)}{_unquote(max_kgis)}")
+                            f"not {_show(max_kgis)}{_unquote(max_kgis)[0]}",
+                     f"{prefix}max-kgis は 1 以上の整数（例：3）でなければなりません（{_show(max_kgis)} になっています）"
+                     f"{_unquote(max_kgis)[1]}")
     return Config(severity, frozenset(disabled), growth_bound, tuple(vanity), max_kgis, where)
 
 
 def _known(code: str, known_codes, where: str, key: str) -> None:
     if known_codes is not None and code not in known_codes:
-        raise _error(where, f"{key}: unknown rule code {_show(code)}{_did_you_mean(_retyped(code), known_codes)}")
+        hint, hint_ja = _did_you_mean(_retyped(code), known_codes)
+        raise _error(where, f"{key}: unknown rule code {_show(code)}{hint}", f"{key}：未知のルールのコード {_show(code)}{hint_ja}")
 
 
 def _retyped(code: str) -> str:
@@ -356,40 +379,48 @@ def _retyped(code: str) -> str:
     return text
 
 
-def _unknown_keys(unknown: list, table: dict, prefix: str) -> str:
+def _unknown_keys(unknown: list, table: dict, prefix: str) -> tuple[str, str]:
     known = ", ".join(sorted(KNOWN_KEYS))
     if not prefix and unknown == ["tool"] and isinstance(table["tool"], dict) and "kpispec" in table["tool"]:
-        return "unknown setting tool: in kpispec.toml the settings sit at the top level, without [tool.kpispec]"
+        return ("unknown setting tool: in kpispec.toml the settings sit at the top level, without [tool.kpispec]",
+                "未知の設定 tool：kpispec.toml では設定を [tool.kpispec] なしで最上位に書きます")
     if len(unknown) == 1:
-        return f"unknown setting {prefix}{_key(unknown[0])}{_did_you_mean(unknown[0], KNOWN_KEYS)}; known settings: {known}"
-    return f"unknown settings {', '.join(prefix + _key(k) for k in unknown[:5])}{', …' if len(unknown) > 5 else ''}; known settings: {known}"
+        hint, hint_ja = _did_you_mean(unknown[0], KNOWN_KEYS)
+        return (f"unknown setting {prefix}{_key(unknown[0])}{hint}; known settings: {known}",
+                f"未知の設定 {prefix}{_key(unknown[0])}{hint_ja}。使える設定：{known}")
+    names = f"{', '.join(prefix + _key(k) for k in unknown[:5])}{', …' if len(unknown) > 5 else ''}"
+    return f"unknown settings {names}; known settings: {known}", f"未知の設定 {names}。使える設定：{known}"
 
 
 # ---------------------------------------------------------------- messages
 
 
-def _error(where: str, text: str) -> ConfigError:
-    return ConfigError(_one_line(f"{where}: {text}"))
+def _error(where: str, text: str, ja: str) -> ConfigError:
+    """The error for `where`, in both languages: `str()` is the English, `.message` both."""
+    error = ConfigError(_one_line(f"{where}: {text}"))
+    error.message = Msg(_one_line(f"{where}: {text}"), _one_line(f"{where}：{ja}"))
+    return error
 
 
-def _did_you_mean(word: str, candidates) -> str:
+def _did_you_mean(word: str, candidates) -> tuple[str, str]:
+    """` (did you mean "x"?)` in English and Japanese, or two empty texts."""
     if not isinstance(word, str) or not word or len(word) > 40:
-        return ""
+        return "", ""
     from .suggest import closest
 
     match = closest(word, sorted(str(c) for c in candidates))
-    return f" (did you mean {_quote(match)}?)" if match else ""
+    return (f" (did you mean {_quote(match)}?)", f"（{_quote(match)} のことですか？）") if match else ("", "")
 
 
-def _unquote(value) -> str:
-    """A hint for a number written in quotes: `growth-bound = "3"`."""
+def _unquote(value) -> tuple[str, str]:
+    """A hint for a number written in quotes (`growth-bound = "3"`), in English and Japanese."""
     if isinstance(value, str):
         try:
             float(value.replace("_", ""))
         except ValueError:
-            return ""
-        return " (write the number without quotes)"
-    return ""
+            return "", ""
+        return " (write the number without quotes)", "。数値は引用符なしで書いてください"
+    return "", ""
 
 
 def _one_line(text: str) -> str:

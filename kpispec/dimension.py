@@ -42,19 +42,31 @@ class Dim:
     def without_time(self) -> "Dim":
         return Dim(self.currencies, 0)
 
-    def describe(self, period: str | None = None) -> str:
-        """Human form: JPY, JPY per month, dimensionless, ..."""
-        num = [c if e == 1 else f"{c}^{e}" for c, e in self.currencies if e > 0]
-        den = [c if e == -1 else f"{c}^{-e}" for c, e in self.currencies if e < 0]
+    def describe(self, period: str | None = None, lang: str = "en") -> str:
+        """Human form: JPY, JPY per month, no unit, ...; in Japanese 円, 円/月, 単位なし, 年 (a duration)."""
+        ja = lang == "ja"
+        code = (lambda c: "円" if c == "JPY" else c) if ja else (lambda c: c)
+        num = [code(c) if e == 1 else f"{code(c)}^{e}" for c, e in self.currencies if e > 0]
+        den = [code(c) if e == -1 else f"{code(c)}^{-e}" for c, e in self.currencies if e < 0]
         unit = "·".join(num) or ("1" if den or self.time else "")
+        p = period or "year"
         if self.time > 0:
-            unit = (unit + "·" if unit and unit != "1" else "") + (period or "year") + ("" if self.time == 1 else f"^{self.time}")
+            unit = (unit + "·" if unit and unit != "1" else "") + (_PERIODS_JA[p] if ja else p) \
+                + ("" if self.time == 1 else f"^{self.time}")
         if den:
-            unit += " / " + "·".join(den)
+            unit += ("/" if ja else " / ") + "·".join(den)
         if self.time < 0:
-            p = period or "year"
-            unit = (unit if unit != "1" else "") + (" " if unit and unit != "1" else "") + f"per {p}" + ("" if self.time == -1 else f"^{-self.time}")
-        return unit.strip() or "no unit"
+            power = "" if self.time == -1 else f"^{-self.time}"
+            if ja and unit in ("", "1"):
+                unit = f"{_PERIODS_JA[p]}あたり{power}"
+            elif ja:
+                unit = f"{unit}/{_PERIODS_JA[p]}{power}"
+            else:
+                unit = (unit if unit != "1" else "") + (" " if unit and unit != "1" else "") + f"per {p}{power}"
+        return unit.strip() or ("単位なし" if ja else "no unit")
+
+
+_PERIODS_JA = {"day": "日", "week": "週", "month": "月", "quarter": "四半期", "year": "年"}
 
 
 DIMENSIONLESS = Dim()

@@ -1,8 +1,17 @@
-"""Numbers and amounts as people read them in messages: 1,200,000,000円 per year, 2.61%."""
+"""Numbers and amounts as people read them in messages: 1,200,000,000円 per year, 2.61%.
+
+The one place where a message's numbers, units and periods are written, in either language. In
+English, digits are grouped by thousands (1,200,000,000円 per year); in Japanese, as Japanese
+writes amounts, in 万 (10^4), 億 (10^8) and 兆 (10^12) sections, each grouped by thousands
+(12億円/年, 1億2,000万円, 9,600万人/月, 1万2,345.67円), with periods as `/月` and durations as
+`3か月`. Percentages keep their digits in both (3.13%). Every Japanese amount is one the
+language reads back as the same value (`1億2,000万円` is 120,000,000 JPY).
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from decimal import (ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP,
                      ROUND_UP, Decimal, localcontext)
@@ -12,6 +21,31 @@ from .records import record
 from .units import Unit
 
 PERIOD_JA = {"day": "日", "week": "週", "month": "月", "quarter": "四半期", "year": "年"}
+# a duration's unit in Japanese: 3日, 2週間, 3か月, 1四半期, 2年
+DURATION_JA = {"day": "日", "week": "週間", "month": "か月", "quarter": "四半期", "year": "年"}
+# the sections of a Japanese amount, largest first
+JA_SCALES = ((10**12, "兆"), (10**8, "億"), (10**4, "万"))
+
+_PLAIN = re.compile(r"(-?)(\d{1,3}(?:,\d{3})*)(\.\d+)?")
+
+
+def ja_number(text: str) -> str:
+    """A number in plain notation (`-120,000,000.5`) in Japanese sections (`-1億2,000万0.5`); any
+    other text (`1/3`, `1.2e+45`, `1 + 1e-20`, `∞`) as it is. Below 10,000 the text is unchanged."""
+    m = _PLAIN.fullmatch(text)
+    if m is None:
+        return text
+    sign, whole, fraction = m.group(1), int(m.group(2).replace(",", "")), m.group(3) or ""
+    if whole < 10**4:
+        return text
+    parts = []
+    for size, name in JA_SCALES:
+        section, whole = divmod(whole, size)
+        if section:
+            parts.append(f"{section:,}{name}")
+    if whole or fraction:
+        parts.append(f"{whole:,}{fraction}")
+    return sign + "".join(parts)
 
 
 def _decimal(x: Fraction | float) -> Decimal:
@@ -98,11 +132,16 @@ def amount(x: Fraction | float, unit: Unit, per: str | None, percent: bool = Fal
 
 
 def _decorate(text: str, unit: Unit, per: str | None, percent: bool, lang: str) -> str:
-    """A number's text with its %, unit and period: 2.5%, 4,000円, 3 months, 1,000 visitors per month."""
+    """A number's text with its %, unit and period: 2.5%, 4,000円, 3 months, 1,000 visitors per month
+    (in Japanese: 4,000円, 3か月, 1,000 visitors/月, 1億2,000万円/年)."""
     if percent:
         text += "%"
+    elif lang == "ja":
+        text = ja_number(text)
     if unit.kind == "currency":
         text = text + "円" if unit.code == "JPY" else f"{text} {unit.code}"
+    elif unit.kind == "time" and unit.code and lang == "ja":
+        text += DURATION_JA.get(unit.code, unit.code)
     elif unit.kind in ("count", "time") and unit.code:
         word = unit.code if unit.kind == "count" else unit.code + ("s" if text != "1" else "")
         glued = not word.isascii()
@@ -114,6 +153,33 @@ def _decorate(text: str, unit: Unit, per: str | None, percent: bool, lang: str) 
     return text
 
 
+_PER_WORD = re.compile(r"\s+per\s+(\S+)")
+_DURATION_WORD = re.compile(r"(?<=[0-9万億兆千百])\s*(days?|weeks?|months?|quarters?|years?)\b")
+_PERIOD_WORDS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year",
+                 "日": "day", "週": "week", "月": "month", "四半期": "quarter", "年": "year"}
+
+
+def written(text: str, lang: str = "en") -> str:
+    """A value as the user wrote it, for a message: its number as written (`1億円`, `100,000,000円`)
+    and, in Japanese, its period and duration the Japanese way (`1億円 per month` → `1億円/月`,
+    `2 days` → `2日`, `0.5円 per visitor` → `0.5円/visitor`)."""
+    if lang != "ja":
+        return text
+    text = _DURATION_WORD.sub(lambda m: DURATION_JA[m.group(1).rstrip("s")], text)
+    return _PER_WORD.sub(lambda m: "/" + PERIOD_JA.get(_PERIOD_WORDS.get(m.group(1), ""), m.group(1)), text)
+
+
+COMPARATOR_JA = {">=": "以上", "<=": "以下"}
+
+
+def target_text(value_text: str, comparator: str | None = None, lang: str = "en") -> str:
+    """A target as written, for a label: `target >= 20,000人 per month`, `目標 20,000人/月 以上`."""
+    if lang != "ja":
+        return f"target {comparator} {value_text}" if comparator else f"target {value_text}"
+    word = COMPARATOR_JA.get(comparator or "")
+    return f"目標 {written(value_text, 'ja')}" + (f" {word}" if word else "")
+
+
 def dim_amount(x, dim, percent: bool = False, lang: str = "en") -> str:
     """An amount in base units (per year for rates) of any dimension."""
     if isinstance(x, float) and math.isinf(x):
@@ -123,7 +189,7 @@ def dim_amount(x, dim, percent: bool = False, lang: str = "en") -> str:
     if dim.time in (0, -1) and (not currencies or (len(currencies) == 1 and currencies[0][1] == 1)):
         unit = Unit("currency", currencies[0][0]) if currencies else Unit("none", None)
         return amount(x, unit, per, percent and not currencies, lang)
-    return f"{number(x)} {dim.describe()}"
+    return f"{ja_number(number(x)) if lang == 'ja' else number(x)} {dim.describe(lang=lang)}"
 
 
 # ------------------------------------------------------------------ compared values
@@ -213,7 +279,7 @@ def compared_dim_amounts(values: Sequence[Fraction | float], dims: Sequence, per
             pct = percent and not currencies
             plans.append((_x(x, pct), lambda t, u=unit, p=per, pc=pct: _decorate(t, u, p, pc, lang)))
         else:
-            plans.append((_x(x, False), lambda t, d=dim: f"{t} {d.describe()}"))
+            plans.append((_x(x, False), lambda t, d=dim: f"{ja_number(t) if lang == 'ja' else t} {d.describe(lang=lang)}"))
     texts = compared([x for x, _ in plans])
     return [decorate(s.text) for s, (_, decorate) in zip(texts, plans)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
@@ -55,9 +56,11 @@ def literal(source: SourceFile, e) -> dict | None:
 
 
 def one_line(source: SourceFile, span: Span) -> str:
-    """An expression's text on one line, without the comments written inside it."""
+    """An expression's text on one line, without the comments written inside it, its ids as they are
+    read (NFKC, syntax/names.py: `ＣＰＡ * 件数` is `CPA * 件数`, as its inputs and expr say)."""
     lines = (line.split("#", 1)[0] for line in source.slice(span).splitlines())
-    return " ".join(" ".join(lines).split())
+    text = " ".join(" ".join(lines).split())
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 def series(n: Node, period: tuple | None) -> list | None:

@@ -16,12 +16,13 @@ from pygments.lexer import RegexLexer, bygroups, default, include, words
 from pygments.token import Comment, Keyword, Literal, Name, Number, Operator, Punctuation, String, Whitespace
 
 from .language import ALL_ATTRIBUTES, DECLARATIONS, FUNCTIONS, KEYWORDS, PERIODS
+from .syntax.names import NAME_PATTERN
 from .units import SLASH_COUNTERS
 
 __all__ = ["KpiLexer"]
 
-# What the grammar's NAME matches, and its WS (full-width space and a BOM included).
-_NAME = r"[^\W\d]\w*"
+# What the grammar's NAME matches (`ＣＰＡ`, `⼈数` too: syntax/names.py), and its WS (full-width space and a BOM included).
+_NAME = NAME_PATTERN
 _WS = r"[ \t\r\n\f\u3000\ufeff]"
 # A keyword is a whole NAME: `planning` and `kpi売上` are names.
 _END = r"(?!\w)"

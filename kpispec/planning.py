@@ -64,9 +64,11 @@ class Scenario:
 
 def split_setting(text: str) -> tuple[str, str]:
     """`cvr=3%` -> ("cvr", "3%"); a full-width `＝` and full-width digits, signs and `％` read as their
-    ASCII forms (NFKC, for the value only: an id is matched as the plan writes it)."""
+    ASCII forms (NFKC), and the id as the plan reads its ids (`ＣＰＡ=…` sets `CPA`, see syntax/names.py)."""
+    from .syntax.names import normalise
+
     name, sep, value = text.replace("＝", "=").partition("=")
-    name, value = name.strip(), unicodedata.normalize("NFKC", value).strip()
+    name, value = normalise(name.strip()), unicodedata.normalize("NFKC", value).strip()
     if not sep or not name or not value:
         raise SettingError(Msg(f"`{text}` is not ID=VALUE (for example `cvr=3%`)",
                                f"`{text}` は ID=値 の形ではありません（例：`cvr=3%`）"))
@@ -178,7 +180,7 @@ def rewrite(result: Result, values: list[tuple[str, str]], detach: tuple[str, ..
         seen.add(nid)
         node, param = plan.nodes.get(nid), plan.params.get(nid)
         if node is None and param is None:
-            raise SettingError(_unknown(plan, nid, "node (KGI or KPI) or param", "KGI・KPI・param", params=True))
+            raise SettingError(_unknown(plan, nid, "node (KGI or KPI) or param", "KGI・KPI・`param`", params=True))
         if param is not None:
             old_text = text[param.expr.span.start:param.expr.span.end]
             written = _param_value(plan, param)
@@ -539,7 +541,7 @@ def check_solvable(result: Result, input_id: str) -> None:
     if node is None and input_id in plan.params:
         raise SettingError(Msg(f"`{input_id}` is a param, a constant of the plan: --solve takes a KPI with a target "
                                f"(to try another value of it, --set {input_id}=VALUE)",
-                               f"`{input_id}` は param（計画の定数）です。--solve には目標値を持つ KPI を指定してください"
+                               f"`{input_id}` は `param`（計画の定数）です。--solve には目標値を持つ KPI を指定してください"
                                f"（別の値を試すには --set {input_id}=値）"))
     if node is None:
         raise SettingError(_unknown(plan, input_id, "KPI", "KPI"))

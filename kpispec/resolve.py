@@ -34,10 +34,10 @@ class Resolver:
 
     # ------------------------------------------------------------ reporting
 
-    def error(self, code, span, message, help_=None, labels=(), primary=None, severity=Severity.ERROR):
+    def error(self, code, span, message, help_=None, labels=(), primary=None, severity=Severity.ERROR, notes=()):
         self.diagnostics.append(
             Diagnostic(code=code, severity=severity, message=message, file=self.source.path, span=span,
-                       labels=tuple(labels), help=help_, primary_label=primary)
+                       labels=tuple(labels), help=help_, primary_label=primary, notes=tuple(notes))
         )
 
     # ----------------------------------------------------------------- run
@@ -83,13 +83,25 @@ class Resolver:
                     msg(f"`{name.text}` is already defined (as a {other[0]} at line {line})",
                         f"`{name.text}` はすでに定義されています（{line} 行目の {other[1]}）"),
                     msg("ids must be unique across params, KGIs, KSFs and KPIs: rename one of them",
-                        "id は param・KGI・KSF・KPI を通じて一意である必要があります。どちらかの名前を変えてください"),
+                        "ID は `param`・KGI・KSF・KPI を通じて一意である必要があります。どちらかの名前を変えてください"),
                     labels=[Label(first, msg("first defined here", "最初の定義"))],
                     primary=msg("defined again here", "ここで再定義"),
+                    notes=self._read_alike(first, name),
                 )
                 continue
             self.kinds[name.text] = kind
             self.decl_spans[name.text] = name.span
+
+    def _read_alike(self, first: Span, again: ast.Name) -> tuple:
+        """A note when two definitions of one id were written differently (`ＣＰＡ` and `CPA`): the
+        messages quote the id as it is read (its NFKC form, see syntax/names.py)."""
+        one, other = self.source.slice(first), self.source.slice(again.span)
+        if one == other:
+            return ()
+        return (msg(f"`{one}` and `{other}` are the same id, `{again.text}`: an id is read in its NFKC form "
+                    f"(full-width letters and digits as half-width, half-width katakana as full-width)",
+                    f"`{one}` と `{other}` は同じ ID `{again.text}` です（ID は NFKC で読みます。全角英数字は半角、"
+                    f"半角カナは全角として読みます）"),)
 
     # ---------------------------------------------------------------- plan
 
@@ -97,17 +109,17 @@ class Resolver:
         if not plans:
             self.error(
                 "KPI106", Span(0, 0),
-                msg("this file declares no plan", "このファイルには plan の宣言がありません"),
+                msg("this file declares no plan", "このファイルには `plan` の宣言がありません"),
                 msg('start the file with a plan block: `plan my_plan "計画名" { period 2026-04-01 to 2027-03-31 }`',
-                    'ファイルの先頭に plan ブロックを書いてください：`plan my_plan "計画名" { period 2026-04-01 to 2027-03-31 }`'),
+                    'ファイルの先頭に `plan` ブロックを書いてください：`plan my_plan "計画名" { period 2026-04-01 to 2027-03-31 }`'),
             )
             return None
         for extra in plans[1:]:
             self.error(
                 "KPI106", extra.keyword_span,
-                msg("a file holds one plan, but this is a second `plan` block", "1 ファイルに plan は 1 つですが、2 つ目の `plan` ブロックがあります"),
-                msg("move this plan to a file of its own", "この plan は別のファイルに移してください"),
-                labels=[Label(plans[0].keyword_span, msg("the file's plan", "このファイルの plan"))],
+                msg("a file holds one plan, but this is a second `plan` block", "1 ファイルに `plan` は 1 つですが、2 つ目の `plan` ブロックがあります"),
+                msg("move this plan to a file of its own", "この `plan` は別のファイルに移してください"),
+                labels=[Label(plans[0].keyword_span, msg("the file's plan", "このファイルの `plan`"))],
             )
         block = plans[0]
         values = self._attrs(block)
@@ -224,11 +236,11 @@ class Resolver:
                 "KPI020", business.span,
                 msg(f"`{business.text}` counts business days, which kpispec cannot count: they depend on a calendar of "
                     "holidays the plan does not hold",
-                    f"`{business.text}` は営業日で数えていますが、kpispec は営業日を数えられません（祝日の暦によって変わるため）"),
+                    f"`{business.text}` は営業日で数えていますが、kpispec では営業日を数えられません（祝日の暦によって変わるため）"),
                 msg("write calendar days (`7日`, `1 week`) or a rate per calendar period (`100件 per 日`), and say in the "
                     "label or the measure that business days are meant",
                     "暦日（`7日`、`1 week`）か暦の期間あたりの量（`100件 per 日`）で書き、営業日であることはラベルか "
-                    "measure に書いてください"),
+                    "`measure` に書いてください"),
             )
         elif q.per is not None and q.per.text not in PERIODS:
             self._unknown_period(q.per, closest(q.per.text, PERIODS))
@@ -334,17 +346,18 @@ class Resolver:
                 "KPI019", attr.key_span,
                 msg(f"`{block.id.text}` is computed by its formula, so its months come from its inputs",
                     f"`{block.id.text}` は式で計算されるため、月ごとの値は入力から決まります"),
-                msg("put the ramp on the inputs of the formula", "ramp は式の入力の KPI に書いてください"),
+                msg("put the ramp on the inputs of the formula", "`ramp` は式の入力の KPI に書いてください"),
             )
             return None
         missing = [k for k in ("target", "baseline", "deadline") if k not in fields or fields[k] is None]
         if missing:
             what = " and ".join(f"`{k}`" for k in missing)
+            what_ja = "と".join(f"`{k}`" for k in missing)
             self.error(
                 "KPI019", attr.span,
                 msg(f"`{block.id.text}` ramps from its baseline to its target by its deadline, but has no {what}",
-                    f"`{block.id.text}` はベースラインから期限までに目標へ立ち上がりますが、{what} がありません"),
-                msg(f"add {what}, or remove the ramp", f"{what} を書くか、ramp を削除してください"),
+                    f"`{block.id.text}` はベースラインから期限までに目標へ立ち上がりますが、{what_ja} がありません"),
+                msg(f"add {what}, or remove the ramp", f"{what_ja} を書くか、`ramp` を削除してください"),
             )
             return None
         target, baseline = fields["target"].value, fields["baseline"]
@@ -380,7 +393,7 @@ class Resolver:
         problem = None
         if ramp:
             problem = (msg(f"a {KIND_NAMES[block.kind][0]} follows either milestones or a ramp, not both",
-                           "マイルストーンと ramp はどちらか一方にしてください"),
+                           "マイルストーンと `ramp` はどちらか一方にしてください"),
                        msg("remove the `ramp` line, or the milestones", "`ramp` の行かマイルストーンを削除してください"))
         elif target is None:
             problem = (msg(f"`{block.id.text}` has milestones but no target", f"`{block.id.text}` にマイルストーンがありますが目標がありません"),
@@ -461,7 +474,7 @@ class Resolver:
             msg(f"unknown cadence `{name.text}`", f"未知の計測頻度 `{name.text}`"),
             msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
             msg("use daily, weekly, biweekly, monthly, quarterly or yearly (or 日次, 週次, 隔週, 月次, 四半期, 年次)",
-                "daily, weekly, biweekly, monthly, quarterly, yearly（または 日次, 週次, 隔週, 月次, 四半期, 年次）を使ってください"),
+                "`日次`・`週次`・`隔週`・`月次`・`四半期`・`年次`（英語では `daily`・`weekly`・`biweekly`・`monthly`・`quarterly`・`yearly`）を使ってください"),
         )
         return None
 
@@ -530,7 +543,7 @@ class Resolver:
                         "KPI107", node.function.span,
                         msg(f"unknown function `{node.function.text}`", f"未知の関数 `{node.function.text}`"),
                         msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
-                        msg("the functions are sum, min and max", "使える関数は sum, min, max です"),
+                        msg("the functions are sum, min and max", "使える関数は `sum`・`min`・`max` です"),
                     )
             elif isinstance(node, ast.Quantity):
                 self.value(node)
@@ -546,7 +559,7 @@ class Resolver:
                 hint = msg("a KSF has no number to compute with: use the KPIs that track it",
                            "KSF は計算に使える数値を持ちません。それを測る KPI を使ってください")
             else:
-                hint = msg("a param may only use numbers and other params", "param に書けるのは数値と他の param だけです")
+                hint = msg("a param may only use numbers and other params", "`param` に書けるのは数値と他の `param` だけです")
             self.error(
                 "KPI103", name.span,
                 msg(f"`{name.text}` is a {have[0]} and cannot be used in a {context} expression",

@@ -108,7 +108,7 @@ def forbidden_characters(source: SourceFile) -> list[Diagnostic]:
                     span=Span(offset, offset + 1),
                     help=msg(
                         "a .kpi file is text: remove the NUL byte (is this a binary file?)",
-                        ".kpi ファイルはテキストです。NUL バイトを削除してください（バイナリファイルではありませんか？）",
+                        "`.kpi` ファイルはテキストです。NUL バイトを削除してください（バイナリファイルではありませんか？）",
                     ),
                 )
             )

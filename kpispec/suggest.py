@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 
+from .syntax.names import normalise
+
 CUTOFF = 0.6
 
 
@@ -11,7 +13,9 @@ def closest(word: str, candidates, cutoff: float = CUTOFF) -> str | None:
     """The candidate most like `word` by difflib's ratio, or one that differs only in case.
 
     Compares `word` with every candidate: for small fixed vocabularies (keywords, periods,
-    cadences, functions). A plan's own ids go through a `Suggester`."""
+    cadences, functions). A plan's own ids go through a `Suggester`. Words are compared as the
+    plan reads them, in their NFKC form (syntax/names.py): `ｆｏｒｍｕｌａ` is near `formula`."""
+    word = normalise(word)
     candidates = list(dict.fromkeys(candidates))
     matches = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
     if matches:
@@ -52,6 +56,7 @@ class Suggester:
         self._memo: dict[str, str | None] = {}
 
     def closest(self, word: str) -> str | None:
+        word = normalise(word)  # the plan's ids are read in NFKC form: so is a word compared with them
         if word not in self._memo:
             if len(word) > self.MAX_LENGTH:
                 # difflib on two long names can take seconds (two 100,000-character ids: 15 s)

@@ -38,7 +38,7 @@ SLASH_COUNTERS = (
 # (`100件 per mo` is not "100 per unit of mo", and `per 月間` not "per 月間" as a thing).
 # How messages name the periods kpispec counts in (a word for time that is not one is reported).
 PERIODS_EN = "day, week, month, quarter or year (or 日, 週, 月, 四半期, 年)"
-PERIODS_JA = "day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）"
+PERIODS_JA = "`日`・`週`・`月`・`四半期`・`年`（英語では `day`・`week`・`month`・`quarter`・`year`）"
 
 PERIOD_LIKE: dict[str, str | None] = {
     "mo": "month", "mos": "month", "mth": "month", "mths": "month", "mon": "month", "monthly": "month",

@@ -143,7 +143,7 @@ def test_a_lowered_target_opens_a_shortfall_in_the_goal():
     assert goal.after.badge.en == "misses by 20,000,000円 per month (20%)"
     assert render.state(goal.after, True, "en") == "misses by 20,000,000円 per month (20%), implied 80,000,000円 per month"
     assert render.state(goal.before, True, "en") == "met, implied 100,000,000円 per month, exactly at the target"
-    assert render.state(goal.after, True, "ja") == "20,000,000円/月（20%）不足、計算値 80,000,000円/月"
+    assert render.state(goal.after, True, "ja") == "2,000万円/月（20%）不足、計算値 8,000万円/月"
     assert [x.code for x in d.appeared] == ["KPI301"] and d.gone == ()
     assert "20,000,000円 per month (20%) short" in d.appeared[0].message.en
 
@@ -505,17 +505,17 @@ def test_cli_json_and_japanese(repo):
         ("renamed", "sessions", "visitors", "sessions"), ("changed", "cvr", ">= 2.5%", ">= 2%"),
         ("added", "line_friends", None, '"LINE友だち"'), ("removed", "old_metric", '"旧指標"', None)]
     assert plan["changes"][1] == {"kind": "kpi", "id": "cvr", "change": "changed", "attribute": "target",
-                                  "old": ">= 2.5%", "new": ">= 2%"}
+                                  "old": ">= 2.5%", "new": ">= 2%", "note": None}
     [goal] = plan["goals"]
-    assert goal["after"] == {"status": "misses", "badge": "20,000,000円/月（20%）不足", "target": "≥ 1億円 per month",
-                             "implied": "80,000,000円/月", "gap": "20,000,000円/月（20%）不足", "detail": None,
+    assert goal["after"] == {"status": "misses", "badge": "2,000万円/月（20%）不足", "target": "≥ 1億円/月",
+                             "implied": "8,000万円/月", "gap": "2,000万円/月（20%）不足", "detail": None,
                              "value": {"value": 80000000.0, "exact": "80000000"},
                              "target_value": {"value": 100000000.0, "exact": "100000000"},
                              "margin": {"value": -20000000.0, "exact": "-20000000"}}
     assert [d["code"] for d in plan["diagnostics"]["appeared"]] == ["KPI301"]
     assert plan["diagnostics"]["appeared"][0]["line"] == 8
     text = run_cli("diff", "HEAD~1:plans/ec.kpi", "plans/ec.kpi", cwd=repo, env={"KPISPEC_LANG": "ja"}).stdout
-    assert "      変更後：20,000,000円/月（20%）不足、計算値 80,000,000円/月\n" in text
+    assert "      変更後：2,000万円/月（20%）不足、計算値 8,000万円/月\n" in text
     assert "    ~ kpi visitors の ID を変更 → sessions\n" in text
 
 
@@ -656,7 +656,12 @@ def test_the_same_text_read_otherwise_is_a_change():
     new = old + 'kpi 人 "人数" { target 2人 }\n'
     d = diff(old, new)
     assert [(c.id, c.attribute, c.old) for c in d.changes if c.change == CHANGED] == [("a", "formula", "1億円/人")]
-    assert "read otherwise" in d.changes[0].new or "read otherwise" in d.changes[1].new
+    [change] = [c for c in d.changes if c.change == CHANGED]
+    assert change.new == "1億円/人" and change.note.en.startswith("the same text, read otherwise")
+    assert render.change_line(change, "en") == (
+        "~ a formula: 1億円/人 → 1億円/人 (the same text, read otherwise: a name it uses was added or removed)")
+    assert render.change_line(change, "ja") == (
+        "~ a formula: 1億円/人 → 1億円/人（同じ式ですが、使っている名前が追加・削除されたため読み方が変わりました）")
 
 
 def test_an_untracked_symbolic_link_is_skipped_as_a_tracked_one_is(repo, tmp_path):

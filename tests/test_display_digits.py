@@ -129,7 +129,7 @@ def test_per_month_amounts_in_yen():
     # 1,000,000円 and 1,000,001円 a year are 83,333.33…円 and 83,333.41…円 a month: both 83,333円 at 0 decimals.
     monthly = [F(1000000, 12), F(1000001, 12)]
     assert display.compared_amounts(monthly, JPY, "month") == ["83,333.3円 per month", "83,333.4円 per month"]
-    assert display.compared_amounts(monthly, JPY, "month", lang="ja") == ["83,333.3円/月", "83,333.4円/月"]
+    assert display.compared_amounts(monthly, JPY, "month", lang="ja") == ["8万3,333.3円/月", "8万3,333.4円/月"]
     assert display.compared_amounts([F(1080000000), F(1200000000)], JPY, "year") == [
         "1,080,000,000円 per year", "1,200,000,000円 per year"]
     assert display.compared_amounts([F(1000002, 1000), F(1000004, 1000)], JPY, "month") == [

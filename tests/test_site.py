@@ -436,7 +436,7 @@ def test_the_plugin_adds_plans_to_an_existing_mkdocs_site(tmp_path):
     assert run.returncode == 0, run.stderr
     page = tmp_path / "site" / "kpi" / "plans" / "p" / "index.html"
     html = page.read_text(encoding="utf-8")
-    assert "79,900,000円/月（99.9%）不足" in html
+    assert "7,990万円/月（99.9%）不足" in html
     href = '<a href="../../rules/KPI301/">KPI301</a>'
     assert href in html and (page.parent / "../../rules/KPI301/index.html").resolve().is_file()
     assert (tmp_path / "site" / "kpi" / "assets" / "kpispec.css").is_file()
@@ -514,14 +514,20 @@ def _yen(text: str) -> Fraction:
     return x * 10_000 if m.group(2) else x
 
 
+def _ja_yen(n: int) -> str:
+    """n yen as Japanese writes it, in 万 sections: 300,000 → 30万円, 1,234,567 → 123万4,567円."""
+    man, rest = divmod(n, 10_000)
+    return (f"{man:,}万" if man else "") + (f"{rest:,}" if rest or not man else "") + "円"
+
+
 def test_every_word_of_a_missed_goal_in_both_languages():
     s = standings(_analyse(FAILING).context.arithmetic)["revenue"]
-    assert s.target == "≥ 80,000,000円 per month"
-    assert (s.implied.en, s.implied.ja) == ("100,000円 per month", "100,000円/月")
-    assert s.badge.ja == "79,900,000円/月（99.9%）不足"
-    assert (s.gap.en, s.gap.ja) == ("short by 79,900,000円 per month (99.9%)", "79,900,000円/月（99.9%）不足")
-    assert (s.at_witness.en, s.at_witness.ja) == ("100,000円 per month", "100,000円/月")
-    rows = [(w.id, w.value.en, w.value.ja, w.target, w.moved) for w in s.witness]
+    assert (s.target.en, s.target.ja) == ("≥ 80,000,000円 per month", "≥ 80,000,000円/月")
+    assert (s.implied.en, s.implied.ja) == ("100,000円 per month", "10万円/月")
+    assert s.badge.ja == "7,990万円/月（99.9%）不足"
+    assert (s.gap.en, s.gap.ja) == ("short by 79,900,000円 per month (99.9%)", "7,990万円/月（99.9%）不足")
+    assert (s.at_witness.en, s.at_witness.ja) == ("100,000円 per month", "10万円/月")
+    rows = [(w.id, w.value.en, w.value.ja, w.target.en, w.moved) for w in s.witness]
     assert rows == [("visitors", "1,000 visitors per month", "1,000 visitors/月", "≥ 1,000 visitors per month", False),
                     ("cvr", "2%", "2%", "≥ 2%", False),
                     ("aov", "5,000円", "5,000円", "≥ 5,000円", False)]
@@ -529,13 +535,13 @@ def test_every_word_of_a_missed_goal_in_both_languages():
 
 def test_a_ceiling_goal_s_witness_adds_up_to_the_amount_it_goes_over():
     s = standings(_analyse(CEILING).context.arithmetic)["cost"]
-    assert s.target == "≤ 100万円"
+    assert (s.target.en, s.target.ja) == ("≤ 100万円", "≤ 100万円")
     values = {w.id: _yen(w.value.en) for w in s.witness}
     assert {w.id: w.moved for w in s.witness} == {"g": True, "h": False} and values["h"] == 500_000
     over = values["g"] + values["h"] - 1_000_000  # the goal is g + h
     assert over > 0 and _yen(s.at_witness.en) == values["g"] + values["h"]
     assert s.badge.en == f"not guaranteed: can go over by {int(over):,}円 or more, without limit"
-    assert s.badge.ja == f"保証されない：{int(over):,}円 超えることがある（際限なく）"
+    assert s.badge.ja == f"保証されない：{_ja_yen(int(over))} 超えることがある（際限なく）"
     assert s.detail.ja.endswith("上限を超える組み合わせがあります")
 
 
@@ -561,7 +567,7 @@ def test_counts_percentages_and_a_formula_without_a_target():
     assert (s["share"].gap.en, s["share"].gap.ja) == ("short by 1 percentage point (33.3%)", "1ポイント（33.3%）不足")
     assert s["share2"].gap.en == "short by 0.5 percentage points (16.7%)"
     # a formula without a target has no written units to show it in: base units, per year (20,000 × 12)
-    assert s["total"].status == "none" and (s["total"].implied.en, s["total"].implied.ja) == ("240,000 per year", "240,000/年")
+    assert s["total"].status == "none" and (s["total"].implied.en, s["total"].implied.ja) == ("240,000 per year", "24万/年")
 
 
 MORE = """\
@@ -586,7 +592,7 @@ def test_ceilings_plain_ratios_a_target_of_one_and_a_formula_in_other_units():
     assert s["cap"].gap.en == "exactly at the target when the inputs are at theirs"
     assert s["cap"].badge.en.startswith("not guaranteed: can go over by")
     # 100万 against a ceiling of 50万: 50万 over, 100%
-    assert (s["over"].badge.en, s["over"].badge.ja) == ("over by 500,000円 (100%)", "500,000円（100%）超過")
+    assert (s["over"].badge.en, s["over"].badge.ja) == ("over by 500,000円 (100%)", "50万円（100%）超過")
     # 0.5件 against 1件: 0.5件 short, 50% of a target of exactly one
     assert s["single"].badge.en == "misses by 0.5件 (50%)"
     # a plain ratio is not a percentage: 200万 / 100万 = 2 against 3, short by 1 (33.3%)

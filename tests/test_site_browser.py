@@ -107,10 +107,10 @@ def test_a_failing_plan_shows_its_failing_node_and_the_witness(site, browser, tm
     nodes = {n["id"]: n for n in json.loads(page.evaluate(TREE_NODES))}
     # missed with every input at its target: the goal is marked, its inputs are not to blame
     assert {i for i, n in nodes.items() if n["onPath"]} == {"revenue"}
-    assert "79,900,000円/月（99.9%）不足" in nodes["revenue"]["text"]
+    assert "7,990万円/月（99.9%）不足" in nodes["revenue"]["text"]
     assert "未達の経路" in nodes["revenue"]["text"]  # the path in words, not only in red
     card = page.evaluate("document.getElementById('kgi-revenue').textContent")
-    assert "100,000円/月" in card
+    assert "10万円/月" in card
     # met at the targets but not guaranteed: the witness moves `churned`, which is marked with its value
     page = loaded(browser, (out / "plans" / "net.html").as_uri())
     nodes = {n["id"]: n for n in json.loads(page.evaluate(TREE_NODES))}

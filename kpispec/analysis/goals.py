@@ -48,7 +48,7 @@ class WitnessInput:
 
     id: str
     value: Msg
-    target: str  # `>= 2.5%`
+    target: Msg  # `≥ 2.5%`
     moved: bool  # whether the witness moves it off its target
 
 
@@ -60,7 +60,7 @@ class Standing:
     status: str  # MET, MISSES, UNKNOWN, or NONE (a formula but no target: nothing to prove)
     badge: Msg  # the verdict in a few words: "met", "misses by 2,000万円 per year (1.7%)", "cannot prove"
     implied: Msg | None = None  # the value the inputs' targets imply
-    target: str | None = None  # the target as written, with its comparator
+    target: Msg | None = None  # the target as written, with its comparator
     gap: Msg | None = None  # the slack of a met target, or the shortfall at the inputs' targets
     detail: Msg | None = None  # why a verdict is unknown, or how a goal met at the targets can still be missed
     at_witness: Msg | None = None  # the goal's value at the witness
@@ -124,7 +124,7 @@ def _standing(arithmetic, outcome, position: dict) -> Standing:
     shown_implied, _ = both([implied, target], [away, ROUND_HALF_UP], [gap_digits, None])
     share = f"{display.share(abs(margin) / abs(target))}" if target != 0 else None  # no share of nothing
     gap_text = _gap(abs(margin), dim, written)
-    base = dict(implied=shown_implied, target=f"{_comparator(node.target.comparator)} {written.text}",
+    base = dict(implied=shown_implied, target=_target_text(node.target.comparator, written.text),
                 value=in_written_units(implied, dim, written), target_value=in_written_units(target, dim, written),
                 margin=in_written_units(margin, dim, written),
                 months=_months(outcome, dim, written), months_kind=outcome.timeline.kind if outcome.timeline else None)
@@ -198,6 +198,11 @@ def _comparator(symbol: str) -> str:
     return {">=": "≥", "<=": "≤"}.get(symbol, symbol)
 
 
+def _target_text(comparator: str, text: str) -> Msg:
+    """A target as written, with its comparator: `≥ 12億円 per year`, `≥ 12億円/年`."""
+    return Msg(f"{_comparator(comparator)} {text}", f"{_comparator(comparator)} {display.written(text, 'ja')}")
+
+
 def _gap(x: Fraction, dim, written) -> Msg:
     """A difference between two values in the target's units; between two percentages of nothing, in points."""
     value = in_written_units(x, dim, written)
@@ -216,7 +221,7 @@ def _witness_input(arithmetic, nid: str, x: Fraction, ref: Fraction) -> WitnessI
     values = [in_written_units(x, dim, written), in_written_units(ref, dim, written)]
     en = display.compared_amounts(values, written.unit, written.per, written.percent, "en")[0]
     ja = display.compared_amounts(values, written.unit, written.per, written.percent, "ja")[0]
-    return WitnessInput(nid, Msg(en, ja), f"{_comparator(node.target.comparator)} {written.text}", x != ref)
+    return WitnessInput(nid, Msg(en, ja), _target_text(node.target.comparator, written.text), x != ref)
 
 
 def _path(arithmetic, goal: str, leaves: set[str]) -> set[str]:

@@ -51,6 +51,6 @@ class MissingLabel(Check):
                 Msg(f"{kind} `{node.id}` has no label saying what it measures",
                     f"{kind} `{node.id}` に何を測る指標かを示す名称（ラベル）がありません"),
                 Msg(f'add a label after the id: `{node.kind} {node.id} "…" {{`',
-                    f'id の後に名称を書いてください：`{node.kind} {node.id} "…" {{`'),
+                    f'ID の後に名称を書いてください：`{node.kind} {node.id} "…" {{`'),
                 primary=Msg("no label", "ラベルなし"),
             )

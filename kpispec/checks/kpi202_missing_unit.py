@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from .. import display
+
 from ..diagnostics import Msg, Severity
 from .base import Check
 
@@ -10,7 +12,7 @@ class MissingUnit(Check):
     ## What it checks
     The `target` of every KGI and KPI carries a unit: a currency (`円`, `JPY`, `USD`), a
     count word (`visitors`, `人`, `件`, `leads`), a time unit (`days`), or `%`, or says what
-    it is per (`1.5 per user`, like a percentage a ratio). A bare `target 300` has none.
+    it is per (`1.5 per user`: a ratio, like a percentage). A bare `target 300` has none.
 
     ## Why it matters
     SMART's S (Specific) and M (Measurable): "300" of what? 300 leads, 300万円 and a ROAS
@@ -53,7 +55,7 @@ class MissingUnit(Check):
             yield self.diag(
                 node.attr_spans.get("target", target.span),
                 Msg(f"the target of `{node.id}` is a bare number ({text}): of what?",
-                    f"`{node.id}` の目標値が単位のない数値（{text}）です。何の数ですか？"),
+                    f"`{node.id}` の目標値が単位のない数値（{display.written(text, 'ja')}）です。何の数ですか？"),
                 Msg("add a unit: glue it to the number (`300件`, `5,000円`, `2.5%`) or write a word after it "
                     "(`300 leads`); a ratio such as ROAS can be a percentage (`300%`)",
                     "単位を付けてください。数値に続けて書くか（`300件`、`5,000円`、`2.5%`）、後ろに単位語を書きます"

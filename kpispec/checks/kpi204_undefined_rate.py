@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from .. import display
+
 from ..diagnostics import Msg, Severity
 from .base import Check
 
@@ -55,7 +57,7 @@ class UndefinedRate(Check):
             yield self.diag(
                 node.attr_spans.get("target", target.span),
                 Msg(f"`{node.id}` is a rate ({target.value.text}) but does not say what is divided by what",
-                    f"`{node.id}` は率（{target.value.text}）ですが、何を何で割った値かが定義されていません"),
+                    f"`{node.id}` は率（{display.written(target.value.text, 'ja')}）ですが、何を何で割った値かが定義されていません"),
                 Msg('add `measure "numerator / denominator"`, e.g. `measure "purchases / sessions"`',
                     '`measure "分子 / 分母"` を追加してください（例：`measure "購入数 / セッション数"`）'),
                 primary=Msg("a rate of what?", "何の率？"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from .. import display
+
 from ..diagnostics import Msg, Severity
 from .base import Check
 
@@ -51,7 +53,7 @@ class MissingBaseline(Check):
             yield self.diag(
                 node.attr_spans.get("target", node.target.span),
                 Msg(f"`{node.id}` has a target ({value.text}) but no baseline to judge it against",
-                    f"`{node.id}` には目標値（{value.text}）がありますが、比較する現状値（baseline）がありません"),
+                    f"`{node.id}` には目標値（{display.written(value.text, 'ja')}）がありますが、比較する現状値（`baseline`）がありません"),
                 Msg(f"add `baseline …` with today's value, in the same unit as the target (like `{value.text}`)",
                     f"現在の値を `baseline …` で追加してください。単位は目標と揃えます（`{value.text}` と同じ形）"),
                 primary=Msg("no baseline", "現状値なし"),

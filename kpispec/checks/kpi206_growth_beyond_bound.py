@@ -78,7 +78,7 @@ class GrowthBeyondBound(Check):
         return self.diag(
             node.attr_spans.get("target", node.target.span),
             Msg(f"the target of `{node.id}` ({t.text}) is {r}× its baseline ({b.text}), beyond the growth bound of {k}×",
-                f"`{node.id}` の目標値（{t.text}）は現状値（{b.text}）の {r} 倍で、伸び率の上限 {k} 倍を超えています"),
+                f"`{node.id}` の目標値（{display.written(t.text, 'ja')}）は現状値（{display.written(b.text, 'ja')}）の {r} 倍で、伸び率の上限 {k} 倍を超えています"),
             Msg(f"aim for at most {self._show(limit, dim, t, 'en', ROUND_FLOOR)} by this deadline and plan the rest for later, "
                 f"or, if the jump has a known cause, add `# kpispec: ignore[KPI206]` to this line",
                 f"この期限では {self._show(limit, dim, t, 'ja', ROUND_FLOOR)} 以下を目標にし、残りは次の期限に回してください。"
@@ -94,7 +94,7 @@ class GrowthBeyondBound(Check):
         return self.diag(
             node.attr_spans.get("target", node.target.span),
             Msg(f"the ceiling of `{node.id}` ({t.text}) cuts its baseline ({b.text}) to 1/{r}, beyond the bound of 1/{k}",
-                f"`{node.id}` の上限目標（{t.text}）は現状値（{b.text}）の 1/{r} で、改善幅の上限 1/{k} を超えています"),
+                f"`{node.id}` の上限目標（{display.written(t.text, 'ja')}）は現状値（{display.written(b.text, 'ja')}）の 1/{r} で、改善幅の上限 1/{k} を超えています"),
             Msg(f"aim for a ceiling of at least {self._show(limit, dim, t, 'en', ROUND_CEILING)} by this deadline and plan the rest "
                 f"for later, or, if the cut has a known cause, add `# kpispec: ignore[KPI206]` to this line",
                 f"この期限では上限を {self._show(limit, dim, t, 'ja', ROUND_CEILING)} 以上にし、残りは次の期限に回してください。"
@@ -120,7 +120,7 @@ class GrowthBeyondBound(Check):
         converted_en = self._show(base(b)[0], dim, t, "en", ROUND_HALF_UP)
         converted_ja = self._show(base(b)[0], dim, t, "ja", ROUND_HALF_UP)
         return (Msg(f"compared in the target's units: the baseline {b.text} is {converted_en}",
-                    f"目標の単位に揃えて比較：現状値 {b.text} は {converted_ja} です"),)
+                    f"目標の単位に揃えて比較：現状値 {display.written(b.text, 'ja')} は {converted_ja} です"),)
 
 
 def _compare(node: Node):

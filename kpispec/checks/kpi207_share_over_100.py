@@ -97,7 +97,7 @@ class ShareOver100(Check):
         return self.diag(
             node.attr_spans.get(key, value.span),
             Msg(f"`{node.id}` is a share of a whole and cannot exceed 100%, but its {key} is {value.text}",
-                f"`{node.id}` は全体に占める割合なので 100% を超えられませんが、{what_ja}が {value.text} になっています"),
+                f"`{node.id}` は全体に占める割合なので 100% を超えられませんが、{what_ja}が {display.written(value.text, 'ja')} になっています"),
             Msg(f"{check_en}; if this metric really can exceed 100% (growth, a return such as ROAS), say so in its label",
                 f"{check_ja}100% を超え得る指標（成長率や ROAS など）なら、ラベルでそれとわかるようにしてください"),
             labels=[self.label(span, why_en, why_ja)],

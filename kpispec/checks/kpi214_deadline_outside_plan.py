@@ -5,11 +5,11 @@ from .base import Check
 
 
 class DeadlineOutsidePlan(Check):
-    """A deadline or start date outside the plan's period.
+    """A deadline, start or end date outside the plan's period.
 
     ## What it checks
-    Every `deadline` and `start` of a KGI or KPI lies within the plan's `period`, both ends
-    included. Plans without a period are not checked.
+    Every `deadline`, `start` and `end` of a KGI or KPI lies within the plan's `period`, both
+    ends included. Plans without a period are not checked.
 
     ## Why it matters
     SMART's T (Time-bound): the plan is reviewed, funded and closed over its period. A

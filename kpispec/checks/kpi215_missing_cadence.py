@@ -57,7 +57,7 @@ class MissingCadence(Check):
             yield self.diag(
                 node.id_span,
                 Msg(f"KPI `{node.id}` has no cadence: how often is it measured?",
-                    f"KPI `{node.id}` に計測頻度（cadence）がありません。どのくらいの頻度で計測しますか？"),
+                    f"KPI `{node.id}` に計測頻度（`cadence`）がありません。どのくらいの頻度で計測しますか？"),
                 Msg(f"add `cadence {cadence}` (or {others}, yearly)",
                     f"`cadence {CADENCE_JA[cadence]}` を追加してください（ほかに {others_ja}・年次）"),
                 primary=Msg("no cadence", "計測頻度なし"),

@@ -28,7 +28,7 @@ class TargetsMissGoal(Check):
     with `<=` at or below them (quantities are never negative). Units and periods are
     converted first (a monthly formula meets an annual target over 12 months; a rate meets
     a total over the node's window, from its `start` or the plan's start to its
-    `deadline`, counted in calendar months, a partial month by its days). When an input
+    `deadline` or the plan's end, counted in calendar months, a partial month by its days). When an input
     changes over time (a ramp, milestones, a `start` after the plan's), the node is
     evaluated month by month: a total adds its months, a rate must hold in each month
     from its deadline's month, and the message names the months that fall short.
@@ -132,7 +132,8 @@ class TargetsMissGoal(Check):
         def both(x, lang):
             text = pair(against, lang)[0]
             if other_period and per and dim.time < 0:
-                text += f" ({show(x, lang, other_period, rounding=away)})"
+                shown = show(x, lang, other_period, rounding=away)
+                text += f"（{shown}）" if lang == "ja" else f" ({shown})"
             return text
 
         if not point_meets:
@@ -154,11 +155,12 @@ class TargetsMissGoal(Check):
             val_node = arithmetic.plan.nodes.get(name.text)
             param = arithmetic.plan.params.get(name.text)
             if val_node is not None and val_node.target is not None:
-                text = f"{val_node.target.comparator} {val_node.target.value.text}"
-                labels.append(self.label(name.span, f"target {text}", f"目標 {text}"))
+                t = val_node.target
+                labels.append(self.label(name.span, display.target_text(t.value.text, t.comparator),
+                                         display.target_text(t.value.text, t.comparator, "ja")))
             elif param is not None:
                 text = arithmetic.plan.source.slice(param.expr.span)
-                labels.append(self.label(name.span, f"= {text}", f"= {text}"))
+                labels.append(self.label(name.span, f"= {text}", f"= {display.written(text, 'ja')}"))
         notes = []
         if outcome.timeline is not None:
             notes.append(months_note(outcome, target_value))
@@ -177,7 +179,7 @@ class TargetsMissGoal(Check):
                 ))
         help_ = self._help(node, outcome, arithmetic, inputs)
         return self.diag(node.target.span, message, help_, labels, notes,
-                         primary=Msg(f"target {node.target.value.text}", f"目標 {node.target.value.text}"))
+                         primary=Msg(display.target_text(node.target.value.text), display.target_text(node.target.value.text, lang="ja")))
 
     def _not_guaranteed(self, node, outcome, arithmetic, implied_en, implied_ja):
         """The message for a target met at the inputs' targets but not wherever they are met: the witness."""

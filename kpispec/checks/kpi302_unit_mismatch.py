@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from .. import display
+
 from ..diagnostics import Msg, Severity
 from ..dimension import PER_TIME, TIME, YEARS
 from ..display import PERIOD_JA
@@ -19,8 +21,9 @@ def ja_unit(text: str) -> str:
     if text == "no unit":
         return "単位なし"
     for period, ja in PERIOD_JA.items():
-        text = text.replace(f" per {period}", f"/{ja}").replace(f"per {period}", f"/{ja}")
-    return text
+        text = text.replace(f" per {period}", f"/{ja}").replace(f"per {period}", f"{ja}あたり")
+    text = text.replace("JPY", "円")
+    return display.written(text, "ja").replace(" per ", "/")
 
 
 def written(value) -> str:
@@ -141,7 +144,7 @@ class UnitMismatch(Check):
                         f"`{node.id}` の式の単位は {ja_unit(ft)} ですが、目標は {tt_ja} です"),
                     self._missing_period(outcome, formula_dim, target_dim) or
                     Msg("make the formula's unit match the target: check each input's unit, or convert with a param",
-                        "式の単位を目標に合わせてください。各入力の単位を確認するか、換算用の param を掛けます"),
+                        "式の単位を目標に合わせてください。各入力の単位を確認するか、換算用の `param` を掛けます"),
                     labels=[self.label(node.formula.span, f"gives {ft}", f"単位：{ja_unit(ft)}")],
                     primary=Msg(tt, tt_ja),
                 )
@@ -154,7 +157,7 @@ class UnitMismatch(Check):
                 lt_ja, rt_ja = (ja_unit(t) for t in (lt, rt))
                 yield self.diag(
                     a.stmt.op_span,
-                    Msg(f"this assert compares {lt} with {rt}", f"この assert は {lt_ja} と {rt_ja} を比較しています"),
+                    Msg(f"this assert compares {lt} with {rt}", f"この `assert` は {lt_ja} と {rt_ja} を比較しています"),
                     self._rate_against_total(a, left, right) or
                     Msg("both sides of a comparison need the same unit", "比較の両辺は同じ単位にしてください"),
                     labels=[self.label(a.stmt.left.span, lt, lt_ja), self.label(a.stmt.right.span, rt, rt_ja)],
@@ -261,18 +264,18 @@ class UnitMismatch(Check):
         if len(currencies) > 1:
             help_ = Msg(f"{' and '.join(sorted(currencies))} are different currencies: convert one with an exchange-rate param, "
                         "e.g. `param fx \"為替\" = 150円 per USD`",
-                        f"{'と'.join(sorted(currencies))} は別の通貨です。為替の param で換算してください（例：`param fx \"為替\" = 150円 per USD`）")
+                        f"{'と'.join(sorted(currencies))} は別の通貨です。為替の `param` で換算してください（例：`param fx \"為替\" = 150円 per USD`）")
         elif left.time != right.time:
             help_ = Msg("a rate (per month) and a total cannot be added: multiply the rate by a duration such as `12 months`",
-                        "期間あたりの値と合計は足せません。`12 months` のような期間を掛けてください")
+                        "期間あたりの値と合計は足せません。`12か月` のような期間を掛けてください")
         else:
             help_ = Msg("amounts added, subtracted or compared must have the same unit",
                         "足し算・引き算・比較する値は同じ単位が必要です")
         return self.diag(
             error.span,
-            Msg(f"cannot combine {lt} with {rt}", f"{lt} と {rt} は足し引き・比較できません"),
+            Msg(f"cannot combine {lt} with {rt}", f"{ja_unit(lt)} と {ja_unit(rt)} は足し引き・比較できません"),
             help_,
-            labels=[self.label(error.info["left_span"], lt, lt), self.label(error.info["right_span"], rt, rt)],
+            labels=[self.label(error.info["left_span"], lt, ja_unit(lt)), self.label(error.info["right_span"], rt, ja_unit(rt))],
             primary=Msg("here", "ここ"),
         )
 

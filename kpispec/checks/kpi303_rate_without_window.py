@@ -73,11 +73,11 @@ class RateWithoutWindow(Check):
                     f"{'target is a total' if rate_is_formula else 'formula gives a total'} "
                     f"({(target_dim if rate_is_formula else formula_dim).describe()}), and there is no window to convert over",
                     f"`{node.id}` は{'式が期間あたりの値' if rate_is_formula else '目標が期間あたりの値'}"
-                    f"（{(formula_dim if rate_is_formula else target_dim).describe()}）で"
+                    f"（{(formula_dim if rate_is_formula else target_dim).describe(lang='ja')}）で"
                     f"{'目標が合計' if rate_is_formula else '式が合計'}"
-                    f"（{(target_dim if rate_is_formula else formula_dim).describe()}）ですが、換算する期間がありません",
+                    f"（{(target_dim if rate_is_formula else formula_dim).describe(lang='ja')}）ですが、換算する期間がありません",
                 ),
                 Msg("give the plan a `period`, or this node a `start` and a `deadline`",
-                    "plan に `period` を書くか、このノードに `start` と `deadline` を書いてください"),
-                labels=[self.label(node.formula.span, formula_dim.describe(), formula_dim.describe())],
+                    "`plan` に `period` を書くか、このノードに `start` と `deadline` を書いてください"),
+                labels=[self.label(node.formula.span, formula_dim.describe(), formula_dim.describe(lang="ja"))],
             )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from .. import display
+
 from ..analysis.arithmetic import references
 from ..diagnostics import Msg, Severity
 from .base import Check
@@ -100,7 +102,7 @@ class InputWorksAgainstGoal(Check):
                 f"check the formula, or the direction of `{source.id}`'s target (`target <=` for costs, `target >=` for what should grow)",
                 f"式、または `{source.id}` の目標の向き（コストは `target <=`、伸ばす指標は `target >=`）を確認してください",
             ),
-            labels=[self.label(source.target.span, f"target {source.target.comparator} {source.target.value.text}",
-                               f"目標 {source.target.comparator} {source.target.value.text}")],
+            labels=[self.label(source.target.span, display.target_text(source.target.value.text, source.target.comparator),
+                               display.target_text(source.target.value.text, source.target.comparator, "ja"))],
             primary=Msg("works against the goal", "目標に逆行"),
         )

@@ -66,7 +66,7 @@ class AssertFails(Check):
     code = "KPI307"
     name = "assert-fails"
     severity = Severity.ERROR
-    summary = Msg("An assert the targets do not guarantee", "目標値では assert が成り立たない")
+    summary = Msg("An assert the targets do not guarantee", "目標値では `assert` が成り立たない")
 
     def _per_unit(self, side) -> str | None:
         """The count a side is per, where the side is one written value (`arpu`, `3,000円/人`)."""
@@ -113,7 +113,7 @@ class AssertFails(Check):
                                  if written(side))
             yield self.diag(
                 stmt.span,
-                Msg(f"assert fails: {text}", f"assert 不成立：{text}"),
+                Msg(f"assert fails: {text}", f"`assert` 不成立：{text}"),
                 Msg("change the targets so that the rule holds, or correct the rule",
                     "ルールが成り立つように目標値を変えるか、ルールを見直してください"),
                 labels=labels,

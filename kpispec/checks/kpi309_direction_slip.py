@@ -223,16 +223,16 @@ class DirectionSlip(Check):
     def _report(self, node: Node, direction, dim, baseline_in_target: Fraction, added, alone: bool):
         t, b = node.target.value, node.baseline
         name = node_name(node)
-        name_ja = f"`{node.id}`" + (f"（{node.label}）" if node.label else "")
+        name_ja = f"`{node.id}`" + (f"「{node.label}」" if node.label else "")
         fix = fix_line(node)
         target_span = node.attr_spans.get("target", node.target.span)
         labels = [self.label(node.attr_spans.get("baseline", b.span), f"the baseline {b.text} is above it",
-                             f"現状値 {b.text} はすでにそれを上回っています")]
+                             f"現状値 {display.written(b.text, 'ja')} はすでにそれを上回っています")]
         notes = []
         if direction is not None:
             _, term, where = direction
             where_en = {"id": "its id", "label": "its label", "unit": "its unit", "measure": "its measure"}[where]
-            where_ja = {"id": "id ", "label": "ラベル", "unit": "単位", "measure": "measure "}[where]
+            where_ja = {"id": "ID ", "label": "ラベル", "unit": "単位", "measure": "`measure` "}[where]
             span = {"id": node.id_span, "label": node.label_span,
                     "unit": target_span, "measure": node.attr_spans.get("measure")}[where]
             if span is not None and span != target_span:
@@ -240,11 +240,11 @@ class DirectionSlip(Check):
             message = Msg(
                 f"{name} is better when lower, but its target is a floor: {t.text} or more is already met "
                 f"at the baseline {b.text}",
-                f"{name_ja} は低いほど良い指標ですが、目標が下限になっています。「{t.text} 以上」は現状値 {b.text} で"
+                f"{name_ja} は低いほど良い指標ですが、目標が下限になっています。「{display.written(t.text, 'ja')} 以上」は現状値 {display.written(b.text, 'ja')} で"
                 "すでに達成されています")
-            floor_en, floor_ja = (("`>=` makes the target a floor", "`>=` の target は下限")
+            floor_en, floor_ja = (("`>=` makes the target a floor", "`>=` の `target` は下限")
                                   if node.target.explicit else
-                                  ("a target without `<=` is a floor (`>=`)", "`<=` のない target は下限（`>=`）"))
+                                  ("a target without `<=` is a floor (`>=`)", "`<=` のない `target` は下限（`>=`）"))
             notes.append(Msg(
                 f"{where_en} names “{term}”: a cost, a churn or a loss is better when lower; "
                 f"{floor_en}, met at that value or above",
@@ -256,7 +256,7 @@ class DirectionSlip(Check):
             message = Msg(
                 f"the target of {name} is a floor already met at its baseline: {t.text} or more, "
                 f"and the baseline is {b.text}",
-                f"{name_ja} の目標は下限で、現状値ですでに達成されています（目標「{t.text} 以上」、現状値 {b.text}）")
+                f"{name_ja} の目標は下限で、現状値ですでに達成されています（目標「{display.written(t.text, 'ja')} 以上」、現状値 {display.written(b.text, 'ja')}）")
             help = Msg(
                 f"if `{node.id}` is better when lower, write `{fix}`; if {t.text} is a level it must not fall "
                 f"below, add `# kpispec: ignore[{self.code}]` to this line",
@@ -270,14 +270,14 @@ class DirectionSlip(Check):
             help = Msg(
                 help.en + f"; then revise what relies on `{node.id}` being a floor: with {change_en}, "
                 f"kpispec reports {codes}",
-                help.ja + f"。あわせて `{node.id}` を下限として使っている式や assert も見直してください"
+                help.ja + f"。あわせて `{node.id}` を下限として使っている式や `assert` も見直してください"
                 f"（{change_ja}では {codes_ja} が報告されます）")
         converted = _converted_note(node, dim, baseline_in_target)
         if converted is not None:
             notes.append(converted)
         return self.diag(
             target_span, message, help, labels, tuple(notes),
-            primary=Msg(f"a floor: {t.text} or more", f"下限：{t.text} 以上"),
+            primary=Msg(f"a floor: {t.text} or more", f"下限：{display.written(t.text, 'ja')} 以上"),
         )
 
 
@@ -321,4 +321,4 @@ def _converted_note(node: Node, dim, baseline: Fraction) -> Msg | None:
     except (DecimalException, OverflowError, ValueError):
         return None
     return Msg(f"compared in the target's units: the baseline {b.text} is {en}",
-               f"目標の単位に揃えて比較：現状値 {b.text} は {ja} です")
+               f"目標の単位に揃えて比較：現状値 {display.written(b.text, 'ja')} は {ja} です")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from .. import display
+
 from ..diagnostics import Msg, Severity
 from .base import Check
 
@@ -73,7 +75,7 @@ class NotProven(Check):
     code = "KPI310"
     name = "not-proven"
     severity = Severity.WARNING
-    summary = Msg("A target or assert that can be neither proven nor refuted", "証明も反証もできない目標・assert")
+    summary = Msg("A target or assert that can be neither proven nor refuted", "証明も反証もできない目標・`assert`")
 
     def run(self):
         arithmetic = self.ctx.arithmetic
@@ -85,7 +87,7 @@ class NotProven(Check):
             yield self.diag(
                 node.target.span,
                 Msg(f"`{node.id}`'s target {node.target.value.text} could be neither proven nor refuted from its inputs' targets",
-                    f"`{node.id}` の目標 {node.target.value.text} は、入力の目標値から証明も反証もできません"),
+                    f"`{node.id}` の目標 {display.written(node.target.value.text, 'ja')} は、入力の目標値から証明も反証もできません"),
                 Msg("write the formula so that each input moves it one way, or check this target by hand",
                     "各入力が一方向にだけ効く式に書き直すか、この目標は手で確認してください"),
                 notes=[REASONS.get(verdict.reason, REASONS["budget"])],
@@ -99,7 +101,8 @@ class NotProven(Check):
             text = stmt.message.value if stmt.message else self.ctx.source.slice(stmt.span)
             yield self.diag(
                 stmt.span,
-                Msg(f"assert could be neither proven nor refuted: {text}", f"assert を証明も反証もできません：{text}"),
+                Msg(f"assert could be neither proven nor refuted: {text}",
+                    "`assert` を証明も反証もできません：" + (f"「{text}」" if stmt.message else f"`{text}`")),
                 Msg("state the rule with quantities that each input moves one way, or check it by hand",
                     "各入力が一方向にだけ効く量でルールを書き直すか、手で確認してください"),
                 notes=[REASONS.get(verdict.reason, REASONS["budget"])],

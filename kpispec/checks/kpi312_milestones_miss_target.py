@@ -108,9 +108,9 @@ class MilestonesMissTarget(Check):
         return self.diag(
             node.attr_spans.get("milestones", node.id_span),
             Msg(f"`{node.id}` is planned at {shown[0]} {when_en}, {word_en} its target {value.text}",
-                f"`{node.id}` は{when_ja} {shown[1]} の計画で、目標 {value.text} に{word_ja}"),
+                f"`{node.id}` は{when_ja} {shown[1]} の計画で、目標 {display.written(value.text, 'ja')} に{word_ja}"),
             Msg(f"add a milestone `{label}: {value.text}`, or make the target what the milestones reach",
                 f"マイルストーン `{label}: {value.text}` を追加するか、目標をマイルストーンに合わせてください"),
-            [self.label(node.target.span, f"target {value.text}", f"目標 {value.text}")],
+            [self.label(node.target.span, display.target_text(value.text), display.target_text(value.text, lang="ja"))],
             primary=Msg(f"{shown[0]} in {label}", f"{label} に {shown[1]}"),
         )

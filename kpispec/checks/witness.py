@@ -21,19 +21,21 @@ def witness_text(arithmetic, witness: dict, ref: dict, timed: bool = False) -> t
         dim = arithmetic.env[v].dim
         xs = [in_written_units(witness[v], dim, value), in_written_units(ref[v], dim, value)]
         rule = f"{node.target.comparator} {value.text}"
+        rule_ja = display.target_text(value.text, node.target.comparator, "ja")
         en = display.compared_amounts(xs, value.unit, value.per, value.percent, "en")[0]
         ja = display.compared_amounts(xs, value.unit, value.per, value.percent, "ja")[0]
         if timed and phased(node):
             if node.target.comparator == "<=":
-                change = "×" + display.number(witness[v] / ref[v], 2) if ref[v] else "×0"
+                change = change_ja = "×" + display.number(witness[v] / ref[v], 2) if ref[v] else "×0"
             else:
                 step = in_written_units(witness[v] - ref[v], dim, value)
                 change = ("+" if step >= 0 else "") + display.amount(step, value.unit, value.per, value.percent)
+                change_ja = ("+" if step >= 0 else "") + display.amount(step, value.unit, value.per, value.percent, "ja")
             parts_en.append(f"`{v}` {change} in every month of its plan ({en} where the plan is at the target; target {rule})")
-            parts_ja.append(f"`{v}` が計画の各月で {change}（目標に達した月で {ja}。目標 {rule}）")
+            parts_ja.append(f"`{v}` が計画の各月で {change_ja}（目標に達した月で {ja}。{rule_ja}）")
             continue
         parts_en.append(f"`{v}` = {en} (target {rule})")
-        parts_ja.append(f"`{v}` = {ja}（目標 {rule}）")
+        parts_ja.append(f"`{v}` = {ja}（{rule_ja}）")
     if len(moved) > MAX_WITNESS:
         parts_en.append(f"{len(moved) - MAX_WITNESS} more")
         parts_ja.append(f"ほか {len(moved) - MAX_WITNESS} 件")

@@ -79,20 +79,45 @@ def _silence_stdout() -> None:
         sys.stdout = ClosedStream()
 
 
+def _japanese() -> bool:
+    """Whether this run speaks Japanese: as soon as the command line is read, its `--lang` or the
+    environment (kpispec.cli.common keeps it); before that, the environment."""
+    common = sys.modules.get(__name__ + ".common")
+    if common is not None:
+        return common.run_language() == "ja"
+    for var in ("KPISPEC_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return value.lower().startswith("ja")
+    return False
+
+
+def _said(en: str, ja: str) -> str:
+    return ja if _japanese() else en
+
+
 def _output_failed(error: OSError) -> int:
     import errno
 
     if error.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG):
         if error.errno != errno.EPIPE:  # a reader that stopped early needs no message
-            _say(f"kpispec: error: cannot write the output: {error.strerror or error}")
+            from .io import reason
+
+            why = reason(error)
+            _say(_said(f"kpispec: error: cannot write the output: {why}", f"kpispec: エラー: 出力を書き込めません：{why.ja}"))
         _silence_stdout()
     else:
-        _say(f"kpispec: internal error: {type(error).__name__}: {error}")
+        _internal_error(error)
     return 2
 
 
+def _internal_error(exc: BaseException) -> None:
+    _say(_said(f"kpispec: internal error: {type(exc).__name__}: {exc}", f"kpispec: 内部エラー: {type(exc).__name__}: {exc}"))
+
+
 # Options that take a value: the word after them is that value, whatever it looks like.
-_VALUED = {"-o", "--output", "--config", "-f", "--format", "--lang", "--max-file-size", "--git", "--set", "--solve", "--goal"}
+_VALUED = {"-o", "--output", "--config", "-f", "--format", "--lang", "--max-file-size", "--git", "--set", "--solve", "--goal",
+           "--title", "--dev-addr"}
 
 
 def _paths_are_paths(args: list[str]) -> list[str]:
@@ -129,10 +154,12 @@ def main() -> None:
     try:
         code = _run()
     except Stopped as exc:
-        _say("kpispec: interrupted" if exc.signum == signal.SIGINT else f"kpispec: stopped by {signal.Signals(exc.signum).name}")
+        name = signal.Signals(exc.signum).name
+        _say(_said("kpispec: interrupted", "kpispec: 中断しました") if exc.signum == signal.SIGINT
+             else _said(f"kpispec: stopped by {name}", f"kpispec: {name} で停止しました"))
         code = 128 + exc.signum
     except KeyboardInterrupt:
-        _say("kpispec: interrupted")
+        _say(_said("kpispec: interrupted", "kpispec: 中断しました"))
         code = 130
     except MemoryError:  # raised again by a handler that itself ran out of memory
         out_of_memory = True
@@ -144,7 +171,7 @@ def main() -> None:
 def _out_of_memory() -> int:
     """Called once a MemoryError has been left behind (outside its `except`), so that what the
     failed work held is free again and the message can be allocated."""
-    _say("kpispec: error: out of memory")
+    _say(_said("kpispec: error: out of memory", "kpispec: エラー: メモリが足りません"))
     return 2
 
 
@@ -164,6 +191,11 @@ def _run() -> int:
     try:
         _standard_streams()
         args = _paths_are_paths(sys.argv[1:])
+        from .common import language_in, use_language
+
+        # Said in the language asked for anywhere on the command line, even an error found before
+        # its `--lang` is read; each command then sets it again from its own `--lang`.
+        use_language(language_in(args, _VALUED))
         from .checking import fast_args
 
         fast = fast_args(args)
@@ -173,9 +205,9 @@ def _run() -> int:
             code = run(**fast)
         else:
             try:
-                from .application import app
+                from .application import run
 
-                app(args=args, prog_name="kpispec")
+                code = run(args)
             except SystemExit as exit_:
                 code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
         try:
@@ -189,6 +221,6 @@ def _run() -> int:
     except MemoryError:
         out_of_memory = True
     except Exception as exc:  # noqa: BLE001 - a bug in kpispec ends in one line, not a traceback
-        _say(f"kpispec: internal error: {type(exc).__name__}: {exc}")
+        _internal_error(exc)
         code = 2
     return _out_of_memory() if out_of_memory else code

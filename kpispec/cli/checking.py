@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import DEFAULT_MAX_FILE_SIZE, BadSize, Lang, OutputFormat, error, language, say, size_in_bytes, use_colour
+from .common import DEFAULT_MAX_FILE_SIZE, BadSize, Lang, OutputFormat, error, note, size_in_bytes, use_colour, use_language
 from .configs import Configs
-from .io import CliError, TooLarge, find_plans, machine_out, out, read_regular
+from .io import CliError, Text, TooLarge, find_plans, machine_out, out, read_regular
 
 # check's options as typer declares them (check.py): option -> parameter, and the flags.
 VALUED = {"--format": "output_format", "-f": "output_format", "--lang": "lang", "--config": "config_file",
@@ -67,6 +67,9 @@ def fast_args(args: list[str]) -> dict | None:
     return found
 
 
+NO_PLANS = Text("no .kpi files found", ".kpi ファイルが見つかりません")
+
+
 def run(paths: list[Path], output_format: OutputFormat = OutputFormat.text, lang: Lang | None = None, strict: bool = False,
         config_file: Path | None = None, follow_symlinks: bool = False, max_file_size: str = DEFAULT_MAX_FILE_SIZE) -> int:
     """Check plans and report them; the exit status (0 clean, 1 findings, 2 errors)."""
@@ -74,12 +77,13 @@ def run(paths: list[Path], output_format: OutputFormat = OutputFormat.text, lang
     from ..diagnostics import Severity
     from ..render.counts import Counts
 
+    lang_code = use_language(lang)
     limit = size_in_bytes(max_file_size)
     found = find_plans(paths, follow_symlinks)
     for message in found.errors:
         error(message)
     for message in found.skipped:
-        say(f"kpispec: note: {message}")
+        note(message)
     failed = bool(found.errors)
 
     # Every configuration is loaded before any plan is read: a broken one stops the run,
@@ -91,7 +95,7 @@ def run(paths: list[Path], output_format: OutputFormat = OutputFormat.text, lang
             error(message)
         return 2
 
-    report = _report(output_format, language(lang))
+    report = _report(output_format, lang_code)
     write = out if output_format is OutputFormat.text else machine_out
     counts = Counts()
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
@@ -113,11 +117,13 @@ def run(paths: list[Path], output_format: OutputFormat = OutputFormat.text, lang
             # (its frames), and even the message could not be allocated.
             out_of_memory = True
         except Exception as exc:  # noqa: BLE001 - a bug in kpispec must not end in a traceback
-            error(f"internal error while checking {plan.shown}: {type(exc).__name__}: {exc}")
+            kind = type(exc).__name__
+            error(Text(f"internal error while checking {plan.shown}: {kind}: {exc}",
+                       f"{plan.shown} の検査中に内部エラーが起きました：{kind}: {exc}"))
             failed = True
             continue
         if out_of_memory:
-            error(f"out of memory while checking {plan.shown}")
+            error(Text(f"out of memory while checking {plan.shown}", f"{plan.shown} の検査中にメモリが足りなくなりました"))
             failed = True
             continue
         # Rendered now and let go: memory stays flat however many files there are.
@@ -129,7 +135,7 @@ def run(paths: list[Path], output_format: OutputFormat = OutputFormat.text, lang
     if counts.files or output_format is not OutputFormat.text:
         write(report.end(counts))
     if not found.files and not found.errors:
-        error("no .kpi files found")
+        error(NO_PLANS)
         failed = True
     if failed:
         return 2

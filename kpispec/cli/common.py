@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from enum import Enum
 
-from .io import MAX_FILE_SIZE, say
+from .io import MAX_FILE_SIZE, Text, said, say
 
 
 class OutputFormat(str, Enum):
@@ -43,6 +43,45 @@ def language(lang: Lang | None) -> str:
     return lang.value if lang else default_lang()
 
 
+# The language of this run's own messages (errors, notes, usage errors): set from the command
+# line as soon as main() has it (`--lang` anywhere in it, else the environment), then by each
+# command from its parsed `--lang` (use_language), and read by error(), note() and fail().
+_run_language: str | None = None
+
+
+def use_language(lang: Lang | str | None) -> str:
+    """Make `lang` (a command's `--lang`; None: from the environment) the run's language; its code."""
+    global _run_language
+    _run_language = lang.value if isinstance(lang, Lang) else (lang or default_lang())
+    return _run_language
+
+
+def run_language() -> str:
+    return _run_language or default_lang()
+
+
+def language_in(args: list[str], valued: frozenset | set = frozenset()) -> str | None:
+    """The last `--lang ja|en` (or `--lang=…`) on a command line, read before any parser has run, so
+    that a usage error is said in it: the value of another option (`valued`) is not an option, and
+    nothing after `--` is. None when there is none, or its value is not a language."""
+    found = None
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            break
+        if word == "--lang":
+            value = next(words, None)
+        elif word.startswith("--lang="):
+            value = word[len("--lang="):]
+        else:
+            if word in valued:
+                next(words, None)
+            continue
+        if value in Lang.__members__:
+            found = value
+    return found
+
+
 def use_colour(stream) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
@@ -52,8 +91,16 @@ def use_colour(stream) -> bool:
         return False
 
 
-def error(message: str) -> None:
-    say(f"kpispec: error: {message}")
+def error(message) -> None:
+    """`kpispec: error: …` on stderr, in the run's language (a Text or a Msg; a str is said as it is)."""
+    lang = run_language()
+    say(f"kpispec: {'エラー' if lang == 'ja' else 'error'}: {said(message, lang)}")
+
+
+def note(message) -> None:
+    """`kpispec: note: …` on stderr, in the run's language."""
+    lang = run_language()
+    say(f"kpispec: {'注意' if lang == 'ja' else 'note'}: {said(message, lang)}")
 
 
 def size_in_bytes(text: str) -> int:
@@ -67,6 +114,7 @@ def size_in_bytes(text: str) -> int:
     except ValueError:
         value = -1.0
     if unit not in units or not (1 <= value * units.get(unit, 1) < 1e15):
-        raise BadSize(f"{text!r} is not a size such as 50MB")
+        raise BadSize(Text(f"{text!r} is not a size such as 50MB",
+                           f"--max-file-size の値 {text!r} はサイズとして読めません（50MB のように指定してください）"))
     return int(value * units[unit])
 

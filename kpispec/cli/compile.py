@@ -10,9 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 from .application import app
-from .common import DEFAULT_MAX_FILE_SIZE, language, use_colour
+from .common import DEFAULT_MAX_FILE_SIZE, use_colour, use_language
 from .options import LangOption, fail, one_plan, size_option
-from .io import (CliError, TooLarge, display_path, machine_out, output_target, printable, read_regular,
+from .io import (CliError, Text, TooLarge, cannot_write, display_path, machine_out, output_target, printable, read_regular,
                  repository_root, write_atomic)
 
 
@@ -31,6 +31,7 @@ def compile_(
     from ..api import analyze_bytes, compile_to, too_large
     from ..render.text import TextRenderer
 
+    lang_code = use_language(lang)
     limit = size_option(max_file_size)
     plan = one_plan(file, follow_symlinks, "compile")
     out_of_memory = False
@@ -58,10 +59,12 @@ def compile_(
     except MemoryError:  # reported below, once the exception no longer holds the failed work
         out_of_memory = True
     except Exception as exc:  # noqa: BLE001 - a bug in kpispec must not end in a traceback
-        fail(f"internal error while compiling {plan.shown}: {type(exc).__name__}: {exc}")
+        kind = type(exc).__name__
+        fail(Text(f"internal error while compiling {plan.shown}: {kind}: {exc}",
+                  f"{plan.shown} のコンパイル中に内部エラーが起きました：{kind}: {exc}"))
     if out_of_memory:
-        fail(f"out of memory while compiling {plan.shown}")
-    renderer = TextRenderer(language(lang), use_colour(sys.stderr))
+        fail(Text(f"out of memory while compiling {plan.shown}", f"{plan.shown} のコンパイル中にメモリが足りなくなりました"))
+    renderer = TextRenderer(lang_code, use_colour(sys.stderr))
     # With the checks run, their findings are `check`'s to show: only what stops compiling is shown.
     shown = [d for d in result.diagnostics if _stops_compiling(d)] if with_verdicts else result.diagnostics
     for d in shown:
@@ -74,7 +77,7 @@ def compile_(
     if with_verdicts and result.context is not None:
         from ..analysis.goals import standings
 
-        verdicts = {**standings(result.context.arithmetic), "": language(lang)}
+        verdicts = {**standings(result.context.arithmetic), "": lang_code}
     name = compiled_name(Path(plan.real))
     # The JSON is streamed node by node: a 100,000-KPI plan never exists as one string.
     if output is None:
@@ -86,7 +89,7 @@ def compile_(
         except CliError as exc:
             fail(str(exc))
         except OSError as exc:
-            fail(f"cannot write {display_path(output)}: {exc.strerror or exc}")
+            fail(cannot_write(display_path(output), exc))
     raise typer.Exit(0)
 
 

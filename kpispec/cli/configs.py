@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .io import display_path
+from .io import Text, display_path
 
 
 class Configs:
@@ -43,6 +43,8 @@ class Configs:
                 self._loaded[found] = load(found, {r.code for r in all_rules()})
             except ConfigError as exc:
                 # Named as the user would type it, not by the absolute path the search returns.
-                self.errors.append(str(exc).replace(str(found), display_path(found), 1))
+                shown = display_path(found)
+                message = exc.message
+                self.errors.append(Text(message.en.replace(str(found), shown, 1), message.ja.replace(str(found), shown, 1)))
                 self._loaded[found] = DEFAULT
         return self._loaded[found]

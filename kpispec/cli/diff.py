@@ -19,8 +19,8 @@ import typer
 
 from ..records import record
 from .application import app
-from .common import DEFAULT_MAX_FILE_SIZE, error, language, say
-from .io import CliError, TooLarge, display_path, find_plans, machine_out, out, printable, read_regular
+from .common import DEFAULT_MAX_FILE_SIZE, error, note, use_language
+from .io import CliError, Text, TooLarge, display_path, find_plans, machine_out, out, printable, read_regular
 from .options import LangOption, fail, size_option
 
 _REGULAR = {"100644", "100755"}  # git's modes of a regular file; 120000 is a link, 160000 a submodule
@@ -82,17 +82,19 @@ def diff(
     """Compare plans by meaning: what changed, and each goal's standing before and after."""
     from ..render import review as render
 
+    lang_code = use_language(lang)
     limit = size_option(max_file_size)
-    lang_code = language(lang)
-    problems: list[str] = []
+    problems: list[Text] = []
     try:
         if git is not None:
             if old is not None or new is not None:
-                fail("give either two plans (OLD NEW) or --git REV, not both")
+                fail(Text("give either two plans (OLD NEW) or --git REV, not both",
+                          "比較する 2 つの計画（OLD NEW）か --git REV の、どちらか一方だけを指定してください"))
             pairs = changed_plans(git, limit, follow_symlinks, problems)
         else:
             if old is None or new is None:
-                fail("give two plans to compare (OLD NEW, each a file or REV:path), or --git REV")
+                fail(Text("give two plans to compare (OLD NEW, each a file or REV:path), or --git REV",
+                          "比較する 2 つの計画（OLD NEW：それぞれファイルか REV:パス）か、--git REV を指定してください"))
             pairs = [Pair(version(old, limit, follow_symlinks), version(new, limit, follow_symlinks))]
     except CliError as exc:
         fail(str(exc))
@@ -159,22 +161,26 @@ def version(spec: str, limit: int, follow: bool) -> Version:
     if rev:
         git.commit(rev)  # an unknown revision is named as such, not as a missing path
     if not path:
-        raise CliError(f"{printable(spec)} names no file: give REV:path, such as HEAD~1:plans/ec.kpi")
+        raise CliError(Text(f"{printable(spec)} names no file: give REV:path, such as HEAD~1:plans/ec.kpi",
+                            f"{printable(spec)} はファイルを指していません：HEAD~1:plans/ec.kpi のように REV:パス で指定してください"))
     sha = git.resolve(f"{rev}:{path}")
     if sha is None:
-        where = f"in {printable(rev)}" if rev else "in the index"
-        raise CliError(f"{printable(path)} does not exist {where}")
+        where = Text(f"in {printable(rev)}", f" {printable(rev)} に") if rev else Text("in the index", "インデックスに")
+        raise CliError(Text(f"{printable(path)} does not exist {where}", f"{printable(path)} は{where.ja}ありません"))
     place = os.path.join(os.getcwd() if path.startswith(("./", "../")) else root, path)
     mode = git.mode(rev, os.path.relpath(os.path.normpath(place), root))
     if mode is not None and mode not in _REGULAR and mode != "040000":  # a folder: said below
-        what = "a symbolic link" if mode == "120000" else "a submodule" if mode == "160000" else "not a regular file"
-        raise CliError(f"{printable(spec)} is {what} in git, not a plan file")
+        what = (Text("a symbolic link", "シンボリックリンク") if mode == "120000" else
+                Text("a submodule", "サブモジュール") if mode == "160000" else Text("not a regular file", "特殊なファイル"))
+        raise CliError(Text(f"{printable(spec)} is {what} in git, not a plan file",
+                            f"{printable(spec)} は git では{what.ja}で、計画ファイルではありません"))
     return git.blob(sha, printable(spec), place, limit)
 
 
 def _file(path: Path, shown: str, limit: int, follow: bool, place: str | None = None) -> Version:
     if os.path.isdir(path):
-        raise CliError(f"{shown} is a folder; diff takes two .kpi files (or --git REV)")
+        raise CliError(Text(f"{shown} is a folder; diff takes two .kpi files (or --git REV)",
+                            f"{shown} はフォルダです。kpispec diff には .kpi ファイルを 2 つ（または --git REV）指定してください"))
     found = find_plans([path], follow)
     if found.errors:
         raise CliError(found.errors[0])
@@ -206,9 +212,9 @@ class Git:
             return subprocess.run(argv, cwd=self.folder, env=env, input=stdin, capture_output=True,
                                   stdin=None if stdin is not None else subprocess.DEVNULL, timeout=600)
         except FileNotFoundError:
-            raise CliError("git is not installed (or not on PATH): REV:path and --git read plans from git") from None
+            raise CliError(_NO_GIT) from None
         except (OSError, subprocess.SubprocessError) as exc:
-            raise CliError(f"cannot run git: {exc}") from None
+            raise _cannot_run_git(exc) from None
 
     def guards(self) -> dict:
         """Environment that switches off every command a repository's configuration can make git run
@@ -228,8 +234,10 @@ class Git:
                 elif lowered == "extensions.partialclone" or value.strip().lower() in ("true", "yes", "on", "1"):
                     partial = partial or lowered == "extensions.partialclone" or lowered.endswith(".promisor")
             if partial:
-                raise CliError("this repository is a partial clone: reading a plan from it could fetch from its "
-                               "remote, which kpispec does not do; diff plan files, or clone without --filter")
+                raise CliError(Text("this repository is a partial clone: reading a plan from it could fetch from its "
+                                    "remote, which kpispec does not do; diff plan files, or clone without --filter",
+                                    "このリポジトリは部分クローンです。ここから計画を読むとリモートから取得することがあり、"
+                                    "kpispec はそれをしません。計画のファイル同士を比べるか、--filter を付けずにクローンしてください"))
             keys = list(dict.fromkeys(keys))
             self._guards["GIT_CONFIG_COUNT"] = str(len(keys))
             for n, key in enumerate(keys):
@@ -244,15 +252,15 @@ class Git:
             done = subprocess.run(["git", "config", "-z", *args], cwd=self.folder, env=env, capture_output=True,
                                   stdin=subprocess.DEVNULL, timeout=60)
         except FileNotFoundError:
-            raise CliError("git is not installed (or not on PATH): REV:path and --git read plans from git") from None
+            raise CliError(_NO_GIT) from None
         except (OSError, subprocess.SubprocessError) as exc:
-            raise CliError(f"cannot run git: {exc}") from None
+            raise _cannot_run_git(exc) from None
         return done.stdout if done.returncode == 0 else b""
 
     def output(self, *args: str, stdin: bytes | None = None) -> bytes:
         done = self.run(*args, stdin=stdin)
         if done.returncode != 0:
-            raise CliError(f"git {args[0]} failed: {_first_line(done.stderr)}")
+            raise _git_failed(args[0], done.stderr)
         return done.stdout
 
     def root(self) -> str:
@@ -260,17 +268,18 @@ class Git:
         if self._root is None:
             done = self.run("rev-parse", "--show-toplevel")
             if done.returncode != 0:
-                message = _first_line(done.stderr)
-                if "not a git repository" in message:
-                    raise CliError("not a git repository: REV:path and --git read plans from git")
-                raise CliError(f"git rev-parse failed: {message}")
+                if "not a git repository" in _first_line(done.stderr):
+                    raise CliError(Text("not a git repository: REV:path and --git read plans from git",
+                                        "git リポジトリの中ではありません：REV:パス と --git は git から計画を読みます"))
+                raise _git_failed("rev-parse", done.stderr)
             self._root = os.fsdecode(done.stdout.rstrip(b"\n"))
         return self._root
 
     def commit(self, rev: str) -> str:
         """The commit `rev` names; a CliError for an unknown one, and for one that would read as an option."""
         if rev.startswith("-"):
-            raise CliError(f"refusing revision {printable(rev)}: it starts with '-'")
+            raise CliError(Text(f"refusing revision {printable(rev)}: it starts with '-'",
+                                f"リビジョン {printable(rev)} は使えません：'-' で始まっています"))
         self.root()
         sha = self.resolve(f"{rev}^{{commit}}")
         if sha is None:
@@ -278,7 +287,11 @@ class Git:
             hint = ("; this clone is shallow: fetch more history (actions/checkout with fetch-depth: 0), or "
                     "compare a pull request's merge commit with its first parent, --git HEAD^1 (fetch-depth: 2)"
                     if shallow else "")
-            raise CliError(f"unknown revision {printable(rev)}{hint}")
+            hint_ja = ("。このクローンは履歴が途中までしかありません：履歴をさらに取得するか（actions/checkout の "
+                       "fetch-depth: 0）、プルリクエストのマージコミットをその最初の親と比べてください（--git HEAD^1、"
+                       "fetch-depth: 2）" if shallow else "")
+            raise CliError(Text(f"unknown revision {printable(rev)}{hint}",
+                                f"リビジョン {printable(rev)} が見つかりません{hint_ja}"))
         return sha
 
     def _shallow(self) -> bool:
@@ -312,7 +325,9 @@ class Git:
                                          stdin=f"{sha}\n".encode()).decode("ascii", "replace").strip().partition(" ")
         if kind != "blob":
             what = "a folder" if kind == "tree" else f"a {kind or 'missing object'}"
-            raise CliError(f"{shown} is {what}, not a plan file")
+            what_ja = {"tree": "フォルダ", "commit": "コミット", "tag": "タグ", "": "存在しないオブジェクト"}.get(
+                kind, f"{kind} オブジェクト")
+            raise CliError(Text(f"{shown} is {what}, not a plan file", f"{shown} は{what_ja}で、計画ファイルではありません"))
         size = int(size_text)
         if size > limit:
             return Version(shown, None, size, place, limit)
@@ -352,6 +367,27 @@ def _first_line(stderr: bytes) -> str:
     return printable(lines[0]) if lines else "no message"
 
 
+_NO_GIT = Text("git is not installed (or not on PATH): REV:path and --git read plans from git",
+               "git がインストールされていません（または PATH にありません）：REV:パス と --git は git から計画を読みます")
+
+
+def _cannot_run_git(exc: Exception) -> CliError:
+    from .io import reason
+
+    if isinstance(exc, OSError):
+        why = reason(exc)
+        return CliError(Text(f"cannot run git: {exc}", f"git を実行できません：{why.ja}"))
+    return CliError(Text(f"cannot run git: {exc}", f"git を実行できません：{exc}"))
+
+
+def _git_failed(command: str, stderr: bytes) -> CliError:
+    """git's own first line of error is quoted as git says it (in English: git runs with LC_ALL=C)."""
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    said = printable(lines[0]) if lines else None
+    return CliError(Text(f"git {command} failed: {said or 'no message'}",
+                         f"git {command} が失敗しました：{said}" if said else f"git {command} が失敗しました（メッセージなし）"))
+
+
 # ------------------------------------------------------------------- --git REV
 
 
@@ -367,7 +403,9 @@ def changed_plans(rev: str, limit: int, follow: bool, problems: list[str]) -> li
         if status == "U":  # a conflict: git gives no modes; the old side is the revision's
             old_mode = new_mode = "100644"
         if (old is not None and old_mode not in _REGULAR) or (new is not None and new_mode not in _REGULAR):
-            say(f"kpispec: note: skipped {printable(new or old)}: not a regular file in {printable(rev)} or in the working tree")
+            skipped, at = printable(new or old), printable(rev)
+            note(Text(f"skipped {skipped}: not a regular file in {at} or in the working tree",
+                      f"{skipped} を飛ばしました：{at} でも作業ツリーでも通常のファイルではありません"))
             continue
         try:
             before = None
@@ -386,7 +424,7 @@ def changed_plans(rev: str, limit: int, follow: bool, problems: list[str]) -> li
         if printable(path) in known:
             continue
         if os.path.islink(os.path.join(root, path)):  # as a tracked link is: never followed
-            say(f"kpispec: note: skipped {printable(path)}: a symbolic link")
+            note(Text(f"skipped {printable(path)}: a symbolic link", f"{printable(path)} を飛ばしました：シンボリックリンクです"))
             continue
         try:
             fresh.append(Pair(None, _file(Path(root, path), printable(path), limit, follow, os.path.join(root, path))))
@@ -431,8 +469,10 @@ def moved_untracked(pairs: list[Pair], fresh: list[Pair]) -> list[Pair]:
                 if ratio >= 0.5:
                     scored.append((-ratio, d.old.shown, a.new.shown, d, a))
     else:
-        say(f"kpispec: note: {len(deleted)} deleted and {len(added)} untracked plans are too many to pair by their "
-            f"lines; only identical ones are taken as moved (git add the new ones for git's rename detection)")
+        note(Text(f"{len(deleted)} deleted and {len(added)} untracked plans are too many to pair by their "
+                  f"lines; only identical ones are taken as moved (git add the new ones for git's rename detection)",
+                  f"削除された計画 {len(deleted)} 件と追跡されていない計画 {len(added)} 件は、行ごとに対応づけるには多すぎます。"
+                  f"内容が同じものだけを移動とみなします（git の移動の検出を使うには、新しい計画を git add してください）"))
     used: set[int] = set()
     merged = []
     for _, _, _, d, a in sorted(scored, key=lambda s: s[:3]):

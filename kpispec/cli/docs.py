@@ -21,8 +21,8 @@ from typing import Annotated, Optional
 import typer
 
 from .application import app
-from .common import language
-from .io import display_path, say
+from .common import use_language
+from .io import Text, display_path, joined, reason, say
 from .options import LangOption, fail
 
 MARKER = ".kpispec-site"
@@ -41,9 +41,10 @@ def docs(
     follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow symbolic links that lead out of their repository.")] = False,
 ):
     """Build a documentation site of the plans: trees, goals, tables and diagnostics (mkdocs)."""
+    lang_code = use_language(lang)
     if not serve and output is None:
-        fail("say where the site goes with -o DIR (or preview it with --serve)")
-    lang_code = language(lang)
+        fail(Text("say where the site goes with -o DIR (or preview it with --serve)",
+                  "サイトの出力先を -o DIR で指定してください（プレビューなら --serve）"))
     cwd = Path.cwd()
     plugin = {"paths": [str((cwd / p).absolute()) for p in paths], "folder": "", "lang": lang_code, "nav": True,
               "follow_symlinks": follow_symlinks}
@@ -74,10 +75,12 @@ def docs(
         config_path.write_text(json.dumps(settings, ensure_ascii=True), encoding="ascii")
         log = _quiet_mkdocs(keep_errors=not serve)
         if serve:
+            _plans_usable(paths, config_file, follow_symlinks)
             _serve(config_path, dev_addr)
             raise typer.Exit(0)
         assert output is not None
         target = _output_folder(output, paths)
+        _plans_usable(paths, config_file, follow_symlinks)
         built = None
         try:
             built = Path(tempfile.mkdtemp(prefix=".kpispec-site-", dir=target.parent))
@@ -88,12 +91,33 @@ def docs(
             (built / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             _move_into_place(built, target, output)
         except OSError as exc:
-            fail(f"cannot write the site to {display_path(output)}: {exc.strerror or exc}")
+            why = reason(exc)
+            fail(Text(f"cannot write the site to {display_path(output)}: {why}",
+                      f"サイトを {display_path(output)} に書き込めません：{why.ja}"))
         finally:
             if built is not None:
                 shutil.rmtree(built, ignore_errors=True)
-    say(f"kpispec: wrote the site to {display_path(output)}{os.sep}index.html")
+    index = f"{display_path(output)}{os.sep}index.html"
+    say(f"kpispec: サイトを {index} に書き出しました" if lang_code == "ja" else f"kpispec: wrote the site to {index}")
     raise typer.Exit(0)
+
+
+def _plans_usable(paths: list[Path], config_file: Path | None, follow_symlinks: bool) -> None:
+    """Exit 2 before mkdocs starts when the plans cannot be found or a configuration is broken: the
+    site plugin would stop the build with the same errors (joined by `; `), but only in English."""
+    from .checking import NO_PLANS
+    from .configs import Configs
+    from .io import find_plans
+
+    found = find_plans(paths, follow_symlinks)
+    configs = Configs(config_file)
+    for plan in found.files:
+        configs.for_file(plan.real)
+    problems = [*found.errors, *configs.errors]
+    if problems:
+        fail(joined(problems))
+    if not found.files:
+        fail(NO_PLANS)
 
 
 class _MkdocsLog(logging.Handler):
@@ -154,30 +178,37 @@ def _serve(config_path: Path, dev_addr: str) -> None:
 def _output_folder(output: Path, inputs: list[Path]) -> Path:
     """The folder the site goes to, checked before any work: absent, empty, or a site built before."""
     target = Path(os.path.abspath(output))
+    shown = display_path(output)
     if target.parent == target:
-        fail(f"cannot write a site over {display_path(output)}")
+        fail(Text(f"cannot write a site over {shown}", f"{shown} にはサイトを書き込めません"))
     try:
         info = os.lstat(target)
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        fail(f"cannot use {display_path(output)}: {exc.strerror or exc}")
+        why = reason(exc)
+        fail(Text(f"cannot use {shown}: {why}", f"{shown} を使えません：{why.ja}"))
     if info is not None:
         if stat.S_ISLNK(info.st_mode):
-            fail(f"{display_path(output)} is a symbolic link; give the folder itself")
+            fail(Text(f"{shown} is a symbolic link; give the folder itself",
+                      f"{shown} はシンボリックリンクです。フォルダそのものを指定してください"))
         if not stat.S_ISDIR(info.st_mode):
-            fail(f"{display_path(output)} exists and is not a folder")
+            fail(Text(f"{shown} exists and is not a folder", f"{shown} は既にあり、フォルダではありません"))
         entries = os.listdir(target)
         if entries and not _is_site(target):
-            fail(f"{display_path(output)} is not empty and is not a site kpispec built: choose a new folder "
-                 f"(kpispec replaces a site folder whole, and will not empty this one)")
+            fail(Text(f"{shown} is not empty and is not a site kpispec built: choose a new folder "
+                      f"(kpispec replaces a site folder whole, and will not empty this one)",
+                      f"{shown} は空でなく、kpispec が作ったサイトでもありません。新しいフォルダを選んでください"
+                      f"（kpispec はサイトのフォルダを丸ごと置き換えるため、このフォルダを空にすることはしません）"))
     if not target.parent.is_dir():
-        fail(f"the folder {display_path(target.parent)} does not exist")
+        parent = display_path(target.parent)
+        fail(Text(f"the folder {parent} does not exist", f"フォルダ {parent} がありません"))
     real_target = os.path.realpath(target)
     for path in inputs:
         real = os.path.realpath(path)
         if real == real_target or real.startswith(real_target + os.sep):
-            fail(f"the site cannot go to {display_path(output)}: it holds the plans it documents")
+            fail(Text(f"the site cannot go to {shown}: it holds the plans it documents",
+                      f"サイトを {shown} には置けません：そこには文書にする計画があります"))
     return target
 
 
@@ -210,8 +241,10 @@ def _move_into_place(built: Path, target: Path, shown: Path) -> None:
             info = os.lstat(moved)
             if not stat.S_ISDIR(info.st_mode) or (os.listdir(moved) and not _is_site(moved)):
                 os.rename(moved, target)
-                fail(f"{display_path(shown)} changed during the build and is no longer a site kpispec built: "
-                     f"it was left as it is")
+                fail(Text(f"{display_path(shown)} changed during the build and is no longer a site kpispec built: "
+                          f"it was left as it is",
+                          f"{display_path(shown)} はビルド中に変更され、kpispec が作ったサイトではなくなりました。"
+                          f"そのままにしてあります"))
         try:
             os.rename(built, target)
         except OSError:

@@ -17,14 +17,21 @@ def explain(
     code: Annotated[Optional[str], typer.Argument(help="A rule code such as KPI301, or its name (targets-miss-goal).")] = None,
     lang: LangOption = None,
 ):
-    """Explain a rule: what it checks, why, a failing and a passing example, the fix."""
+    """Explain a rule: what it checks, why, a failing and a passing example, the fix (in Japanese with --lang ja)."""
     from ..codes import all_rules, by_code
+    from ..render.text import SEVERITY_JA
     from ..suggest import closest
     from .io import printable
 
     lang_ = language(lang)
     if code is None:
-        out("".join(f"{r.code}  {r.severity.value:<7}  {r.name:<28}  {r.summary.get(lang_)}\n" for r in all_rules()))
+        from ..render.text import SEVERITY_JA, width
+
+        def severity(r) -> str:  # padded to 7 cells: エラー and 警告 take two cells a character
+            word = SEVERITY_JA[r.severity.value] if lang_ == "ja" else r.severity.value
+            return word + " " * (7 - width(word))
+
+        out("".join(f"{r.code}  {severity(r)}  {r.name:<28}  {r.summary.get(lang_)}\n" for r in all_rules()))
         return
     rule = by_code(code)
     if rule is None:
@@ -36,6 +43,10 @@ def explain(
         near = lookalike or near
         guess = (near[0] if len(near) == 1 else None) or closest(typed, [r.code for r in rules]) \
             or closest(code.lower(), [r.name for r in rules])
+        if lang_ == "ja":
+            hint = f"`{guess}` のことですか？" if guess else "ルールの一覧は `kpispec explain` で表示できます"
+            fail(f"{printable(code)} というルールはありません（{hint}）")
         hint = f" (did you mean {guess}?)" if guess else " (`kpispec explain` lists them)"
         fail(f"unknown rule {printable(code)}{hint}")
-    out(f"{rule.code} {rule.name} ({rule.severity.value} by default)\n{rule.summary.get(lang_)}\n\n{rule.doc.rstrip()}\n")
+    severity = f"（既定の重大度：{SEVERITY_JA[rule.severity.value]}）" if lang_ == "ja" else f" ({rule.severity.value} by default)"
+    out(f"{rule.code} {rule.name}{severity}\n{rule.summary.get(lang_)}\n\n{rule.doc_in(lang_).rstrip()}\n")

@@ -11,8 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from .application import app
-from .common import language, use_colour
-from .io import CliError, display_path, machine_out, output_target, write_atomic
+from .common import use_colour, use_language
+from .io import CliError, Text, cannot_write, display_path, machine_out, output_target, write_atomic
 from .options import LangOption, fail
 
 
@@ -50,9 +50,11 @@ def graph(
     from ..render.text import TextRenderer
     from ..site.collect import collect
 
-    lang_code = language(lang)
+    lang_code = use_language(lang)
+    shown_file = display_path(file)
     if os.path.isdir(file):
-        fail(f"{display_path(file)} is a folder; graph takes one .kpi file")
+        fail(Text(f"{shown_file} is a folder; graph takes one .kpi file",
+                  f"{shown_file} はフォルダです。kpispec graph には .kpi ファイルを 1 つ指定してください"))
     out_of_memory = False
     collected = None
     problem = None
@@ -62,11 +64,13 @@ def graph(
     except MemoryError:  # reported below, once the exception no longer holds the failed work
         out_of_memory = True
     except Exception as exc:  # noqa: BLE001 - a bug in kpispec must not end in a traceback
-        problem = f"internal error while reading {display_path(file)}: {type(exc).__name__}: {exc}"
+        kind = type(exc).__name__
+        problem = Text(f"internal error while reading {shown_file}: {kind}: {exc}",
+                       f"{shown_file} の読み込み中に内部エラーが起きました：{kind}: {exc}")
     if out_of_memory:
-        fail(f"out of memory while reading {display_path(file)}")
+        fail(Text(f"out of memory while reading {shown_file}", f"{shown_file} の読み込み中にメモリが足りなくなりました"))
     if problem or collected is None:
-        fail(problem or f"cannot read {display_path(file)}")
+        fail(problem or Text(f"cannot read {shown_file}", f"{shown_file} を読めません"))
     if collected.errors:
         fail(collected.errors[0])
     result = collected.results[0]
@@ -92,11 +96,14 @@ def graph(
         draw = mermaid.render if format_ is GraphFormat.mermaid else dot.render
         text = draw(result.plan, context.graph, verdicts, lang_code)
     except MemoryError:
-        problem = f"out of memory while drawing {result.source.path}"
+        problem = Text(f"out of memory while drawing {result.source.path}",
+                       f"{result.source.path} の描画中にメモリが足りなくなりました")
     except Exception as exc:  # noqa: BLE001 - a bug in kpispec must not end in a traceback
-        problem = f"internal error while drawing {result.source.path}: {type(exc).__name__}: {exc}"
+        kind = type(exc).__name__
+        problem = Text(f"internal error while drawing {result.source.path}: {kind}: {exc}",
+                       f"{result.source.path} の描画中に内部エラーが起きました：{kind}: {exc}")
     if problem or text is None:
-        fail(problem or f"nothing drawn for {result.source.path}")
+        fail(problem or Text(f"nothing drawn for {result.source.path}", f"{result.source.path} からは何も描かれませんでした"))
     if output is None:
         machine_out(text)
     else:
@@ -105,5 +112,5 @@ def graph(
         except CliError as exc:
             fail(str(exc))
         except OSError as exc:
-            fail(f"cannot write {display_path(output)}: {exc.strerror or exc}")
+            fail(cannot_write(display_path(output), exc))
     raise typer.Exit(0)

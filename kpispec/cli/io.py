@@ -27,8 +27,67 @@ _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
+class Text(str):
+    """A message of the command line in both its languages: the English is the string itself (what
+    logs, tests and the site plugin read and join), the Japanese is beside it. `common.error`
+    prints the one of the run's language; `f"{text}"` and `+` give the English only, so a message
+    is composed from the two texts of its parts, each in its language."""
+
+    ja: str
+
+    def __new__(cls, en: str, ja: str):
+        self = super().__new__(cls, en)
+        self.ja = ja
+        return self
+
+    def __getnewargs__(self):
+        return (str.__str__(self), self.ja)
+
+    def get(self, lang: str) -> str:
+        return self.ja if lang == "ja" else str.__str__(self)
+
+
+def said(message, lang: str) -> str:
+    """A message (a Text, a diagnostics.Msg, or a plain string: the same in both) in `lang`."""
+    get = getattr(message, "get", None)
+    return get(lang) if callable(get) else str(message)
+
+
+def joined(messages, separator: str = "; ") -> Text:
+    """Messages as one line: `; ` between them in English, `；` in Japanese."""
+    return Text(separator.join(said(m, "en") for m in messages), "；".join(said(m, "ja") for m in messages))
+
+
+# What the system says of a failed read or write, in Japanese (its own words are English).
+_REASONS_JA = {
+    errno.EACCES: "アクセスが許可されていません", errno.EPERM: "操作が許可されていません",
+    errno.ENOENT: "ファイルまたはフォルダがありません", errno.ENOTDIR: "パスの途中がフォルダではありません",
+    errno.EISDIR: "フォルダです", errno.ENAMETOOLONG: "ファイル名が長すぎます",
+    errno.ELOOP: "シンボリックリンクが多すぎるか、循環しています", errno.EROFS: "読み取り専用のファイルシステムです",
+    errno.ENOSPC: "ディスクの空き容量がありません", errno.EDQUOT: "ディスク使用量の上限を超えています",
+    errno.EIO: "入出力エラーです", errno.EMFILE: "開いているファイルが多すぎます",
+    errno.ENFILE: "システム全体で開いているファイルが多すぎます", errno.EFBIG: "ファイルが大きすぎます",
+    errno.EBUSY: "使用中です", errno.ETXTBSY: "実行中のファイルです", errno.EXDEV: "別のファイルシステムをまたいでいます",
+    errno.ENOTEMPTY: "フォルダが空ではありません", errno.EEXIST: "既にあります", errno.EBADF: "ファイル記述子が無効です",
+    errno.EPIPE: "読み手が終了しました", errno.EINVAL: "引数が無効です", errno.ENXIO: "デバイスがありません",
+    errno.ENODEV: "デバイスがありません", errno.ENOMEM: "メモリが足りません", errno.EAGAIN: "一時的に使えません",
+    errno.ESTALE: "ファイルハンドルが古くなっています", errno.ETIMEDOUT: "時間切れになりました",
+}
+
+
+def reason(exc: OSError) -> Text:
+    """Why a read or a write failed, as the system says it (`Permission denied`), in both languages."""
+    en = exc.strerror or str(exc)
+    ja = _REASONS_JA.get(exc.errno) if exc.errno is not None else None
+    return Text(en, ja or (f"{en}（errno {exc.errno}）" if exc.errno is not None else en))
+
+
 class CliError(Exception):
-    """A usage or I/O problem: reported on stderr as one line, exit status 2."""
+    """A usage or I/O problem: reported on stderr as one line, exit status 2. Its message is a Text,
+    and `str()` gives that Text itself (both its languages)."""
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
 
 
 class OutputFailed(Exception):
@@ -71,21 +130,42 @@ def display_path(path: Path | str) -> str:
     return printable(text)
 
 
-def kind_of(mode: int) -> str:
+def kind_of(mode: int) -> Text:
     """What a non-regular file is, in words."""
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return Text("a folder", "フォルダ")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return Text("a FIFO (named pipe)", "名前付きパイプ")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return Text("a character device", "キャラクタデバイス")
     if stat.S_ISBLK(mode):
-        return "a block device"
+        return Text("a block device", "ブロックデバイス")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return Text("a socket", "ソケット")
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    return "not a regular file"
+        return Text("a symbolic link", "シンボリックリンク")
+    return Text("not a regular file", "特殊なファイル")
+
+
+def not_regular(shown: str, mode: int) -> Text:
+    kind = kind_of(mode)
+    return Text(f"{shown} is {kind}, not a regular file: it was not read",
+                f"{shown} は{kind.ja}で、通常のファイルではないため読みませんでした")
+
+
+def _leads_nowhere(shown: str) -> Text:
+    return Text(f"{shown} is a symbolic link that leads nowhere (to nothing, or round in a loop)",
+                f"{shown} はどこにもたどり着かないシンボリックリンクです（リンク先がないか、循環しています）")
+
+
+def cannot_read(shown: str, exc: OSError) -> Text:
+    why = reason(exc)
+    return Text(f"cannot read {shown}: {why}", f"{shown} を読めません：{why.ja}")
+
+
+def cannot_write(shown: str, exc: OSError) -> Text:
+    why = reason(exc)
+    return Text(f"cannot write {shown}: {why}", f"{shown} に書き込めません：{why.ja}")
 
 
 def repository_root(path: Path) -> Path | None:
@@ -133,8 +213,8 @@ class Found:
     """The plan files found for the paths given, with what could not be used."""
 
     files: list[PlanFile] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # reported; the run exits 2
-    skipped: list[str] = field(default_factory=list)  # reported as notes
+    errors: list[Text] = field(default_factory=list)  # reported; the run exits 2
+    skipped: list[Text] = field(default_factory=list)  # reported as notes
 
 
 def find_plans(paths: list[Path], follow_symlinks: bool = False) -> Found:
@@ -162,24 +242,28 @@ def find_plans(paths: list[Path], follow_symlinks: bool = False) -> Found:
 def _expand(path: Path, found: Found, candidates: list, follow: bool) -> None:
     shown = display_path(path)
     if not path.is_absolute() and not _working_folder_exists():
-        found.errors.append(f"cannot read {shown}: the working folder no longer exists (give an absolute path)")
+        found.errors.append(Text(
+            f"cannot read {shown}: the working folder no longer exists (give an absolute path)",
+            f"{shown} を読めません：作業フォルダがもうありません（絶対パスで指定してください）"))
         return
     try:
         os.lstat(path)
     except FileNotFoundError:
-        found.errors.append(f"no such file or folder: {shown}")
+        found.errors.append(Text(f"no such file or folder: {shown}", f"ファイルもフォルダもありません：{shown}"))
         return
     except OSError as exc:
-        found.errors.append(f"cannot read {shown}: {exc.strerror or exc}")
+        found.errors.append(cannot_read(shown, exc))
         return
     target = _resolve(path)
     if target is None:
-        found.errors.append(f"{shown} is a symbolic link that leads nowhere (to nothing, or round in a loop)")
+        found.errors.append(_leads_nowhere(shown))
         return
     if not follow:
         escape = link_out_of_repository(path)
         if escape:
-            found.errors.append(f"not following symbolic link {escape}; pass --follow-symlinks to check it anyway")
+            found.errors.append(Text(
+                f"not following symbolic link {escape}; pass --follow-symlinks to check it anyway",
+                f"シンボリックリンクをたどりません：{escape.ja}。それでも検査するには --follow-symlinks を付けてください"))
             return
     info = os.stat(target)
     if stat.S_ISDIR(info.st_mode):
@@ -187,10 +271,10 @@ def _expand(path: Path, found: Found, candidates: list, follow: bool) -> None:
     elif stat.S_ISREG(info.st_mode):
         candidates.append((PlanFile(shown, str(target)), (info.st_dev, info.st_ino)))
     else:
-        found.errors.append(f"{shown} is {kind_of(info.st_mode)}, not a regular file: it was not read")
+        found.errors.append(not_regular(shown, info.st_mode))
 
 
-def link_out_of_repository(path: Path) -> str | None:
+def link_out_of_repository(path: Path) -> Text | None:
     """The first symbolic link on the way to `path` (itself or a folder) that leads out of the
     repository holding it (outside any repository: out of its own folder), described; else None."""
     lexical = Path(os.path.abspath(path))
@@ -203,8 +287,9 @@ def link_out_of_repository(path: Path) -> str | None:
         home = Path(os.path.realpath(repository or step.parent))
         target = Path(os.path.realpath(step))
         if not _inside(target, home):
-            where = "the repository" if repository else "its folder"
-            return f"{display_path(step)}: it points outside {where} (to {printable(str(target))})"
+            where = Text("the repository", "リポジトリ") if repository else Text("its folder", "リンクのあるフォルダ")
+            shown, to = display_path(step), printable(str(target))
+            return Text(f"{shown}: it points outside {where} (to {to})", f"{shown} は{where.ja}の外（{to}）を指しています")
     return None
 
 
@@ -233,7 +318,10 @@ def _walk(root: Path, shown_root: str, found: Found, candidates: list, follow: b
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            found.errors.append(f"cannot read folder {_relative(shown_folder)}: {exc.strerror or exc}")
+            why = reason(exc)
+            folder_shown = _relative(shown_folder)
+            found.errors.append(Text(f"cannot read folder {folder_shown}: {why}",
+                                     f"フォルダ {folder_shown} を読めません：{why.ja}"))
             continue
         subfolders = []
         for entry in entries:
@@ -243,7 +331,7 @@ def _walk(root: Path, shown_root: str, found: Found, candidates: list, follow: b
             except FileNotFoundError:
                 continue  # removed while we looked
             except OSError as exc:
-                found.errors.append(f"cannot read {shown}: {exc.strerror or exc}")
+                found.errors.append(cannot_read(shown, exc))
                 continue
             mode = info.st_mode
             if stat.S_ISLNK(mode):
@@ -255,7 +343,7 @@ def _walk(root: Path, shown_root: str, found: Found, candidates: list, follow: b
                 if stat.S_ISREG(mode):
                     candidates.append((PlanFile(shown, entry.path, base), (info.st_dev, info.st_ino)))
                 else:
-                    found.errors.append(f"{shown} is {kind_of(mode)}, not a regular file: it was not read")
+                    found.errors.append(not_regular(shown, mode))
         stack.extend(reversed(subfolders))
 
 
@@ -267,10 +355,11 @@ def _found_link(entry, shown, found: Found, candidates: list, follow: bool, visi
     if entry.name.startswith(".") or entry.name in SKIP_DIRS:
         return
     if not follow:
-        found.skipped.append(f"skipped symbolic link {shown} (pass --follow-symlinks to follow it)")
+        found.skipped.append(Text(f"skipped symbolic link {shown} (pass --follow-symlinks to follow it)",
+                                  f"シンボリックリンク {shown} を飛ばしました（たどるには --follow-symlinks を付けてください）"))
         return
     if target is None:
-        found.errors.append(f"{shown} is a symbolic link that leads nowhere (to nothing, or round in a loop)")
+        found.errors.append(_leads_nowhere(shown))
         return
     info = os.stat(target)
     if is_dir:
@@ -280,7 +369,7 @@ def _found_link(entry, shown, found: Found, candidates: list, follow: bool, visi
     elif stat.S_ISREG(info.st_mode):
         candidates.append((PlanFile(shown, str(target)), (info.st_dev, info.st_ino)))
     else:
-        found.errors.append(f"{shown} is {kind_of(info.st_mode)}, not a regular file: it was not read")
+        found.errors.append(not_regular(shown, info.st_mode))
 
 
 def _relative(shown: str) -> str:
@@ -305,12 +394,13 @@ def read_regular(source: PlanFile | Path | str, limit: int) -> bytes:
         fd = source.open() if isinstance(source, PlanFile) else os.open(source, _READ_FLAGS | _O_NOFOLLOW)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise CliError(f"{shown} is a symbolic link: it was not followed") from None
-        raise CliError(f"cannot read {shown}: {exc.strerror or exc}") from None
+            raise CliError(Text(f"{shown} is a symbolic link: it was not followed",
+                                f"{shown} はシンボリックリンクのため、たどりませんでした")) from None
+        raise CliError(cannot_read(shown, exc)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise CliError(f"{shown} is {kind_of(info.st_mode)}, not a regular file: it was not read")
+            raise CliError(not_regular(shown, info.st_mode))
         if info.st_size > limit:
             raise TooLarge(info.st_size)
         chunks = []
@@ -325,7 +415,7 @@ def read_regular(source: PlanFile | Path | str, limit: int) -> bytes:
                 raise TooLarge(total)
         return b"".join(chunks)
     except OSError as exc:
-        raise CliError(f"cannot read {shown}: {exc.strerror or exc}") from None
+        raise CliError(cannot_read(shown, exc)) from None
     finally:
         os.close(fd)
 
@@ -333,7 +423,12 @@ def read_regular(source: PlanFile | Path | str, limit: int) -> bytes:
 # ------------------------------------------------------------------------ writing
 
 
-_STREAMS = {0: "standard input", 1: "standard output", 2: "standard error"}
+_STREAMS = {0: Text("standard input", "標準入力"), 1: Text("standard output", "標準出力"),
+            2: Text("standard error", "標準エラー出力")}
+
+
+def _refusing(shown: str, en: str, ja: str) -> CliError:
+    return CliError(Text(f"refusing to write {shown}: {en}", f"{shown} には書き込みません：{ja}"))
 
 
 def output_target(path: Path, inputs: tuple = (), follow: bool = False) -> Path:
@@ -342,47 +437,58 @@ def output_target(path: Path, inputs: tuple = (), follow: bool = False) -> Path:
     shown = display_path(path)
     stream = _standard_stream(path)
     if stream:
-        raise CliError(f"refusing to write {shown}: it is {stream}; leave out -o to print to standard output")
+        raise _refusing(shown, f"it is {stream}; leave out -o to print to standard output",
+                        f"{stream.ja}です。標準出力に出すには -o を付けないでください")
     if not follow:
         escape = link_out_of_repository(path)
         if escape:
-            raise CliError(f"refusing to write through symbolic link {escape}; pass --follow-symlinks to write there anyway")
+            raise CliError(Text(
+                f"refusing to write through symbolic link {escape}; pass --follow-symlinks to write there anyway",
+                f"シンボリックリンクを通して書き込みません：{escape.ja}。それでも書き込むには --follow-symlinks を付けてください"))
     try:
         info = os.lstat(path)
     except FileNotFoundError:
         parent = path.parent if str(path.parent) else Path(".")
         if not parent.is_dir():
-            raise CliError(f"cannot write {shown}: no such folder {display_path(parent)}") from None
+            folder = display_path(parent)
+            raise CliError(Text(f"cannot write {shown}: no such folder {folder}",
+                                f"{shown} に書き込めません：フォルダ {folder} がありません")) from None
         return path
     except OSError as exc:
-        raise CliError(f"cannot write {shown}: {exc.strerror or exc}") from None
+        raise CliError(cannot_write(shown, exc)) from None
     target = path
     if stat.S_ISLNK(info.st_mode):
         resolved = _resolve(path)
         if resolved is None:
-            raise CliError(f"refusing to write {shown}: it is a symbolic link that leads nowhere (to nothing, or round in a loop)")
+            raise _refusing(shown, "it is a symbolic link that leads nowhere (to nothing, or round in a loop)",
+                            "どこにもたどり着かないシンボリックリンクです（リンク先がないか、循環しています）")
         target = resolved
         info = os.stat(resolved)
     if not stat.S_ISREG(info.st_mode):
-        raise CliError(f"refusing to write {shown}: it is {kind_of(info.st_mode)}; the output must be a regular file")
+        kind = kind_of(info.st_mode)
+        raise _refusing(shown, f"it is {kind}; the output must be a regular file",
+                        f"{kind.ja}です。出力先は通常のファイルにしてください")
     if not info.st_mode & 0o222:
-        raise CliError(f"refusing to write {shown}: it is read-only; make it writable first if it should be replaced")
+        raise _refusing(shown, "it is read-only; make it writable first if it should be replaced",
+                        "読み取り専用です。置き換えてよいなら、先に書き込めるようにしてください")
     for source in inputs:
         try:
             same = os.path.samestat(info, os.stat(source))
         except OSError:
             continue
         if same:
-            raise CliError(f"refusing to write {shown}: it is the input {display_path(source)}; choose another output")
+            source_shown = display_path(source)
+            raise _refusing(shown, f"it is the input {source_shown}; choose another output",
+                            f"入力の {source_shown} そのものです。別の出力先を選んでください")
     return target
 
 
-def _standard_stream(path: Path) -> str | None:
+def _standard_stream(path: Path) -> Text | None:
     """Which standard stream `path` is (/dev/stdout, /dev/fd/2, /proc/self/fd/1, or a log file
     that stderr is appending to), or None. A device such as /dev/null is left to the kind check."""
     text = os.path.abspath(path)
     if text in ("/dev/stdin", "/dev/stdout", "/dev/stderr") or (text.startswith(("/dev/fd/", "/proc/")) and "/fd/" in text):
-        return "a file descriptor of this process"
+        return Text("a file descriptor of this process", "このプロセスのファイル記述子")
     try:
         info = os.stat(path)
     except (OSError, ValueError):

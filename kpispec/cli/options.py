@@ -7,11 +7,13 @@ from typing import Annotated, Optional
 import typer
 
 from .common import BadSize, Lang, error, size_in_bytes
+from .io import Text
 
 LangOption = Annotated[Optional[Lang], typer.Option("--lang", help="Message language (default: from LANG).")]
 
 
-def fail(message: str) -> None:
+def fail(message) -> None:
+    """Exit 2 with `kpispec: error: …` in the run's language (a Text or a Msg: both its languages)."""
     error(message)
     raise typer.Exit(2)
 
@@ -21,7 +23,8 @@ def size_option(text: str) -> int:
     try:
         return size_in_bytes(text)
     except BadSize as exc:
-        raise typer.BadParameter(str(exc)) from None
+        # The Text itself, not str(exc): a usage error in Japanese says its Japanese (application.py).
+        raise typer.BadParameter(exc.args[0]) from None
 
 
 def one_plan(file, follow_symlinks: bool, command: str):
@@ -31,7 +34,9 @@ def one_plan(file, follow_symlinks: bool, command: str):
     from .io import display_path, find_plans
 
     if os.path.isdir(file):
-        fail(f"{display_path(file)} is a folder; {command} takes one .kpi file")
+        shown = display_path(file)
+        fail(Text(f"{shown} is a folder; {command} takes one .kpi file",
+                  f"{shown} はフォルダです。kpispec {command} には .kpi ファイルを 1 つ指定してください"))
     found = find_plans([file], follow_symlinks)
     if found.errors:
         fail(found.errors[0])

@@ -9,7 +9,7 @@ import typer
 
 from .application import app
 from .options import fail
-from .io import CliError, display_path, machine_out, write_atomic
+from .io import CliError, cannot_write, display_path, machine_out, write_atomic
 
 
 @app.command()
@@ -30,4 +30,4 @@ def schema(
     except CliError as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"cannot write {display_path(output)}: {exc.strerror or exc}")
+        fail(cannot_write(display_path(output), exc))

@@ -11,8 +11,8 @@ from typing import Annotated, List, Optional
 import typer
 
 from .application import app
-from .common import DEFAULT_MAX_FILE_SIZE, language, use_colour
-from .io import CliError, TooLarge, machine_out, read_regular
+from .common import DEFAULT_MAX_FILE_SIZE, use_colour, use_language
+from .io import CliError, Text, TooLarge, machine_out, read_regular
 from .options import LangOption, fail, one_plan, size_option
 
 
@@ -46,10 +46,11 @@ def whatif(
     """Recompute a plan with other values (--set), solve for an input (--solve), rank inputs (--sensitivity)."""
     from ..api import analyze_bytes
     from ..planning import SettingError, check_solvable, scenario, split_setting
+    from ..syntax.names import normalise
     from ..render.text import TextRenderer
     from .configs import Configs
 
-    lang_code = language(lang)
+    lang_code = use_language(lang)
     limit = size_option(max_file_size)
     plan_file = one_plan(file, follow_symlinks, "whatif")
     configs = Configs(None)
@@ -61,7 +62,9 @@ def whatif(
     except CliError as exc:
         fail(str(exc))
     except TooLarge as exc:
-        fail(f"{plan_file.shown} is too large to read ({exc.size:,} bytes; the limit is {limit:,}): raise --max-file-size")
+        shown = plan_file.shown
+        fail(Text(f"{shown} is too large to read ({exc.size:,} bytes; the limit is {limit:,}): raise --max-file-size",
+                  f"{shown} は大きすぎて読めません（{exc.size:,} バイト、上限は {limit:,} バイト）：--max-file-size を引き上げてください"))
     # Only errors of syntax (KPI0xx) and names (KPI1xx) stop it: a goal the targets miss is what it is for.
     stopping = [d for d in result.diagnostics if d.severity.value == "error" and d.code[3:4] in ("0", "1")]
     if stopping or result.plan is None or result.context is None:
@@ -72,6 +75,7 @@ def whatif(
         raise typer.Exit(1)
     try:
         values = [split_setting(s) for s in set_ or ()]
+        solve, goal = [normalise(n) for n in solve or ()], [normalise(n) for n in goal or ()]  # as the plan reads ids
         for nid in solve or ():
             check_solvable(result, nid)
         for nid in goal or ():
@@ -82,7 +86,7 @@ def whatif(
         solving = {nid: planned.after if result.plan.nodes[nid].formula is None or nid in dict(values)
                    else scenario(result, values, config, (nid,)).after for nid in solve or ()}
     except SettingError as exc:
-        fail(exc.message.get(lang_code))
+        fail(exc.message)
     text = _render(plan_file.shown, planned, solving, sensitivity, goal or [], format_, lang_code, config)
     machine_out(text)
     raise typer.Exit(0)

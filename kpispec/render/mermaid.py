@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from .. import display
 from ..analysis.goals import MET, MISSES, UNKNOWN
 from ..records import record
 from ..tree import edges as tree_edges
@@ -74,11 +75,11 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def target_text(node) -> str | None:
+def target_text(node, lang: str = "en") -> str | None:
     if node.target is None:
         return None
     comparator = node.target.comparator
-    return f"{_COMPARATORS.get(comparator, comparator)} {node.target.value.text}"
+    return f"{_COMPARATORS.get(comparator, comparator)} {display.written(node.target.value.text, lang)}"
 
 
 def verdict_text(standing, lang: str) -> str | None:
@@ -112,13 +113,13 @@ def describe(plan, nid: str, standing, lang: str) -> Shown:
     node = plan.nodes.get(nid)
     if node is None:
         param = plan.params[nid]
-        value = _one_line(plan.source.slice(param.expr.span))
+        value = _one_line(display.written(plan.source.slice(param.expr.span), lang))
         if len(value) > MAX_VALUE:
             value = value[: MAX_VALUE - 1] + "…"
         lines = [_one_line(param.label or nid), f"{words['param']} {nid}", f"= {value}"]
         return Shown(nid, "param", tuple(lines), None)
     lines = [_one_line(node.label or nid), f"{_KINDS.get(node.kind, node.kind)} {nid}"]
-    target = target_text(node)
+    target = target_text(node, lang)
     if target:
         lines.append(_one_line(target))
     verdict = verdict_text(standing, lang)

@@ -26,8 +26,8 @@ def _name(plan, nid: str) -> str:
     return f"{nid} {label}" if label else nid
 
 
-def _target(node) -> str:
-    return f"{'≤' if node.target.comparator == '<=' else '≥'} {node.target.value.text}"
+def _target(node, lang: str = "en") -> str:
+    return f"{'≤' if node.target.comparator == '<=' else '≥'} {display.written(node.target.value.text, lang)}"
 
 
 def input_amount(arithmetic, nid: str, x: Fraction, lang: str, rounding=ROUND_HALF_UP) -> str:
@@ -84,7 +84,7 @@ def scenario_text(path: str, scenario, lang: str) -> str:
     lines = [_t(lang, f"{path}: what if", f"{path} の試算（もし）：")]
     for s in scenario.settings:
         what = _t(lang, "target" if s.kind == "target" else "value", "目標値" if s.kind == "target" else "値")
-        lines.append(f"  {s.id} = {s.new}  " + _paren(f"{what} {s.old}", lang))
+        lines.append(f"  {s.id} = {display.written(s.new, lang)}  " + _paren(f"{what} {display.written(s.old, lang)}", lang))
         if s.formula:
             lines.append(_t(lang, f"    its formula ({s.formula}) is set aside: the value is used as it is",
                             f"    式（{s.formula}）は使わず、この値をそのまま使います"))
@@ -100,7 +100,7 @@ def scenario_text(path: str, scenario, lang: str) -> str:
         node = (scenario.after.plan or plan).nodes.get(nid) or plan.nodes.get(nid)
         head = _name(plan, nid)
         if node is not None and node.target is not None:
-            head += "  " + _paren(_target(node), lang)
+            head += "  " + _paren(_target(node, lang), lang)
         lines.append(head)
         lines.append(f"  {label_now}{' ' * (pad - width(label_now))}{_standing_text(before, lang)}")
         after_text = _t(lang, "unchanged", "変わらず") if _same(before, after) else _standing_text(after, lang)
@@ -125,7 +125,7 @@ def solutions_text(arithmetic, input_id: str, solutions: list, lang: str, origin
     the plan writes it, when it has a formula that the solve sets aside)."""
     node = arithmetic.plan.nodes[input_id]
     lines = [_t(lang, f"Solving for {input_id} ({_target(node)}), the other inputs at their targets:",
-                f"{input_id}（{_target(node)}）を逆算（他の入力は目標値のまま）：")]
+                f"{input_id}（{_target(node, 'ja')}）を逆算（他の入力は目標値のまま）：")]
     if original is not None and original.formula is not None:
         lines.append(_t(lang, f"  ({input_id} has a formula, set aside here: it is solved for as an input)",
                         f"  （{input_id} の式はここでは使わず、入力として逆算します）"))
@@ -134,7 +134,7 @@ def solutions_text(arithmetic, input_id: str, solutions: list, lang: str, origin
                         f"  {input_id} は目標値を持つどの目標の入力でもありません"))
     for s in solutions:
         goal = arithmetic.plan.nodes[s.goal]
-        lines.append(f"  {_name(arithmetic.plan, s.goal)}  {_paren(_target(goal), lang)}{_window(arithmetic, s.goal, lang)}")
+        lines.append(f"  {_name(arithmetic.plan, s.goal)}  {_paren(_target(goal, lang), lang)}{_window(arithmetic, s.goal, lang)}")
         lines.append("    " + solution_sentence(arithmetic, s, lang))
     if every is not None:
         op = "≤" if node.target.comparator == "<=" else "≥"
@@ -249,7 +249,7 @@ def sensitivity_text(arithmetic, goal: str, found: list, lang: str) -> str:
     node = out.node
     base = found[0].goal_before if found else None
     lines = [_t(lang, f"Sensitivity of {_name(arithmetic.plan, goal)} ({_target(node)})",
-                f"{_name(arithmetic.plan, goal)}（{_target(node)}）の感度")]
+                f"{_name(arithmetic.plan, goal)}（{_target(node, 'ja')}）の感度")]
     if base is not None:
         at = goal_amount(arithmetic, goal, base, lang)
         t = out.timeline
@@ -318,7 +318,7 @@ def standing_json(standing, lang: str) -> dict | None:
         return m.get(lang) if m is not None else None
 
     return {
-        "status": standing.status, "badge": get(standing.badge), "target": standing.target,
+        "status": standing.status, "badge": get(standing.badge), "target": get(standing.target),
         "implied": get(standing.implied), "gap": get(standing.gap), "detail": get(standing.detail),
         "value": _number(standing.value) if standing.target_value is not None else None,
         "target_value": _number(standing.target_value),

@@ -92,15 +92,15 @@ def goal_title(g: GoalDelta, lang: str) -> str:
     title = g.id + (f" {g.label}" if g.label else "")
     if g.was:
         title += was(g.was, lang)
-    targets = _targets(g)
+    targets = _targets(g, lang)
     if targets:
         title += " " + " → ".join(targets)
     return title
 
 
-def _targets(g: GoalDelta) -> list[str]:
+def _targets(g: GoalDelta, lang: str) -> list[str]:
     """The goal's target as written; before and after when it changed."""
-    shown = [t for t in g.targets if t]
+    shown = [t.get(lang) for t in g.targets if t]
     return shown[:1] if len(set(shown)) == 1 else shown
 
 
@@ -125,7 +125,11 @@ def change_line(c: Change, lang: str) -> str:
         return f"{sign} {c.kind} {c.id}" + (f" {shown}" if shown else "")
     who = {"plan": "plan", "assert": "assert"}.get(c.kind, c.id)
     attribute = "" if c.kind == c.attribute else f" {c.attribute}"  # `~ assert: …`, not `~ assert assert: …`
-    return f"{sign} {who}{attribute}: {_side(c.old, lang)} → {_side(c.new, lang)}"
+    return f"{sign} {who}{attribute}: {_side(c.old, lang)} → {_side(c.new, lang)}" + _note(c, lang)
+
+
+def _note(c: Change, lang: str) -> str:
+    return "" if c.note is None else _aside(c.note.get(lang), lang)
 
 
 def _severity(d, lang: str) -> str:
@@ -225,7 +229,7 @@ def _near_difference(c: Change) -> Change:
         part = text[start:i + AROUND]
         return ("…" if start else "") + part + ("…" if i + AROUND < len(text) else "")
 
-    return Change(c.kind, c.id, c.change, c.attribute, window(old), window(new))
+    return Change(c.kind, c.id, c.change, c.attribute, window(old), window(new), c.note)
 
 
 # -------------------------------------------------------------------- markdown
@@ -382,7 +386,7 @@ def _goal_row(g: GoalDelta, lang: str) -> str:
     title = code(g.id) + (f" {plain(g.label)}" if g.label else "")
     if g.was:
         title += was(code(g.was), lang)
-    targets = _targets(g)
+    targets = _targets(g, lang)
     if targets:
         title += "<br>" + " → ".join(plain(t) for t in targets)
     before = _md_state(g.before, g.present[0], lang)
@@ -399,7 +403,7 @@ def _change_row(c: Change, lang: str) -> str:
     else:
         declaration = f"{c.kind} {code(c.id)}"
     before = "" if c.change in (ADDED, RENAMED) else code(c.old)
-    after = "" if c.change in (REMOVED, RENAMED) else code(c.new)
+    after = "" if c.change in (REMOVED, RENAMED) else code(c.new) + (plain(_note(c, lang)) if c.note else "")
     word = plain(CHANGE_WORDS[c.change].get(lang))
     return f"| {sign} {word} | {declaration} | {c.attribute or ''} | {before} | {after} |"
 
@@ -433,7 +437,8 @@ def _plan_dict(d: PlanDiff, lang: str) -> dict:
         "parses": {"old": d.parses[0], "new": d.parses[1]},
         "errors": {"old": [diagnostic_dict(x, d.sources[0], lang) for x in d.errors[0]],
                    "new": [diagnostic_dict(x, d.sources[1], lang) for x in d.errors[1]]},
-        "changes": [{"kind": c.kind, "id": c.id, "change": c.change, "attribute": c.attribute, "old": c.old, "new": c.new}
+        "changes": [{"kind": c.kind, "id": c.id, "change": c.change, "attribute": c.attribute, "old": c.old, "new": c.new,
+                     "note": c.note.get(lang) if c.note else None}
                     for c in d.changes],
         "goals": [_goal_dict(g, lang) for g in d.goals],
         "diagnostics": {

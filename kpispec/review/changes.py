@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+from ..diagnostics import Msg
 from ..ir import Node, Param, Plan
 from ..multiset import beyond
 from ..source import SourceFile
@@ -215,11 +216,12 @@ def _attributes(before: Node | Param, after: Node | Param, sides: tuple, old_nam
                 # The same text read otherwise (`1億円/人` once a KPI `人` exists). A rename cannot do
                 # this (a renamed id is gone from the new plan, so no text can name it there):
                 # said, since nothing else would show it.
-                out.append(Change(_kind(after), after.id, CHANGED, attribute, was, f"{now} ({_READ_OTHERWISE})"))
+                out.append(Change(_kind(after), after.id, CHANGED, attribute, was, now, _READ_OTHERWISE))
     return out
 
 
-_READ_OTHERWISE = "the same text, read otherwise: a name it uses was added or removed"
+_READ_OTHERWISE = Msg("the same text, read otherwise: a name it uses was added or removed",
+                      "同じ式ですが、使っている名前が追加・削除されたため読み方が変わりました")
 
 
 def _asserts(old: Plan | None, new: Plan | None, old_name) -> list[Change]:

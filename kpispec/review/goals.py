@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..analysis.goals import NONE, Standing, standings
+from ..diagnostics import Msg
 from .model import GoalDelta, fingerprint
 from .written import target_key
 
@@ -36,7 +37,7 @@ def goal_deltas(old, new, mapping: dict[str, str]) -> tuple[GoalDelta, ...]:
     return tuple(out)
 
 
-def _target(s: Standing | None) -> str | None:
+def _target(s: Standing | None) -> Msg | None:
     return s.target if s is not None else None
 
 

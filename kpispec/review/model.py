@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..analysis.goals import MISSES, Standing
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Msg
 from ..records import record
 from ..source import SourceFile
 
@@ -23,6 +23,7 @@ class Change:
     attribute: str | None = None  # what changed: "target", "formula", …; None but for CHANGED
     old: str | None = None
     new: str | None = None
+    note: Msg | None = None  # what the values alone do not say (the same text, read otherwise)
 
 
 @record(frozen=True, slots=True)
@@ -37,7 +38,7 @@ class GoalDelta:
     before: Standing | None
     after: Standing | None
     present: tuple[bool, bool]  # whether the node is in the old plan, in the new one
-    targets: tuple[str | None, str | None] = (None, None)  # as written (`≥ 12億円 per year`); one text when they mean the same
+    targets: tuple[Msg | None, Msg | None] = (None, None)  # as written (`≥ 12億円 per year`); one text when they mean the same
 
     @property
     def changed(self) -> bool:

@@ -68,7 +68,7 @@ T = {
         "witness_short": "目標に届かない値", "at_witness": "このときの値", "see_above": "上に表示",
         "no_formula": "式なし：KPI から計算されません", "failing": "未達の経路",
         "no_diagnostics": "問題は見つかりませんでした。", "continued": "ツリーの下に続く", "not_computed": "入力から計算されない",
-        "no_plan_block": "plan ブロックなし：診断を参照", "line": "行", "rules": "ルール", "help": "ヒント",
+        "no_plan_block": "計画の宣言（plan）なし：診断を参照", "line": "行", "rules": "ルール", "help": "ヒント",
         "unlinked": "KGI につながっていないもの", "index_intro": "すべての計画と、その目標の数字がつながっているかどうか。",
         "syntax": "構文エラー", "status": {MET: "目標に届く", MISSES: "目標に届かない", UNKNOWN: "証明できず", NONE: "目標なし"},
         "cadences": {"daily": "日次", "weekly": "週次", "biweekly": "隔週", "monthly": "月次", "quarterly": "四半期",
@@ -163,7 +163,9 @@ def generate(results, lang: str = "en", folder: str = "", directory_urls: bool =
     for plan in plans:
         files[plan.page] = _plan_page(ctx, plan, index)
     if rules:
-        for name, text in rule_pages(configuration=None, made_by=False).items():
+        # in the site's language, with no link to the other language's pages (the site has none)
+        shown = rule_pages(configuration=None, made_by=False, lang="ja" if lang == "ja" else "en", other=None)
+        for name, text in shown.items():
             files[posixpath.join(rule_folder, name)] = text
     files[root(CSS_PATH)] = STYLESHEET
     if rules:
@@ -324,16 +326,16 @@ def _badge(site: _Site, standing, long: bool = False, node=None) -> str:
     return f'<span class="kp-badge kp-{standing.status}">{_MARK[standing.status]} {esc(text)}</span>'
 
 
-def _target_text(node) -> str | None:
+def _target_text(node, lang: str) -> str | None:
     if node.target is None:
         return None
-    return f"{_SYMBOLS[node.target.comparator]} {node.target.value.text}"
+    return f"{_SYMBOLS[node.target.comparator]} {display.written(node.target.value.text, lang)}"
 
 
 def _card(site: _Site, result, node, standing) -> str:
     t = site.t
     rows = []
-    target = _target_text(node)
+    target = _target_text(node, site.lang)
     if target:
         rows.append((t["target"], esc(target)))
     if node.deadline:
@@ -450,7 +452,7 @@ def _by_month(site: _Site, result) -> str:
                  + "".join(f"<tr><td>{esc(label)}</td><td class=\"kp-num\">{esc(text)}</td></tr>" for label, text in texts)
                  + "</tbody></table></details>")
         rows.append(f'<tr><td><a href="#node-{quote(node.id, safe="")}"><code>{esc(node.id)}</code></a><br>'
-                    f'{esc(node.label or "")}</td><td>{esc(_target_text(node) or "")}</td>'
+                    f'{esc(node.label or "")}</td><td>{esc(_target_text(node, site.lang) or "")}</td>'
                     f'<td>{chart(bars, caption, esc)}{table}</td></tr>')
     if not rows:
         return ""
@@ -466,7 +468,7 @@ def _witness_table(site: _Site, result, standing) -> str:
     nodes = result.plan.nodes
     rows = "".join(
         f'<tr class="{"kp-moved" if w.moved else ""}"><td>{esc(nodes[w.id].label or w.id)} <code>{esc(w.id)}</code></td>'
-        f"<td>{esc(w.value.get(site.lang))}</td><td>{esc(w.target)}</td></tr>"
+        f"<td>{esc(w.value.get(site.lang))}</td><td>{esc(w.target.get(site.lang))}</td></tr>"
         for w in standing.witness
     )
     at = ""
@@ -562,11 +564,11 @@ def _node_card(site: _Site, result, nid: str, standing, on_path: bool, witnessed
         return (f'<div class="kp-node kp-param" id="node-{esc(nid)}"><span class="kp-kind">param</span> '
                 f'<span class="kp-label">{esc(param.label or nid)}</span> <code>{esc(nid)}</code> = {esc(value)}</div>')
     meta = []
-    target = _target_text(node)
+    target = _target_text(node, site.lang)
     if target:
         meta.append(f"{esc(t['target'])} {esc(target)}")
     if node.baseline is not None:
-        meta.append(f"{esc(t['baseline'])} {esc(node.baseline.text)}")
+        meta.append(f"{esc(t['baseline'])} {esc(display.written(node.baseline.text, site.lang))}")
     if node.owner:
         meta.append(f"{esc(t['owner'])} {esc(node.owner)}")
     lines = [f'<div class="kp-node-head"><span class="kp-kind">{esc(t["kinds"][node.kind])}</span> '
@@ -683,7 +685,7 @@ def _kpi_table(site: _Site, result, kpis) -> str:
         cadence = t["cadences"].get(n.cadence, n.cadence) if n.cadence else ""
         measured = " / ".join(x for x in (n.source, n.measure) if x)
         cells = [f'<a href="#node-{quote(n.id, safe="")}"><code>{esc(n.id)}</code></a>', esc(n.label or ""), esc(ksfs),
-                 esc(_target_text(n) or ""), esc(n.baseline.text if n.baseline else ""), esc(growth(n) or ""),
+                 esc(_target_text(n, site.lang) or ""), esc(display.written(n.baseline.text, site.lang) if n.baseline else ""), esc(growth(n) or ""),
                  n.deadline.isoformat() if n.deadline else "", esc(cadence), esc(n.owner or ""), esc(measured)]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     head = "".join(f"<th>{esc(t[k])}</th>" for k in ("id", "label", "ksf", "target", "baseline", "growth", "deadline",

@@ -16,8 +16,9 @@ from functools import lru_cache
 
 from ..diagnostics import Span
 from ..language import PERIODS
+from ..records import record
 from ..units import TIME_UNITS
-from . import ast
+from . import ast, names
 from .lalr import Token
 
 # Every scale is a power of ten, held as its exponent so that a scale never rounds or overflows.
@@ -427,7 +428,33 @@ def _milestone_tail(text: str) -> tuple[tuple[str, str, int], ...]:
 
 def _name(token) -> ast.Name:
     # Interned: ids, units and periods repeat thousands of times in a large plan.
-    return ast.Name(intern(token.value), token.start_pos)
+    value = token.value
+    if value.isascii():
+        return ast.Name(intern(value), token.start_pos)
+    return _read_name(value, token.start_pos)
+
+
+def _read_name(written: str, start: int) -> ast.Name:
+    """A word that is not all ASCII, as kpispec reads it: its NFKC form (`ＣＰＡ` is `CPA`, see names.py),
+    spanning what was written. A word whose NFKC form is no id or a keyword is refused (BadName)."""
+    text = names.read(written)
+    if text is None:
+        raise names.BadName(written, start, names.normalise(written))
+    if len(text) == len(written):
+        return ast.Name(intern(text), start)
+    return WrittenName(intern(text), start, len(written))  # `ﾃﾞｰﾀ` (4 characters) reads `データ` (3)
+
+
+@record(frozen=True, slots=True)
+class WrittenName(ast.Name):
+    """A name whose NFKC form is not as long as what was written (`ﾃﾞｰﾀ` reads `データ`): its span is
+    what was written, so that a caret points at all of it."""
+
+    written: int  # the length of the name as written
+
+    @property
+    def end(self) -> int:
+        return self.start + self.written
 
 
 def _text(token) -> ast.Text:

@@ -4,12 +4,19 @@ lark's basic lexer counts lines and columns for every token, ignored whitespace 
 kpispec needs only offsets (lines and columns are derived when rendering), so this lexer
 matches one compiled pattern of all terminals, in lark's order and with lark's keyword
 handling, and produces the same tokens. It runs about twice as fast on large plans.
+
+It also refuses a NAME whose NFKC form is no id or a keyword (names.py), as the AST builder does:
+lark parses only a text that kpispec's own driver rejected, to explain why, and must find the
+first such word in text order, even one the parser would have rejected by itself (`ｔａｒｇｅｔ 5`).
 """
 
 from __future__ import annotations
 
 from lark.exceptions import UnexpectedCharacters
 from lark.lexer import Lexer, PatternStr, Token
+
+from .names import BadName, normalise
+from .names import read as read_name
 
 _new_str = str.__new__
 
@@ -73,6 +80,9 @@ class FastLexer(Lexer):
             value = m.group()
             if kind in keywords:
                 kind = keywords[kind].get(value, kind)
+            if kind == "NAME" and not value.isascii() and read_name(value) is None:
+                # `ｔａｒｇｅｔ`, `①売上`: read in text order, before a syntax error after it (names.py)
+                raise BadName(value, pos, normalise(value))
             token = _token(kind, value, pos, stop)
             if kind in callbacks:
                 token = callbacks[kind](token)

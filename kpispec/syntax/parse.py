@@ -8,6 +8,7 @@ from ..source import SourceFile
 from . import ast
 from .grammar import parser
 from .lalr import Rejected
+from .names import BadName, problem
 
 # A chain `a + b + c …` nests one level per term, and the compiled JSON nests as deep: 200
 # keeps it readable by ordinary JSON readers. Long sums are written `sum(a, b, …)` (flat).
@@ -26,7 +27,9 @@ def parse(source: SourceFile) -> ParseResult:
     """Parse one source file; a syntax error stops the file and yields no module."""
     try:
         items, comments = parser().parse(source.text)
-    except Rejected:
+    except (Rejected, BadName):
+        # A word that reads as no id (names.py) is reported through lark too, which reads the
+        # text in order: whichever comes first, it or a syntax error, is the one reported.
         return _rejected(source)
     deep = _first_too_deep(items)
     if deep is not None:
@@ -46,6 +49,8 @@ def _rejected(source: SourceFile) -> ParseResult:
         lark_parser().parse(source.text)
     except UnexpectedInput as exc:
         return ParseResult(None, (syntax_error(source, exc),))
+    except BadName as bad:
+        return ParseResult(None, (_bad_name(source, bad),))
     except RecursionError:  # pragma: no cover - the LALR parser is iterative
         return ParseResult(None, (_too_deep(source, Span(0, 0)),))
     raise AssertionError("lark parses a text kpispec's LALR driver rejects")  # pragma: no cover - tests hold them equal
@@ -100,6 +105,13 @@ def _too_deep(source: SourceFile, span: Span) -> Diagnostic:
         span=Span(span.start, min(span.end, span.start + 1)),
         help=msg(
             "for a long sum write `sum(a, b, c, …)`, which does not nest; otherwise give intermediate results their own KPI or param",
-            "長い足し算は入れ子にならない `sum(a, b, c, …)` で書いてください。それ以外は途中の値を別の KPI や param にします",
+            "長い足し算は入れ子にならない `sum(a, b, c, …)` で書いてください。それ以外は途中の値を別の KPI や `param` にします",
         ),
     )
+
+
+def _bad_name(source: SourceFile, bad: BadName) -> Diagnostic:
+    """A word whose NFKC form is no id or a keyword (`①売上`, `ｔａｒｇｅｔ`): KPI001 at what was written."""
+    message, help_, primary = problem(bad.written, bad.read_as)
+    return Diagnostic(code="KPI001", severity=Severity.ERROR, message=message, file=source.path,
+                      span=Span(bad.start, bad.end), help=help_, primary_label=primary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from lark.exceptions import UnexpectedCharacters
 
@@ -17,6 +18,12 @@ FULLWIDTH_HINTS = {
     "＋": "+", "－": "-", "ー": "-", "＊": "*", "／": "/", "（": "(", "）": ")", "＝": "=", "，": ",", "、": ",",
     "｛": "{", "｝": "}", "＃": "#", "“": '"', "”": '"', "＂": '"', "＞": ">", "＜": "<", "．": ".", "：": ":",
 }
+# Not full-width, but typed for these by a Japanese input method: `≧` (だいなりいこーる), `−` (まいなす).
+OTHER_HINTS = {"≧": ">=", "≦": "<=", "−": "-", "・": "*"}
+# A comparator typed in full-width is two characters, and one fix: `＞＝` is `>=`.
+FULLWIDTH_PAIRS = {"＞＝": ">=", "＜＝": "<=", "＝＝": "==", "＞=": ">=", "＜=": "<=", "＝=": "=="}
+# Any other character whose NFKC form is one of the language's symbols (`﹣` is `-`, `﹡` is `*`).
+SYMBOLS = frozenset("+-*/()=<>,{}#:")
 CURRENCY_SIGNS = "$¥￥€£"
 
 
@@ -36,13 +43,28 @@ def unexpected_character(source: SourceFile, exc: UnexpectedCharacters, ctx: Con
             msg(f"write the number with half-width digits: `{ascii_digits}`", f"半角数字で書いてください：`{ascii_digits}`"),
             primary=msg("full-width digits", "全角数字"),
         )
-    if char in FULLWIDTH_HINTS:
-        fix = FULLWIDTH_HINTS[char]
+    hint = _symbol_hint(source.text, pos)
+    if hint is not None:
+        written, fix = hint
+        span = Span(pos, pos + len(written))
+        if char == "・":
+            return diag(
+                source, "KPI001", span,
+                msg("`・` is not an operator", "`・` は演算子ではありません"),
+                msg("to multiply, write `*` (or `×`); an id cannot contain `・`: write `_` instead",
+                    "掛け算なら `*`（または `×`）を使ってください。ID には `・` を使えないので `_` にします"),
+                primary=msg("did you mean `*`?", "`*` のことですか？"),
+            )
+        if "\uff01" <= char <= "\uff5e":
+            what = msg(f"full-width `{written}`", f"全角の `{written}`")
+            how = msg(f"write the half-width `{fix}` instead", f"半角の `{fix}` を使ってください")
+        else:
+            what = msg(f"`{written}`", f"`{written}`")
+            how = msg(f"write `{fix}` instead", f"`{fix}` を使ってください")
         return diag(
             source, "KPI001", span,
-            msg(f"full-width `{char}` cannot be used here", f"全角の `{char}` はここでは使えません"),
-            msg(f"write the half-width `{fix}` instead", f"半角の `{fix}` を使ってください"),
-            primary=msg(f"did you mean `{fix}`?", f"`{fix}` のことですか？"),
+            msg(f"{what.en} cannot be used here", f"{what.ja} はここでは使えません"),
+            how, primary=msg(f"did you mean `{fix}`?", f"`{fix}` のことですか？"),
         )
     shown = f"`{char}`" if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
     before = source.text[:pos]
@@ -68,10 +90,10 @@ def unexpected_character(source: SourceFile, exc: UnexpectedCharacters, ctx: Con
         kind = ctx.last.value
         return diag(
             source, "KPI001", span,
-            msg(f"expected an id after `{kind}`, but found {shown}", f"`{kind}` の後に id が必要ですが、{shown} がありました"),
+            msg(f"expected an id after `{kind}`, but found {shown}", f"`{kind}` の後に ID が必要ですが、{shown} がありました"),
             msg("an id is made of letters, digits and `_` (symbols and emoji go in the quoted label)",
-                "id に使えるのは文字・数字・`_` です（記号や絵文字は引用符で囲んだラベルに書きます）"),
-            primary=msg("this character cannot be part of an id", "この文字は id に使えません"),
+                "ID に使えるのは文字・数字・`_` です（記号や絵文字は引用符で囲んだラベルに書きます）"),
+            primary=msg("this character cannot be part of an id", "この文字は ID に使えません"),
         )
     if ctx.attribute is not None and all(is_a(t, "COMPARATOR", "ADD_OP") for t in ctx.tail):
         key = ctx.key
@@ -121,6 +143,19 @@ def _unterminated_text(source: SourceFile, pos: int) -> Diagnostic:
             '文字列の最後に `"` を追加してください。複数行の文字列は """三重引用符""" で囲みます'),
         primary=msg("the text starts here and runs to the end of the line", "文字列がここから行末まで続いています"),
     )
+
+
+def _symbol_hint(text: str, pos: int) -> tuple[str, str] | None:
+    """(what was written, the half-width symbol to write) for a full-width or look-alike symbol at pos."""
+    pair = text[pos : pos + 2]
+    if pair in FULLWIDTH_PAIRS:
+        return pair, FULLWIDTH_PAIRS[pair]
+    char = text[pos : pos + 1]
+    fix = FULLWIDTH_HINTS.get(char) or OTHER_HINTS.get(char)
+    if fix is None and char and not char.isascii():
+        read = unicodedata.normalize("NFKC", char)
+        fix = read if read in SYMBOLS else None
+    return None if fix is None else (char, fix)
 
 
 def _run(text: str, pos: int) -> str:

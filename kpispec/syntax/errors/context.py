@@ -112,8 +112,8 @@ class Context:
             return msg(f"the formula{name}", f"`{self.block_name}` の式" if self.block_name else "式")
         if self.statement is not None and self.statement.type == "PARAM":
             name = f" `{self.statement_name}`" if self.statement_name else ""
-            return msg(f"param{name}", f"param{name}")
-        return msg("the assert", "assert の式")
+            return msg(f"param{name}", f"`param`{name}" if name else "`param`")
+        return msg("the assert", "`assert` の式")
 
 
 def previous_token(stack, index, types):
@@ -148,7 +148,7 @@ def expected_words(expected: set[str], ctx: Context) -> Msg:
     if "LBRACE" in expected:
         add("`{` to open the block", "ブロックを開く `{`")
     if expected & {"AMOUNT", "NAME"} and expected & {"LPAR"}:
-        add("a value (a number or an id)", "値（数値または id）")
+        add("a value (a number or an id)", "値（数値または ID）")
     elif "AMOUNT" in expected:
         add("a number", "数値")
     elif "NAME" in expected:
@@ -156,7 +156,7 @@ def expected_words(expected: set[str], ctx: Context) -> Msg:
     if "STRING" in expected and not (expected & ATTR_TERMS):
         add("a text in double quotes", "ダブルクォートで囲んだ文字列")
     if "DATE" in expected:
-        add("a date written YYYY-MM-DD", "YYYY-MM-DD 形式の日付")
+        add("a date written YYYY-MM-DD", "`YYYY-MM-DD` 形式の日付")
     for term, word in (("EQUALS", "`=`"), ("TO", "`to`"), ("RPAR", "`)`")):
         if term in expected:
             add(word, word)

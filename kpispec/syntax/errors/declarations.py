@@ -126,7 +126,7 @@ def missing_brace(source, token, ctx, new, last) -> Diagnostic:
 
 def keyword_help(word: str):
     return msg(f"`{word}` is a keyword and cannot be an id: choose another name, e.g. `{word}_total`",
-               f"`{word}` はキーワードなので id にできません。別の名前にしてください（例：`{word}_total`）")
+               f"`{word}` はキーワードなので ID にできません。別の名前にしてください（例：`{word}_total`）")
 
 
 def missing_id(source, token, keyword) -> Diagnostic:
@@ -134,17 +134,17 @@ def missing_id(source, token, keyword) -> Diagnostic:
     shown = show(token)
     if token.type in ("STRING", "LBRACE"):
         label = f" {token.value}" if token.type == "STRING" and "\n" not in token.value else ""
-        help_ = msg(f"give it an id before its label: `{kind} my_id{label} {{`", f"ラベルの前に id を書いてください：`{kind} my_id{label} {{`")
+        help_ = msg(f"give it an id before its label: `{kind} my_id{label} {{`", f"ラベルの前に ID を書いてください：`{kind} my_id{label} {{`")
     elif token.type == "AMOUNT":
-        help_ = msg("an id cannot start with a digit: write e.g. `cvr_2026`", "id は数字で始められません（例：`cvr_2026`）")
+        help_ = msg("an id cannot start with a digit: write e.g. `cvr_2026`", "ID は数字で始められません（例：`cvr_2026`）")
     elif token.value in KEYWORDS:
         help_ = keyword_help(token.value)
     else:
-        help_ = msg("an id is a name such as `visitors` or `訪問者数`", "id は `visitors` や `訪問者数` のような名前です")
+        help_ = msg("an id is a name such as `visitors` or `訪問者数`", "ID は `visitors` や `訪問者数` のような名前です")
     return diag(
         source, "KPI002", gap_or_token(source, keyword, token),
-        msg(f"expected an id after `{kind}`, but found {shown.en}", f"`{kind}` の後に id が必要ですが、{shown.ja} がありました"),
-        help_, primary=msg("expected an id such as `cvr`", "`cvr` のような id が必要です"),
+        msg(f"expected an id after `{kind}`, but found {shown.en}", f"`{kind}` の後に ID が必要ですが、{shown.ja} がありました"),
+        help_, primary=msg("expected an id such as `cvr`", "`cvr` のような ID が必要です"),
     )
 
 
@@ -161,17 +161,17 @@ def missing_open_brace(source, token, ctx) -> Diagnostic:
             fixed = "_".join([name, *words])
             return diag(
                 source, "KPI002", Span(ctx.last.start_pos, token.start_pos + len(" ".join(words))),
-                msg(f"an id cannot contain spaces: `{name} {' '.join(words)}`", f"id に空白は使えません：`{name} {' '.join(words)}`"),
+                msg(f"an id cannot contain spaces: `{name} {' '.join(words)}`", f"ID に空白は使えません：`{name} {' '.join(words)}`"),
                 msg(f"join the words, e.g. `{kind} {fixed} {text[text.index(chr(34)):]} {{`",
                     f"語をつないでください（例：`{kind} {fixed} {text[text.index(chr(34)):]} {{`）"),
-                primary=msg("one id, one word", "id は 1 語です"),
+                primary=msg("one id, one word", "ID は 1 語です"),
             )
         text = text.strip('"')
         return diag(
             source, "KPI002", Span(token.start_pos, token.start_pos + len(text)),
             msg(f"the label of `{name}` must be in double quotes", f"`{name}` のラベルはダブルクォートで囲む必要があります"),
             msg(f'write `{kind} {name} "{text}" {{` (an id is one word, with no spaces)',
-                f'`{kind} {name} "{text}" {{` と書いてください（id は空白を含まない 1 語です）'),
+                f'`{kind} {name} "{text}" {{` と書いてください（ID は空白を含まない 1 語です）'),
             primary=msg("expected a label in double quotes, or `{`", "ダブルクォートで囲んだラベル、または `{` が必要です"),
         )
     help_ = msg(f'a block looks like `{kind} {name} "label" {{ … }}`', f'ブロックは `{kind} {name} "ラベル" {{ … }}` の形です')
@@ -190,7 +190,7 @@ def missing_equals(source, token, ctx) -> Diagnostic:
     value = rest_of_line(source, token.start_pos) if on_same_line(source, ctx.last, token) and token.type != "COMPARATOR" else "40%"
     return diag(
         source, "KPI002", gap_or_token(source, ctx.last, token),
-        msg(f"expected `=` after param `{name}`, but found {shown.en}", f"param `{name}` の後に `=` が必要ですが、{shown.ja} がありました"),
+        msg(f"expected `=` after param `{name}`, but found {shown.en}", f"`param` `{name}` の後に `=` が必要ですが、{shown.ja} がありました"),
         msg(f"write `param {name}{label} = {value}`", f"`param {name}{label} = {value}` と書いてください"),
         primary=msg("expected `=` here", "ここに `=` が必要です"),
     )

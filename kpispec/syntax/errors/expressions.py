@@ -34,8 +34,8 @@ def expression(source, token, ctx) -> Diagnostic | None:
     if comparing and not same_line:
         return diag(
             source, "KPI002", Span(end_of(last), end_of(last)),
-            msg("the assert has no comparison", "assert に比較がありません"),
-            msg(f"an assert compares two sides: `assert {snippet(source, last)} >= …`", f"assert は 2 つの値を比べます：`assert {snippet(source, last)} >= …`"),
+            msg("the assert has no comparison", "`assert` に比較がありません"),
+            msg(f"an assert compares two sides: `assert {snippet(source, last)} >= …`", f"`assert` は 2 つの値を比べます：`assert {snippet(source, last)} >= …`"),
             primary=msg("expected `>=`, `<=` or `==` here", "ここに `>=`・`<=`・`==` が必要です"),
         )
     if token.type in ("NAME", "AMOUNT", "LPAR") and same_line:
@@ -45,8 +45,8 @@ def expression(source, token, ctx) -> Diagnostic | None:
             return diag(
                 source, "KPI002", token_span(token),
                 msg(f"missing comparison between `{left}` and `{right}` in the assert",
-                    f"assert の `{left}` と `{right}` の間に比較演算子がありません"),
-                msg(f"an assert compares two sides: `assert {left} >= {right}`", f"assert は 2 つの値を比べます：`assert {left} >= {right}`"),
+                    f"`assert` の `{left}` と `{right}` の間に比較演算子がありません"),
+                msg(f"an assert compares two sides: `assert {left} >= {right}`", f"`assert` は 2 つの値を比べます：`assert {left} >= {right}`"),
                 primary=msg("expected `>=`, `<=` or `==` before this", "この前に `>=`・`<=`・`==` が必要です"),
             )
         return diag(
@@ -69,7 +69,7 @@ def _missing_operand(source, token, ctx, what, same_line) -> Diagnostic:
             source, "KPI002", token_span(last),
             msg(f"{what.en} ends with `{symbol}`, but a value should follow it", f"{what.ja}が `{symbol}` で終わっています（後に値が必要です）"),
             msg(f"add the missing value after `{symbol}` (an id such as `visitors` or a number), or remove the `{symbol}`",
-                f"`{symbol}` の後に値（`visitors` のような id か数値）を書くか、`{symbol}` を削除してください"),
+                f"`{symbol}` の後に値（`visitors` のような ID か数値）を書くか、`{symbol}` を削除してください"),
             primary=msg("nothing follows this", "この後に値がありません"),
         )
     shown = show(token)
@@ -77,7 +77,7 @@ def _missing_operand(source, token, ctx, what, same_line) -> Diagnostic:
         return diag(
             source, "KPI002", Span(end_of(last), end_of(last)),
             msg(f"{what.en} has nothing after `{symbol}`", f"{what.ja}で `{symbol}` の後に値がありません"),
-            msg(f"write a value after `{symbol}`: an id such as `visitors` or a number", f"`{symbol}` の後に値（`visitors` のような id か数値）を書いてください"),
+            msg(f"write a value after `{symbol}`: an id such as `visitors` or a number", f"`{symbol}` の後に値（`visitors` のような ID か数値）を書いてください"),
             primary=msg("expected a value here", "ここに値が必要です"),
         )
     if is_a(last, "COMMA") and token.type == "RPAR":
@@ -89,10 +89,10 @@ def _missing_operand(source, token, ctx, what, same_line) -> Diagnostic:
                     f"演算子が 2 つ続いています：`{symbol}` と `{token.value}` のどちらかを削除してください")
     else:
         help_ = msg(f"write a value after `{symbol}`: an id such as `visitors` or a number",
-                    f"`{symbol}` の後に値（`visitors` のような id か数値）を書いてください")
+                    f"`{symbol}` の後に値（`visitors` のような ID か数値）を書いてください")
     return diag(
         source, "KPI002", token_span(token),
         msg(f"expected a value after `{symbol}` in {what.en}, but found {shown.en}",
             f"{what.ja}で `{symbol}` の後に値が必要ですが、{shown.ja} がありました"),
-        help_, primary=msg("expected a value (a number or an id)", "値（数値または id）が必要です"),
+        help_, primary=msg("expected a value (a number or an id)", "値（数値または ID）が必要です"),
     )

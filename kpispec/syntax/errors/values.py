@@ -18,11 +18,11 @@ VALUES = {
                    "`target 1,000,000 visitors per month`、`target 2.5%`、`target <= 5,000円`")),
     "baseline": (msg("the current value", "現状値"),
                  msg("`baseline 600,000 visitors per month` or `baseline 2%`", "`baseline 600,000 visitors per month`、`baseline 2%`")),
-    "deadline": (msg("a date written YYYY-MM-DD", "YYYY-MM-DD 形式の日付"), msg("`deadline 2027-03-31`", "`deadline 2027-03-31`")),
-    "start": (msg("a date written YYYY-MM-DD", "YYYY-MM-DD 形式の日付"), msg("`start 2026-04-01`", "`start 2026-04-01`")),
-    "period": (msg("two dates written YYYY-MM-DD", "YYYY-MM-DD 形式の 2 つの日付"),
+    "deadline": (msg("a date written YYYY-MM-DD", "`YYYY-MM-DD` 形式の日付"), msg("`deadline 2027-03-31`", "`deadline 2027-03-31`")),
+    "start": (msg("a date written YYYY-MM-DD", "`YYYY-MM-DD` 形式の日付"), msg("`start 2026-04-01`", "`start 2026-04-01`")),
+    "period": (msg("two dates written YYYY-MM-DD", "`YYYY-MM-DD` 形式の 2 つの日付"),
                msg("`period 2026-04-01 to 2027-03-31`", "`period 2026-04-01 to 2027-03-31`")),
-    "cadence": (msg("a cadence (daily, weekly, monthly, quarterly or yearly)", "計測頻度（daily, weekly, monthly, quarterly, yearly または 日次, 週次, 月次, 四半期, 年次）"),
+    "cadence": (msg("a cadence (daily, weekly, monthly, quarterly or yearly)", "計測頻度（`日次`・`週次`・`隔週`・`月次`・`四半期`・`年次`、英語では `daily` など）"),
                 msg("`cadence weekly`", "`cadence weekly` や `cadence 月次`")),
     "owner": (msg("a text in double quotes", "ダブルクォートで囲んだ文字列"), msg('`owner "EC事業部"`', '`owner "EC事業部"`')),
     "source": (msg("a text in double quotes", "ダブルクォートで囲んだ文字列"), msg('`source "GA4: sessions"`', '`source "GA4: sessions"`')),
@@ -30,8 +30,8 @@ VALUES = {
     "description": (msg("a text in double quotes", "ダブルクォートで囲んだ文字列"),
                     msg('`description "…"` (or """triple quotes""" for several lines)', '`description "…"`（複数行なら """三重引用符"""）')),
     "formula": (msg("a formula", "式"), msg("`formula visitors * cvr * aov`", "`formula visitors * cvr * aov`")),
-    "ksf": (msg("the id of a KSF", "KSF の id"), msg("`ksf traffic`", "`ksf traffic`")),
-    "kgi": (msg("the id of a KGI", "KGI の id"), msg("`kgi revenue`", "`kgi revenue`")),
+    "ksf": (msg("the id of a KSF", "KSF の ID"), msg("`ksf traffic`", "`ksf traffic`")),
+    "kgi": (msg("the id of a KGI", "KGI の ID"), msg("`kgi revenue`", "`kgi revenue`")),
 }
 _DATE_LIKE = re.compile(r"([0-9]{4})\s*[/.年-]\s*([0-9]{1,2})\s*[/.月-]\s*([0-9]{1,2})日?")
 
@@ -89,9 +89,9 @@ def in_attribute(source, token, ctx) -> Diagnostic | None:
         key = ctx.key
         return diag(
             source, "KPI002", token_span(token),
-            msg(f"expected a comma between the ids after `{key}`", f"`{key}` の後の id の間にカンマが必要です"),
+            msg(f"expected a comma between the ids after `{key}`", f"`{key}` の後の ID の間にカンマが必要です"),
             msg(f"separate the ids with commas: `{key} {ctx.last.value}, {token.value}`",
-                f"id はカンマで区切ってください：`{key} {ctx.last.value}, {token.value}`"),
+                f"ID はカンマで区切ってください：`{key} {ctx.last.value}, {token.value}`"),
             primary=msg("expected `,` before this", "この前に `,` が必要です"),
         )
     return None
@@ -147,17 +147,17 @@ def _bad_date(source, token, key, ctx) -> Diagnostic:
         text = match.group(0)
         return diag(
             source, "KPI002", Span(match.start(), match.end()),
-            msg(f"`{text}` is not written as a date: dates are written YYYY-MM-DD", f"`{text}` は日付の書式ではありません（日付は YYYY-MM-DD 形式で書きます）"),
+            msg(f"`{text}` is not written as a date: dates are written YYYY-MM-DD", f"`{text}` は日付の書式ではありません（日付は `YYYY-MM-DD` 形式で書きます）"),
             msg(f"write `{fixed}`", f"`{fixed}` と書いてください"),
-            primary=msg("expected a date written YYYY-MM-DD", "YYYY-MM-DD 形式の日付が必要です"),
+            primary=msg("expected a date written YYYY-MM-DD", "`YYYY-MM-DD` 形式の日付が必要です"),
         )
     text = rest_of_line(source, token.start_pos).split()[0]
     return diag(
         source, "KPI002", Span(token.start_pos, token.start_pos + len(text)),
         msg(f"expected a date written YYYY-MM-DD after `{key}`, but found `{text}`",
-            f"`{key}` の後には YYYY-MM-DD 形式の日付が必要ですが、`{text}` がありました"),
+            f"`{key}` の後には `YYYY-MM-DD` 形式の日付が必要ですが、`{text}` がありました"),
         msg("write the date in full, e.g. `2027-03-31`", "日付は `2027-03-31` のように年・月・日をすべて書いてください"),
-        primary=msg("expected a date written YYYY-MM-DD", "YYYY-MM-DD 形式の日付が必要です"),
+        primary=msg("expected a date written YYYY-MM-DD", "`YYYY-MM-DD` 形式の日付が必要です"),
     )
 
 
@@ -179,21 +179,21 @@ def period_value(source, token, ctx) -> Diagnostic:
         msg(f"expected {VALUES['period'][0].en} after `period`, but found {shown.en}",
             f"`period` の後には{VALUES['period'][0].ja}が必要ですが、{shown.ja} がありました"),
         msg(f"write {example.en}", f"{example.ja} と書いてください"),
-        primary=msg("expected a date written YYYY-MM-DD", "YYYY-MM-DD 形式の日付が必要です"),
+        primary=msg("expected a date written YYYY-MM-DD", "`YYYY-MM-DD` 形式の日付が必要です"),
     )
 
 
 def per_value(source, token, ctx) -> Diagnostic:
     periods = msg("periods are day, week, month, quarter and year (or 日, 週, 月, 四半期, 年): `1,000,000 visitors per month`; "
                   "any other word is what one amount is per: `80円 per visitor`",
-                  "期間は day, week, month, quarter, year（または 日, 週, 月, 四半期, 年）です：`1,000,000 visitors per month`。"
+                  "期間は `日`・`週`・`月`・`四半期`・`年`（英語では `day`・`week`・`month`・`quarter`・`year`）です：`1,000,000 visitors per month`。"
                   "それ以外の語は何あたりの値かを表します：`80円 per visitor`")
     if not on_same_line(source, ctx.last, token):
         return diag(
             source, "KPI002", Span(end_of(ctx.last), end_of(ctx.last)),
             msg("`per` has no period after it", "`per` の後に期間がありません"),
             msg("write a period after `per` (day, week, month, quarter or year), e.g. `1,000,000 visitors per month`",
-                "`per` の後に期間（day, week, month, quarter, year または 日, 週, 月, 四半期, 年）を書いてください（例：`1,000,000 visitors per month`）"),
+                "`per` の後に期間（`日`・`週`・`月`・`四半期`・`年`、英語では `day`・`week`・`month`・`quarter`・`year`）を書いてください（例：`1,000,000 visitors per month`）"),
             primary=msg("expected a period such as `month` here", "ここに `month` などの期間が必要です"),
         )
     shown = show(token)

@@ -53,9 +53,10 @@ NAMES = "A plan whose names do not resolve cannot be computed; the checks that d
 STAGE_RULES = (
     Rule("KPI001", "unexpected-character", Severity.ERROR, Msg("A character that has no place here", "ここで使えない文字"), _doc(
         "A character that the language does not use at this place.",
-        "Characters outside the language: stray symbols, full-width digits (１２３) and full-width operators (＊, （）) outside quoted text.",
+        "Characters outside the language: stray symbols, full-width digits (１２３) and full-width operators (＊, （）, ＞＝, ≧) outside quoted text; "
+        "a keyword written in full-width letters (`ｔａｒｇｅｔ`); a word whose NFKC form is no id (`①売上` reads `1売上`, `売上㈱` reads `売上(株)`).",
         SYNTAX, PLAN + "kpi visitors \"訪問者数\" { target １０００人 }", PLAN + "kpi visitors \"訪問者数\" { target 1000人 }",
-        "Use half-width digits and operators; put free text inside double quotes.")),
+        "Use half-width digits, operators and keywords (the help line gives the half-width form); put free text inside double quotes.")),
     Rule("KPI002", "unexpected-token", Severity.ERROR, Msg("Something other than what the language expects here", "文法上ここに来るべきでないもの"), _doc(
         "A word or symbol where the language expects something else.",
         "The parser's expectation at each place: a declaration at the top level, an attribute inside a block, a value after an attribute, an operator between two values. Misspelled keywords get a 'did you mean'.",

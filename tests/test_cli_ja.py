@@ -154,8 +154,10 @@ def test_the_last_lang_on_the_command_line_wins_even_against_the_environment(wor
     assert ran.stderr.endswith("Error: No such option: --formt (Possible options: --format)\n")
 
 
-def test_kpispec_alone_prints_its_help_which_stays_english(work):
-    ran = run_cli(cwd=work, env=JA)
+def test_kpispec_alone_prints_its_help_in_the_language(work):
+    ran = run_cli(cwd=work, env=JA)  # the help itself in Japanese: tests/test_help_ja.py
+    assert ran.returncode == 2 and ran.stderr.startswith("使い方: kpispec [OPTIONS] COMMAND [ARGS]...")
+    ran = run_cli(cwd=work)
     assert ran.returncode == 2 and ran.stderr.startswith("Usage: kpispec [OPTIONS] COMMAND [ARGS]...")
 
 

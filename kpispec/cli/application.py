@@ -6,6 +6,9 @@ the exception's fields (the option, the parameter, the value, the suggestions), 
 from click's English: the command's usage line stays as it is (it is syntax), the words around it
 are Japanese. Where click's exception does not carry what the Japanese needs, the command and group
 classes below add it while parsing (`kpispec_*` attributes), without changing click's English.
+
+--help is in the run's language too: in Japanese the page is written by help_ja.py, from its own
+texts for every command and parameter, laid out as click lays out the English.
 """
 
 from __future__ import annotations
@@ -52,8 +55,21 @@ def _remember_values(command) -> None:
         kind._kpispec_remembers = True
 
 
+def _japanese_help(command, ctx) -> str | None:
+    """The command's --help in Japanese when the run speaks it (help_ja.py, imported only then)."""
+    if run_language() != "ja":
+        return None
+    from .help_ja import help_text
+
+    return help_text(command, ctx)
+
+
 class KpiCommand(TyperCommand):
-    """A command whose usage errors know their context, and extra arguments which ones they are."""
+    """A command whose usage errors know their context, extra arguments which ones they are, and
+    whose --help is in the run's language."""
+
+    def get_help(self, ctx):
+        return _japanese_help(self, ctx) or super().get_help(ctx)
 
     def parse_args(self, ctx, args):
         _remember_values(self)
@@ -79,7 +95,11 @@ class KpiCommand(TyperCommand):
 
 
 class KpiGroup(TyperGroup):
-    """`kpispec` itself: its usage errors know their context, an unknown command its name."""
+    """`kpispec` itself: its usage errors know their context, an unknown command its name; its
+    --help (and its help when run alone) is in the run's language."""
+
+    def get_help(self, ctx):
+        return _japanese_help(self, ctx) or super().get_help(ctx)
 
     def parse_args(self, ctx, args):
         try:
@@ -142,7 +162,7 @@ def run(args: list[str]) -> int:
     except ClickException as exc:
         if run_language() == "ja" and isinstance(exc, UsageError) and not _is(exc, "NoArgsIsHelpError"):
             say(in_japanese(exc))
-        else:  # and `kpispec` alone prints its help (which is English: --help is not translated)
+        else:  # and `kpispec` alone prints its help (in the run's language: KpiGroup.get_help)
             exc.show()
         return exc.exit_code
     return code if isinstance(code, int) else 0

@@ -119,3 +119,23 @@ def test_a_period_written_as_a_word_after_the_amount_gets_per(written, per):
     for fix in _re.findall(r"`([^`]+)`", errors[0].help.en):
         fixed = analyze_text("g.kpi", plan % fix, checks=False)
         assert fixed.ok and fixed.plan.nodes["a"].target.value.per == per, fix
+
+
+@pytest.mark.parametrize("written,value", [("2割", Decimal("0.2")), ("2 割", Decimal("0.2")), ("2.5割", Decimal("0.25")),
+                                           ("10割", Decimal(1))])
+def test_wari_is_a_tenth_a_percentage_not_a_count(written, value):
+    # 2割 is 20%: read as a count of something called 割 it was 2, ten times a 20% rate.
+    result = analyze_text("p.kpi", PLAN + f'param x "x" = {written}\n', checks=False)
+    assert result.ok, [d.message.en for d in result.diagnostics]
+    param = json.loads(compile_result(result), parse_float=Decimal)["params"][0]["value"]
+    assert (param["value"], param["unit"], param["percent"]) == (value, None, True)
+
+
+def test_a_funnel_with_wari_misses_as_with_the_same_percentage():
+    # 100件/月 × 2割 × 50万円 = 1,000万円 a month = 1.2億円 a year, against 5億円: short by 3.8億 (76%).
+    plan = PLAN + ('kgi sales "売上" { target 5億円 per 年  formula leads * rate * price }\n'
+                   'kpi leads "リード" { target 100件 per 月 }\nkpi rate "受注率" { target RATE }\n'
+                   'kpi price "単価" { target 50万円 }\n')
+    for rate in ("2割", "20%"):
+        [miss] = [d for d in analyze_text("p.kpi", plan.replace("RATE", rate)).diagnostics if d.code == "KPI301"]
+        assert "imply 120,000,000円 per year (10,000,000円 per month), 380,000,000円 per year (76%) short" in miss.message.en

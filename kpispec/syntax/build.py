@@ -22,6 +22,7 @@ from . import ast, names
 from .lalr import Token
 
 # Every scale is a power of ten, held as its exponent so that a scale never rounds or overflows.
+RATIO_TENTH = "割"  # a tenth, as Japanese writes a ratio: 2割 is 20%
 SCALES = {"%": -2, "％": -2, "k": 3, "M": 6, "B": 9, "百": 2, "千": 3, "万": 4, "億": 8, "兆": 12}
 CJK_SCALES = "百千万億兆"
 # A Japanese number is read in sections: 千 and 百 scale within a section (each at most once, larger
@@ -250,6 +251,9 @@ class AstBuilder:
                 # `10k人`: the amount pattern leaves a scale letter followed by a CJK word to the unit name.
                 scale += SCALES[unit.text[0]]
                 unit = ast.Name(intern(unit.text[1:]), unit.start + 1)
+            if unit.text == RATIO_TENTH and not percent:  # `2 割`, as `2割`: 20%
+                percent, scale, unit = True, scale - 1, None
+        if unit is not None and glued is None:
             extra, word = split_scale(unit.text)
             if extra:
                 # `8,000 万円` reads as 8,000万円; a lone `100 万` is 1,000,000 with no unit
@@ -360,6 +364,9 @@ def _decode_text(text: str):
     if suffix in ("%", "％"):
         percent = True
         scale = SCALES["%"]
+    elif suffix == RATIO_TENTH:  # 2割 is 20%
+        percent = True
+        scale = -1
     elif suffix in ("k", "M", "B"):
         scale = SCALES[suffix]
     elif suffix:

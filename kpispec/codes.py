@@ -114,8 +114,10 @@ STAGE_RULES = (
         PLAN + "kpi a \"A\" { target 100人 per mnth }", PLAN + "kpi a \"A\" { target 100人 per month }",
         "Use one of the listed periods.")),
     Rule("KPI013", "invalid-target-comparator", Severity.ERROR, Msg("A target comparator other than `>=` or `<=`", "`>=`・`<=` 以外の目標の比較"), _doc(
-        "A target written with `>`, `<` or `==`.",
-        "A target is a floor (`>=`, higher is better, the default) or a ceiling (`<=`, lower is better).",
+        "A target written with `>`, `<` or `==`, or with its comparison in words after the amount (`30日以内`).",
+        "A target is a floor (`>=`, higher is better, the default) or a ceiling (`<=`, lower is better). A comparison "
+        "written as a word after an amount (`以内`, `以下`, `未満`, `以上`, `超`: `30日以内`, `5,000円以下`) is reported "
+        "with the target it means (`target <= 30日`), never read as part of a unit.",
         "The direction decides how the arithmetic is proved; strict or exact targets have no clear meaning for a KPI.",
         PLAN + "kpi cpa \"CPA\" { target < 5,000円 }", PLAN + "kpi cpa \"CPA\" { target <= 5,000円 }",
         "Write `target >= …` or `target <= …`.")),

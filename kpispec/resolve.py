@@ -244,6 +244,20 @@ class Resolver:
             )
         elif q.per is not None and q.per.text not in PERIODS:
             self._unknown_period(q.per, closest(q.per.text, PERIODS))
+        worded = next((w for w in (q.unit, q.second_unit) if w is not None and w.text.endswith(tuple(COMPARISON_WORDS))), None)
+        if worded is not None:
+            word = next(c for c in COMPARISON_WORDS if worded.text.endswith(c))
+            symbol = COMPARISON_WORDS[word]
+            amount = self.source.text[q.span.start:worded.start + len(worded.text) - len(word)].strip()
+            self.error(
+                "KPI013", worded.span,
+                msg(f"`{word}` compares in words: a target says its direction with `>=` or `<=`, before the amount",
+                    f"`{word}` は言葉で書いた比較です。目標の向きは数値の前に `>=`・`<=` で書きます"),
+                msg(f"write `target {symbol} {amount}`"
+                    + (f" (a target is met at its bound: `{symbol[0]}` is `{symbol}`)" if word in STRICT_WORDS else ""),
+                    f"`target {symbol} {amount}` と書いてください"
+                    + (f"（目標は境界の値で達成とみなすため、{word}も `{symbol}` です）" if word in STRICT_WORDS else "")),
+            )
         # (apart from the number: glued, `1年間` and `2週間` are durations)
         adverb = next((w for w in (q.second_unit, q.unit) if w is not None and w.text in PERIOD_ADVERBS
                        and self.source.text[w.start - 1:w.start].isspace()), None)
@@ -288,7 +302,7 @@ class Resolver:
                     "兆・億・万はそれぞれ 1 回ずつ大きい順に、千・百はその前に 1 回までにしてください："
                     "`1億2,000万円`、`1億2千3百万円`、`3万5千円`"),
             )
-        if q.second_unit is not None and q.second_unit is not adverb:
+        if q.second_unit is not None and q.second_unit is not adverb and q.second_unit is not worded:
             self.error(
                 "KPI015", q.second_unit.span,
                 msg(f"two units on one number: `{q.unit.text}` and `{q.second_unit.text}`",
@@ -619,6 +633,10 @@ def _like(value: Value, target: Value, lang: str = "en") -> str:
     example = f"baseline {value.text}{suffix}"
     return f"（例：`{example}`）" if lang == "ja" else f", like `{example}`"
 
+
+# Comparisons a Japanese plan writes as a word after the amount (`30日以内`): the comparator each means.
+COMPARISON_WORDS = {"以内": "<=", "以下": "<=", "未満": "<=", "以上": ">=", "超": ">="}
+STRICT_WORDS = ("未満", "超")
 
 # Words a Japanese report writes after an amount for "per period" (`12億円 年間`): each with its period.
 PERIOD_ADVERBS = {"年間": "年", "月間": "月", "週間": "週", "四半期間": "四半期", "毎年": "年", "毎月": "月",

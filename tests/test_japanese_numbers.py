@@ -139,3 +139,15 @@ def test_a_funnel_with_wari_misses_as_with_the_same_percentage():
     for rate in ("2割", "20%"):
         [miss] = [d for d in analyze_text("p.kpi", plan.replace("RATE", rate)).diagnostics if d.code == "KPI301"]
         assert "imply 120,000,000円 per year (10,000,000円 per month), 380,000,000円 per year (76%) short" in miss.message.en
+
+
+@pytest.mark.parametrize("written,fix", [("30日以内", "target <= 30日"), ("5,000円以下", "target <= 5,000円"),
+                                         ("100件 以上", "target >= 100件"), ("2%未満", "target <= 2%"),
+                                         ("3超", "target >= 3")])
+def test_a_comparison_written_as_a_word_gets_the_comparator_and_the_fix_reads_clean(written, fix):
+    # `30日以内` was read as 30 of something called 日以内, and as a floor.
+    result = analyze_text("p.kpi", PLAN + f'kpi a "A" {{ target {written} }}\n', checks=False)
+    [error] = [d for d in result.diagnostics if d.severity.value == "error"]
+    assert error.code == "KPI013" and f"`{fix}`" in error.help.en and f"`{fix}`" in error.help.ja
+    fixed = analyze_text("p.kpi", PLAN + f'kpi a "A" {{ {fix} }}\n', checks=False)
+    assert fixed.ok, [d.message.en for d in fixed.diagnostics]

@@ -173,11 +173,11 @@ COMPARATOR_JA = {">=": "以上", "<=": "以下"}
 
 
 def target_text(value_text: str, comparator: str | None = None, lang: str = "en") -> str:
-    """A target as written, for a label: `target >= 20,000人 per month`, `目標 20,000人/月 以上`."""
+    """A target as written, for a label: `target >= 20,000人 per month`, `目標値 20,000人/月 以上`."""
     if lang != "ja":
         return f"target {comparator} {value_text}" if comparator else f"target {value_text}"
     word = COMPARATOR_JA.get(comparator or "")
-    return f"目標 {written(value_text, 'ja')}" + (f" {word}" if word else "")
+    return f"目標値 {written(value_text, 'ja')}" + (f" {word}" if word else "")
 
 
 def dim_amount(x, dim, percent: bool = False, lang: str = "en") -> str:

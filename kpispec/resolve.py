@@ -352,7 +352,7 @@ class Resolver:
                 "KPI019", name.span, msg(f"unknown ramp `{name.text}`", f"未知の立ち上がり方 `{name.text}`"),
                 msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
                 msg("use `ramp linear` (equal steps each month) or `ramp step` (the baseline until the deadline's month)",
-                    "`ramp linear`（毎月同じ幅で増える）か `ramp step`（期限の月まではベースライン）を使ってください"),
+                    "`ramp linear`（毎月同じ幅で増える）か `ramp step`（期限の月までは現状値）を使ってください"),
             )
             return None
         if "formula" in {a.key for a in block.attrs}:
@@ -370,7 +370,7 @@ class Resolver:
             self.error(
                 "KPI019", attr.span,
                 msg(f"`{block.id.text}` ramps from its baseline to its target by its deadline, but has no {what}",
-                    f"`{block.id.text}` はベースラインから期限までに目標へ立ち上がりますが、{what_ja} がありません"),
+                    f"`{block.id.text}` は現状値から期限までに目標値へ立ち上がりますが、{what_ja} がありません"),
                 msg(f"add {what}, or remove the ramp", f"{what_ja} を書くか、`ramp` を削除してください"),
             )
             return None
@@ -380,10 +380,10 @@ class Resolver:
                 "KPI019", attr.span,
                 msg(f"`{block.id.text}` cannot ramp from its baseline `{baseline.text}` to its target `{target.text}`: "
                     "they are not in the same unit and period",
-                    f"`{block.id.text}` はベースライン `{baseline.text}` から目標 `{target.text}` へ立ち上がれません："
+                    f"`{block.id.text}` は現状値 `{baseline.text}` から目標値 `{target.text}` へ立ち上がれません："
                     "単位か期間が違います"),
                 msg(f"write the baseline in the target's form{_like(baseline, target)}",
-                    f"ベースラインを目標と同じ形で書いてください{_like(baseline, target, 'ja')}"),
+                    f"現状値を目標値と同じ形で書いてください{_like(baseline, target, 'ja')}"),
             )
             return None
         return name.text

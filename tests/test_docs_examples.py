@@ -123,3 +123,14 @@ def test_the_tutorials_plan_files_are_the_plans_they_show(page, plan):
     """The commands of a tutorial run on its step 2 plan, kept beside it for them."""
     shown = BLOCK.search((DOCS / page).read_text(encoding="utf-8")).group(2)
     assert (DOCS / plan).read_text(encoding="utf-8") == shown
+
+
+@pytest.mark.parametrize("folder,period", [("tutorial", "month"), ("ja/tutorial", "月")])
+def test_the_step_4_plan_is_the_step_2_plan_with_the_visitors_target_lowered(folder, period):
+    """Step 4's output runs on step 2's plan with the one edit the step describes."""
+    step2 = (DOCS / folder / "plans" / "shop.kpi").read_text(encoding="utf-8")
+    step4 = (DOCS / folder / "step4" / "plans" / "shop.kpi").read_text(encoding="utf-8")
+    old, new = f"  target 1,000,000人 per {period}\n", f"  target 800,000人 per {period}\n"
+    assert step2.count(old) == 1 and step4 == step2.replace(old, new)
+    page = (DOCS / folder.replace("/tutorial", "") / "tutorial.md") if "/" in folder else DOCS / "tutorial.md"
+    assert new.strip() in page.read_text(encoding="utf-8")

@@ -42,7 +42,7 @@ class Unmeasurable(Check):
     code = "KPI203"
     name = "unmeasurable"
     severity = Severity.WARNING
-    summary = Msg("A KPI has no source or measurement definition", "KPI にデータソースも計測方法もない")
+    summary = Msg("A KPI has no source or measurement definition", "KPI に取得元も計測方法もない")
 
     def run(self):
         for node in self.ctx.nodes("kgi", "kpi"):

@@ -43,7 +43,7 @@ class MissingBaseline(Check):
     code = "KPI205"
     name = "missing-baseline"
     severity = Severity.WARNING
-    summary = Msg("A target has no baseline", "目標値に対する現状値（ベースライン）がない")
+    summary = Msg("A target has no baseline", "目標値に対する現状値（`baseline`）がない")
 
     def run(self):
         for node in self.ctx.nodes("kgi", "kpi"):

@@ -17,6 +17,7 @@ from .. import display
 from ..analysis.goals import MET, MISSES, NONE, UNKNOWN, standings
 from ..analysis.timeline import monthly
 from ..diagnostics import Severity
+from ..render.text import SEVERITY_JA
 from ..evaluate import comparable
 from ..months import label as months_label
 from ..records import record
@@ -60,17 +61,17 @@ T = {
     "ja": {
         "plans": "KPI 計画", "plan": "計画", "file": "ファイル", "kgis": "KGI", "errors": "エラー", "warnings": "警告",
         "period": "期間", "owner": "責任者", "description": "説明", "tree": "KPI ツリー", "kpis": "KPI 一覧",
-        "formulas": "計算式", "params": "パラメータ", "diagnostics": "診断", "target": "目標", "baseline": "基準値",
-        "deadline": "期限", "implied": "入力の目標から計算した値", "verdict": "判定", "id": "id", "label": "名前",
-        "ksf": "KSF", "growth": "伸び率", "cadence": "計測頻度", "source": "データ源 / 計測方法", "value": "値",
+        "formulas": "計算式", "params": "パラメータ", "diagnostics": "診断", "target": "目標値", "baseline": "現状値",
+        "deadline": "期限", "implied": "入力の目標から計算した値", "verdict": "判定", "id": "ID", "label": "名前",
+        "ksf": "KSF", "growth": "伸び率", "cadence": "計測頻度", "source": "取得元 / 計測方法", "value": "値",
         "no_plan": "このファイルには表示できる計画がありません。診断を参照してください。", "none": "なし",
         "witness": "どの入力も自分の目標は満たしているのに、目標に届かない例",
         "witness_short": "目標に届かない値", "at_witness": "このときの値", "see_above": "上に表示",
         "no_formula": "式なし：KPI から計算されません", "failing": "未達の経路",
         "no_diagnostics": "問題は見つかりませんでした。", "continued": "ツリーの下に続く", "not_computed": "入力から計算されない",
         "no_plan_block": "計画の宣言（plan）なし：診断を参照", "line": "行", "rules": "ルール", "help": "ヒント",
-        "unlinked": "KGI につながっていないもの", "index_intro": "すべての計画と、その目標の数字がつながっているかどうか。",
-        "syntax": "構文エラー", "status": {MET: "目標に届く", MISSES: "目標に届かない", UNKNOWN: "証明できず", NONE: "目標なし"},
+        "unlinked": "KGI につながっていないもの", "index_intro": "すべての計画と、各目標の数字が入力の目標値から届くかどうかの判定です。",
+        "syntax": "構文エラー", "status": {MET: "目標に届く", MISSES: "目標に届かない", UNKNOWN: "証明できません", NONE: "目標なし"},
         "cadences": {"daily": "日次", "weekly": "週次", "biweekly": "隔週", "monthly": "月次", "quarterly": "四半期",
                      "yearly": "年次"},
         "kinds": {"kgi": "KGI", "ksf": "KSF", "kpi": "KPI", "param": "param"},
@@ -711,7 +712,7 @@ def _diagnostics(site: _Site, plan: PlanPage) -> str:
             code = f'<a href="{esc(href)}">{code}</a>'
         helptext = f'<div class="kp-help">{esc(t["help"])}: {_quoted(d.help.get(site.lang))}</div>' if d.help else ""
         items.append(
-            f'<li class="kp-diag kp-{esc(d.severity.value)}"><span class="kp-sev">{esc(d.severity.value)}</span> {code} '
+            f'<li class="kp-diag kp-{esc(d.severity.value)}"><span class="kp-sev">{esc(SEVERITY_JA[d.severity.value] if site.lang == "ja" else d.severity.value)}</span> {code} '
             f'<span class="kp-where">{esc(t["line"])} {line}:{column}</span> {_quoted(d.message.get(site.lang))}{helptext}</li>'
         )
     return '<ul class="kp-diagnostics">' + "\n".join(items) + "</ul>\n"

@@ -128,12 +128,14 @@ def too_large(path: str, size: int, limit: int, config: Config = DEFAULT) -> Res
     """The result for a file that was not read because it is larger than `limit` bytes."""
     from .diagnostics import Severity, Span, msg
 
-    mb = f"{size / 10**6:,.1f} MB"
+    # in MB from one MB up (a file of 1.2 kB over a 1,000-byte limit read "0.0 MB"); in bytes below
+    shown_en = f"{size / 10**6:,.1f} MB" if size >= 10**6 else f"{size:,} bytes"
+    shown_ja = f"{size / 10**6:,.1f} MB" if size >= 10**6 else f"{size:,} バイト"
     problem = Diagnostic(
         code="KPI007",
         severity=Severity.ERROR,
-        message=msg(f"this file is too large to check ({mb}; the limit is {limit:,} bytes)",
-                    f"ファイルが大きすぎるため検査しません（{mb}、上限は {limit:,} バイト）"),
+        message=msg(f"this file is too large to check ({shown_en}; the limit is {limit:,} bytes)",
+                    f"ファイルが大きすぎるため検査しません（{shown_ja}、上限は {limit:,} バイト）"),
         file=path,
         span=Span(0, 0),
         help=msg("split the plan into several files, or raise the limit with --max-file-size",

@@ -311,8 +311,8 @@ def from_table(table: dict, where: str, known_codes=None, *, prefix: str = "") -
             hint, hint_ja = _did_you_mean(level, LEVELS) if isinstance(level, str) else ("", "")
             raise _error(where, f'{prefix}severity.{_key(code)} must be "error", "warning", "info" or "off", '
                                 f"not {_show(level)}{hint}",
-                         f'{prefix}severity.{_key(code)} は "error"・"warning"・"info"・"off" のいずれかです'
-                         f"（{_show(level)} になっています）{hint_ja}")
+                         f'{prefix}severity.{_key(code)} は "error"・"warning"・"info"・"off" のいずれかにしてください'
+                         f"（{_show(level)} になっています{'。' + hint_ja[1:-1] if hint_ja else ''}）")
 
     codes = table.get("disable", [])
     if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):

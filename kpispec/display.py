@@ -94,12 +94,16 @@ def shown_value(x: Fraction, decimals: int | None = None, rounding=ROUND_HALF_UP
 
 
 def share(ratio: Fraction) -> str:
-    """A relative difference as a percentage that never reads 0% when it is not zero."""
+    """A relative difference as a percentage that never reads 0% when it is not zero, nor 100%
+    when it is not a whole (a gap of 99.9996% is `99.9996%`, not `100%`)."""
+    magnitude = abs(ratio)
     for decimals in (1, 2, 3, 4, 6):
-        text = number(abs(ratio) * 100, decimals)
-        if text != "0":
+        text = number(magnitude * 100, decimals)
+        if text != "0" and (text != "100" or magnitude == 1):
             return text + "%"
-    return "<0.000001%"
+    if magnitude * 100 < 50:
+        return "<0.000001%"
+    return ">100%" if magnitude > 1 else ">99.999999%"
 
 
 def _scientific(x) -> str:

@@ -21,6 +21,7 @@ from .analysis.goals import standings
 from .api import Result, analyze
 from .config import DEFAULT, Config
 from .diagnostics import Msg
+from .display import written
 from .evaluate import EvalError, base
 from .multiset import beyond
 from .records import field, record
@@ -127,9 +128,27 @@ def _written(node_or_param_value, text: str) -> str:
     if old is None or not bare:
         return text
     if old.percent:
+        hundred = _times_100(text)
+        if hundred is not None and 0 < abs(q.value) <= 1:  # `0.03` is likely a fraction: 3%
+            raise SettingError(Msg(f"`{text}`: this is a percentage ({old.text}); write it with %: `{hundred}%` "
+                                   f"(if {text} is a fraction) or `{text}%`",
+                                   f"`{text}`：この値は百分率です（{old.text}）。% を付けて書いてください："
+                                   f"`{hundred}%`（{text} が割合なら）または `{text}%`"))
         raise SettingError(Msg(f"`{text}`: this is a percentage ({old.text}); write it with %, like `{text}%`",
                                f"`{text}`：この値は百分率です（{old.text}）。`{text}%` のように % を付けてください"))
     return text + _suffix(old)
+
+
+def _times_100(text: str) -> str | None:
+    """A bare number written in `text` times 100, as written (`0.03` → `3`), or None."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.replace(",", "")) * 100
+    except InvalidOperation:
+        return None
+    shown = format(value.normalize(), "f")
+    return shown if len(shown) <= 30 else None
 
 
 def _param_value(plan, param):
@@ -274,13 +293,13 @@ def _unknown(plan, nid: str, what_en: str, what_ja: str, params: bool = False) -
 
 def _other_kind(nid: str, old, new: str, old_dim, new_dim) -> Msg:
     """A value of another kind than the target it replaces; a missing or extra period said as such."""
-    if old_dim.time != new_dim.time and old.per is not None:
+    if old_dim.time != new_dim.time and old.per is not None and old_dim.currencies == new_dim.currencies:
         return Msg(f"`{new}` has no period, but `{nid}`'s target is {old.text}: write it with the period "
                    f"(like `{new} per {old.per}`), or just the number",
-                   f"`{new}` には期間がありませんが、`{nid}` の目標値は {old.text} です。期間を付けるか"
+                   f"`{new}` には期間がありませんが、`{nid}` の目標値は {written(old.text, 'ja')} です。期間を付けるか"
                    f"（例：`{new}/{_PERIOD_JA.get(old.per, old.per)}`）、数値だけを書いてください")
     return Msg(f"`{nid}`'s target is {old.text}; `{new}` is not the same kind of amount",
-               f"`{nid}` の目標値は {old.text} です。`{new}` は同じ種類の量ではありません")
+               f"`{nid}` の目標値は {written(old.text, 'ja')} です。`{new}` は同じ種類の量ではありません")
 
 
 _PERIOD_JA = {"day": "日", "week": "週", "month": "月", "quarter": "四半期", "year": "年"}

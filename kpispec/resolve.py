@@ -236,7 +236,7 @@ class Resolver:
                 "KPI020", business.span,
                 msg(f"`{business.text}` counts business days, which kpispec cannot count: they depend on a calendar of "
                     "holidays the plan does not hold",
-                    f"`{business.text}` は営業日で数えていますが、kpispec では営業日を数えられません（祝日の暦によって変わるため）"),
+                    f"`{business.text}` は営業日で数えた量です。営業日は祝日の暦によって日数が変わるため、kpispec では暦の日数に換算できません"),
                 msg("write calendar days (`7日`, `1 week`) or a rate per calendar period (`100件 per 日`), and say in the "
                     "label or the measure that business days are meant",
                     "暦日（`7日`、`1 week`）か暦の期間あたりの量（`100件 per 日`）で書き、営業日であることはラベルか "
@@ -366,11 +366,11 @@ class Resolver:
         missing = [k for k in ("target", "baseline", "deadline") if k not in fields or fields[k] is None]
         if missing:
             what = " and ".join(f"`{k}`" for k in missing)
-            what_ja = "と".join(f"`{k}`" for k in missing)
+            what_ja = "・".join(f"`{k}`" for k in missing)
             self.error(
                 "KPI019", attr.span,
                 msg(f"`{block.id.text}` ramps from its baseline to its target by its deadline, but has no {what}",
-                    f"`{block.id.text}` は現状値から期限までに目標値へ立ち上がりますが、{what_ja} がありません"),
+                    f"`{block.id.text}` の `ramp` には {what_ja} が必要です（現状値から期限までに目標値へ立ち上げるため）"),
                 msg(f"add {what}, or remove the ramp", f"{what_ja} を書くか、`ramp` を削除してください"),
             )
             return None

@@ -138,7 +138,7 @@ def test_japanese_messages(tmp_path):
     path = tmp_path / "plan.kpi"
     path.write_text(JAPANESE, encoding="utf-8")
     out = run_cli("check", "--lang", "ja", path).stdout
-    assert ("警告[KPI309]: `顧客獲得単価`「顧客獲得単価」 は低いほど良い指標ですが、目標が下限になっています。"
+    assert ("警告[KPI309]: `顧客獲得単価`「顧客獲得単価」は低いほど良い指標ですが、目標が下限になっています。"
             "「12,000円 以上」は現状値 15,000円 ですでに達成されています") in out
     assert "= ヒント: コストや解約率などは上限で書きます：`target <= 12,000円`" in out
     assert "「1.5% 以上」は現状値 2.4% ですでに達成されています" in out

@@ -183,3 +183,11 @@ def test_a_configuration_s_errors_in_both_languages(tmp_path, toml, en, ja):
     japanese = run_cli("check", "a.kpi", cwd=tmp_path, env={"KPISPEC_LANG": "ja"})
     assert (english.returncode, english.stderr) == (2, f"kpispec: error: {en}\n")
     assert (japanese.returncode, japanese.stderr) == (2, f"kpispec: エラー: {ja}\n")
+
+
+@pytest.mark.parametrize("ratio, text", [(F(1), "100%"), (F(99_999, 100_000), "99.999%"), (F(1, 3), "33.3%"),
+                                         (F(999_999_999, 10**9), ">99.999999%"), (F(1, 10**9), "<0.000001%"),
+                                         (F(1_000_000_001, 10**9), ">100%")])
+def test_a_share_reads_neither_0_nor_100_percent_unless_it_is(ratio, text):
+    # A goal short by 99.999% of its target printed "(100%) short".
+    assert display.share(ratio) == text

@@ -151,3 +151,14 @@ def test_a_comparison_written_as_a_word_gets_the_comparator_and_the_fix_reads_cl
     assert error.code == "KPI013" and f"`{fix}`" in error.help.en and f"`{fix}`" in error.help.ja
     fixed = analyze_text("p.kpi", PLAN + f'kpi a "A" {{ {fix} }}\n', checks=False)
     assert fixed.ok, [d.message.en for d in fixed.diagnostics]
+
+
+@pytest.mark.parametrize("written,fix", [("12億円/年間", "12億円/年"), ("1億円/ヶ月", "1億円/月"), ("3件/日間", "3件/日"),
+                                         ("5件/weeks", "5件/week")])
+def test_a_length_of_time_after_a_slash_gets_the_period_and_the_fix_reads_clean(written, fix):
+    # The hint was `12億円 per 年間`, itself an unknown period.
+    [error] = [d for d in analyze_text("p.kpi", PLAN + f'kpi a "A" {{ target {written} }}\n').diagnostics
+               if d.severity.value == "error"]
+    assert f"`{fix}`" in error.help.en and f"`{fix}`" in error.help.ja
+    fixed = analyze_text("p.kpi", PLAN + f'kpi a "A" {{ target {fix} }}\n', checks=False)
+    assert fixed.ok, [d.message.en for d in fixed.diagnostics]

@@ -62,7 +62,8 @@ class UnrelatedKpi(Check):
             yield self.diag(
                 first.id_span,
                 Msg(f"this plan has no KGI, so none of its {len(kpis)} KPIs serves a goal",
-                    f"この計画には KGI がないため、{len(kpis)} 個の KPI のどれも最終目標につながっていません"),
+                    (f"この計画には KGI がないため、{len(kpis)} 個の KPI はどれも最終目標につながっていません" if len(kpis) > 1
+                     else "この計画には KGI がないため、この KPI は最終目標につながっていません")),
                 Msg('add the goal they serve: `kgi revenue "年間売上" { target … }`, a KSF with `kgi revenue`, '
                     "and `ksf …` in each KPI",
                     '最終目標を追加してください：`kgi revenue "年間売上" { target … }`、`kgi revenue` を持つ KSF、'

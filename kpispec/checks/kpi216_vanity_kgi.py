@@ -75,7 +75,7 @@ class VanityKgi(Check):
             yield self.diag(
                 node.id_span,
                 Msg(f"KGI `{node.id}` is a vanity metric ({term}): it can grow while the business does not",
-                    f"KGI `{node.id}` はバニティメトリクス（「{term}」）です。事業が伸びなくても数字だけは伸ばせてしまいます"),
+                    f"KGI `{node.id}` は「{term}」を含むため、バニティメトリクスと判断しました。事業が伸びなくても数字だけは伸ばせてしまいます"),
                 Msg(f"make a business outcome (revenue, bookings, new customers) the KGI and keep `{node.id}` "
                     "as a KPI under an awareness KSF",
                     f"売上・予約数・新規顧客数など事業の成果を KGI にし、`{node.id}` は認知向上の KSF の下の KPI にしてください"),

@@ -145,7 +145,7 @@ class TargetsMissGoal(Check):
             message = Msg(
                 f"`{node.id}` cannot reach its target: its inputs' targets imply {both(implied, 'en')}, "
                 f"{gap_en} ({pct}) {word_en} the target {pair(target)[1]}",
-                f"`{node.id}` は目標に届きません：入力の目標値から計算すると {both(implied, 'ja')} で、"
+                f"`{node.id}` は目標に届きません：入力の目標値から計算すると {_before_particle(both(implied, 'ja'))}で、"
                 f"目標 {pair(target, 'ja')[1]} に対して {gap_ja}（{pct}）{word_ja}です",
             )
         else:
@@ -292,13 +292,18 @@ class TargetsMissGoal(Check):
 MAX_MONTHS_SHOWN = 6  # months named in the note; the rest are counted
 
 
+def _before_particle(text: str) -> str:
+    """A Japanese amount before a particle: a space after it (`200万円/月 で`), none after a closing bracket."""
+    return text if text.endswith("）") else text + " "
+
+
 def window_length(w) -> tuple[str, str]:
     """A window's length as counted: whole months, or days with the months they make."""
     if w.months.denominator == 1:
-        return f"{w.months} months", f"{w.months} か月"
+        return f"{w.months} months", f"{w.months}か月"
     months = display.number(w.months, 2)
     return (f"{w.days} days, {months} months counting partial months by their days",
-            f"{w.days} 日間、端数の月を日数で数えて {months} か月")
+            f"{w.days}日間、端数の月を日数で数えて {months}か月")
 
 
 def months_note(outcome, value) -> Msg:

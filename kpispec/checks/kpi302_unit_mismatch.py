@@ -265,7 +265,7 @@ class UnitMismatch(Check):
             help_ = Msg(f"{' and '.join(sorted(currencies))} are different currencies: convert one with an exchange-rate param, "
                         "e.g. `param fx \"為替\" = 150円 per USD`",
                         f"{'と'.join(sorted(currencies))} は別の通貨です。為替の `param` で換算してください（例：`param fx \"為替\" = 150円 per USD`）")
-        elif left.time != right.time:
+        elif left.time != right.time and left.currencies == right.currencies:  # 人/月 + 円: no duration mends it
             help_ = Msg("a rate (per month) and a total cannot be added: multiply the rate by a duration such as `12 months`",
                         "期間あたりの値と合計は足せません。`12か月` のような期間を掛けてください")
         else:

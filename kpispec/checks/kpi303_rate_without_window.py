@@ -65,19 +65,35 @@ class RateWithoutWindow(Check):
                 )
                 continue
             rate_is_formula = outcome.conversion == "rate-to-total"
+            period = _rate_period(self.ctx.plan, node, rate_is_formula)
+            rate_dim, total_dim = (formula_dim, target_dim) if rate_is_formula else (target_dim, formula_dim)
             yield self.diag(
                 node.target.span,
                 Msg(
                     f"`{node.id}`'s {'formula gives a rate' if rate_is_formula else 'target is a rate'} "
-                    f"({(formula_dim if rate_is_formula else target_dim).describe()}) but its "
+                    f"({rate_dim.describe(period)}) but its "
                     f"{'target is a total' if rate_is_formula else 'formula gives a total'} "
-                    f"({(target_dim if rate_is_formula else formula_dim).describe()}), and there is no window to convert over",
+                    f"({total_dim.describe()}), and there is no window to convert over",
                     f"`{node.id}` は{'式が期間あたりの値' if rate_is_formula else '目標が期間あたりの値'}"
-                    f"（{(formula_dim if rate_is_formula else target_dim).describe(lang='ja')}）で"
-                    f"{'目標が合計' if rate_is_formula else '式が合計'}"
-                    f"（{(target_dim if rate_is_formula else formula_dim).describe(lang='ja')}）ですが、換算する期間がありません",
+                    f"（{rate_dim.describe(period, lang='ja')}）で"
+                    f"{'目標が合計' if rate_is_formula else '式が合計'}ですが、換算する期間がありません",
                 ),
                 Msg("give the plan a `period`, or this node a `start` and a `deadline`",
                     "`plan` に `period` を書くか、このノードに `start` と `deadline` を書いてください"),
-                labels=[self.label(node.formula.span, formula_dim.describe(), formula_dim.describe(lang="ja"))],
+                labels=[self.label(node.formula.span, formula_dim.describe(period if rate_is_formula else None),
+                                   formula_dim.describe(period if rate_is_formula else None, lang="ja"))],
             )
+
+
+def _rate_period(plan, node, rate_is_formula: bool) -> str | None:
+    """The period the rate is written per: the target's, or the first formula input's that has one
+    (`per month`, not the base unit's `per year`)."""
+    if not rate_is_formula:
+        return node.target.value.per
+    from ..resolve import refs
+
+    for name in refs(node.formula):
+        source = plan.nodes.get(name.text)
+        if source is not None and source.target is not None and source.target.value.per:
+            return source.target.value.per
+    return None

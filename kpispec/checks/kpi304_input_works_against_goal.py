@@ -91,7 +91,8 @@ class InputWorksAgainstGoal(Check):
             where = "subtracted or divided by" if sign < 0 else "used so that it raises the result"
             where_ja = "引き算または割り算に使われて" if sign < 0 else "結果を押し上げる形で使われて"
             what_en = f"`{source.id}` should go up, but it is {where} in `{node.id}`'s formula, so raising it moves `{node.id}` away from its target"
-            what_ja = f"`{source.id}` は高いほど良い指標ですが、`{node.id}` の式で{where_ja}おり、上げると `{node.id}` が目標から遠ざかります"
+            what_ja = (f"`{source.id}` の目標値は下限（高いほど良い）として書かれていますが、`{node.id}` の式で{where_ja}おり、"
+                       f"上げると `{node.id}` が目標から遠ざかります")
         if node.target.direction == "down":
             what_en += " (the node is a ceiling)"
             what_ja += "（このノードは上限目標です）"

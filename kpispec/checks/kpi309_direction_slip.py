@@ -223,7 +223,7 @@ class DirectionSlip(Check):
     def _report(self, node: Node, direction, dim, baseline_in_target: Fraction, added, alone: bool):
         t, b = node.target.value, node.baseline
         name = node_name(node)
-        name_ja = f"`{node.id}`" + (f"「{node.label}」" if node.label else "")
+        name_ja = f"`{node.id}`「{node.label}」" if node.label else f"`{node.id}` "
         fix = fix_line(node)
         target_span = node.attr_spans.get("target", node.target.span)
         labels = [self.label(node.attr_spans.get("baseline", b.span), f"the baseline {b.text} is above it",
@@ -240,7 +240,7 @@ class DirectionSlip(Check):
             message = Msg(
                 f"{name} is better when lower, but its target is a floor: {t.text} or more is already met "
                 f"at the baseline {b.text}",
-                f"{name_ja} は低いほど良い指標ですが、目標が下限になっています。「{display.written(t.text, 'ja')} 以上」は現状値 {display.written(b.text, 'ja')} で"
+                f"{name_ja}は低いほど良い指標ですが、目標が下限になっています。「{display.written(t.text, 'ja')} 以上」は現状値 {display.written(b.text, 'ja')} で"
                 "すでに達成されています")
             floor_en, floor_ja = (("`>=` makes the target a floor", "`>=` の `target` は下限")
                                   if node.target.explicit else
@@ -256,7 +256,7 @@ class DirectionSlip(Check):
             message = Msg(
                 f"the target of {name} is a floor already met at its baseline: {t.text} or more, "
                 f"and the baseline is {b.text}",
-                f"{name_ja} の目標は下限で、現状値ですでに達成されています（目標「{display.written(t.text, 'ja')} 以上」、現状値 {display.written(b.text, 'ja')}）")
+                f"{name_ja}の目標は下限で、現状値ですでに達成されています（目標「{display.written(t.text, 'ja')} 以上」、現状値 {display.written(b.text, 'ja')}）")
             help = Msg(
                 f"if `{node.id}` is better when lower, write `{fix}`; if {t.text} is a level it must not fall "
                 f"below, add `# kpispec: ignore[{self.code}]` to this line",

@@ -179,9 +179,14 @@ def _quoted(value) -> str:
     return f"'{printable(str(value.value if isinstance(value, Enum) else value))}'"
 
 
+def _which(names) -> str:
+    """`どちらか` of two, `どれか` of more."""
+    return "どちらか" if len(names) == 2 else "どれか"
+
+
 def _either(names: list[str]) -> str:
     """`--format のことですか？`, or of several, `…、… のどれかのことですか？`."""
-    return f"{names[0]} のことですか？" if len(names) == 1 else f"{'、'.join(names)} のどれかのことですか？"
+    return f"{names[0]} のことですか？" if len(names) == 1 else f"{'、'.join(names)} の{_which(names)}のことですか？"
 
 
 def _hint(exc, ctx) -> str | None:
@@ -236,7 +241,7 @@ def _reason(exc) -> str:
         hint = _hint(exc, ctx)
         choices = _choices(exc.param)
         return (f"{what} {hint} を指定してください。" if hint else f"{what}を指定してください。") + (
-            f"（{'、'.join(choices)} のどれか）" if choices else "")
+            f"（{'、'.join(choices)} の{_which(choices)}）" if choices else "")
     if _is(exc, "BadParameter"):
         hint = _hint(exc, ctx)
         said = getattr(exc.message, "ja", None)  # kpispec's own (io.Text): its Japanese
@@ -245,7 +250,7 @@ def _reason(exc) -> str:
         choices = _choices(exc.param)
         if choices and hasattr(exc, "kpispec_value"):
             return (f"{hint} の値 {_quoted(exc.kpispec_value)} は使えません。"
-                    f"{'、'.join(choices)} のどれかを指定してください。")
+                    f"{'、'.join(choices)} の{_which(choices)}を指定してください。")
         return f"{hint} の値が正しくありません：{exc.message}" if hint else f"値が正しくありません：{exc.message}"
     said = getattr(exc.message, "ja", None)
     return said or exc.format_message()  # a usage error kpispec does not know: click's words

@@ -249,7 +249,7 @@ def _expand(path: Path, found: Found, candidates: list, follow: bool) -> None:
     try:
         os.lstat(path)
     except FileNotFoundError:
-        found.errors.append(Text(f"no such file or folder: {shown}", f"ファイルもフォルダもありません：{shown}"))
+        found.errors.append(Text(f"no such file or folder: {shown}", f"ファイルもフォルダも見つかりません：{shown}"))
         return
     except OSError as exc:
         found.errors.append(cannot_read(shown, exc))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from ...language import KEYWORDS, amount_before
-from ...units import PERIOD_LIKE, PERIODS_EN, PERIODS_JA
+from ...units import PERIOD_LIKE, PERIODS_EN, PERIODS_JA, TIME_UNITS
+from ...display import PERIOD_JA
 from ...diagnostics import Diagnostic, Span, msg
 from .context import ATTR_TERMS, DATE_ATTRS, TEXT_ATTRS, is_a
 from .declarations import missing_brace
@@ -63,6 +64,16 @@ def slashed_per_unit(source, token, ctx) -> Diagnostic | None:
             msg(f"`/{word_text}` is not a period word", f"`/{word_text}` は期間の語ではありません"),
             msg(f"write `{amount} per {period}`", f"`{amount} per {period}` と書いてください"),
             primary=msg(f"did you mean `per {period}`?", f"`per {period}` のことですか？"),
+        )
+    duration = TIME_UNITS.get(word_text, TIME_UNITS.get(word_text.lower()))
+    if duration is not None:  # `/年間`, `/ヶ月`: a length of time, where the period it is per belongs
+        period = duration if word_text.isascii() else PERIOD_JA[duration]
+        return diag(
+            source, "KPI002", Span(token.start_pos, word.end()),
+            msg(f"`/{word_text}` is a length of time: an amount for each {duration} is written `/{period}`",
+                f"`/{word_text}` は期間の長さです。期間あたりの量は `/{period}` と書きます"),
+            msg(f"write `{amount}/{period}`", f"`{amount}/{period}` と書いてください"),
+            primary=msg(f"did you mean `/{period}`?", f"`/{period}` のことですか？"),
         )
     return diag(
         source, "KPI002", Span(token.start_pos, word.end()),

@@ -81,7 +81,7 @@ def parse_value(text: str) -> tuple[ast.Quantity, bool]:
     from .syntax.parse import parse
 
     bad = Msg(f"`{text}` is not a value such as `3%`, `4,500円` or `1,200,000 visitors per month`",
-              f"`{text}` は値として読めません（例：`3%`、`4,500円`、`1,200,000 visitors per month`）")
+              f"`{text}` は値として読めません（例：`3%`、`4,500円`、`120万人 per 月`）")
     if len(text) > MAX_VALUE_LENGTH or any(ch in text for ch in "\r\n\t\x00{}#\"") or not text.isprintable():
         raise SettingError(bad)
     if text[:1] in "<>=≤≥":

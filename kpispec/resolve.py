@@ -111,7 +111,7 @@ class Resolver:
                 "KPI106", Span(0, 0),
                 msg("this file declares no plan", "このファイルには `plan` の宣言がありません"),
                 msg('start the file with a plan block: `plan my_plan "計画名" { period 2026-04-01 to 2027-03-31 }`',
-                    'ファイルの先頭に `plan` ブロックを書いてください：`plan my_plan "計画名" { period 2026-04-01 to 2027-03-31 }`'),
+                    'ファイルの先頭に `plan` ブロックを書いてください：`plan 計画 "計画名" { period 2026-04-01 to 2027-03-31 }`'),
             )
             return None
         for extra in plans[1:]:
@@ -239,7 +239,7 @@ class Resolver:
                     f"`{business.text}` は営業日で数えた量です。営業日は祝日の暦によって日数が変わるため、kpispec では暦の日数に換算できません"),
                 msg("write calendar days (`7日`, `1 week`) or a rate per calendar period (`100件 per 日`), and say in the "
                     "label or the measure that business days are meant",
-                    "暦日（`7日`、`1 week`）か暦の期間あたりの量（`100件 per 日`）で書き、営業日であることはラベルか "
+                    "暦日（`7日`、`1週間`）か暦の期間あたりの量（`100件 per 日`）で書き、営業日であることはラベルか "
                     "`measure` に書いてください"),
             )
         elif q.per is not None and q.per.text not in PERIODS:

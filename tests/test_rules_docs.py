@@ -183,3 +183,20 @@ def test_a_site_shows_the_rules_in_its_language_without_the_other():
         page = files["rules/KPI301.md"]
         assert heading in page and "rules/KPI301.md)" not in page, lang  # no link to a page the site has not
         assert "](" not in files["rules/index.md"].split("##")[0], lang
+
+
+@pytest.mark.parametrize("rule", TESTABLE, ids=[r.code for r in TESTABLE])
+def test_a_rule_page_says_whether_an_ignore_comment_silences_it(rule):
+    # Each page ends with how to silence one occurrence; for what is found before the plan's
+    # comments are read, that a comment cannot (KPI001-KPI009), and the page says so.
+    from kpispec.rulesdoc import UNSILENCED
+
+    fails = dict(re.findall(r"## (Fails|Passes)\n```kpi\n(.*?)```", rule.doc, re.S))["Fails"]
+    [found, *_] = [d for d in analyze_text("doc.kpi", fails).diagnostics if d.code == rule.code]
+    line = analyze_text("doc.kpi", fails).source.position(found.span.start)[0]
+    lines = fails.split("\n")
+    lines[line - 1] += f"  # kpispec: ignore[{rule.code}]"
+    still = rule.code in {d.code for d in analyze_text("doc.kpi", "\n".join(lines)).diagnostics}
+    assert still == (rule.code in UNSILENCED)
+    page = pages()[f"{rule.code}.md"]
+    assert ("cannot silence it" in page) == (rule.code in UNSILENCED)

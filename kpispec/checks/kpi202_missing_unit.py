@@ -59,6 +59,6 @@ class MissingUnit(Check):
                 Msg("add a unit: glue it to the number (`300件`, `5,000円`, `2.5%`) or write a word after it "
                     "(`300 leads`); a ratio such as ROAS can be a percentage (`300%`)",
                     "単位を付けてください。数値に続けて書くか（`300件`、`5,000円`、`2.5%`）、後ろに単位語を書きます"
-                    "（`300 leads`）。ROAS のような比率はパーセント（`300%`）で書けます"),
+                    "（`300 リード`）。ROAS のような比率はパーセント（`300%`）で書けます"),
                 primary=Msg("no unit", "単位なし"),
             )

@@ -66,7 +66,7 @@ class UnrelatedKpi(Check):
                      else "この計画には KGI がないため、この KPI は最終目標につながっていません")),
                 Msg('add the goal they serve: `kgi revenue "年間売上" { target … }`, a KSF with `kgi revenue`, '
                     "and `ksf …` in each KPI",
-                    '最終目標を追加してください：`kgi revenue "年間売上" { target … }`、`kgi revenue` を持つ KSF、'
+                    '最終目標を追加してください：`kgi 売上 "年間売上" { target … }`、`kgi 売上` を持つ KSF、'
                     "各 KPI には `ksf …` を書きます"),
                 primary=Msg("no KGI above this KPI", "この KPI の上に KGI がない"),
             )

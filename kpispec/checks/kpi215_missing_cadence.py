@@ -4,7 +4,7 @@ from ..diagnostics import Msg, Severity
 from .base import Check
 
 CADENCE_FOR_PERIOD = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly"}
-CADENCE_JA = {"daily": "日次", "weekly": "週次", "monthly": "月次", "quarterly": "四半期"}
+CADENCE_JA = {"daily": "日次", "weekly": "週次", "biweekly": "隔週", "monthly": "月次", "quarterly": "四半期"}
 
 
 class MissingCadence(Check):
@@ -12,7 +12,7 @@ class MissingCadence(Check):
 
     ## What it checks
     Every KPI has a `cadence`: how often it is measured and reviewed (`daily`, `weekly`,
-    `monthly`, `quarterly`, `yearly`, or 日次, 週次, 月次, 四半期, 年次).
+    `biweekly`, `monthly`, `quarterly`, `yearly`, or 日次, 週次, 隔週, 月次, 四半期, 年次).
 
     ## Why it matters
     SMART's T (Time-bound): a KPI is an intermediate target precisely so that the team can

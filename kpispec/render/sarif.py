@@ -52,8 +52,8 @@ def _log(lang: str, results) -> dict:
                 "id": rule.code,
                 "name": "".join(part.capitalize() for part in rule.name.split("-")),
                 "shortDescription": {"text": rule.summary.get(lang)},
-                "fullDescription": {"text": rule.doc.splitlines()[0]},
-                "help": {"text": rule.doc, "markdown": rule.doc},
+                "fullDescription": {"text": rule.doc_in(lang).splitlines()[0]},
+                "help": {"text": rule.doc_in(lang), "markdown": rule.doc_in(lang)},
                 "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
             }
             for rule in rules

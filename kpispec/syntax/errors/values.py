@@ -197,14 +197,14 @@ def period_value(source, token, ctx) -> Diagnostic:
 def per_value(source, token, ctx) -> Diagnostic:
     periods = msg("periods are day, week, month, quarter and year (or 日, 週, 月, 四半期, 年): `1,000,000 visitors per month`; "
                   "any other word is what one amount is per: `80円 per visitor`",
-                  "期間は `日`・`週`・`月`・`四半期`・`年`（英語では `day`・`week`・`month`・`quarter`・`year`）です：`1,000,000 visitors per month`。"
+                  "期間は `日`・`週`・`月`・`四半期`・`年`（英語では `day`・`week`・`month`・`quarter`・`year`）です：`100万人 per 月`。"
                   "それ以外の語は何あたりの値かを表します：`80円 per visitor`")
     if not on_same_line(source, ctx.last, token):
         return diag(
             source, "KPI002", Span(end_of(ctx.last), end_of(ctx.last)),
             msg("`per` has no period after it", "`per` の後に期間がありません"),
             msg("write a period after `per` (day, week, month, quarter or year), e.g. `1,000,000 visitors per month`",
-                "`per` の後に期間（`日`・`週`・`月`・`四半期`・`年`、英語では `day`・`week`・`month`・`quarter`・`year`）を書いてください（例：`1,000,000 visitors per month`）"),
+                "`per` の後に期間（`日`・`週`・`月`・`四半期`・`年`、英語では `day`・`week`・`month`・`quarter`・`year`）を書いてください（例：`100万人 per 月`）"),
             primary=msg("expected a period such as `month` here", "ここに `month` などの期間が必要です"),
         )
     shown = show(token)

@@ -172,10 +172,10 @@ def message(name: str, code: str, lang: str = "en") -> str:
 
 def test_numbers_beyond_floats_are_shown_exactly():
     text = message("enormous_missed", "KPI301")
-    assert "imply 1e+600円, 1e+999円 (100%) short of the target 1e+999円" in text
+    assert "imply 1e+600円, 1e+999円 (>99.999999%) short of the target 1e+999円" in text
     assert "a ≥ 1e+699円, k ≥ 1e+699" in text
     assert "10e+" not in text, "a mantissa of 9.9996 rounds to 1e+999, not 10e+998"
-    assert "imply 1e-400, 1e-300 (100%) short of the target 1e-300" in message("tiny_missed", "KPI301")
+    assert "imply 1e-400, 1e-300 (>99.999999%) short of the target 1e-300" in message("tiny_missed", "KPI301")
     assert "a ≥ 5e+303%, b ≥ 5e+303%" in message("tiny_percentages", "KPI301")
     assert "imply 1e+5994, 1e+4994× its target 1e+1000" in message("result_of_more_than_4300_digits", "KPI306")
     assert "imply 7.29e-5992, 1e-1000 (100%) short" in message("result_of_more_than_4300_decimals", "KPI301")

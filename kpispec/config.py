@@ -251,7 +251,12 @@ def load(path: Path, known_codes=None) -> Config:
                      "通常のファイルではありません。設定ファイルは TOML のテキストファイルです") from None
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise _error(where, f"cannot be read: {reason}", f"読めません：{reason}") from None
+        reason_ja = reason
+        if isinstance(exc, OSError):
+            from .cli.io import reason as said  # the system's words in both languages
+
+            reason_ja = said(exc).ja
+        raise _error(where, f"cannot be read: {reason}", f"読めません：{reason_ja}") from None
     if len(data) > MAX_BYTES:
         raise _error(where, "larger than 1 MiB; a configuration file is a few lines of TOML",
                      "1 MiB を超えています。設定ファイルは数行の TOML です") from None
@@ -267,7 +272,7 @@ def load(path: Path, known_codes=None) -> Config:
     except RecursionError:
         raise _error(where, "invalid TOML: values nested too deeply", "TOML として読めません：値の入れ子が深すぎます") from None
     except ValueError as exc:  # TOMLDecodeError, or an integer too long to convert
-        raise _error(where, f"invalid TOML: {exc}", f"TOML として読めません：{exc}") from None
+        raise _error(where, f"invalid TOML: {exc}", f"TOML として読めません：{_toml_error_ja(str(exc))}") from None
     if path.name != "pyproject.toml":
         return from_table(parsed, where, known_codes)
     tool = parsed.get("tool", {})
@@ -400,6 +405,34 @@ def _error(where: str, text: str, ja: str) -> ConfigError:
     error = ConfigError(_one_line(f"{where}: {text}"))
     error.message = Msg(_one_line(f"{where}: {text}"), _one_line(f"{where}：{ja}"))
     return error
+
+
+# tomllib's messages, in Japanese (any other is quoted as tomllib says it)
+_TOML_ERRORS_JA = {
+    "Invalid value": "値が読めません",
+    "Invalid statement": "読めない行です",
+    "Unclosed array": "配列の `]` がありません",
+    "Unclosed inline table": "インラインテーブルの `}` がありません",
+    "Expected '=' after a key in a key/value pair": "キーの後に `=` が必要です",
+    "Cannot overwrite a value": "同じ値が 2 回書かれています",
+    "Cannot declare": "同じテーブルが 2 回宣言されています",
+    "Invalid initial character for a key part": "キーの最初の文字が使えません",
+    "Unterminated string": "文字列が閉じられていません",
+    "Expected newline or end of document after a statement": "1 行に 1 つの設定を書いてください",
+    "Illegal character": "使えない文字があります",
+}
+
+
+def _toml_error_ja(text: str) -> str:
+    """`Invalid value (at line 1, column 5)` as `1 行 5 列目：値が読めません`."""
+    import re
+
+    found = re.fullmatch(r"(.*?) \(at (?:line (\d+), column (\d+)|end of document)\)", text)
+    if found is None:
+        return f"「{text}」"
+    what = next((ja for en, ja in _TOML_ERRORS_JA.items() if found.group(1).startswith(en)), f"「{found.group(1)}」")
+    where = f"{found.group(2)} 行 {found.group(3)} 列目" if found.group(2) else "ファイルの終わり"
+    return f"{where}：{what}"
 
 
 def _did_you_mean(word: str, candidates) -> tuple[str, str]:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from decimal import (ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP,
                      ROUND_UP, Decimal, localcontext)
 from fractions import Fraction
 
 from .records import record
-from .units import Unit
+from .units import SLASH_COUNTERS, Unit
 
 PERIOD_JA = {"day": "日", "week": "週", "month": "月", "quarter": "四半期", "year": "年"}
 # a duration's unit in Japanese: 3日, 2週間, 3か月, 1四半期, 2年
@@ -150,15 +151,17 @@ def _decorate(text: str, unit: Unit, per: str | None, percent: bool, lang: str) 
         word = unit.code if unit.kind == "count" else unit.code + ("s" if text != "1" else "")
         glued = not word.isascii()
         text = f"{text}{word}" if glued else f"{text} {word}"
-    if unit.per:  # 3,000円/人, 80円 per visitor, 150円 per USD
-        text += f"/{unit.per}" if lang == "ja" or not unit.per.isascii() else f" per {unit.per}"
+    if unit.per:  # 3,000円/人, 80円 per visitor, 150円 per USD (in Japanese only a counter glues after a slash)
+        glue = unit.per in SLASH_COUNTERS if lang == "ja" else not unit.per.isascii()
+        text += f"/{unit.per}" if glue else f" per {unit.per}"
     if per:
         text += f"/{PERIOD_JA[per]}" if lang == "ja" else f" per {per}"
     return text
 
 
-_PER_WORD = re.compile(r"\s+per\s+(\S+)")
-_DURATION_WORD = re.compile(r"(?<=[0-9万億兆千百])\s*(days?|weeks?|months?|quarters?|years?)\b")
+_PER_WORD = re.compile(r"\s+per\s+([^\s()*/+\-,]+)")
+# a number (not the digits inside an id such as `last7days`) and its duration word
+_DURATION_WORD = re.compile(r"(?<![\w.])([0-9][0-9,.]*[万億兆千百]*)\s*(days?|weeks?|months?|quarters?|years?)\b")
 _PERIOD_WORDS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year",
                  "日": "day", "週": "week", "月": "month", "四半期": "quarter", "年": "year"}
 
@@ -169,8 +172,17 @@ def written(text: str, lang: str = "en") -> str:
     `2 days` → `2日`, `0.5円 per visitor` → `0.5円/visitor`)."""
     if lang != "ja":
         return text
-    text = _DURATION_WORD.sub(lambda m: DURATION_JA[m.group(1).rstrip("s")], text)
-    return _PER_WORD.sub(lambda m: "/" + PERIOD_JA.get(_PERIOD_WORDS.get(m.group(1), ""), m.group(1)), text)
+    text = _DURATION_WORD.sub(lambda m: m.group(1) + DURATION_JA[m.group(2).rstrip("s")], text)
+    return _PER_WORD.sub(_per_ja, text)
+
+
+def _per_ja(m) -> str:
+    """` per month` → `/月`; ` per 人` → `/人`; ` per visitor` as written (`/visitor` is no value)."""
+    word = m.group(1)
+    period = _PERIOD_WORDS.get(unicodedata.normalize("NFKC", word))
+    if period is not None:
+        return "/" + PERIOD_JA[period]
+    return "/" + word if word in SLASH_COUNTERS else m.group(0)
 
 
 COMPARATOR_JA = {">=": "以上", "<=": "以下"}

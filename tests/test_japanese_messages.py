@@ -46,7 +46,11 @@ def plans() -> list[tuple[str, str]]:
 
 
 def english_words(text: str, allowed: set[str]) -> list[str]:
-    return [w for w in WORD.findall(QUOTED.sub(" ", text)) if w not in allowed and w not in AS_IS]
+    text = QUOTED.sub(" ", text)
+    # `23.34円 per visitor`: an amount per a count word the plan wrote, as the language writes it (a
+    # slash glues only periods and counters such as 人): `per` is part of the user's unit there
+    text = re.sub(r"\bper\s+([A-Za-z_][\w']*)", lambda m: m.group(1) if m.group(1) in allowed else m.group(0), text)
+    return [w for w in WORD.findall(text) if w not in allowed and w not in AS_IS]
 
 
 def texts(d):
@@ -170,6 +174,8 @@ def test_every_japanese_amount_reads_back_as_the_same_value(n, decimals):
      'kpispec.toml: growth-bound must be a number above 1 such as 3, not "3" (write the number without quotes)',
      'kpispec.toml：growth-bound は 1 より大きい数（例：3）でなければなりません（"3" になっています）。'
      '数値は引用符なしで書いてください'),
+    ('x = \n', 'kpispec.toml: invalid TOML: Invalid value (at line 1, column 5)',
+     'kpispec.toml：TOML として読めません：1 行 5 列目：値が読めません'),
     ('[severity]\nKPI3O1 = "warning"\n',
      'kpispec.toml: severity: unknown rule code "KPI3O1" (did you mean "KPI301"?)',
      'kpispec.toml：severity：未知のルールのコード "KPI3O1"（"KPI301" のことですか？）'),
@@ -191,3 +197,15 @@ def test_a_configuration_s_errors_in_both_languages(tmp_path, toml, en, ja):
 def test_a_share_reads_neither_0_nor_100_percent_unless_it_is(ratio, text):
     # A goal short by 99.999% of its target printed "(100%) short".
     assert display.share(ratio) == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=10**13), st.sampled_from([
+    (Unit("currency", "JPY", "人"), "month"), (Unit("count", "人"), "month"), (Unit("currency", "JPY", "visitor"), None),
+    (Unit("count", "visitors"), "year"), (Unit("currency", "JPY"), "quarter"), (Unit("count", "件", "人"), None)]))
+def test_japanese_amounts_with_their_units_and_periods_read_back(n, unit_per):
+    # `2,000円/人/月`, `23.34円 per visitor` (a slash glues only periods and counters), `1億2,000万人/月`
+    unit, per = unit_per
+    value = F(n, 100)
+    text = display.amount(value, unit, per, lang="ja", decimals=2)
+    assert _read_back(text) == value, text

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from .. import display
 
 from ..diagnostics import Msg, Severity
@@ -20,10 +22,9 @@ def ja_unit(text: str) -> str:
     """A unit as `unit_text` names it, in Japanese: `組 per month` is `組/月`, `no unit` is `単位なし`."""
     if text == "no unit":
         return "単位なし"
-    for period, ja in PERIOD_JA.items():
-        text = text.replace(f" per {period}", f"/{ja}").replace(f"per {period}", f"{ja}あたり")
-    text = text.replace("JPY", "円")
-    return display.written(text, "ja").replace(" per ", "/")
+    text = re.sub(r"\bJPY\b", "円", text)
+    text = re.sub(r"^per (day|week|month|quarter|year)\b", lambda m: PERIOD_JA[m.group(1)] + "あたり", text)
+    return display.written(text, "ja")
 
 
 def written(value) -> str:

@@ -1,6 +1,7 @@
 """Japanese numbers as people write them: scales glued, spaced, and compound (1億2,000万円)."""
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -162,3 +163,13 @@ def test_a_length_of_time_after_a_slash_gets_the_period_and_the_fix_reads_clean(
     assert f"`{fix}`" in error.help.en and f"`{fix}`" in error.help.ja
     fixed = analyze_text("p.kpi", PLAN + f'kpi a "A" {{ target {fix} }}\n', checks=False)
     assert fixed.ok, [d.message.en for d in fixed.diagnostics]
+
+
+@pytest.mark.parametrize("space,said", [(" ", ""), ("\u3000", "（全角スペース）")])
+def test_an_id_with_a_space_in_a_one_line_block_gets_a_fix_that_reads_clean(space, said):
+    # The fix ended `… { target 100人 } {`: a second brace.
+    [error] = analyze_text("p.kpi", PLAN + f'kpi 顧客{space}数 "顧客数" {{ target 100人 }}\n', checks=False).diagnostics
+    assert error.message.ja == f"ID に空白{said}は使えません：`顧客 数`"
+    fix = re.search(r"e\.g\. `(.*)`$", error.help.en).group(1)
+    assert fix == 'kpi 顧客_数 "顧客数" { target 100人 }'
+    assert analyze_text("p.kpi", PLAN + fix + "\n", checks=False).ok

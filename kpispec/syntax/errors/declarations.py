@@ -159,11 +159,15 @@ def missing_open_brace(source, token, ctx) -> Diagnostic:
         if text.count('"') >= 2 and not text.startswith('"'):
             words = text[: text.index('"')].split()
             fixed = "_".join([name, *words])
+            rest = text[text.index('"'):]
+            example = f"{kind} {fixed} {rest}" + ("" if "{" in rest else " {")  # a one-line block has its `{`
+            gap = source.text[ctx.last.end_pos:token.start_pos]
+            wide_en, wide_ja = (" (a full-width space)", "（全角スペース）") if "\u3000" in gap else ("", "")
             return diag(
                 source, "KPI002", Span(ctx.last.start_pos, token.start_pos + len(" ".join(words))),
-                msg(f"an id cannot contain spaces: `{name} {' '.join(words)}`", f"ID に空白は使えません：`{name} {' '.join(words)}`"),
-                msg(f"join the words, e.g. `{kind} {fixed} {text[text.index(chr(34)):]} {{`",
-                    f"語をつないでください（例：`{kind} {fixed} {text[text.index(chr(34)):]} {{`）"),
+                msg(f"an id cannot contain spaces{wide_en}: `{name} {' '.join(words)}`",
+                    f"ID に空白{wide_ja}は使えません：`{name} {' '.join(words)}`"),
+                msg(f"join the words, e.g. `{example}`", f"語をつないでください（例：`{example}`）"),
                 primary=msg("one id, one word", "ID は 1 語です"),
             )
         text = text.strip('"')

@@ -41,7 +41,7 @@ W = {
     "now miss": Msg("goals that now miss", "新たに未達になった目標"),
     "now met": Msg("goals now met", "新たに達成見込みになった目標"),
 }
-CHANGE_WORDS = {ADDED: Msg("added", "追加"), REMOVED: Msg("removed", "削除"), RENAMED: Msg("renamed", "名前の変更"),
+CHANGE_WORDS = {ADDED: Msg("added", "追加"), REMOVED: Msg("removed", "削除"), RENAMED: Msg("renamed", "ID の変更"),
                 CHANGED: Msg("changed", "変更")}
 SIGNS = {ADDED: "+", REMOVED: "-", RENAMED: "~", CHANGED: "~"}
 

@@ -115,7 +115,7 @@ def test_a_failing_plan_shows_its_failing_node_and_the_witness(site, browser, tm
     page = loaded(browser, (out / "plans" / "net.html").as_uri())
     nodes = {n["id"]: n for n in json.loads(page.evaluate(TREE_NODES))}
     assert {i for i, n in nodes.items() if n["onPath"]} == {"net", "churned"}
-    assert "目標に届かない値 (net): " in nodes["churned"]["text"] and "目標に届かない値" not in nodes["signups"]["text"]
+    assert "目標に届かない値（net）：" in nodes["churned"]["text"] and "目標に届かない値" not in nodes["signups"]["text"]
     card = page.evaluate("document.getElementById('kgi-net').textContent")
     assert "どの入力も自分の目標は満たしているのに、目標に届かない例" in card
     red = page.evaluate("getComputedStyle(document.querySelector('#node-churned')).borderTopStyle")

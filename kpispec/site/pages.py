@@ -327,6 +327,11 @@ def _badge(site: _Site, standing, long: bool = False, node=None) -> str:
     return f'<span class="kp-badge kp-{standing.status}">{_MARK[standing.status]} {esc(text)}</span>'
 
 
+def _paren(text: str, lang: str, before: str = "") -> str:
+    """`(text)`, `（text）` in Japanese (`before`: the space an English one takes after a word)."""
+    return f"（{text}）" if lang == "ja" else f"{before}({text})"
+
+
 def _target_text(node, lang: str) -> str | None:
     if node.target is None:
         return None
@@ -516,7 +521,7 @@ def _tree(site: _Site, result, verdicts) -> str:
                 op = f'<span class="kp-op" title="{esc(entry.edge.kind)}">{esc(entry.edge.op)}</span>'
             if entry.repeat:
                 parts_append(f'<li class="kp-ref">{op}{_reference(site, result, entry.id)} '
-                             f'<span class="kp-muted">({esc(site.t["see_above"])})</span></li>')
+                             f'<span class="kp-muted">{_paren(esc(site.t["see_above"]), site.lang)}</span></li>')
                 continue
             card = _node_card(site, result, entry.id, verdicts.get(entry.id), entry.id in failing,
                               witnessed.get(entry.id, ()))
@@ -591,7 +596,7 @@ def _node_card(site: _Site, result, nid: str, standing, on_path: bool, witnessed
         by_value.setdefault(w.value.get(site.lang), []).append(goal)
     for value, goals in by_value.items():
         named = ("・" if site.lang == "ja" else ", ").join(goals)
-        lines.append(f'<div class="kp-node-witness">{esc(t["witness_short"])} ({esc(named)}): '
+        lines.append(f'<div class="kp-node-witness">{esc(t["witness_short"])}{_paren(esc(named), site.lang, " ")}{"：" if site.lang == "ja" else ": "}'
                      f'<strong>{esc(value)}</strong></div>')
     classes = f"kp-node kp-{node.kind}" + (f" kp-{standing.status}" if standing is not None else "")
     if on_path:

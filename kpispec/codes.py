@@ -102,7 +102,7 @@ STAGE_RULES = (
         "Correct the month or the day.")),
     Rule("KPI011", "unknown-cadence", Severity.ERROR, Msg("A cadence the language does not know", "未知の計測頻度"), _doc(
         "An unknown `cadence` value.",
-        "`cadence` is one of daily, weekly, biweekly (every two weeks; also fortnightly), monthly, quarterly, "
+        "`cadence` is one of daily, weekly, biweekly (every two weeks; also fortnightly), monthly, quarterly, semiannual (also 半期), "
         "yearly (or 日次, 週次, 隔週, 月次, 四半期, 年次).",
         "The cadence says how often the KPI is measured; tools and dashboards read it.",
         PLAN + "kpi a \"A\" { cadence hourly }", PLAN + "kpi a \"A\" { cadence weekly }",

@@ -27,9 +27,12 @@ FUNCTIONS = ("sum", "min", "max")
 # cadence values: canonical English word for each accepted spelling.
 CADENCES = {
     "daily": "daily", "weekly": "weekly", "biweekly": "biweekly", "fortnightly": "biweekly", "monthly": "monthly",
-    "quarterly": "quarterly", "yearly": "yearly", "annually": "yearly",
+    "quarterly": "quarterly", "semiannual": "semiannual", "semiannually": "semiannual", "halfyearly": "semiannual",
+    "yearly": "yearly", "annually": "yearly",
     "日次": "daily", "週次": "weekly", "隔週": "biweekly", "月次": "monthly", "四半期": "quarterly", "四半期次": "quarterly",
-    "年次": "yearly",
+    "半期": "semiannual", "半期次": "semiannual", "半年": "semiannual", "年次": "yearly",
+    # how a Japanese plan says "every …": 毎日, 毎週, 毎月, 毎四半期, 毎年
+    "毎日": "daily", "毎週": "weekly", "毎月": "monthly", "毎四半期": "quarterly", "毎年": "yearly",
 }
 
 # `per PERIOD`: canonical period for each accepted spelling.

@@ -145,7 +145,7 @@ class Node(_Model):
     deadline: Date | None = None
     start: Date | None = None
     end: Date | None = Field(default=None, description="For a rate: the last day it counts (a campaign's end).")
-    cadence: Literal["daily", "weekly", "biweekly", "monthly", "quarterly", "yearly"] | None = None
+    cadence: Literal["daily", "weekly", "biweekly", "monthly", "quarterly", "semiannual", "yearly"] | None = None
     owner: str | None = None
     source: str | None = None
     measure: str | None = None

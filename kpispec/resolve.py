@@ -487,8 +487,8 @@ class Resolver:
             "KPI011", name.span,
             msg(f"unknown cadence `{name.text}`", f"未知の計測頻度 `{name.text}`"),
             msg(f"did you mean `{guess}`?", f"`{guess}` のことですか？") if guess else
-            msg("use daily, weekly, biweekly, monthly, quarterly or yearly (or 日次, 週次, 隔週, 月次, 四半期, 年次)",
-                "`日次`・`週次`・`隔週`・`月次`・`四半期`・`年次`（英語では `daily`・`weekly`・`biweekly`・`monthly`・`quarterly`・`yearly`）を使ってください"),
+            msg("use daily, weekly, biweekly, monthly, quarterly, semiannual or yearly (or 日次, 週次, 隔週, 月次, 四半期, 半期, 年次)",
+                "`日次`・`週次`・`隔週`・`月次`・`四半期`・`半期`・`年次`（英語では `daily`・`weekly`・`biweekly`・`monthly`・`quarterly`・`semiannual`・`yearly`）を使ってください"),
         )
         return None
 

@@ -173,3 +173,12 @@ def test_an_id_with_a_space_in_a_one_line_block_gets_a_fix_that_reads_clean(spac
     fix = re.search(r"e\.g\. `(.*)`$", error.help.en).group(1)
     assert fix == 'kpi 顧客_数 "顧客数" { target 100人 }'
     assert analyze_text("p.kpi", PLAN + fix + "\n", checks=False).ok
+
+
+@pytest.mark.parametrize("written,cadence", [("半期", "semiannual"), ("半年", "semiannual"), ("semiannually", "semiannual"),
+                                             ("毎日", "daily"), ("毎週", "weekly"), ("毎月", "monthly"),
+                                             ("毎四半期", "quarterly"), ("毎年", "yearly"), ("隔週", "biweekly")])
+def test_cadences_as_a_japanese_plan_writes_them(written, cadence):
+    result = analyze_text("p.kpi", PLAN + f'kpi a "A" {{ target 1件 per 月  cadence {written} }}\n', checks=False)
+    assert result.ok, [d.message.en for d in result.diagnostics]
+    assert json.loads(compile_result(result))["kpis"][0]["cadence"] == cadence

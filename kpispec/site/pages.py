@@ -72,7 +72,7 @@ T = {
         "no_plan_block": "計画の宣言（plan）なし：診断を参照", "line": "行", "rules": "ルール", "help": "ヒント",
         "unlinked": "KGI につながっていないもの", "index_intro": "すべての計画と、各目標の数字が入力の目標値から届くかどうかの判定です。",
         "syntax": "構文エラー", "status": {MET: "目標に届く", MISSES: "目標に届かない", UNKNOWN: "証明できません", NONE: "目標なし"},
-        "cadences": {"daily": "日次", "weekly": "週次", "biweekly": "隔週", "monthly": "月次", "quarterly": "四半期",
+        "cadences": {"daily": "日次", "weekly": "週次", "biweekly": "隔週", "monthly": "月次", "quarterly": "四半期", "semiannual": "半期",
                      "yearly": "年次"},
         "kinds": {"kgi": "KGI", "ksf": "KSF", "kpi": "KPI", "param": "param"},
         "generated": "git 上の計画から kpispec が生成したページです。手で編集しないでください。",

@@ -23,7 +23,7 @@ VALUES = {
     "start": (msg("a date written YYYY-MM-DD", "`YYYY-MM-DD` 形式の日付"), msg("`start 2026-04-01`", "`start 2026-04-01`")),
     "period": (msg("two dates written YYYY-MM-DD", "`YYYY-MM-DD` 形式の 2 つの日付"),
                msg("`period 2026-04-01 to 2027-03-31`", "`period 2026-04-01 to 2027-03-31`")),
-    "cadence": (msg("a cadence (daily, weekly, monthly, quarterly or yearly)", "計測頻度（`日次`・`週次`・`隔週`・`月次`・`四半期`・`年次`、英語では `daily` など）"),
+    "cadence": (msg("a cadence (daily, weekly, biweekly, monthly, quarterly, semiannual or yearly)", "計測頻度（`日次`・`週次`・`隔週`・`月次`・`四半期`・`半期`・`年次`、英語では `daily` など）"),
                 msg("`cadence weekly`", "`cadence weekly` や `cadence 月次`")),
     "owner": (msg("a text in double quotes", "ダブルクォートで囲んだ文字列"), msg('`owner "EC事業部"`', '`owner "EC事業部"`')),
     "source": (msg("a text in double quotes", "ダブルクォートで囲んだ文字列"), msg('`source "GA4: sessions"`', '`source "GA4: sessions"`')),

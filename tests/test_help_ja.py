@@ -26,7 +26,7 @@ EN = {"COLUMNS": "80"}
 # runs, the unit `kB` (MB and GB are upper case), the plan language's `param`, and the name of the
 # JSON Schema version (`draft 2020-12`).
 PROPER = {"kpispec", "git", "GitHub", "Actions", "Mermaid", "Graphviz", "Markdown", "mkdocs", "Schema", "draft", "kB",
-          "param"}
+          "param", "SaaS", "EC"}
 
 
 def english_words(page: str) -> list[str]:
@@ -203,12 +203,15 @@ Commands:
   docs     Build a documentation site of the plans: trees, goals, tables...
   explain  Explain a rule: what it checks, why, a failing and a passing...
   graph    Draw a plan's KPI tree as a Mermaid flowchart or a Graphviz...
+  init     Start a project: a starter plan that checks clean,...
   schema   Print the JSON Schema (draft 2020-12) of the compiled JSON.
   whatif   Recompute a plan with other values (--set), solve for an input...
 """
 
 # A few lines of each page as they were before --help spoke Japanese.
 EN_LINES = {
+    "init": ["Usage: kpispec init [OPTIONS] [folder]", "  folder  The folder to set up (created if missing).  [default: .]",
+             "  -t, --template <ec|b2b|sns|subscription>", "  --hook-rev <str>                The tag or commit of --hook-repo to use."],
     "check": ["Usage: kpispec check [OPTIONS] {paths}...", "Arguments:",
               "  paths...  Files or folders; folders are searched for *.kpi files.", "            [required]",
               "  -f, --format <text|json|sarif|github>", "                                  annotations).  [default: text]",

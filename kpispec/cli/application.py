@@ -278,6 +278,7 @@ from . import diff as _diff  # noqa: E402,F401
 from . import docs as _docs  # noqa: E402,F401
 from . import explain as _explain  # noqa: E402,F401
 from . import graph as _graph  # noqa: E402,F401
+from . import init as _init  # noqa: E402,F401
 from . import schema as _schema  # noqa: E402,F401
 from . import whatif as _whatif  # noqa: E402,F401
 

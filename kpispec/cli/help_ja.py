@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str | None]] = {
     "graph": ("計画の KPI ツリーを Mermaid のフローチャートか Graphviz の有向グラフで描きます。"
               "各目標の判定も描きます。",
               "KPI ツリーを Mermaid か Graphviz の図で描きます"),
+    "init": ("プロジェクトを始めます：問題なく検査を通る計画のひな形、kpispec.toml、pre-commit のフック。",
+             "計画のひな形と設定、pre-commit のフックを書き出します"),
     "schema": ("コンパイルした JSON の JSON Schema（draft 2020-12）を出力します。",
                "コンパイルした JSON の JSON Schema を出力します"),
     "whatif": ("計画を別の値で計算し直し（--set）、入力を逆算し（--solve）、入力を効果の大きい順に並べます"
@@ -88,6 +90,12 @@ PARAMS: dict[tuple[str, str], str] = {
     ("graph", "format_"): "mermaid（Markdown 用）または dot（Graphviz）。",
     ("graph", "output"): "グラフを標準出力ではなくこのファイルに書き込みます（通常のファイル。入力のファイルは不可）。",
     ("graph", "follow_symlinks"): _OUT_OF_REPOSITORY + "計画のファイルをたどり、出力を書き込みます。",
+
+    ("init", "folder"): "準備するフォルダ（なければ作ります）。",
+    ("init", "template"): "計画のひな形：ec（EC サイト）、b2b（SaaS の営業ファネル）、sns（SNS・広告）、subscription（サブスクリプション）。",
+    ("init", "hook_repo"): "チームが kpispec を置いている git の URL。--hook-rev と一緒に指定すると、pre-commit が kpispec を"
+                           "インストールするフックになります。指定しなければ、各マシンにインストール済みの kpispec を使います。",
+    ("init", "hook_rev"): "--hook-repo の、使うタグかコミット。",
 
     ("schema", "output"): "スキーマを標準出力ではなくこのファイルに書き込みます（通常のファイル）。",
 

@@ -113,3 +113,36 @@ def test_each_template_is_in_the_docs(template):
     for lang in ("ja", "en"):
         text = (ROOT / "kpispec" / "templates" / f"{template}.{lang}.kpi").read_text(encoding="utf-8")
         assert f"```kpi\n{text}```" in page, f"docs/templates.md does not show {template}.{lang}.kpi as it is"
+
+
+def test_a_plans_link_or_file_is_refused_and_nothing_is_written(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "plans").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "plans").write_text("", encoding="utf-8")
+    for folder in ("a", "b"):
+        run = run_cli("init", tmp_path / folder)
+        assert run.returncode == 2 and "plans is not a folder" in run.stderr, run.stderr
+        assert sorted(p.name for p in (tmp_path / folder).iterdir()) == ["plans"]
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["v1\u0085x", "v1\u202ex", "v1\ufffe", "v1\x7f"])
+def test_a_hook_value_yaml_would_not_keep_as_written_is_refused(tmp_path, value):
+    # NEL reads as a line break in YAML, C1 controls and U+FFFE are not allowed, a bidi control hides text
+    run = run_cli("init", tmp_path / "p", "--hook-repo", "https://example.com/kpispec.git", "--hook-rev", value)
+    assert run.returncode == 2 and "not a repository or revision" in run.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_configuration_above_the_folder_is_kept_and_the_hook_goes_to_the_repository_root(tmp_path):
+    from test_precommit import git
+
+    git(tmp_path, "init", "-q")
+    (tmp_path / "kpispec.toml").write_text("growth-bound = 1.1\n", encoding="utf-8")
+    run = run_cli("init", "marketing", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert not (tmp_path / "marketing" / "kpispec.toml").exists(), "a new kpispec.toml would hide the team's"
+    assert "kept kpispec.toml" in run.stdout
+    assert (tmp_path / ".pre-commit-config.yaml").is_file() and not (tmp_path / "marketing" / ".pre-commit-config.yaml").exists()

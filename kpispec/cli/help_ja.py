@@ -93,6 +93,7 @@ PARAMS: dict[tuple[str, str], str] = {
 
     ("init", "folder"): "準備するフォルダ（なければ作ります）。",
     ("init", "template"): "計画のひな形：ec（EC サイト）、b2b（SaaS の営業ファネル）、sns（SNS・広告）、subscription（サブスクリプション）。",
+    ("init", "lang"): "計画のひな形とファイルのコメント、メッセージの言語（既定では LANG などの環境変数で決まります）。",
     ("init", "hook_repo"): "チームが kpispec を置いている git の URL。--hook-rev と一緒に指定すると、pre-commit が kpispec を"
                            "インストールするフックになります。指定しなければ、各マシンにインストール済みの kpispec を使います。",
     ("init", "hook_rev"): "--hook-repo の、使うタグかコミット。",

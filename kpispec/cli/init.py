@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -21,7 +22,8 @@ import typer
 from .application import app
 from .common import use_language
 from .io import Text, display_path, out, printable, reason
-from .options import LangOption, fail
+from .common import Lang
+from .options import fail
 
 
 class Template(str, Enum):
@@ -36,7 +38,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 CONFIG = {
     "en": """\
 # kpispec settings (the Configuration page of kpispec's documentation says more)
-# The values below are the defaults; uncomment a line to change it.
+# Uncomment a line to change a setting: the values shown are the defaults, the [severity] line an example.
 # growth-bound = 3            # a target more than 3x its baseline is a warning (KPI206)
 # max-kgis = 3                # more KGIs than this is a warning (KPI211)
 # extend-vanity-metrics = []  # words that mark a KGI as a vanity metric, beyond the defaults (KPI216)
@@ -46,7 +48,7 @@ CONFIG = {
 """,
     "ja": """\
 # kpispec の設定（詳しくは kpispec のドキュメントの Configuration のページ）
-# 下の値は既定値です。変えるときは行頭の # を外します。
+# 設定を変えるときは行頭の # を外します。値は既定値で、[severity] の行は例です。
 # growth-bound = 3            # 目標値が現状値の 3 倍を超えると警告（KPI206）
 # max-kgis = 3                # KGI がこれより多いと警告（KPI211）
 # extend-vanity-metrics = []  # 既定に加えて、KGI をバニティメトリクスとみなす語（KPI216）
@@ -82,7 +84,7 @@ def _snippet(text: str) -> str:
 def init(
     folder: Annotated[Path, typer.Argument(help="The folder to set up (created if missing).")] = Path("."),
     template: Annotated[Template, typer.Option("--template", "-t", help="The starter plan: ec (online shop), b2b (SaaS sales funnel), sns (social and ads), subscription.")] = Template.ec,
-    lang: LangOption = None,
+    lang: Annotated[Optional[Lang], typer.Option("--lang", help="The language of the plan, the files' comments and the messages (default: from LANG).")] = None,
     hook_repo: Annotated[Optional[str], typer.Option("--hook-repo", help="The git URL your team hosts kpispec at, for a pre-commit hook that installs it (with --hook-rev); without it the hook uses the kpispec installed on each machine.")] = None,
     hook_rev: Annotated[Optional[str], typer.Option("--hook-rev", help="The tag or commit of --hook-repo to use.")] = None,
 ):
@@ -92,29 +94,31 @@ def init(
         fail(Text("--hook-repo and --hook-rev go together: the repository and the tag or commit to use",
                   "--hook-repo と --hook-rev は一緒に指定します（リポジトリと、使うタグかコミット）"))
     for value in (hook_repo, hook_rev):
-        if value is not None and (not value.strip() or any(ord(c) < 32 or c == "\x7f" for c in value)):
+        # printable only: no control (C0, C1, NEL, which YAML reads as a line break), no bidi control, no
+        # lone surrogate from undecodable bytes, no U+FFFE/U+FFFF, none of which YAML keeps as written
+        if value is not None and (not value.strip() or not value.isprintable()):
             fail(Text(f"not a repository or revision: {printable(value)}", f"リポジトリやリビジョンとして使えません：{printable(value)}"))
     plan_text = (TEMPLATES_DIR / f"{template.value}.{lang_}.kpi").read_text(encoding="utf-8")
     hook = hook_config(lang_, hook_repo, hook_rev)
 
-    shown = display_path(folder)
-    try:
-        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-            fail(Text(f"{shown} is not a folder", f"{shown} はフォルダではありません"))
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(Text(f"cannot create the folder {shown}: {reason(exc)}", f"フォルダ {shown} を作れません：{reason(exc).ja}"))
-
-    plan = folder / "plans" / f"{template.value}.kpi"
-    config = folder / "kpispec.toml"
-    precommit = folder / ".pre-commit-config.yaml"
+    plans = folder / "plans"
+    for place in (folder, plans):  # never through a link, never into what is no folder
+        if place.is_symlink() or (place.exists() and not place.is_dir()):
+            shown = display_path(place)
+            fail(Text(f"{shown} is not a folder (a symbolic link or another kind of file): nothing was written",
+                      f"{shown} はフォルダではありません（シンボリックリンクか、ほかの種類のファイルです）。何も書き出していません"))
+    plan = plans / f"{template.value}.kpi"
     if _exists(plan):
         fail(Text(f"{display_path(plan)} exists: init never replaces a file (nothing was written)",
                   f"{display_path(plan)} はすでにあります。init はファイルを置き換えません（何も書き出していません）"))
+    governing = _governing_config(folder)
+    config = folder / "kpispec.toml"
+    repository = _repository_root(folder)
+    precommit = (repository if repository is not None else folder) / ".pre-commit-config.yaml"
     writes = [(plan, plan_text)]
     kept = []
-    if _exists(config) or _configured_in_pyproject(folder / "pyproject.toml"):
-        kept.append(config if _exists(config) else folder / "pyproject.toml")
+    if governing is not None or _exists(config):  # a configuration that governs the folder stays the one that does
+        kept.append(governing if governing is not None else config)
     else:
         writes.append((config, CONFIG[lang_]))
     snippet = None
@@ -123,23 +127,30 @@ def init(
     else:
         writes.append((precommit, hook))
 
+    created: list[Path] = []  # folders this run made, deepest last
     written: list[Path] = []
-    created_plans = not (folder / "plans").exists()
+    failing = folder
     try:
-        (folder / "plans").mkdir(exist_ok=True)
+        for place in [*reversed(folder.parents), folder, plans]:
+            if place == Path(".") or place.exists():
+                continue
+            failing = place
+            place.mkdir()
+            created.append(place)
         for path, text in writes:
+            failing = path
             _write_new(path, text)
             written.append(path)
-    except (OSError, FileExistsError) as exc:
+    except OSError as exc:
         for path in written:  # a failed run changes no file
             _unlink_quietly(path)
-        if created_plans:
+        for place in reversed(created):
             try:
-                (folder / "plans").rmdir()
+                place.rmdir()
             except OSError:
                 pass
-        where = display_path(path)
-        if isinstance(exc, FileExistsError):
+        where = display_path(failing)
+        if isinstance(exc, FileExistsError) and failing in (plan, config, precommit):
             fail(Text(f"{where} appeared while init ran: nothing was written", f"実行中に {where} ができたため、何も書き出していません"))
         fail(Text(f"cannot write {where}: {reason(exc)} (nothing was written)",
                   f"{where} を書き出せません：{reason(exc).ja}（何も書き出していません）"))
@@ -153,10 +164,10 @@ def init(
         lines.append(f"{display_path(precommit)} はそのままです。`repos:` の下にこれを加えてください：" if lang_ == "ja"
                      else f"{display_path(precommit)} is left as it is; add this under its `repos:`:")
         lines.append(snippet.rstrip("\n"))
-    commands = [f"kpispec check {display_path(folder)}", "pre-commit install"]
+    commands = [f"kpispec check {shlex.quote(display_path(folder))}", "pre-commit install"]
     width = max(map(len, commands)) + 3
-    said = (["計画を検査（問題はありません）", "コミットのたびに検査（git リポジトリの中で）"] if lang_ == "ja"
-            else ["check the plan (it checks clean)", "check on every commit (inside a git repository)"])
+    said = (["計画を検査", "コミットのたびに検査（git リポジトリの中で）"] if lang_ == "ja"
+            else ["check the plan", "check on every commit (inside a git repository)"])
     lines += ["", "次に：" if lang_ == "ja" else "Next:"]
     lines += [f"  {command.ljust(width)}# {what}" for command, what in zip(commands, said)]
     out("\n".join(lines) + "\n")
@@ -166,20 +177,42 @@ def _exists(path: Path) -> bool:
     return os.path.lexists(path)  # a link that leads nowhere is a name taken too
 
 
-def _configured_in_pyproject(path: Path) -> bool:
-    try:
-        if not path.is_file() or path.stat().st_size > 1_000_000:
-            return False
-        import tomllib
+def _governing_config(folder: Path) -> Path | None:
+    """The kpispec.toml or pyproject.toml (with [tool.kpispec]) that `check` would use for a plan in
+    `folder`: in it or above it, up to the repository's root (the search `check` makes)."""
+    from ..config import ConfigSearch
 
-        return "kpispec" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, ValueError, AttributeError):
-        return False
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    try:
+        return ConfigSearch().find_in(existing.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def _repository_root(folder: Path) -> Path | None:
+    """The git repository `folder` is in, where pre-commit reads its configuration; None outside one."""
+    from ..config import ConfigSearch
+
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    try:
+        root = ConfigSearch().repository_root(existing.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if root is None:
+        return None
+    try:  # shown as the user would write it: relative to the folder given, when it is inside
+        return Path(os.path.relpath(root)) if not folder.is_absolute() else root
+    except ValueError:
+        return root
 
 
 def _write_new(path: Path, text: str) -> None:
     """Create `path` with `text`, all at once, only where no file of that name exists."""
-    temporary = path.with_name(f".{path.name}.kpispec-init-{os.getpid()}")
+    temporary = path.with_name(f".{path.name}.kpispec-init-{os.urandom(6).hex()}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

@@ -209,3 +209,12 @@ def test_japanese_amounts_with_their_units_and_periods_read_back(n, unit_per):
     value = F(n, 100)
     text = display.amount(value, unit, per, lang="ja", decimals=2)
     assert _read_back(text) == value, text
+
+
+def test_kpi306_says_a_ceiling_is_set_too_high_not_too_low():
+    # 100,000 clicks at most 100円 each imply at most 1,000万円 against a 3,000万円 ceiling: a loose ceiling.
+    plan = (ROOT / "tests" / "checks" / "KPI306" / "fail_ceiling_too_high.kpi").read_bytes()
+    [d] = [d for d in api.analyze_bytes("c.kpi", plan).diagnostics if d.code == "KPI306"]
+    assert d.message.en.endswith("0.33× its target 30,000,000円 per month: the ceiling may be set too high")
+    assert d.message.ja.endswith("目標値 3,000万円/月 の 0.33 倍です。上限が高すぎる可能性があります")
+    assert d.help.en.startswith("lower the ceiling") and d.help.ja.startswith("計画が本当に目指す値まで上限を引き下げる")

@@ -48,8 +48,8 @@ class TargetSetTooLow(Check):
     ```
 
     ## Fix
-    Raise the node's target to what the plan really aims for, or revisit the inputs'
-    targets if nobody expects them to be met.
+    Raise the node's target to what the plan really aims for (lower a ceiling to it), or
+    revisit the inputs' targets if nobody expects them to be met.
     """
 
     code = "KPI306"
@@ -75,10 +75,17 @@ class TargetSetTooLow(Check):
                 return display.compared_amounts(both, value.unit, value.per, value.percent, lang)
 
             ratio = display.compared([implied / outcome.target], decimals=[2])[0].text
+            if ceiling:  # a ceiling far above what the inputs imply: set too high, lowered to mend
+                verdict = Msg("the ceiling may be set too high", "上限が高すぎる可能性があります")
+                mend = Msg("lower the ceiling to what the plan aims for, or check that the inputs' targets are believed",
+                           "計画が本当に目指す値まで上限を引き下げるか、入力の目標値が現実的か確認してください")
+            else:
+                verdict = Msg("the target may be set too low", "目標値が低すぎる可能性があります")
+                mend = Msg("raise the target to what the plan aims for, or check that the inputs' targets are believed",
+                           "計画が本当に目指す値に目標値を引き上げるか、入力の目標値が現実的か確認してください")
             yield self.diag(
                 node.target.span,
-                Msg(f"`{node.id}`'s inputs' targets imply {show('en')[0]}, {ratio}× its target {show('en')[1]}: the target may be set too low",
-                    f"`{node.id}` は入力の目標値から {show('ja')[0]} になり、目標 {show('ja')[1]} の {ratio} 倍です。目標が低すぎる可能性があります"),
-                Msg("raise the target to what the plan aims for, or check that the inputs' targets are believed",
-                    "計画が本当に目指す値に目標を引き上げるか、入力の目標値が現実的か確認してください"),
+                Msg(f"`{node.id}`'s inputs' targets imply {show('en')[0]}, {ratio}× its target {show('en')[1]}: {verdict.en}",
+                    f"`{node.id}` は入力の目標値から {show('ja')[0]} になり、目標値 {show('ja')[1]} の {ratio} 倍です。{verdict.ja}"),
+                mend,
             )

@@ -311,3 +311,11 @@ def test_a_note_from_diff_and_the_site_written_are_japanese_too(work):
     (work / "plan.kpi").write_text(PLAN, encoding="utf-8")
     built = run_cli("docs", "plan.kpi", "-o", "site", cwd=work, env=JA)
     assert (built.returncode, built.stderr) == (0, f"kpispec: サイトを site{os.sep}index.html に書き出しました\n")
+
+
+def test_a_lang_before_the_command_is_the_run_s_language_unless_the_command_says_otherwise(tmp_path):
+    # `kpispec --lang ja check …` was a usage error: the root had no --lang
+    ran = run_cli("--lang", "ja", "check", "nosuch.kpi", cwd=tmp_path)
+    assert (ran.returncode, ran.stderr) == (2, "kpispec: エラー: ファイルもフォルダも見つかりません：nosuch.kpi\n")
+    ran = run_cli("--lang", "ja", "check", "nosuch.kpi", "--lang", "en", cwd=tmp_path)
+    assert (ran.returncode, ran.stderr) == (2, "kpispec: error: no such file or folder: nosuch.kpi\n")

@@ -154,7 +154,7 @@ def test_help_in_japanese(name):
     if any(p.name == "lang" for p in command.params):
         assert _page(name, "--lang", "ja").stdout == page
         assert _page(name, "--lang=ja", env={**EN, "KPISPEC_LANG": "en"}).stdout == page
-        assert run_cli(name, "--lang", "ja", "--help", env=EN).stdout == page
+        assert run_cli(*[name][:bool(name)], "--lang", "ja", "--help", env=EN).stdout == page
 
 
 def test_click_words_around_the_help_in_japanese():
@@ -193,8 +193,9 @@ Usage: kpispec [OPTIONS] COMMAND [ARGS]...
   kpispec: KPI plans as code. Check, compile and document .kpi files.
 
 Options:
-  --version  Show the version and exit.
-  --help     Show this message and exit.
+  --version       Show the version and exit.
+  --lang <en|ja>  Message language (default: from LANG).
+  --help          Show this message and exit.
 
 Commands:
   check    Check plans: syntax, names, SMART completeness, tree...

@@ -21,7 +21,9 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
-from .common import run_language
+from typing import Optional
+
+from .common import Lang, run_language, use_root_language
 from .io import printable, say
 
 
@@ -148,8 +150,11 @@ def _version(value: bool):
 @app.callback()
 def root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Message language (default: from LANG)."),
 ):
     """kpispec: KPI plans as code."""
+    if lang is not None:  # `kpispec --lang ja check …`: a command's own --lang, when given, still decides
+        use_root_language(lang)
 
 
 def run(args: list[str]) -> int:

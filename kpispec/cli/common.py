@@ -49,10 +49,19 @@ def language(lang: Lang | None) -> str:
 _run_language: str | None = None
 
 
+_root_language: str | None = None  # `kpispec --lang ja COMMAND`: before the command
+
+
+def use_root_language(lang: Lang) -> None:
+    global _root_language
+    _root_language = use_language(lang)
+
+
 def use_language(lang: Lang | str | None) -> str:
-    """Make `lang` (a command's `--lang`; None: from the environment) the run's language; its code."""
+    """Make `lang` (a command's `--lang`; None: the one given before the command, else from the
+    environment) the run's language; its code."""
     global _run_language
-    _run_language = lang.value if isinstance(lang, Lang) else (lang or default_lang())
+    _run_language = lang.value if isinstance(lang, Lang) else (lang or _root_language or default_lang())
     return _run_language
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from .application import app
-from .common import language
+from .common import use_language
 from .options import LangOption, fail
 from .io import out
 
@@ -23,7 +23,7 @@ def explain(
     from ..suggest import closest
     from .io import printable
 
-    lang_ = language(lang)
+    lang_ = use_language(lang)
     if code is None:
         from ..render.text import SEVERITY_JA, width
 

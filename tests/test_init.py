@@ -146,3 +146,20 @@ def test_a_configuration_above_the_folder_is_kept_and_the_hook_goes_to_the_repos
     assert not (tmp_path / "marketing" / "kpispec.toml").exists(), "a new kpispec.toml would hide the team's"
     assert "kept kpispec.toml" in run.stdout
     assert (tmp_path / ".pre-commit-config.yaml").is_file() and not (tmp_path / "marketing" / ".pre-commit-config.yaml").exists()
+
+
+def test_a_link_on_the_way_to_the_folder_is_refused(tmp_path):
+    # `init link/sub` wrote into the link's target; relative: any link on the way, absolute: a link
+    # inside the repository the folder is in
+    from test_precommit import git
+
+    (tmp_path / "target").mkdir()
+    (tmp_path / "repo").mkdir()
+    git(tmp_path / "repo", "init", "-q")
+    (tmp_path / "repo" / "link").symlink_to(tmp_path / "target")
+    relative = run_cli("init", "link/sub", cwd=tmp_path / "repo")
+    absolute = run_cli("init", tmp_path / "repo" / "link" / "sub", cwd=tmp_path)
+    for run in (relative, absolute):
+        assert run.returncode == 2 and "is a symbolic link: init does not write through one" in run.stderr, run.stderr
+    assert list((tmp_path / "target").iterdir()) == []
+    assert run_cli("init", tmp_path / "repo" / "real" / "sub").returncode == 0  # no link on the way

@@ -102,6 +102,11 @@ def init(
     hook = hook_config(lang_, hook_repo, hook_rev)
 
     plans = folder / "plans"
+    link = _link_on_the_way(folder)
+    if link is not None:
+        shown = display_path(link)
+        fail(Text(f"{shown} is a symbolic link: init does not write through one (nothing was written)",
+                  f"{shown} はシンボリックリンクです。init はリンクの先には書き出しません（何も書き出していません）"))
     for place in (folder, plans):  # never through a link, never into what is no folder
         if place.is_symlink() or (place.exists() and not place.is_dir()):
             shown = display_path(place)
@@ -175,6 +180,35 @@ def init(
 
 def _exists(path: Path) -> bool:
     return os.path.lexists(path)  # a link that leads nowhere is a name taken too
+
+
+def _link_on_the_way(folder: Path) -> Path | None:
+    """A folder on the way to `folder` that is a symbolic link, where it is ours to refuse: any, for a
+    relative `folder` (below the current folder); for an absolute one, those inside the git
+    repository it is in (a system's own links above it, such as macOS's /tmp, are not the plan's)."""
+    prefixes = [folder, *folder.parents][:-1] if folder.is_absolute() else [folder, *list(folder.parents)[:-1]]
+    repository = None
+    if folder.is_absolute():
+        existing = next((p for p in prefixes if p.exists()), None)
+        if existing is None:
+            return None
+        from ..config import ConfigSearch
+
+        repository = ConfigSearch().repository_root(Path(os.path.abspath(existing)))  # the link's own place
+        if repository is None:
+            return None
+        repository = repository.resolve()
+    for place in reversed(prefixes):
+        if not place.is_symlink():
+            continue
+        if repository is None:
+            return place
+        try:
+            if place.parent.resolve().is_relative_to(repository):
+                return place
+        except (OSError, RuntimeError):
+            return place
+    return None
 
 
 def _governing_config(folder: Path) -> Path | None:

@@ -51,22 +51,22 @@ class Dim:
         unit = "·".join(num) or ("1" if den or self.time else "")
         p = period or "year"
         if self.time > 0:
-            unit = (unit + "·" if unit and unit != "1" else "") + (_PERIODS_JA[p] if ja else p) \
+            unit = (unit + "·" if unit and unit != "1" else "") + (PERIOD_JA[p] if ja else p) \
                 + ("" if self.time == 1 else f"^{self.time}")
         if den:
             unit += ("/" if ja else " / ") + "·".join(den)
         if self.time < 0:
             power = "" if self.time == -1 else f"^{-self.time}"
             if ja and unit in ("", "1"):
-                unit = f"{_PERIODS_JA[p]}あたり{power}"
+                unit = f"{PERIOD_JA[p]}あたり{power}"
             elif ja:
-                unit = f"{unit}/{_PERIODS_JA[p]}{power}"
+                unit = f"{unit}/{PERIOD_JA[p]}{power}"
             else:
                 unit = (unit if unit != "1" else "") + (" " if unit and unit != "1" else "") + f"per {p}{power}"
         return unit.strip() or ("単位なし" if ja else "no unit")
 
 
-_PERIODS_JA = {"day": "日", "week": "週", "month": "月", "quarter": "四半期", "year": "年"}
+PERIOD_JA = {"day": "日", "week": "週", "month": "月", "quarter": "四半期", "year": "年"}  # `/月`, `月あたり`
 
 
 DIMENSIONLESS = Dim()

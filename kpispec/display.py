@@ -18,10 +18,11 @@ from decimal import (ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN, RO
                      ROUND_UP, Decimal, localcontext)
 from fractions import Fraction
 
+from .dimension import PERIOD_JA
+from .language import PERIODS
 from .records import record
 from .units import SLASH_COUNTERS, Unit
 
-PERIOD_JA = {"day": "日", "week": "週", "month": "月", "quarter": "四半期", "year": "年"}
 # a duration's unit in Japanese: 3日, 2週間, 3か月, 1四半期, 2年
 DURATION_JA = {"day": "日", "week": "週間", "month": "か月", "quarter": "四半期", "year": "年"}
 # the sections of a Japanese amount, largest first
@@ -162,8 +163,6 @@ def _decorate(text: str, unit: Unit, per: str | None, percent: bool, lang: str) 
 _PER_WORD = re.compile(r"\s+per\s+([^\s()*/+\-,]+)")
 # a number (not the digits inside an id such as `last7days`) and its duration word
 _DURATION_WORD = re.compile(r"(?<![\w.])([0-9][0-9,.]*[万億兆千百]*)\s*(days?|weeks?|months?|quarters?|years?)\b")
-_PERIOD_WORDS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year",
-                 "日": "day", "週": "week", "月": "month", "四半期": "quarter", "年": "year"}
 
 
 def written(text: str, lang: str = "en") -> str:
@@ -179,7 +178,7 @@ def written(text: str, lang: str = "en") -> str:
 def _per_ja(m) -> str:
     """` per month` → `/月`; ` per 人` → `/人`; ` per visitor` as written (`/visitor` is no value)."""
     word = m.group(1)
-    period = _PERIOD_WORDS.get(unicodedata.normalize("NFKC", word))
+    period = PERIODS.get(unicodedata.normalize("NFKC", word))
     if period is not None:
         return "/" + PERIOD_JA[period]
     return "/" + word if word in SLASH_COUNTERS else m.group(0)

@@ -21,7 +21,7 @@ from .analysis.goals import standings
 from .api import Result, analyze
 from .config import DEFAULT, Config
 from .diagnostics import Msg
-from .display import written
+from .display import PERIOD_JA, written
 from .evaluate import EvalError, base
 from .multiset import beyond
 from .records import field, record
@@ -297,12 +297,11 @@ def _other_kind(nid: str, old, new: str, old_dim, new_dim) -> Msg:
         return Msg(f"`{new}` has no period, but `{nid}`'s target is {old.text}: write it with the period "
                    f"(like `{new} per {old.per}`), or just the number",
                    f"`{new}` には期間がありませんが、`{nid}` の目標値は {written(old.text, 'ja')} です。期間を付けるか"
-                   f"（例：`{new}/{_PERIOD_JA.get(old.per, old.per)}`）、数値だけを書いてください")
+                   f"（例：`{new}/{PERIOD_JA.get(old.per, old.per)}`）、数値だけを書いてください")
     return Msg(f"`{nid}`'s target is {old.text}; `{new}` is not the same kind of amount",
                f"`{nid}` の目標値は {written(old.text, 'ja')} です。`{new}` は同じ種類の量ではありません")
 
 
-_PERIOD_JA = {"day": "日", "week": "週", "month": "月", "quarter": "四半期", "year": "年"}
 
 
 def _set_aside(node, text: str, edits: list) -> str:

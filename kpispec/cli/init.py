@@ -186,15 +186,12 @@ def _link_on_the_way(folder: Path) -> Path | None:
     """A folder on the way to `folder` that is a symbolic link, where it is ours to refuse: any, for a
     relative `folder` (below the current folder); for an absolute one, those inside the git
     repository it is in (a system's own links above it, such as macOS's /tmp, are not the plan's)."""
-    prefixes = [folder, *folder.parents][:-1] if folder.is_absolute() else [folder, *list(folder.parents)[:-1]]
+    prefixes = [folder, *folder.parents][:-1]  # not `/` or `.`
     repository = None
     if folder.is_absolute():
-        existing = next((p for p in prefixes if p.exists()), None)
-        if existing is None:
-            return None
         from ..config import ConfigSearch
 
-        repository = ConfigSearch().repository_root(Path(os.path.abspath(existing)))  # the link's own place
+        repository = ConfigSearch().repository_root(Path(os.path.abspath(_nearest_existing(folder))))  # the link's own place
         if repository is None:
             return None
         repository = repository.resolve()
@@ -211,16 +208,18 @@ def _link_on_the_way(folder: Path) -> Path | None:
     return None
 
 
+def _nearest_existing(folder: Path) -> Path:
+    """`folder`, or the nearest of its parents that exists (where a search for it starts)."""
+    return next((place for place in (folder, *folder.parents) if place.exists()), folder)
+
+
 def _governing_config(folder: Path) -> Path | None:
     """The kpispec.toml or pyproject.toml (with [tool.kpispec]) that `check` would use for a plan in
     `folder`: in it or above it, up to the repository's root (the search `check` makes)."""
     from ..config import ConfigSearch
 
-    existing = folder
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
     try:
-        return ConfigSearch().find_in(existing.resolve())
+        return ConfigSearch().find_in(_nearest_existing(folder).resolve())
     except (OSError, RuntimeError, ValueError):
         return None
 
@@ -229,11 +228,8 @@ def _repository_root(folder: Path) -> Path | None:
     """The git repository `folder` is in, where pre-commit reads its configuration; None outside one."""
     from ..config import ConfigSearch
 
-    existing = folder
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
     try:
-        root = ConfigSearch().repository_root(existing.resolve())
+        root = ConfigSearch().repository_root(_nearest_existing(folder).resolve())
     except (OSError, RuntimeError, ValueError):
         return None
     if root is None:

@@ -1,0 +1,138 @@
+"""`kpispec fmt`: a plan in the one canonical layout (layout.py), never changed in meaning.
+
+`format_bytes` is the whole job, callable from Python: the file's bytes in, the formatted bytes
+out, or the diagnostics that stop it (a file that is not UTF-8, holds a forbidden character or has
+a syntax error is not formatted). Before it returns a text, it parses that text again and holds it
+to the original, as black does: the same declarations, attributes (in the canonical order), values
+and names, and the same comments. A difference would be a bug in the formatter; it is reported as
+one (KPI902) and the file is left as it was. A BOM and the file's line ending are kept.
+"""
+
+from __future__ import annotations
+
+import codecs
+from decimal import Decimal
+
+from ..diagnostics import Diagnostic, Severity, Span, msg
+from ..records import fields, record, replace
+from ..source import SourceFile, decode, forbidden_characters
+from ..syntax import ast
+from ..syntax.cst import parse_tree
+from ..syntax.parse import parse
+from .layout import ATTRIBUTE_ORDER, attribute_rank, format_tree
+
+__all__ = ["ATTRIBUTE_ORDER", "Formatted", "format_bytes", "format_text", "newline_of"]
+
+
+@record(frozen=True)
+class Formatted:
+    """The formatted bytes (None when the file cannot be formatted) and why not."""
+
+    data: bytes | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None
+
+
+def format_bytes(path: str, data: bytes) -> Formatted:
+    """Format one file's bytes."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    source, problems = decode(path, data)
+    if problems:
+        return Formatted(None, tuple(problems))
+    text, problems = format_text(source)
+    if text is None:
+        return Formatted(None, problems)
+    return Formatted((codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8"))
+
+
+def format_text(source: SourceFile) -> tuple[str | None, tuple[Diagnostic, ...]]:
+    """The text of `source` in the canonical layout, or None and the diagnostics that stop it."""
+    from ..api import paused_gc
+
+    forbidden = forbidden_characters(source)
+    if forbidden:
+        return None, tuple(forbidden)
+    with paused_gc():
+        tree, parsed = parse_tree(source)
+        if tree is None:
+            return None, tuple(parsed.diagnostics)
+        text = format_tree(tree, newline_of(source.text))
+        again = parse(SourceFile(source.path, text))
+        if again.module is None or not same(parsed.module, again.module):
+            return None, (_changed_meaning(source),)
+    return text, ()
+
+
+def newline_of(text: str) -> str:
+    """The file's line ending: the first one in it (LF when it has none)."""
+    lf, cr = text.find("\n"), text.find("\r")
+    if cr < 0 or 0 <= lf < cr:
+        return "\n"
+    return "\r\n" if text.startswith("\n", cr + 1) else "\r"
+
+
+# ------------------------------------------------------------------ the same plan
+
+_POSITIONS = frozenset({"start", "end", "op_start", "op_end", "open_start", "op_span", "written"})
+_VALUES = (str, int, bool, Decimal, type(None))
+
+
+def same(before: ast.Module, after: ast.Module) -> bool:
+    """Whether `after` is `before` formatted: the same items and values, attributes in canonical
+    order, the same comments (each without its trailing white space), wherever they stand."""
+    if len(before.items) != len(after.items):
+        return False
+    old = tuple(_sorted_attrs(item) if isinstance(item, ast.Block) else item for item in before.items)
+    if not _equal(old, after.items):
+        return False
+    comments = sorted(c.text.rstrip(" \t\f\v\u3000") for c in before.comments)
+    return comments == sorted(c.text for c in after.comments)
+
+
+def _sorted_attrs(block: ast.Block) -> ast.Block:
+    return replace(block, attrs=tuple(sorted(block.attrs, key=lambda a: attribute_rank(a.key))))
+
+
+def _equal(before, after) -> bool:
+    """Two trees equal but for where their nodes stand (iteratively: expressions nest deep)."""
+    stack = [(before, after)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        x, y = pop()
+        kind = type(x)
+        if kind is not type(y):
+            if not (isinstance(x, ast.Name) and isinstance(y, ast.Name) and x.text == y.text):
+                return False  # a Name and a WrittenName (`ﾃﾞｰﾀ`) differ only in where they end
+        elif kind in _VALUES:
+            if x != y:
+                return False
+        elif kind is tuple or kind is list:
+            if len(x) != len(y):
+                return False
+            stack.extend(zip(x, y))
+        elif kind is not Span:
+            names = _FIELDS.get(kind)
+            if names is None:
+                names = _FIELDS[kind] = tuple(f.name for f in fields(kind) if f.name not in _POSITIONS)
+            for name in names:
+                push((getattr(x, name), getattr(y, name)))
+    return True
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _changed_meaning(source: SourceFile) -> Diagnostic:
+    return Diagnostic(
+        code="KPI902",
+        severity=Severity.ERROR,
+        message=msg("internal error: the formatted text would not read as the same plan, so the file is left as it was",
+                    "内部エラー：整形した結果が元と同じ計画として読めないため、ファイルは変更していません"),
+        file=source.path,
+        span=Span(0, 0),
+        help=msg("this is a bug in kpispec fmt; please report it with the plan file",
+                 "kpispec fmt の不具合です。計画ファイルを添えて報告してください"),
+    )

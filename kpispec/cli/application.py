@@ -282,6 +282,7 @@ from . import compile as _compile  # noqa: E402,F401
 from . import diff as _diff  # noqa: E402,F401
 from . import docs as _docs  # noqa: E402,F401
 from . import explain as _explain  # noqa: E402,F401
+from . import fmt as _fmt  # noqa: E402,F401
 from . import graph as _graph  # noqa: E402,F401
 from . import init as _init  # noqa: E402,F401
 from . import schema as _schema  # noqa: E402,F401

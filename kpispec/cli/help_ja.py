@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str | None]] = {
     "graph": ("計画の KPI ツリーを Mermaid のフローチャートか Graphviz の有向グラフで描きます。"
               "各目標の判定も描きます。",
               "KPI ツリーを Mermaid か Graphviz の図で描きます"),
+    "fmt": ("計画を kpispec の決まったレイアウトに整えます。コメントと文字列はすべてそのまま残します。",
+            "計画のレイアウトを整えます"),
     "init": ("プロジェクトを始めます：問題なく検査を通る計画のひな形、kpispec.toml、pre-commit のフック。",
              "計画のひな形と設定、pre-commit のフックを書き出します"),
     "schema": ("コンパイルした JSON の JSON Schema（draft 2020-12）を出力します。",
@@ -90,6 +92,13 @@ PARAMS: dict[tuple[str, str], str] = {
     ("graph", "format_"): "mermaid（Markdown 用）または dot（Graphviz）。",
     ("graph", "output"): "グラフを標準出力ではなくこのファイルに書き込みます（通常のファイル。入力のファイルは不可）。",
     ("graph", "follow_symlinks"): _OUT_OF_REPOSITORY + "計画のファイルをたどり、出力を書き込みます。",
+
+    ("fmt", "paths"): "整形するファイルかフォルダ。フォルダはその中の *.kpi ファイルを探します。",
+    ("fmt", "check"): "ファイルを変えずに、整形で変わるファイルを一覧にします。1 つでもあれば終了コード 1 で終わります。",
+    ("fmt", "diff"): "ファイルを変えずに、整形で変わる内容を git と同じ差分の形式で表示します。変わるものがあれば終了コード 1 で終わります。",
+    ("fmt", "follow_symlinks"): "フォルダの中のシンボリックリンクと、名前で指定したリンクのうちリポジトリの外を"
+                                "指すものもたどります。",
+    ("fmt", "max_file_size"): "これより大きいファイルは整形せずに報告します。" + _MAX_SIZE,
 
     ("init", "folder"): "準備するフォルダ（なければ作ります）。",
     ("init", "template"): "計画のひな形：ec（EC サイト）、b2b（SaaS の営業ファネル）、sns（SNS・広告）、subscription（サブスクリプション）。",

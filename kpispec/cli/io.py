@@ -507,11 +507,11 @@ def _standard_stream(path: Path) -> Text | None:
 def write_atomic(path: Path, content, inputs: tuple = (), follow: bool = False) -> None:
     """Replace the regular file at `path` (or create it) with `content`, all at once.
 
-    `content` is the text, or a function that writes it through the `write` it is given. The
-    text goes to an anonymous file in the target's folder (O_TMPFILE: a crash leaves nothing
-    behind), which is then given a short temporary name and renamed over the target, with
-    Ctrl-C, SIGTERM and SIGHUP held off for those two steps. The target's mode, owner and line
-    ending (LF or CRLF) are kept.
+    `content` is the text, or a function that writes it through the `write` it is given, or bytes
+    written as they are. It goes to an anonymous file in the target's folder (O_TMPFILE: a crash
+    leaves nothing behind), which is then given a short temporary name and renamed over the target,
+    with Ctrl-C, SIGTERM and SIGHUP held off for those two steps. The target's mode and owner are
+    kept, and a text's line ending (LF or CRLF) too.
     """
     target = output_target(path, inputs, follow)
     folder = target.parent if str(target.parent) else Path(".")
@@ -526,12 +526,17 @@ def write_atomic(path: Path, content, inputs: tuple = (), follow: bool = False) 
                 os.fchown(fd, previous.st_uid, previous.st_gid)
             except OSError:
                 pass
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline, closefd=False) as handle:
-            if callable(content):
-                content(handle.write)
-            else:
-                handle.write(content)
-            handle.flush()
+        if isinstance(content, bytes):  # written as they are (the formatter's text keeps its own line ends)
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view):]
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline=newline, closefd=False) as handle:
+                if callable(content):
+                    content(handle.write)
+                else:
+                    handle.write(content)
+                handle.flush()
         os.fsync(fd)
         with _signals_held():
             names = [temporary]  # the name is recorded before it exists, so cleanup never misses it

@@ -30,6 +30,7 @@ class Formatted:
 
     data: bytes | None
     diagnostics: tuple[Diagnostic, ...] = ()
+    source: SourceFile | None = None  # what the diagnostics point into
 
     @property
     def ok(self) -> bool:
@@ -41,10 +42,10 @@ def format_bytes(path: str, data: bytes) -> Formatted:
     bom = data.startswith(codecs.BOM_UTF8)
     source, problems = decode(path, data)
     if problems:
-        return Formatted(None, tuple(problems))
+        return Formatted(None, tuple(problems), source)
     text, problems = format_text(source)
     if text is None:
-        return Formatted(None, problems)
+        return Formatted(None, problems, source)
     return Formatted((codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8"))
 
 

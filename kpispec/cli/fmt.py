@@ -1,0 +1,142 @@
+"""`kpispec fmt`: plans rewritten in the canonical layout (kpispec/fmt), or checked against it.
+
+Each file is read, formatted and, when it changes, replaced all at once (io.write_atomic: the
+mode, the owner and every byte but the layout's are kept; Ctrl-C never leaves half a file). A
+file that cannot be formatted (not UTF-8, a syntax error) is reported and left as it was; the
+other files are still formatted. Exit status: 0 done (or nothing to change), 1 with --check or
+--diff when a file would change, 2 when a file could not be read, formatted or written.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, List
+
+import typer
+
+from .application import app
+from .common import DEFAULT_MAX_FILE_SIZE, error, use_colour, use_language
+from .io import CliError, Text, TooLarge, find_plans, out, read_regular, say, write_atomic
+from .options import LangOption, size_option
+
+
+@app.command("fmt")
+def fmt(
+    paths: Annotated[List[Path], typer.Argument(help="Files or folders; folders are searched for *.kpi files.", readable=False)],
+    check: Annotated[bool, typer.Option("--check", help="Change no file: list the files that would change, and exit 1 if any would.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Change no file: print what would change as a unified diff, and exit 1 if anything would.")] = False,
+    lang: LangOption = None,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow symbolic links found in folders, and links given by name that point outside their repository.")] = False,
+    max_file_size: Annotated[str, typer.Option("--max-file-size", help="Leave larger files alone (reported): bytes, or with kB, MB, GB.")] = DEFAULT_MAX_FILE_SIZE,
+):
+    """Format plans in kpispec's one layout, keeping every comment and string."""
+    use_language(lang)
+    limit = size_option(max_file_size)
+    raise typer.Exit(run(paths, check, diff, follow_symlinks, limit))
+
+
+def run(paths: list[Path], check: bool, diff: bool, follow_symlinks: bool, limit: int) -> int:
+    from ..fmt import format_bytes
+
+    found = find_plans(paths, follow_symlinks)
+    failed = bool(found.errors)
+    for message in found.errors:
+        error(message)
+    if not found.files and not found.errors:
+        error(Text("no .kpi files found", ".kpi ファイルが見つかりません"))
+        return 2
+    changed = unchanged = failures = 0
+    for plan in found.files:
+        try:
+            data = read_regular(plan, limit)
+        except TooLarge as exc:
+            error(Text(f"{plan.shown} is larger than --max-file-size ({exc.size:,} bytes): left as it is",
+                       f"{plan.shown} は --max-file-size より大きいため（{exc.size:,} バイト）整形しません"))
+            failures += 1
+            failed = True
+            continue
+        except CliError as exc:
+            error(str(exc))
+            failures += 1
+            failed = True
+            continue
+        result = format_bytes(plan.shown, data)
+        if not result.ok:
+            _report(result.diagnostics, result.source)
+            failures += 1
+            failed = True
+            continue
+        if result.data == data:
+            unchanged += 1
+            continue
+        changed += 1
+        if diff:
+            out(unified_diff(plan.shown, data, result.data))
+        if check and not diff:
+            out(f"{plan.shown}\n")
+        if check or diff:
+            continue
+        try:
+            if read_regular(plan, limit) != data:
+                raise CliError(Text(f"{plan.shown} changed while it was being formatted: left as it is",
+                                    f"{plan.shown} は整形中に変更されたため、そのままにしました"))
+            write_atomic(Path(plan.real), result.data)
+        except (CliError, TooLarge) as exc:
+            error(str(exc) if isinstance(exc, CliError) else Text(f"{plan.shown} grew while it was being formatted",
+                                                                   f"{plan.shown} は整形中に大きくなりました"))
+            changed -= 1
+            failures += 1
+            failed = True
+        except OSError as exc:
+            from .io import cannot_write
+
+            error(cannot_write(plan.shown, exc))
+            changed -= 1
+            failures += 1
+            failed = True
+    say(_summary(changed, unchanged, failures, check or diff))
+    if failed:
+        return 2
+    return 1 if (check or diff) and changed else 0
+
+
+def _summary(changed: int, unchanged: int, failed: int, dry: bool) -> str:
+    from .common import run_language
+
+    if run_language() == "ja":
+        done = f"{changed} ファイルは整形が必要です" if dry else f"{changed} ファイルを整形しました"
+        left = f"。{failed} ファイルは整形できませんでした" if failed else ""
+        return f"{done}。{unchanged} ファイルは整形済みです{left}"
+
+    def files(n: int) -> str:
+        return f"{n:,} file" + ("" if n == 1 else "s")
+
+    verb = "would be reformatted" if dry else "reformatted"
+    left = f", {files(failed)} could not be formatted" if failed else ""
+    return f"{files(changed)} {verb}, {files(unchanged)} already formatted{left}"
+
+
+def unified_diff(shown: str, before: bytes, after: bytes) -> str:
+    """`--- a/FILE`, `+++ b/FILE` and the hunks, as git shows them (with its no-newline marker)."""
+    import difflib
+    import re
+
+    def lines(data: bytes) -> list[str]:
+        text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+        found = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+        if found and not found[-1].endswith(("\n", "\r")):
+            found[-1] += "\n\\ No newline at end of file\n"
+        return found
+
+    return "".join(difflib.unified_diff(lines(before), lines(after), f"a/{shown}", f"b/{shown}"))
+
+
+def _report(diagnostics, source) -> None:
+    """Why a file was not formatted: its diagnostics as `check` shows them, on stderr."""
+    from ..render.text import TextRenderer
+    from .common import run_language
+
+    renderer = TextRenderer(run_language(), use_colour(sys.stderr))
+    for diagnostic in diagnostics:
+        say(renderer.render(diagnostic, source).rstrip("\n"))

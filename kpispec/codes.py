@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from functools import lru_cache
 
 from .diagnostics import Msg, Severity
 from .records import record
@@ -31,12 +32,12 @@ class Rule:
 
     def doc_in(self, lang: str) -> str:
         """The documentation in `lang`: the Japanese page for "ja" where the rule has one (see
-        `japanese_doc`), otherwise the English `doc`."""
+        `japanese_doc`), otherwise the English `doc`; its examples laid out as `kpispec fmt` does."""
         if lang == "ja":
             ja = japanese_doc(self)
             if ja is not None:
-                return ja
-        return self.doc
+                return formatted_examples(ja)
+        return formatted_examples(self.doc)
 
 
 def _doc(title: str, checks: str, why: str, fails: str, passes: str, fix: str) -> str:
@@ -221,6 +222,20 @@ STAGE_RULES = (
         "Nothing about the plan: this reports a bug in kpispec. The other checks still ran.",
         "A crash must never hide the other findings or print a traceback.",
         "# (no plan is known to trigger it)", PLAN, "Report the bug with the plan file.")),
+    Rule("KPI902", "format-would-change-plan", Severity.ERROR,
+         Msg("kpispec fmt could not lay the file out without changing it", "kpispec fmt が意味を変えずに整形できない"), _doc(
+        "`kpispec fmt` left a file as it was: laid out, it would not be the same plan.",
+        "Reported by `kpispec fmt` only, never by `check`. Before it writes a file, fmt parses its own result and holds it "
+        "to the original: the same declarations, attributes and values, the same comments, and every "
+        "`# kpispec: ignore[…]` comment on a line with the same tokens, since such a comment silences what starts on its "
+        "line. Formatting joins the lines of an attribute that is not a formula (`target >=` and `5件` on two lines), so "
+        "a suppression comment on the second line would come to silence the whole attribute: that file is not formatted. "
+        "Any other difference is a bug in kpispec.",
+        "A formatter must never change what a plan says, or which findings it silences.",
+        PLAN + "kpi x \"X\" {\n  target >=\n    5件  # kpispec: ignore[KPI202]\n}",
+        PLAN + "kpi x \"X\" {\n  target >= 5件  # kpispec: ignore[KPI202]\n}",
+        "Put the suppression comment at the end of the line where the attribute or block it is about starts, then run "
+        "`kpispec fmt` again. If the message says it is an internal error, report the bug with the plan file.")),
 )
 
 
@@ -229,6 +244,21 @@ JA_SECTIONS = ("検査内容", "理由", "修正")
 JA_FAILS, JA_PASSES = "違反する例", "適合する例"
 _HEADING = re.compile(r"^## (.*)$", re.M)
 _KPI_BLOCK = re.compile(r"^```kpi\n.*?^```$", re.M | re.S)
+
+
+@lru_cache(maxsize=None)
+def formatted_examples(doc: str) -> str:
+    """`doc` with each example in kpispec fmt's layout, as the pages and `explain` show them (the
+    sources write them compactly, `plan p { period … }` on one line); one that does not parse
+    (a syntax error's example) is shown as written."""
+    from .fmt import format_bytes
+
+    def laid_out(found: re.Match) -> str:
+        example = found.group(0)[len("```kpi\n"): -len("```")]
+        formatted = format_bytes("example.kpi", example.encode("utf-8"))
+        return f"```kpi\n{formatted.data.decode('utf-8')}```" if formatted.ok else found.group(0)
+
+    return _KPI_BLOCK.sub(laid_out, doc)
 
 
 class BadJapaneseDoc(ValueError):

@@ -20,6 +20,8 @@ from .codes import all_rules
 # Found before a plan's comments are read (decoding, the file's size, its characters, the parser):
 # a suppression comment cannot reach them (tests/test_rules_docs.py tries each).
 UNSILENCED = frozenset({"KPI001", "KPI002", "KPI003", "KPI004", "KPI005", "KPI006", "KPI007", "KPI009"})
+# Reported by `kpispec fmt`, which no comment or severity setting changes.
+FORMATTER = frozenset({"KPI902"})
 
 FAMILIES = (
     ("KPI0", "Syntax (0xx)", "構文（0xx）"),
@@ -97,14 +99,16 @@ def pages(configuration: str | None | object = _DEFAULT, made_by: bool = True, l
         if ja:
             english = f"[{r.summary.en}]({other}/{r.code}.md)" if other else r.summary.en
             meta = f"**既定の重大度**：{SEVERITY_JA[r.severity.value]} · **English:** {english}"
-            ignore = (f"特定の 1 件だけを抑止するには、その行に `# kpispec: ignore[{r.code}]` を付けます。"
+            ignore = ("`kpispec fmt` だけが報告します。コメントや設定では抑止できません。" if r.code in FORMATTER else
+                      f"特定の 1 件だけを抑止するには、その行に `# kpispec: ignore[{r.code}]` を付けます。"
                       if r.code not in UNSILENCED else
                       "このエラーは `# kpispec: ignore[…]` では抑止できません。ファイルがその先まで読めないためです。"
                       "直すか、重大度を設定で変えてください。")
         else:
             japanese = f"[{r.summary.ja}]({other}/{r.code}.md)" if other else r.summary.ja
             meta = f"**Default severity:** {r.severity.value} · **日本語:** {japanese}"
-            ignore = (f"Silence one occurrence with `# kpispec: ignore[{r.code}]` on its line." if r.code not in UNSILENCED
+            ignore = ("Only `kpispec fmt` reports it; no comment or configuration silences it." if r.code in FORMATTER else
+                      f"Silence one occurrence with `# kpispec: ignore[{r.code}]` on its line." if r.code not in UNSILENCED
                       else "A `# kpispec: ignore[…]` comment cannot silence it: the file is not read past it. Fix it, "
                            "or change its severity in the configuration.")
         title, _, body = r.doc_in(lang).partition("\n")

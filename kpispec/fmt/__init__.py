@@ -11,14 +11,14 @@ one (KPI902) and the file is left as it was. A BOM and the file's line ending ar
 from __future__ import annotations
 
 import codecs
+from bisect import bisect_left
 from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Severity, Span, msg
 from ..records import fields, record, replace
 from ..source import SourceFile, decode, forbidden_characters
 from ..syntax import ast
-from ..syntax.cst import parse_tree
-from ..syntax.parse import parse
+from ..syntax.cst import Tree, parse_tree
 from .layout import ATTRIBUTE_ORDER, attribute_rank, format_tree
 
 __all__ = ["ATTRIBUTE_ORDER", "Formatted", "format_bytes", "format_text", "newline_of"]
@@ -61,10 +61,46 @@ def format_text(source: SourceFile) -> tuple[str | None, tuple[Diagnostic, ...]]
         if tree is None:
             return None, tuple(parsed.diagnostics)
         text = format_tree(tree, newline_of(source.text))
-        again = parse(SourceFile(source.path, text))
-        if again.module is None or not same(parsed.module, again.module):
+        again, reparsed = parse_tree(SourceFile(source.path, text))
+        if again is None or not same(parsed.module, reparsed.module):
             return None, (_changed_meaning(source),)
+        moved = _moved_suppression(tree, again)
+        if moved is not None:
+            return None, (_moved(source, moved),)
     return text, ()
+
+
+def _silencing(tree: Tree) -> list[tuple[str, str, tuple[str, int, int]]]:
+    """Each `# kpispec: ignore[…]` comment, with what is written on its line (the characters of the
+    tokens that start there, sorted: which tokens, not where on the line), and the comment."""
+    comments = [c for c in tree.comments if "kpispec" in c[0]]
+    if not comments:
+        return []
+    from ..checks import IGNORE
+
+    comments = [c for c in comments if IGNORE.search(c[0])]
+    if not comments:
+        return []
+    text = tree.source.text
+    toks = list(tree.tokens())
+    starts = [t.start_pos for t in toks]
+    found = []
+    for comment in comments:
+        line_start = max(text.rfind("\n", 0, comment[1]), text.rfind("\r", 0, comment[1])) + 1
+        first, last = bisect_left(starts, line_start), bisect_left(starts, comment[1])
+        written = "".join(sorted("".join(t.value for t in toks[first:last]).translate(_NO_SPACE)))
+        found.append((comment[0].rstrip(" \t\f\v\u3000"), written, comment))
+    return sorted(found)
+
+
+def _moved_suppression(before: Tree, after: Tree):
+    """The first suppression comment whose line the layout would change (a token moved onto or
+    off it, which changes what it silences), or None."""
+    old, new = _silencing(before), _silencing(after)
+    for (text, written, comment), (_, written_after, _) in zip(old, new):
+        if written != written_after:
+            return comment
+    return None
 
 
 def newline_of(text: str) -> str:
@@ -78,6 +114,7 @@ def newline_of(text: str) -> str:
 # ------------------------------------------------------------------ the same plan
 
 _POSITIONS = frozenset({"start", "end", "op_start", "op_end", "open_start", "op_span", "written"})
+_NO_SPACE = str.maketrans("", "", " \t\u3000")
 _VALUES = (str, int, bool, Decimal, type(None))
 
 
@@ -124,6 +161,21 @@ def _equal(before, after) -> bool:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _moved(source: SourceFile, comment) -> Diagnostic:
+    return Diagnostic(
+        code="KPI902",
+        severity=Severity.ERROR,
+        message=msg("formatting would change what this suppression comment silences, so the file is left as it was",
+                    "整形するとこの抑止コメントが抑止する対象が変わるため、ファイルは変更していません"),
+        file=source.path,
+        span=Span(comment[1], comment[2]),
+        help=msg("a `# kpispec: ignore[…]` comment silences what starts on its line: end the line of the one "
+                 "attribute or block head it is about with it, then run `kpispec fmt` again",
+                 "`# kpispec: ignore[…]` は同じ行で始まるものを抑止します。対象の属性かブロックの先頭の行の"
+                 "行末に置いてから、もう一度 `kpispec fmt` を実行してください"),
+    )
 
 
 def _changed_meaning(source: SourceFile) -> Diagnostic:

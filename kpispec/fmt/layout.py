@@ -210,11 +210,16 @@ def _block(printer: _Printer, node: Node, gaps, indent: str, blanks: bool) -> No
     children = node.children
     opening = next(i for i, c in enumerate(children) if type(c) is not Node and c.type == "LBRACE")
     head, body, closing = children[: opening + 1], children[opening + 1: -1], children[-1]
-    printer.unit(head, [gaps[id(t)] for t in head], indent, False, blanks)
     if node.rule == "milestones_attr":
         members = body
     else:
         members = sorted(body, key=lambda attr: attribute_rank(_first_token(attr).value))
+    if _silenced_one_liner(printer, children[0], closing):
+        # `ksf x { kgi y }  # kpispec: ignore[KPI210]` silences what is on its line: kept on one
+        toks = head + [t for member in members for t in tokens(member)] + [closing]
+        printer.unit(toks, [gaps[id(t)] for t in toks], indent, False, blanks)
+        return
+    printer.unit(head, [gaps[id(t)] for t in head], indent, False, blanks)
     inner = indent + INDENT
     close_gap = gaps[id(closing)]
     if not members and not close_gap.comments and printer.line is not None:
@@ -231,6 +236,17 @@ def _block(printer: _Printer, node: Node, gaps, indent: str, blanks: bool) -> No
     printer.leading(close_gap, inner, bool(members))
     printer.line = indent + "}"
     printer.after(closing)
+
+
+def _silenced_one_liner(printer: _Printer, first, closing) -> bool:
+    """A block written on one line that a suppression comment at its end applies to."""
+    comment = printer.trailing.get(id(closing))
+    if comment is None or "kpispec" not in comment:
+        return False
+    from ..checks import IGNORE
+
+    text = printer.tree.source.text
+    return IGNORE.search(comment) is not None and not any(c in text[first.start_pos:closing.end_pos] for c in "\r\n")
 
 
 def _first_token(node):

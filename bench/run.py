@@ -325,6 +325,30 @@ def time_phased(python: Path, env: dict, work: Path, kpis: int = 10_000, runs: i
             "target": 2, "met": ratio <= 2, "size_ratio": phased.stat().st_size / flat.stat().st_size}
 
 
+def formatting(python: Path, env: dict, work: Path, kpis: int = 10_000, runs: int = 5) -> dict:
+    """`kpispec fmt` of a plan not in the canonical layout against `kpispec check` of it, interleaved,
+    medians (the plan is written back before each fmt, so each run formats and replaces it)."""
+    kpispec = python.parent / "kpispec"
+    plan = work / f"fmt{kpis}.kpi"
+    ugly = gen.plan(kpis).replace("\n  ", "\n    ").replace(" * ", "*").encode("utf-8")
+    checks, fmts, dry = [], [], []
+    for _ in range(runs):
+        plan.write_bytes(ugly)
+        checks.append(run_timed([str(kpispec), "check", str(plan)], env)[0])
+        fmts.append(run_timed([str(kpispec), "fmt", str(plan)], env)[0])
+        plan.write_bytes(ugly)
+        dry.append(run_timed([str(kpispec), "fmt", "--check", str(plan)], env)[0])
+    ratio = statistics.median(fmts) / statistics.median(checks)
+    return {"kpis": kpis, "check_s": statistics.median(checks), "fmt_s": statistics.median(fmts),
+            "fmt_check_s": statistics.median(dry), "ratio": ratio, "target": 1.5, "met": ratio <= 1.5}
+
+
+def fmt_table(f: dict) -> list[str]:
+    return ["", f"Formatting {f['kpis']} KPIs (medians of interleaved runs): kpispec fmt {f['fmt_s']:.2f} s "
+                f"(--check {f['fmt_check_s']:.2f} s) / kpispec check {f['check_s']:.2f} s = {f['ratio']:.2f}x "
+                f"(target <= 1.5x: {'met' if f['met'] else 'NOT met'})"]
+
+
 def time_table(t: dict) -> list[str]:
     return ["", f"Monthly milestones on every input KPI of {t['kpis']} KPIs (medians of interleaved runs): "
                 f"{t['phased_s']:.2f} s / {t['flat_s']:.2f} s without them = {t['ratio']:.2f}x (target <= 2x: "
@@ -443,6 +467,8 @@ def table(results: dict) -> str:
         lines.extend(site_table(results["site"]))
     if "time" in results:
         lines.extend(time_table(results["time"]))
+    if "fmt" in results:
+        lines.extend(fmt_table(results["fmt"]))
     m = results["many_files"]
     lines.append("")
     lines.append(f"Many files: {m['files']} plans in one check: {m['all_files_s']:.2f} s; one plan {m['one_file_s']:.2f} s; "
@@ -459,6 +485,7 @@ def main() -> None:
     parser.add_argument("--only-scaling", action="store_true", help="run only the scaling checks")
     parser.add_argument("--only-site", action="store_true", help="run only the docs site's build time")
     parser.add_argument("--only-time", action="store_true", help="run only the cost of monthly milestones")
+    parser.add_argument("--only-fmt", action="store_true", help="run only kpispec fmt against kpispec check")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args()
     runs = 5 if args.quick else 15
@@ -473,6 +500,10 @@ def main() -> None:
         if args.only_site:
             results["site"] = site_build(python, env, work)
             print("\n".join(site_table(results["site"])))
+            return
+        if args.only_fmt:
+            results["fmt"] = formatting(python, env, work, runs=3 if args.quick else 5)
+            print("\n".join(fmt_table(results["fmt"])))
             return
         if args.only_time:
             results["time"] = time_phased(python, env, work)
@@ -492,6 +523,8 @@ def main() -> None:
         results["site"] = site_build(python, env, work)
         print("time-phased plans ...", file=sys.stderr)
         results["time"] = time_phased(python, env, work, runs=3 if args.quick else 5)
+        print("formatting ...", file=sys.stderr)
+        results["fmt"] = formatting(python, env, work, runs=3 if args.quick else 5)
         print("many files ...", file=sys.stderr)
         results["many_files"] = many_files(python, env, work, files)
         if not args.skip_scaling:

@@ -58,8 +58,9 @@ def literal(source: SourceFile, e) -> dict | None:
 def one_line(source: SourceFile, span: Span) -> str:
     """An expression's text on one line, without the comments written inside it, its ids as they are
     read (NFKC, syntax/names.py: `ＣＰＡ * 件数` is `CPA * 件数`, as its inputs and expr say)."""
-    lines = (line.split("#", 1)[0] for line in source.slice(span).splitlines())
-    text = " ".join(" ".join(lines).split())
+    from .syntax.spacing import one_line as spaced
+
+    text = spaced(source.slice(span))  # as `kpispec fmt` lays it out: the JSON of a formatted plan is the same
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 

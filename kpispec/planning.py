@@ -223,8 +223,10 @@ def rewrite(result: Result, values: list[tuple[str, str]], detach: tuple[str, ..
         old_dim, new_dim = _value_dim(old), _dim_of(new)
         if old_dim is not None and new_dim is not None and old_dim != new_dim:
             raise SettingError(_other_kind(nid, old, new, old_dim, new_dim))
-        end = old.span.end
-        edits.append((end - len(old.text), end, new))
+        end, start = old.span.end, old.span.start
+        if old.text.startswith("-"):  # the sign is written before the quantity's span
+            start = text.rfind("-", 0, start)
+        edits.append((start, end, new))
         formula = None
         if node.formula is not None and nid in inputs:
             formula = _set_aside(node, text, edits)  # its value reaches the goals above it

@@ -13,7 +13,7 @@ from .language import ATTRIBUTES, CADENCES, FUNCTIONS, KIND_NAMES, PERIODS, RAMP
 from .records import replace
 from .source import SourceFile
 from .suggest import Suggester, closest
-from .syntax import ast
+from .syntax import ast, spacing
 from .units import PERIOD_LIKE, PERIODS_EN, PERIODS_JA, TIME_UNITS, per_unit, unit_of
 
 ENGLISH_PERIODS = ("day", "week", "month", "quarter", "year")
@@ -619,7 +619,7 @@ def normalise(source: SourceFile, q: ast.Quantity, negative: bool = False) -> Va
     start = span.start
     if negative:
         start = source.text.rfind("-", 0, start)
-    return Value(value, unit, per, q.percent, source.text[start : span.end], span)
+    return Value(value, unit, per, q.percent, spacing.amount(source.text[start : span.end]), span)
 
 
 def _like(value: Value, target: Value, lang: str = "en") -> str:

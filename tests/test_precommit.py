@@ -1,6 +1,7 @@
 """The pre-commit hook, run by pre-commit itself in a throwaway git repository."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -73,3 +74,22 @@ def test_hook_blocks_a_broken_plan_and_passes_a_good_one(tmp_path):
                          text=True, timeout=900)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "KPI102" in run.stdout and "aov_typo" in run.stdout
+
+    # The formatter's hook, as a team tries it before adding it: `pre-commit try-repo` on a plan laid
+    # out badly rewrites it (the hook fails, as pre-commit fails a hook that changed files), and passes
+    # on the result, which is what `kpispec fmt` writes. It shares the environment installed above.
+    ugly = GOOD.replace("\n  ", "\n      ").replace(" = ", "=").replace("target ", "target   ")
+    (project / "plan.kpi").write_text(ugly, encoding="utf-8")
+    shutil.rmtree(project / "sub")
+    shutil.rmtree(project / "--config=sub")
+    git(project, "add", "-A")
+    try_repo = precommit() + ["try-repo", str(hooks_repo), "kpispec-fmt", "--ref", rev, "--all-files"]
+    run = subprocess.run(try_repo, cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert re.search(r"kpispec fmt\.+Failed", run.stdout) and "files were modified by this hook" in run.stdout, run.stdout
+    from kpispec.fmt import format_bytes
+
+    assert (project / "plan.kpi").read_bytes() == format_bytes("plan.kpi", ugly.encode("utf-8")).data != ugly.encode("utf-8")
+    git(project, "add", "-A")
+    run = subprocess.run(try_repo, cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0 and re.search(r"kpispec fmt\.+Passed", run.stdout), run.stdout + run.stderr

@@ -23,7 +23,7 @@ from .options import LangOption, size_option
 
 @app.command("fmt")
 def fmt(
-    paths: Annotated[List[Path], typer.Argument(help="Files or folders; folders are searched for *.kpi files.", readable=False)],
+    paths: Annotated[List[Path], typer.Argument(help="Files or folders; folders are searched for *.kpi files. `-` alone: read a plan from standard input and print it formatted.", readable=False)],
     check: Annotated[bool, typer.Option("--check", help="Change no file: list the files that would change, and exit 1 if any would.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Change no file: print what would change as a unified diff, and exit 1 if anything would.")] = False,
     lang: LangOption = None,
@@ -39,6 +39,12 @@ def fmt(
 def run(paths: list[Path], check: bool, diff: bool, follow_symlinks: bool, limit: int) -> int:
     from ..fmt import format_bytes
 
+    if any(str(p) == "-" for p in paths):
+        if len(paths) > 1:
+            error(Text("`-` (standard input) is given alone, without other paths",
+                       "`-`（標準入力）はほかのパスと一緒には指定できません"))
+            return 2
+        return _standard_input(check, diff, limit)
     found = find_plans(paths, follow_symlinks)
     failed = bool(found.errors)
     for message in found.errors:
@@ -99,6 +105,29 @@ def run(paths: list[Path], check: bool, diff: bool, follow_symlinks: bool, limit
     if failed:
         return 2
     return 1 if (check or diff) and changed else 0
+
+
+def _standard_input(check: bool, diff: bool, limit: int) -> int:
+    """`kpispec fmt -`, as an editor calls a formatter: the plan on standard input, the formatted
+    plan on standard output; nothing there, and the error on standard error, when it cannot be formatted."""
+    from ..fmt import format_bytes
+
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        error(Text("standard input is larger than --max-file-size", "標準入力が --max-file-size より大きいです"))
+        return 2
+    result = format_bytes("<stdin>", data)
+    if not result.ok:
+        _report(result.diagnostics, result.source)
+        return 2
+    if diff:
+        out(unified_diff("<stdin>", data, result.data))
+    if check or diff:
+        return 1 if result.data != data else 0
+    sys.stdout.flush()
+    sys.stdout.buffer.write(result.data)
+    sys.stdout.buffer.flush()
+    return 0
 
 
 def _summary(changed: int, unchanged: int, failed: int, dry: bool) -> str:

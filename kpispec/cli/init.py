@@ -60,19 +60,22 @@ CONFIG = {
 
 
 def hook_config(lang: str, repo: str | None, rev: str | None) -> str:
-    """The pre-commit configuration: kpispec from `repo` at `rev`, or the kpispec already installed."""
+    """The pre-commit configuration: kpispec from `repo` at `rev`, or the kpispec already installed.
+    Two hooks: `kpispec fmt` lays the staged plans out (pre-commit stops the commit when it changed
+    one, to be added again), then `kpispec check` checks them."""
     args = "\n        args: [--lang, ja]" if lang == "ja" else ""
     if repo is None:
-        head = ("# kpispec が .kpi ファイルを含むコミットのたびに計画を検査します（インストール済みの kpispec を使います）\n"
+        head = ("# kpispec が .kpi ファイルを含むコミットのたびに計画を整形し、検査します（インストール済みの kpispec を使います）\n"
                 if lang == "ja" else
-                "# kpispec checks the plans in every commit that touches a .kpi file (with the kpispec installed here)\n")
-        return (head + "repos:\n  - repo: local\n    hooks:\n      - id: kpispec-check\n        name: kpispec check\n"
-                "        entry: kpispec check\n        language: system\n        files: \\.kpi$" + args + "\n")
-    head = ("# kpispec が .kpi ファイルを含むコミットのたびに計画を検査します\n" if lang == "ja" else
-            "# kpispec checks the plans in every commit that touches a .kpi file\n")
+                "# kpispec formats and checks the plans in every commit that touches a .kpi file (with the kpispec installed here)\n")
+        hooks = "".join(f"      - id: kpispec-{command}\n        name: kpispec {command}\n        entry: kpispec {command}\n"
+                        f"        language: system\n        files: \\.kpi${args}\n" for command in ("fmt", "check"))
+        return head + "repos:\n  - repo: local\n    hooks:\n" + hooks
+    head = ("# kpispec が .kpi ファイルを含むコミットのたびに計画を整形し、検査します\n" if lang == "ja" else
+            "# kpispec formats and checks the plans in every commit that touches a .kpi file\n")
     # JSON strings are YAML double-quoted scalars: whatever the URL holds, it stays one value
     return (head + f"repos:\n  - repo: {json.dumps(repo, ensure_ascii=False)}\n    rev: {json.dumps(rev, ensure_ascii=False)}\n"
-            "    hooks:\n      - id: kpispec-check" + args + "\n")
+            f"    hooks:\n      - id: kpispec-fmt{args}\n      - id: kpispec-check{args}\n")
 
 
 def _snippet(text: str) -> str:

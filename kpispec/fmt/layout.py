@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from ..syntax.cst import Node, Tree, tokens
+from ..syntax.spacing import is_sign, space
 
 INDENT = "  "
 
@@ -33,7 +34,6 @@ _RANK = {key: rank for rank, key in enumerate(ATTRIBUTE_ORDER)}
 _GAP_PART = re.compile(r"#[^\r\n]*|\r\n|\r|\n")
 _BLOCKS = frozenset({"plan", "block"})
 _EXPRESSIONS = frozenset({"formula_attr", "param", "assert_stmt"})
-_NO_SPACE_BEFORE = frozenset({"RPAR", "COMMA", "SLASH_UNIT", "SLASH_PERIOD"})
 _SPACES = re.compile(r"[ \t\u3000]+")
 _COLON_SPACE = re.compile(r" ?([:：]) ?")
 
@@ -73,7 +73,6 @@ class _Printer:
         self.tree = tree
         self.lines: list[str] = []
         self.line: str | None = None  # the line being written, or None after a line was ended
-        self.signs: set[int] = set()  # id() of the tokens that are signs, not operators
         self.trailing: dict[int, str] = {}  # id() of a token: the comment after it on its line
         self.plain: dict[str, _Gap] = {}
 
@@ -107,6 +106,7 @@ class _Printer:
     def unit(self, toks: list, gaps: list[_Gap], indent: str, keep_breaks: bool, blanks: bool) -> None:
         """Print one declaration head, attribute or milestone: its tokens from a new line at `indent`."""
         depth = 0
+        sign = False
         for index, token in enumerate(toks):
             gap = gaps[index]
             kind = token.type
@@ -123,7 +123,8 @@ class _Printer:
                     self.end_line()
                     self.line = here + _written(token)
                 else:
-                    self.line += self._space(toks[index - 1], token, gap) + _written(token)
+                    self.line += space(toks[index - 1].type, sign, kind, gap.empty) + _written(token)
+            sign = is_sign(kind, toks[index - 1].type if index else None)
             self.after(token)
             if kind == "LPAR":
                 depth += 1
@@ -147,15 +148,6 @@ class _Printer:
         if gap.blank and blanks:
             self.blank()
 
-    def _space(self, previous, token, gap: _Gap) -> str:
-        if gap.empty and previous.type == "AMOUNT" and token.type == "NAME":
-            return ""  # `10k人` is 10,000 人; `10 k人` is 10 of something called k人
-        if token.type in _NO_SPACE_BEFORE or previous.type == "LPAR" or id(previous) in self.signs:
-            return ""
-        if token.type == "LPAR" and previous.type == "NAME":
-            return ""
-        return " "
-
 
 def _written(token) -> str:
     if token.type == "MILESTONE":
@@ -170,7 +162,7 @@ def format_tree(tree: Tree, newline: str = "\n") -> str:
     printer = _Printer(tree)
     items = tree.root.children
     all_tokens = list(tree.tokens())
-    # each token's gap, and which tokens are signs (`-5%`, `-x`), found in one walk
+    # each token's gap, and the comment that ends its line
     gaps: dict[int, _Gap] = {}
     previous = None
     for token in all_tokens:
@@ -181,7 +173,6 @@ def format_tree(tree: Tree, newline: str = "\n") -> str:
     end = printer.gap(previous, None)
     if end.trailing is not None:
         printer.trailing[id(previous)] = end.trailing
-    _mark_signs(tree.root, printer.signs)
     previous_kind = None
     for number, item in enumerate(items):
         block = item.rule in _BLOCKS
@@ -253,16 +244,3 @@ def _first_token(node):
     while type(node) is Node:
         node = node.children[0]
     return node
-
-
-def _mark_signs(root: Node, signs: set[int]) -> None:
-    """A `+`/`-` that is no binary operator's: the sign of a `negate`, a target, a baseline or a milestone."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        children = node.children
-        if node.rule != "binary":
-            for child in children:
-                if type(child) is not Node and child.type == "ADD_OP":
-                    signs.add(id(child))
-        stack.extend(child for child in children if type(child) is Node)

@@ -1,0 +1,74 @@
+"""Where one space goes between two tokens on a line: the canonical spacing `kpispec fmt` writes,
+and the text the compiled JSON and the review diff quote for a formula or an amount.
+
+One space between tokens; none inside brackets, before `,` and `)`, before a glued `/月` or `/人`,
+between a function and its `(`, or after a sign (`-5%`, `-x`). An amount and a unit word written
+together stay together: `10k人` is 10,000 人, while `10 k人` is 10 of something called k人.
+Because the JSON quotes formulas and amounts in this spacing, a plan and the same plan formatted
+compile to the same JSON, and the review diff sees no change in a file that was only laid out.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NO_SPACE_BEFORE = frozenset({"RPAR", "COMMA", "SLASH_UNIT", "SLASH_PERIOD"})
+# After these a `+` or `-` is a binary operator; after anything else (a keyword, an operator, `(`,
+# `,`, `=`, a comparator, the start) it is a sign.
+_OPERANDS = frozenset({"AMOUNT", "NAME", "RPAR", "SLASH_UNIT", "SLASH_PERIOD"})
+
+
+def is_sign(token_type: str, previous_type: str | None) -> bool:
+    return token_type == "ADD_OP" and previous_type not in _OPERANDS
+
+
+def space(previous_type: str, previous_sign: bool, token_type: str, glued: bool) -> str:
+    """The space between two tokens on one line ("" or " "); `glued`: written with nothing between."""
+    if token_type in _NO_SPACE_BEFORE or previous_type == "LPAR" or previous_sign:
+        return ""
+    if token_type == "LPAR" and previous_type == "NAME":
+        return ""
+    if glued and previous_type == "AMOUNT" and token_type == "NAME":
+        return ""
+    return " "
+
+
+def one_line(text: str) -> str:
+    """A formula, an amount or an assertion's side, in the canonical spacing on one line, without
+    the comments written inside it (the text as written, white space collapsed, if it is no tokens)."""
+    from .grammar import parser
+
+    driver = parser()
+    match, keywords, ignore = driver.pattern.match, driver.keywords, driver.ignore
+    parts: list[str] = []
+    pos, end, previous, sign, last_end = 0, len(text), None, False, -1
+    while pos < end:
+        found = match(text, pos)
+        if found is None:
+            return " ".join(_COMMENT.sub(" ", text).split())
+        kind = found.lastgroup
+        stop = found.end()
+        if kind in ignore:
+            pos = stop
+            continue
+        value = found.group(kind)
+        start = found.start(kind)
+        if kind in keywords:
+            kind = keywords[kind].get(value, kind)
+        if previous is not None:
+            parts.append(space(previous, sign, kind, start == last_end))
+        sign = is_sign(kind, previous)
+        parts.append(value)
+        previous, last_end, pos = kind, stop, stop
+    return "".join(parts)
+
+
+_COMMENT = re.compile(r"#[^\r\n]*")
+_PLAIN = re.compile(r"[^\s#/]+(?: [^\s#/]+)*(?:/[^\s#/]+)*")
+
+
+def amount(text: str) -> str:
+    """An amount as written (`- 5,000円  per  month`), in the canonical spacing (`-5,000円 per month`)."""
+    if _PLAIN.fullmatch(text) and not text.startswith(("- ", "+ ")):
+        return text  # nearly every amount: nothing to change, and no lexing on the check path
+    return one_line(text)

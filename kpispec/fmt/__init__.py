@@ -19,6 +19,7 @@ from ..records import fields, record, replace
 from ..source import SourceFile, decode, forbidden_characters
 from ..syntax import ast
 from ..syntax.cst import Tree, parse_tree
+from ..syntax.parse import parse
 from .layout import ATTRIBUTE_ORDER, attribute_rank, format_tree
 
 __all__ = ["ATTRIBUTE_ORDER", "Formatted", "format_bytes", "format_text", "newline_of"]
@@ -61,10 +62,14 @@ def format_text(source: SourceFile) -> tuple[str | None, tuple[Diagnostic, ...]]
         if tree is None:
             return None, tuple(parsed.diagnostics)
         text = format_tree(tree, newline_of(source.text))
-        again, reparsed = parse_tree(SourceFile(source.path, text))
-        if again is None or not same(parsed.module, reparsed.module):
+        silencing = _silencing(tree)
+        if silencing:  # the tree too, to see what stands on each suppression comment's line
+            again, reparsed = parse_tree(SourceFile(source.path, text))
+        else:
+            again, reparsed = None, parse(SourceFile(source.path, text))
+        if reparsed.module is None or not same(parsed.module, reparsed.module):
             return None, (_changed_meaning(source),)
-        moved = _moved_suppression(tree, again)
+        moved = _moved_suppression(silencing, _silencing(again)) if silencing else None
         if moved is not None:
             return None, (_moved(source, moved),)
     return text, ()
@@ -93,22 +98,21 @@ def _silencing(tree: Tree) -> list[tuple[str, str, tuple[str, int, int]]]:
     return sorted(found)
 
 
-def _moved_suppression(before: Tree, after: Tree):
-    """The first suppression comment whose line the layout would change (a token moved onto or
-    off it, which changes what it silences), or None."""
-    old, new = _silencing(before), _silencing(after)
-    for (text, written, comment), (_, written_after, _) in zip(old, new):
-        if written != written_after:
-            return comment
-    return None
-
-
 def newline_of(text: str) -> str:
     """The file's line ending: the first one in it (LF when it has none)."""
     lf, cr = text.find("\n"), text.find("\r")
     if cr < 0 or 0 <= lf < cr:
         return "\n"
     return "\r\n" if text.startswith("\n", cr + 1) else "\r"
+
+
+def _moved_suppression(old: list, new: list):
+    """The first suppression comment whose line the layout would change (a token moved onto or
+    off it, which changes what it silences), or None."""
+    for (text, written, comment), (_, written_after, _) in zip(old, new):
+        if written != written_after:
+            return comment
+    return None
 
 
 # ------------------------------------------------------------------ the same plan

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from ..syntax.cst import Node, Tree, tokens
+from ..syntax.cst import Node, Tree
 from ..syntax.spacing import is_sign, space
 
 INDENT = "  "
@@ -69,12 +69,37 @@ class _Gap:
 
 
 class _Printer:
+    """The text being written, line by line, from the tree's tokens (by their index in text order),
+    each token's gap (what stands before it) and the comment that ends its line."""
+
     def __init__(self, tree: Tree):
         self.tree = tree
         self.lines: list[str] = []
         self.line: str | None = None  # the line being written, or None after a line was ended
-        self.trailing: dict[int, str] = {}  # id() of a token: the comment after it on its line
-        self.plain: dict[str, _Gap] = {}
+        self.tokens = list(tree.tokens())
+        self.index = {id(token): number for number, token in enumerate(self.tokens)}
+        text = tree.source.text
+        plain: dict[str, _Gap] = {}
+        self.gaps: list[_Gap] = []
+        self.trailing: list[str | None] = [None] * len(self.tokens)  # the comment after each token on its line
+        end = 0
+        for number, token in enumerate(self.tokens):
+            self.gaps.append(_gap(text[end:token.start_pos], number > 0, plain))
+            if self.gaps[-1].trailing is not None:
+                self.trailing[number - 1] = self.gaps[-1].trailing
+            end = token.end_pos
+        self.end = _gap(text[end:], bool(self.tokens), plain)
+        if self.end.trailing is not None:
+            self.trailing[-1] = self.end.trailing
+
+    def span(self, node) -> tuple[int, int]:
+        """The indexes of a node's first and last tokens (a node's tokens are consecutive)."""
+        first = last = node
+        while type(first) is Node:
+            first = first.children[0]
+        while type(last) is Node:
+            last = last.children[-1]
+        return self.index[id(first)], self.index[id(last)]
 
     # ------------------------------------------------------------------ lines
 
@@ -94,46 +119,47 @@ class _Printer:
 
     # ----------------------------------------------------------------- tokens
 
-    def gap(self, previous, token) -> _Gap:
-        text = self.tree.gap(previous, token)
-        if "#" in text:
-            return _Gap(text, previous is not None)
-        gap = self.plain.get(text)  # white space only (most gaps: " ", "\n  "): one object for each
-        if gap is None:
-            gap = self.plain[text] = _Gap(text, True)
-        return gap
-
-    def unit(self, toks: list, gaps: list[_Gap], indent: str, keep_breaks: bool, blanks: bool) -> None:
-        """Print one declaration head, attribute or milestone: its tokens from a new line at `indent`."""
-        depth = 0
+    def unit(self, first: int, last: int, indent: str, keep_breaks: bool, blanks: bool) -> None:
+        """Print tokens first..last (a declaration head, an attribute, a milestone) from a new line at `indent`."""
+        toks, gaps, trailing = self.tokens, self.gaps, self.trailing
+        token = toks[first]
+        self.leading(gaps[first], indent, blanks)
+        line = indent + _written(token)
+        previous = token.type
         sign = False
-        for index, token in enumerate(toks):
-            gap = gaps[index]
+        depth = 1 if previous == "LPAR" else 0
+        if trailing[first] is not None:
+            self.line = line
+            self.after(first)
+            line = None
+        for number in range(first + 1, last + 1):
+            token = toks[number]
+            gap = gaps[number]
             kind = token.type
-            if index == 0:
-                self.leading(gap, indent, blanks)
-                self.line = indent + _written(token)
-            else:
+            if gap.comments or line is None or (keep_breaks and gap.broken):
                 closing = kind == "RPAR"
-                level = depth - 1 if closing else depth + 1
-                here = indent + INDENT * max(level, 0 if closing else 1)
+                here = indent + INDENT * (max(depth - 1, 0) if closing else depth + 1)
+                if line is not None:
+                    self.lines.append(line)
                 for _, comment in gap.comments:
-                    self.own_line(here, comment)
-                if self.line is None or (keep_breaks and gap.broken):
-                    self.end_line()
-                    self.line = here + _written(token)
-                else:
-                    self.line += space(toks[index - 1].type, sign, kind, gap.empty) + _written(token)
-            sign = is_sign(kind, toks[index - 1].type if index else None)
-            self.after(token)
+                    self.lines.append(here + comment)
+                line = here + _written(token)
+            else:
+                line += space(previous, sign, kind, gap.empty) + _written(token)
+            sign = is_sign(kind, previous)
+            previous = kind
+            if trailing[number] is not None:
+                self.lines.append(line + "  " + trailing[number])
+                line = None
             if kind == "LPAR":
                 depth += 1
             elif kind == "RPAR":
                 depth -= 1
+        self.line = line
 
-    def after(self, token) -> None:
-        """The comment that ends the token's line, which goes wherever the token goes."""
-        comment = self.trailing.get(id(token))
+    def after(self, number: int) -> None:
+        """The comment that ends token `number`'s line, which goes wherever the token goes."""
+        comment = self.trailing[number]
         if comment is not None:
             self.line += "  " + comment
             self.end_line()
@@ -149,6 +175,15 @@ class _Printer:
             self.blank()
 
 
+def _gap(text: str, after_token: bool, plain: dict) -> _Gap:
+    if "#" in text:
+        return _Gap(text, after_token)
+    gap = plain.get(text)  # white space only (most gaps: " ", "\n  "): one object for each
+    if gap is None:
+        gap = plain[text] = _Gap(text, True)
+    return gap
+
+
 def _written(token) -> str:
     if token.type == "MILESTONE":
         return _COLON_SPACE.sub(r"\1 ", _SPACES.sub(" ", token.value), count=1)
@@ -160,27 +195,17 @@ def _written(token) -> str:
 def format_tree(tree: Tree, newline: str = "\n") -> str:
     """The text of `tree` in the canonical layout, its lines ended by `newline`."""
     printer = _Printer(tree)
-    items = tree.root.children
-    all_tokens = list(tree.tokens())
-    # each token's gap, and the comment that ends its line
-    gaps: dict[int, _Gap] = {}
-    previous = None
-    for token in all_tokens:
-        gap = gaps[id(token)] = printer.gap(previous, token)
-        if gap.trailing is not None:
-            printer.trailing[id(previous)] = gap.trailing
-        previous = token
-    end = printer.gap(previous, None)
-    if end.trailing is not None:
-        printer.trailing[id(previous)] = end.trailing
     previous_kind = None
-    for number, item in enumerate(items):
+    for number, item in enumerate(tree.root.children):
         block = item.rule in _BLOCKS
         if number and (block or previous_kind in _BLOCKS):
             printer.blank()
-        _item(printer, item, gaps, True)
+        if block:
+            _block(printer, item, "", True)
+        else:
+            printer.unit(*printer.span(item), "", item.rule in _EXPRESSIONS, True)
         previous_kind = item.rule
-    printer.leading(end, "", True)
+    printer.leading(printer.end, "", True)
     while printer.lines and printer.lines[-1] == "":
         printer.lines.pop()
     if not printer.lines:
@@ -188,56 +213,62 @@ def format_tree(tree: Tree, newline: str = "\n") -> str:
     return newline.join(printer.lines) + newline
 
 
-def _item(printer: _Printer, item: Node, gaps, blanks: bool) -> None:
-    if item.rule in _BLOCKS:
-        _block(printer, item, gaps, "", blanks)
-    else:
-        toks = list(tokens(item))
-        printer.unit(toks, [gaps[id(t)] for t in toks], "", item.rule in _EXPRESSIONS, blanks)
-
-
-def _block(printer: _Printer, node: Node, gaps, indent: str, blanks: bool) -> None:
+def _block(printer: _Printer, node: Node, indent: str, blanks: bool) -> None:
     """`kpi id "label" {`, the attributes in order, `}`; also `milestones { … }` inside a block."""
     children = node.children
     opening = next(i for i, c in enumerate(children) if type(c) is not Node and c.type == "LBRACE")
-    head, body, closing = children[: opening + 1], children[opening + 1: -1], children[-1]
+    body = children[opening + 1: -1]
+    first, close = printer.span(node)
+    brace = first + opening  # the head's tokens are the node's first children, one token each
     if node.rule == "milestones_attr":
         members = body
     else:
         members = sorted(body, key=lambda attr: attribute_rank(_first_token(attr).value))
-    if _silenced_one_liner(printer, children[0], closing):
+    if _silenced_one_liner(printer, first, close):
         # `ksf x { kgi y }  # kpispec: ignore[KPI210]` silences what is on its line: kept on one
-        toks = head + [t for member in members for t in tokens(member)] + [closing]
-        printer.unit(toks, [gaps[id(t)] for t in toks], indent, False, blanks)
+        order = [*range(first, brace + 1), *(n for m in members for n in range(*_through(printer.span(m)))), close]
+        printer.leading(printer.gaps[first], indent, blanks)
+        line, previous, sign = indent, None, False
+        for number in order:
+            token = printer.tokens[number]
+            if previous is not None:
+                line += space(previous, sign, token.type, printer.gaps[number].empty)
+            line += _written(token)
+            sign, previous = is_sign(token.type, previous), token.type
+        printer.line = line
+        printer.after(close)
         return
-    printer.unit(head, [gaps[id(t)] for t in head], indent, False, blanks)
+    printer.unit(first, brace, indent, False, blanks)
     inner = indent + INDENT
-    close_gap = gaps[id(closing)]
+    close_gap = printer.gaps[close]
     if not members and not close_gap.comments and printer.line is not None:
         printer.line += "}"  # `ksf x {}`
-        printer.after(closing)
+        printer.after(close)
         return
     for number, member in enumerate(members):
-        if type(member) is Node and member.rule == "milestones_attr":
-            _block(printer, member, gaps, inner, number > 0)
+        if member.rule == "milestones_attr":
+            _block(printer, member, inner, number > 0)
         else:
-            toks = list(tokens(member))
-            printer.unit(toks, [gaps[id(t)] for t in toks], inner,
-                         type(member) is Node and member.rule in _EXPRESSIONS, number > 0)
+            printer.unit(*printer.span(member), inner, member.rule in _EXPRESSIONS, number > 0)
     printer.leading(close_gap, inner, bool(members))
     printer.line = indent + "}"
-    printer.after(closing)
+    printer.after(close)
 
 
-def _silenced_one_liner(printer: _Printer, first, closing) -> bool:
+def _through(span: tuple[int, int]) -> tuple[int, int]:
+    return span[0], span[1] + 1
+
+
+def _silenced_one_liner(printer: _Printer, first: int, close: int) -> bool:
     """A block written on one line that a suppression comment at its end applies to."""
-    comment = printer.trailing.get(id(closing))
+    comment = printer.trailing[close]
     if comment is None or "kpispec" not in comment:
         return False
     from ..checks import IGNORE
 
     text = printer.tree.source.text
-    return IGNORE.search(comment) is not None and not any(c in text[first.start_pos:closing.end_pos] for c in "\r\n")
+    start, end = printer.tokens[first].start_pos, printer.tokens[close].end_pos
+    return IGNORE.search(comment) is not None and "\n" not in text[start:end] and "\r" not in text[start:end]
 
 
 def _first_token(node):

@@ -213,6 +213,26 @@ def test_standard_input_to_standard_output_as_editors_call_it(tmp_path):
     assert alone.returncode == 2 and "alone" in alone.stderr
 
 
+def test_a_file_changed_while_it_is_formatted_is_left_as_it_is(tmp_path, monkeypatch, capsys):
+    import kpispec.fmt
+    from kpispec.cli import fmt as command
+
+    plan = tmp_path / "p.kpi"
+    plan.write_text(UGLY, encoding="utf-8")
+    saved = UGLY + "# saved by an editor meanwhile\n"
+    real = kpispec.fmt.format_bytes
+
+    def an_editor_saves_meanwhile(path, data):
+        result = real(path, data)
+        plan.write_text(saved, encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(kpispec.fmt, "format_bytes", an_editor_saves_meanwhile)
+    assert command.run([plan], False, False, False, 10**8) == 2
+    assert plan.read_text(encoding="utf-8") == saved
+    assert "changed while it was being formatted" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------ Ctrl-C
 
 

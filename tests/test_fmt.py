@@ -341,3 +341,22 @@ def test_layout_fixtures_format_to_their_golden_and_the_same_json(path):
 def test_formatted_golden_folder_holds_only_the_layout_fixtures():
     folder = ROOT / "tests" / "corpus" / "formatted"
     assert {p.stem for p in folder.iterdir()} == {p.stem for p in LAYOUT}
+
+
+# ------------------------------------------------------------------ the spacing the JSON quotes
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from strategies import quantities  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(quantities(), st.lists(st.sampled_from(["", " ", " ", "  ", "\t", "\u3000", "\n  ", " # c\n "]), min_size=8, max_size=8),
+       st.sampled_from(["", "-", "- "]))
+def test_an_amounts_text_is_the_spacing_fmt_writes(tokens, separators, sign):
+    from kpispec.syntax.spacing import amount, one_line
+
+    text = sign + "".join(token + (separators[i % 8] if i < len(tokens) - 1 else "") for i, token in enumerate(tokens))
+    assert amount(text) == one_line(text)  # the check path's shortcut agrees with reading the tokens
+    assert amount(amount(text)) == amount(text)

@@ -11,6 +11,7 @@ compile to the same JSON, and the review diff sees no change in a file that was 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NO_SPACE_BEFORE = frozenset({"RPAR", "COMMA", "SLASH_UNIT", "SLASH_PERIOD"})
 # After these a `+` or `-` is a binary operator; after anything else (a keyword, an operator, `(`,
@@ -64,11 +65,22 @@ def one_line(text: str) -> str:
 
 
 _COMMENT = re.compile(r"#[^\r\n]*")
+
+
+# An amount already in the canonical spacing, as nearly every amount is written: words one space
+# apart, slashes glued, no sign apart from its number, no `per` glued to what comes before it.
 _PLAIN = re.compile(r"[^\s#/]+(?: [^\s#/]+)*(?:/[^\s#/]+)*")
+_GLUED_PER = re.compile(r"(?<! )per(?!\w)")
 
 
 def amount(text: str) -> str:
-    """An amount as written (`- 5,000円  per  month`), in the canonical spacing (`-5,000円 per month`)."""
-    if _PLAIN.fullmatch(text) and not text.startswith(("- ", "+ ")):
-        return text  # nearly every amount: nothing to change, and no lexing on the check path
+    """An amount as written (`- 5,000円  per  month`, `20,000人per year`), in the canonical spacing
+    (`-5,000円 per month`, `20,000人 per year`)."""
+    if _PLAIN.fullmatch(text) and not text.startswith(("- ", "+ ")) and not _GLUED_PER.search(text):
+        return text  # no lexing on the check path for an amount that is already so
+    return _respaced(text)
+
+
+@lru_cache(maxsize=1024)
+def _respaced(text: str) -> str:
     return one_line(text)

@@ -11,6 +11,7 @@ one (KPI902) and the file is left as it was. A BOM and the file's line ending ar
 from __future__ import annotations
 
 import codecs
+import re
 from bisect import bisect_left
 from decimal import Decimal
 
@@ -61,7 +62,7 @@ def format_text(source: SourceFile) -> tuple[str | None, tuple[Diagnostic, ...]]
         tree, parsed = parse_tree(source)
         if tree is None:
             return None, tuple(parsed.diagnostics)
-        text = format_tree(tree, newline_of(source.text))
+        text = format_tree(tree, newline_of(tree))
         silencing = _silencing(tree)
         if silencing:  # the tree too, to see what stands on each suppression comment's line
             again, reparsed = parse_tree(SourceFile(source.path, text))
@@ -94,16 +95,24 @@ def _silencing(tree: Tree) -> list[tuple[str, str, tuple[str, int, int]]]:
         line_start = max(text.rfind("\n", 0, comment[1]), text.rfind("\r", 0, comment[1])) + 1
         first, last = bisect_left(starts, line_start), bisect_left(starts, comment[1])
         written = "".join(sorted("".join(t.value for t in toks[first:last]).translate(_NO_SPACE)))
-        found.append((comment[0].rstrip(" \t\f\v\u3000"), written, comment))
+        # what is reported at the start of the file (no plan, KPI106) is on its first line too
+        found.append((comment[0].rstrip(" \t\f\v\u3000"), (line_start == 0, written), comment))
     return sorted(found)
 
 
-def newline_of(text: str) -> str:
-    """The file's line ending: the first one in it (LF when it has none)."""
-    lf, cr = text.find("\n"), text.find("\r")
-    if cr < 0 or 0 <= lf < cr:
-        return "\n"
-    return "\r\n" if text.startswith("\n", cr + 1) else "\r"
+def newline_of(tree: Tree) -> str:
+    """The file's line ending: the first one outside its strings (LF when it has none). A line break
+    inside a triple-quoted string is the string's own, kept as it is."""
+    previous = None
+    for token in (*tree.tokens(), None):
+        found = _LINE_END.search(tree.gap(previous, token))
+        if found:
+            return found.group()
+        previous = token
+    return "\n"
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def _moved_suppression(old: list, new: list):

@@ -69,7 +69,7 @@ _COMMENT = re.compile(r"#[^\r\n]*")
 
 # An amount already in the canonical spacing, as nearly every amount is written: words one space
 # apart, slashes glued, no sign apart from its number, no `per` glued to what comes before it.
-_PLAIN = re.compile(r"[^\s#/]+(?: [^\s#/]+)*(?:/[^\s#/]+)*")
+_PLAIN = re.compile(r"[^\s#/\ufeff]+(?: [^\s#/\ufeff]+)*(?:/[^\s#/\ufeff]+)*")
 _GLUED_PER = re.compile(r"(?<! )per(?!\w)")
 
 

@@ -171,6 +171,24 @@ def test_a_link_found_in_a_folder_is_skipped(tmp_path):
     assert run.returncode == 2 and "no .kpi files found" in run.stderr, run.stderr
 
 
+def test_an_empty_path_is_refused_rather_than_read_as_this_folder(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.kpi").write_text(UGLY, encoding="utf-8")
+    run = run_cli("fmt", "", cwd=tmp_path)  # `kpispec fmt "$FILE"` with an empty variable
+    assert run.returncode == 2 and "empty path" in run.stderr
+    assert (tmp_path / "sub" / "x.kpi").read_text(encoding="utf-8") == UGLY
+
+
+def test_a_skipped_link_is_said(tmp_path):
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "a.kpi").write_text(PRETTY, encoding="utf-8")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "b.kpi").write_text(PRETTY, encoding="utf-8")
+    (tmp_path / "plans" / "link.kpi").symlink_to("../a.kpi")
+    run = run_cli("fmt", "--check", "plans", cwd=tmp_path)
+    assert run.returncode == 0 and "note: skipped symbolic link" in run.stderr, run.stderr
+
+
 def test_no_plan_found_is_an_error(tmp_path):
     run = run_cli("fmt", tmp_path)
     assert (run.returncode, run.stderr) == (2, "kpispec: error: no .kpi files found\n")
@@ -204,7 +222,7 @@ def test_standard_input_to_standard_output_as_editors_call_it(tmp_path):
     run = run_cli("fmt", "-", input=UGLY)
     assert (run.returncode, run.stdout, run.stderr) == (0, PRETTY, "")
     check = run_cli("fmt", "-", "--check", input=UGLY)
-    assert (check.returncode, check.stdout) == (1, "")
+    assert (check.returncode, check.stdout) == (1, "<stdin>\n")
     diff = run_cli("fmt", "-", "--diff", input=UGLY)
     assert diff.returncode == 1 and diff.stdout.startswith("--- a/<stdin>\n+++ b/<stdin>\n")
     broken = run_cli("fmt", "-", input="plan p {")

@@ -16,14 +16,14 @@ from typing import Annotated, List
 import typer
 
 from .application import app
-from .common import DEFAULT_MAX_FILE_SIZE, error, use_colour, use_language
+from .common import DEFAULT_MAX_FILE_SIZE, error, note, use_colour, use_language
 from .io import CliError, Text, TooLarge, find_plans, out, read_regular, say, write_atomic
 from .options import LangOption, size_option
 
 
 @app.command("fmt")
 def fmt(
-    paths: Annotated[List[Path], typer.Argument(help="Files or folders; folders are searched for *.kpi files. `-` alone: read a plan from standard input and print it formatted.", readable=False)],
+    paths: Annotated[List[str], typer.Argument(help="Files or folders; folders are searched for *.kpi files. `-` alone: read a plan from standard input and print it formatted.", readable=False)],
     check: Annotated[bool, typer.Option("--check", help="Change no file: list the files that would change, and exit 1 if any would.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Change no file: print what would change as a unified diff, and exit 1 if anything would.")] = False,
     lang: LangOption = None,
@@ -33,15 +33,21 @@ def fmt(
     """Format plans in kpispec's one layout, keeping every comment and string."""
     use_language(lang)
     limit = size_option(max_file_size)
-    raise typer.Exit(run(paths, check, diff, follow_symlinks, limit))
+    # read as text: typer makes "" the Path ".", and an empty variable must not mean this folder
+    raise typer.Exit(run([p if p in ("", "-") else Path(p) for p in paths], check, diff, follow_symlinks, limit))
 
 
 def run(paths: list[Path], check: bool, diff: bool, follow_symlinks: bool, limit: int) -> int:
     from ..fmt import format_bytes
 
-    if any(str(p) == "-" for p in paths):
+    if any(p == "" for p in paths):
+        # Path("") is the working folder: `kpispec fmt "$FILE"` with an empty variable must not format it all
+        error(Text("an empty path was given: name a file or folder (`.` for this folder)",
+                   "空のパスが指定されました。ファイルかフォルダを指定してください（このフォルダなら `.`）"))
+        return 2
+    if "-" in paths:
         if len(paths) > 1:
-            error(Text("`-` (standard input) is given alone, without other paths",
+            error(Text("`-` (standard input) must be given alone, without other paths",
                        "`-`（標準入力）はほかのパスと一緒には指定できません"))
             return 2
         return _standard_input(check, diff, limit)
@@ -49,6 +55,8 @@ def run(paths: list[Path], check: bool, diff: bool, follow_symlinks: bool, limit
     failed = bool(found.errors)
     for message in found.errors:
         error(message)
+    for message in found.skipped:
+        note(message)
     if not found.files and not found.errors:
         error(Text("no .kpi files found", ".kpi ファイルが見つかりません"))
         return 2
@@ -112,7 +120,11 @@ def _standard_input(check: bool, diff: bool, limit: int) -> int:
     plan on standard output; nothing there, and the error on standard error, when it cannot be formatted."""
     from ..fmt import format_bytes
 
-    data = sys.stdin.buffer.read(limit + 1)
+    try:
+        data = sys.stdin.buffer.read(limit + 1)
+    except (AttributeError, OSError, ValueError):  # closed (`<&-`), or not readable
+        error(Text("cannot read standard input", "標準入力を読めません"))
+        return 2
     if len(data) > limit:
         error(Text("standard input is larger than --max-file-size", "標準入力が --max-file-size より大きいです"))
         return 2
@@ -120,13 +132,21 @@ def _standard_input(check: bool, diff: bool, limit: int) -> int:
     if not result.ok:
         _report(result.diagnostics, result.source)
         return 2
+    changed = result.data != data
     if diff:
         out(unified_diff("<stdin>", data, result.data))
+    elif check and changed:
+        out("<stdin>\n")
     if check or diff:
-        return 1 if result.data != data else 0
-    sys.stdout.flush()
-    sys.stdout.buffer.write(result.data)
-    sys.stdout.buffer.flush()
+        return 1 if changed else 0
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.buffer.flush()
+    except (AttributeError, OSError, ValueError):  # closed (`>&-`), full, or gone
+        error(Text("cannot write the formatted plan: standard output is closed or full",
+                   "整形した計画を書き出せません：標準出力が閉じているか、いっぱいです"))
+        return 2
     return 0
 
 

@@ -262,8 +262,8 @@ def _expand(path: Path, found: Found, candidates: list, follow: bool) -> None:
         escape = link_out_of_repository(path)
         if escape:
             found.errors.append(Text(
-                f"not following symbolic link {escape}; pass --follow-symlinks to check it anyway",
-                f"シンボリックリンクをたどりません：{escape.ja}。それでも検査するには --follow-symlinks を付けてください"))
+                f"not following symbolic link {escape}; pass --follow-symlinks to read it anyway",
+                f"シンボリックリンクをたどりません：{escape.ja}。それでも読むには --follow-symlinks を付けてください"))
             return
     info = os.stat(target)
     if stat.S_ISDIR(info.st_mode):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Severity, Span, msg
@@ -87,12 +87,12 @@ def _silencing(tree: Tree) -> list[tuple[str, str, tuple[str, int, int]]]:
     comments = [c for c in comments if IGNORE.search(c[0])]
     if not comments:
         return []
-    text = tree.source.text
     toks = list(tree.tokens())
     starts = [t.start_pos for t in toks]
+    lines = [0, *(m.end() for m in _LINE_END.finditer(tree.source.text))]  # where each line starts
     found = []
     for comment in comments:
-        line_start = max(text.rfind("\n", 0, comment[1]), text.rfind("\r", 0, comment[1])) + 1
+        line_start = lines[bisect_right(lines, comment[1]) - 1]
         first, last = bisect_left(starts, line_start), bisect_left(starts, comment[1])
         written = "".join(sorted("".join(t.value for t in toks[first:last]).translate(_NO_SPACE)))
         # what is reported at the start of the file (no plan, KPI106) is on its first line too

@@ -232,7 +232,8 @@ def _block(printer: _Printer, node: Node, indent: str, blanks: bool) -> None:
         for number in order:
             token = printer.tokens[number]
             if previous is not None:
-                line += space(previous, sign, token.type, printer.gaps[number].empty)
+                line += "" if previous == "LBRACE" and token.type == "RBRACE" else \
+                    space(previous, sign, token.type, printer.gaps[number].empty)
             line += _written(token)
             sign, previous = is_sign(token.type, previous), token.type
         printer.line = line

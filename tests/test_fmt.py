@@ -92,6 +92,22 @@ def test_diff_is_a_patch_that_git_applies(tmp_path):
     assert (tmp_path / "plans" / "p.kpi").read_text(encoding="utf-8") == PRETTY
 
 
+def test_diff_of_a_long_plan_with_a_bom_and_a_spaced_name_applies(tmp_path):
+    # compared declaration by declaration (linear, not difflib's whole-file search), and still one patch
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    head = 'plan p "計画" {\n  period 2026-04-01 to 2027-03-31\n}\n'
+    body = "".join(f'ksf s{i} "s" {{\n  owner "o{i}"\n  deadline 2027-03-{i % 28 + 1:02d}\n  kgi k{i}\n}}\n\n'
+                   if i % 3 else f'ksf s{i} "s" {{\n  kgi k{i}\n}}\n\n' for i in range(300))
+    data = b"\xef\xbb\xbf" + (head + body).encode("utf-8")
+    (tmp_path / "売上 計画.kpi").write_bytes(data)
+    run = run_cli("fmt", "--diff", "売上 計画.kpi", cwd=tmp_path)
+    assert run.returncode == 1 and run.stdout.startswith("--- a/売上 計画.kpi\t\n+++ b/売上 計画.kpi\t\n")
+    assert run.stdout.count("@@ -") > 50, "hunks where the plan changed, not one hunk for the whole file"
+    applied = subprocess.run(["git", "apply", "-"], cwd=tmp_path, input=run.stdout.encode("utf-8"), capture_output=True)
+    assert applied.returncode == 0, applied.stderr
+    assert (tmp_path / "売上 計画.kpi").read_bytes() == format_bytes("p.kpi", data).data
+
+
 def test_diff_marks_a_missing_final_newline(tmp_path):
     (tmp_path / "p.kpi").write_text(PRETTY.rstrip("\n"), encoding="utf-8")
     run = run_cli("fmt", "--diff", "p.kpi", cwd=tmp_path)

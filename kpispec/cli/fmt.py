@@ -86,7 +86,7 @@ def run(paths: list[Path], check: bool, diff: bool, follow_symlinks: bool, limit
             continue
         changed += 1
         if diff:
-            out(unified_diff(plan.shown, data, result.data))
+            out(unified_diff(plan.shown, data, result.data, result.aligned))
         if check and not diff:
             out(f"{plan.shown}\n")
         if check or diff:
@@ -134,7 +134,7 @@ def _standard_input(check: bool, diff: bool, limit: int) -> int:
         return 2
     changed = result.data != data
     if diff:
-        out(unified_diff("<stdin>", data, result.data))
+        out(unified_diff("<stdin>", data, result.data, result.aligned))
     elif check and changed:
         out("<stdin>\n")
     if check or diff:
@@ -166,19 +166,60 @@ def _summary(changed: int, unchanged: int, failed: int, dry: bool) -> str:
     return f"{files(changed)} {verb}, {files(unchanged)} already formatted{left}"
 
 
-def unified_diff(shown: str, before: bytes, after: bytes) -> str:
-    """`--- a/FILE`, `+++ b/FILE` and the hunks, as git shows them (with its no-newline marker)."""
+def unified_diff(shown: str, before: bytes, after: bytes, aligned: tuple = ()) -> str:
+    """`--- a/FILE`, `+++ b/FILE` and the hunks, as git shows them (with its no-newline marker).
+
+    The two texts are compared declaration by declaration (`aligned`: where each starts in both),
+    so the cost grows with the file, not with its square: difflib on a whole unformatted plan of a
+    few thousand lines takes minutes."""
     import difflib
     import re
 
     def lines(data: bytes) -> list[str]:
-        text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+        text = data.decode("utf-8", errors="replace")  # a BOM stays on the first line, as in the file
         found = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
         if found and not found[-1].endswith(("\n", "\r")):
             found[-1] += "\n\\ No newline at end of file\n"
         return found
 
-    return "".join(difflib.unified_diff(lines(before), lines(after), f"a/{shown}", f"b/{shown}"))
+    old, new = lines(before), lines(after)
+    bounds, last = [(0, 0)], (0, 0)
+    for pair in aligned:
+        if pair[0] > last[0] and pair[1] > last[1] and pair[0] <= len(old) and pair[1] <= len(new):
+            bounds.append(pair)
+            last = pair
+    bounds.append((len(old), len(new)))
+    opcodes: list[list] = []
+    for (i1, j1), (i2, j2) in zip(bounds, bounds[1:]):
+        for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old[i1:i2], new[j1:j2], autojunk=False).get_opcodes():
+            if tag == "equal" and opcodes and opcodes[-1][0] == "equal":
+                opcodes[-1][2], opcodes[-1][4] = a2 + i1, b2 + j1
+            else:
+                opcodes.append([tag, a1 + i1, a2 + i1, b1 + j1, b2 + j1])
+    matcher = difflib.SequenceMatcher(None, (), ())
+    matcher.get_opcodes = lambda: [tuple(op) for op in opcodes]
+    tab = "\t" if " " in shown else ""  # as git ends a name with spaces, so that patch reads all of it
+    out = []
+    for group in matcher.get_grouped_opcodes(3):
+        if not out:
+            out += [f"--- a/{shown}{tab}\n", f"+++ b/{shown}{tab}\n"]
+        (_, a1, _, b1, _), (_, _, a2, _, b2) = group[0], group[-1]
+        out.append(f"@@ -{_range(a1, a2)} +{_range(b1, b2)} @@\n")
+        for tag, x1, x2, y1, y2 in group:
+            if tag == "equal":
+                out += (" " + line for line in old[x1:x2])
+                continue
+            out += ("-" + line for line in old[x1:x2])
+            out += ("+" + line for line in new[y1:y2])
+    return "".join(out)
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's lines as the unified format writes them: `3,4`, `3` for one line, `2,0` for none."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
 
 
 def _report(diagnostics, source) -> None:

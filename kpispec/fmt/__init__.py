@@ -33,6 +33,8 @@ class Formatted:
     data: bytes | None
     diagnostics: tuple[Diagnostic, ...] = ()
     source: SourceFile | None = None  # what the diagnostics point into
+    # (line in the file, line in the result) where each declaration starts: what a diff aligns on
+    aligned: tuple[tuple[int, int], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -45,14 +47,18 @@ def format_bytes(path: str, data: bytes) -> Formatted:
     source, problems = decode(path, data)
     if problems:
         return Formatted(None, tuple(problems), source)
-    text, problems = format_text(source)
+    marks: list = []
+    text, problems = format_text(source, marks)
     if text is None:
         return Formatted(None, problems, source)
-    return Formatted((codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8"))
+    starts = [0, *(m.end() for m in _LINE_END.finditer(source.text))]
+    aligned = tuple((bisect_right(starts, offset) - 1, line) for offset, line in marks)
+    return Formatted((codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8"), aligned=aligned)
 
 
-def format_text(source: SourceFile) -> tuple[str | None, tuple[Diagnostic, ...]]:
-    """The text of `source` in the canonical layout, or None and the diagnostics that stop it."""
+def format_text(source: SourceFile, marks: list | None = None) -> tuple[str | None, tuple[Diagnostic, ...]]:
+    """The text of `source` in the canonical layout, or None and the diagnostics that stop it (`marks`:
+    see layout.format_tree)."""
     from ..api import paused_gc
 
     forbidden = forbidden_characters(source)
@@ -62,7 +68,7 @@ def format_text(source: SourceFile) -> tuple[str | None, tuple[Diagnostic, ...]]
         tree, parsed = parse_tree(source)
         if tree is None:
             return None, tuple(parsed.diagnostics)
-        text = format_tree(tree, newline_of(tree))
+        text = format_tree(tree, newline_of(tree), marks)
         silencing = _silencing(tree)
         if silencing:  # the tree too, to see what stands on each suppression comment's line
             again, reparsed = parse_tree(SourceFile(source.path, text))

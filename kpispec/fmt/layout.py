@@ -76,6 +76,8 @@ class _Printer:
         self.tree = tree
         self.lines: list[str] = []
         self.line: str | None = None  # the line being written, or None after a line was ended
+        self.marks: list[tuple[int, int]] | None = None  # (offset in the text, printed line) of each declaration
+        self.pending = -1  # the token whose printed line is to be marked next
         self.tokens = list(tree.tokens())
         self.index = {id(token): number for number, token in enumerate(self.tokens)}
         text = tree.source.text
@@ -124,6 +126,8 @@ class _Printer:
         toks, gaps, trailing = self.tokens, self.gaps, self.trailing
         token = toks[first]
         self.leading(gaps[first], indent, blanks)
+        if first == self.pending:
+            self.marks.append((token.start_pos, len(self.lines)))
         line = indent + _written(token)
         previous = token.type
         sign = False
@@ -192,12 +196,17 @@ def _written(token) -> str:
     return token.value
 
 
-def format_tree(tree: Tree, newline: str = "\n") -> str:
-    """The text of `tree` in the canonical layout, its lines ended by `newline`."""
+def format_tree(tree: Tree, newline: str = "\n", marks: list | None = None) -> str:
+    """The text of `tree` in the canonical layout, its lines ended by `newline`. With `marks`, a list,
+    it gets (offset in the text, line number in the result) of each declaration's first token: where
+    the two texts correspond, which a diff of them can align on."""
     printer = _Printer(tree)
+    printer.marks = [] if marks is not None else None
     previous_kind = None
     for number, item in enumerate(tree.root.children):
         block = item.rule in _BLOCKS
+        if marks is not None:
+            printer.pending = printer.span(item)[0]
         if number and (block or previous_kind in _BLOCKS):
             printer.blank()
         if block:
@@ -208,9 +217,18 @@ def format_tree(tree: Tree, newline: str = "\n") -> str:
     printer.leading(printer.end, "", True)
     while printer.lines and printer.lines[-1] == "":
         printer.lines.pop()
+    if marks is not None:  # a printed line holding a multi-line string is several lines of the result
+        before, count = [], 0
+        for line in printer.lines:
+            before.append(count)
+            count += 1 + len(_LINE_BREAK.findall(line))
+        marks.extend((offset, before[number]) for offset, number in printer.marks if number < len(before))
     if not printer.lines:
         return ""
     return newline.join(printer.lines) + newline
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _block(printer: _Printer, node: Node, indent: str, blanks: bool) -> None:

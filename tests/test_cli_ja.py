@@ -203,9 +203,9 @@ FAILURES = [
      "kpispec: エラー: broken.kpi はどこにもたどり着かないシンボリックリンクです（リンク先がないか、循環しています）\n"),
     (["check", "leak/secret.kpi"],
      "kpispec: error: not following symbolic link leak: it points outside the repository (to {outside}); "
-     "pass --follow-symlinks to check it anyway\n",
+     "pass --follow-symlinks to read it anyway\n",
      "kpispec: エラー: シンボリックリンクをたどりません：leak はリポジトリの外（{outside}）を指しています。"
-     "それでも検査するには --follow-symlinks を付けてください\n"),
+     "それでも読むには --follow-symlinks を付けてください\n"),
     (["check", "links"],
      "kpispec: note: skipped symbolic link links/a.kpi (pass --follow-symlinks to follow it)\n"
      "kpispec: error: no .kpi files found\n",

@@ -402,7 +402,7 @@ def test_a_link_given_by_name_is_followed_only_inside_its_repository(tmp_path):
     outside = run_cli("check", "leak.kpi", cwd=repo)
     assert outside.returncode == 2
     assert outside.stderr == ("kpispec: error: not following symbolic link leak.kpi: it points outside the repository "
-                              "(to /etc/passwd); pass --follow-symlinks to check it anyway\n")
+                              "(to /etc/passwd); pass --follow-symlinks to read it anyway\n")
     assert outside.stdout == ""
     compiled = run_cli("compile", "leak.kpi", cwd=repo)
     assert compiled.returncode == 2 and "not following symbolic link leak.kpi" in compiled.stderr

@@ -9,8 +9,9 @@ comment has a text of its own (`# c17`, `# メモ17`), so each one can be follow
 
 What is held, each by its own test: formatting twice is formatting once; every comment is kept and
 stays where it was (after the same token on its line, or on its own line before the same token);
-every string is kept byte for byte; the compiled JSON, the AST and the diagnostics are unchanged;
-the line ending and a BOM are kept. Where a comment should go is worked out from the input's own
+every string is kept byte for byte; the compiled JSON, the AST and the diagnostics are unchanged,
+also with some comments made `# kpispec: ignore[…]` (or the file is refused, KPI902); the line
+ending and a BOM are kept. Where a comment should go is worked out from the input's own
 tokens here, not with the formatter's logic, and the AST is compared here, not with `fmt.same`.
 Hypothesis runs derandomized and without a database, as in test_properties.py.
 """
@@ -384,7 +385,7 @@ def diagnostics(text: str) -> Counter:
 # ------------------------------------------------------------------ the properties
 
 
-@properties(300)
+@properties(250)
 @given(PLANS)
 def test_idempotent(text):
     once = format_bytes("plan.kpi", text.encode("utf-8"))
@@ -393,7 +394,7 @@ def test_idempotent(text):
     assert twice.data == once.data
 
 
-@properties(400)
+@properties(300)
 @given(PLANS)
 def test_every_comment_kept_in_its_place(text):
     out = formatted(text)
@@ -425,7 +426,7 @@ def test_compiled_json_unchanged(text):
         assert set(diagnostics(out)) == set(diagnostics(text))
 
 
-@properties(250)
+@properties(200)
 @given(PLANS)
 def test_ast_unchanged(text):
     out = formatted(text)

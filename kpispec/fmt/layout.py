@@ -168,14 +168,15 @@ class _Printer:
             self.line += "  " + comment
             self.end_line()
 
-    def leading(self, gap: _Gap, indent: str, blanks: bool) -> None:
-        """The comments on lines of their own before a token that starts a line, and the blank lines."""
+    def leading(self, gap: _Gap, indent: str, blanks: bool, closing: bool = False) -> None:
+        """The comments on lines of their own before a token that starts a line, and the blank lines
+        (none right before a block's `}`)."""
         self.end_line()
         for blank, comment in gap.comments:
             if blank and blanks:
                 self.blank()
             self.own_line(indent, comment)
-        if gap.blank and blanks:
+        if gap.blank and blanks and not closing:
             self.blank()
 
 
@@ -269,7 +270,7 @@ def _block(printer: _Printer, node: Node, indent: str, blanks: bool) -> None:
             _block(printer, member, inner, number > 0)
         else:
             printer.unit(*printer.span(member), inner, member.rule in _EXPRESSIONS, number > 0)
-    printer.leading(close_gap, inner, bool(members))
+    printer.leading(close_gap, inner, bool(members), closing=True)
     printer.line = indent + "}"
     printer.after(close)
 

@@ -183,28 +183,23 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _moved(source: SourceFile, comment) -> Diagnostic:
-    return Diagnostic(
-        code="KPI902",
-        severity=Severity.ERROR,
-        message=msg("formatting would change what this suppression comment silences, so the file is left as it was",
-                    "整形するとこの抑止コメントが抑止する対象が変わるため、ファイルは変更していません"),
-        file=source.path,
-        span=Span(comment[1], comment[2]),
-        help=msg("a `# kpispec: ignore[…]` comment silences what starts on its line: end the line of the one "
-                 "attribute or block head it is about with it, then run `kpispec fmt` again",
-                 "`# kpispec: ignore[…]` は同じ行で始まるものを抑止します。対象の属性かブロックの先頭の行の"
-                 "行末に置いてから、もう一度 `kpispec fmt` を実行してください"),
-    )
+    return _refused(source, Span(comment[1], comment[2]), msg(
+        "formatting would change what this suppression comment silences, so the file is left as it was",
+        "整形するとこの抑止コメントが抑止する対象が変わるため、ファイルは変更していません"), msg(
+        "a `# kpispec: ignore[…]` comment silences what starts on its line: end the line of the one "
+        "attribute or block head it is about with it, then run `kpispec fmt` again",
+        "`# kpispec: ignore[…]` は同じ行で始まるものを抑止します。対象の属性かブロックの先頭の行の"
+        "行末に置いてから、もう一度 `kpispec fmt` を実行してください"))
 
 
 def _changed_meaning(source: SourceFile) -> Diagnostic:
-    return Diagnostic(
-        code="KPI902",
-        severity=Severity.ERROR,
-        message=msg("internal error: the formatted text would not read as the same plan, so the file is left as it was",
-                    "内部エラー：整形した結果が元と同じ計画として読めないため、ファイルは変更していません"),
-        file=source.path,
-        span=Span(0, 0),
-        help=msg("this is a bug in kpispec fmt; please report it with the plan file",
-                 "kpispec fmt の不具合です。計画ファイルを添えて報告してください"),
-    )
+    return _refused(source, Span(0, 0), msg(
+        "internal error: the formatted text would not read as the same plan, so the file is left as it was",
+        "内部エラー：整形した結果が元と同じ計画として読めないため、ファイルは変更していません"), msg(
+        "this is a bug in kpispec fmt; please report it with the plan file",
+        "kpispec fmt の不具合です。計画ファイルを添えて報告してください"))
+
+
+def _refused(source: SourceFile, span: Span, message, help_) -> Diagnostic:
+    """KPI902: the file is not formatted, and why."""
+    return Diagnostic(code="KPI902", severity=Severity.ERROR, message=message, file=source.path, span=span, help=help_)

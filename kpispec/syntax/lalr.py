@@ -74,6 +74,25 @@ class Parser:
         self.rules = [(origin, size, _reducer(builder, callback, expand1, keep))
                       for origin, size, callback, expand1, keep in tables["rules"]]
 
+    def tokens(self, text: str):
+        """The tokens of `text` (white space and comments left out), as `parse` reads them; stops
+        quietly where nothing can be read. For a formula's or an amount's text (spacing.py), not the
+        parse itself, whose loop is this one inlined."""
+        match, ignore, keywords = self.pattern.match, self.ignore, self.keywords
+        pos, length = 0, len(text)
+        while pos < length:
+            found = match(text, pos)
+            if found is None:
+                return
+            kind = found.lastgroup
+            pos = found.end()
+            if kind in ignore:
+                continue
+            value, start = found.group(kind), found.start(kind)
+            if kind in keywords:
+                kind = keywords[kind].get(value, kind)
+            yield Token(kind, value, start, pos)
+
     def parse(self, text: str):
         """The builder's value for the whole text and the comments as (text, start, end),
         or `Rejected` at the first token that cannot be read or cannot follow."""

@@ -39,32 +39,22 @@ def one_line(text: str) -> str:
     the comments written inside it (the text as written, white space collapsed, if it is no tokens)."""
     from .grammar import parser
 
-    driver = parser()
-    match, keywords, ignore = driver.pattern.match, driver.keywords, driver.ignore
     parts: list[str] = []
-    pos, end, previous, sign, last_end = 0, len(text), None, False, -1
-    while pos < end:
-        found = match(text, pos)
-        if found is None:
-            return " ".join(_COMMENT.sub(" ", text).split())
-        kind = found.lastgroup
-        stop = found.end()
-        if kind in ignore:
-            pos = stop
-            continue
-        value = found.group(kind)
-        start = found.start(kind)
-        if kind in keywords:
-            kind = keywords[kind].get(value, kind)
+    previous, sign, last_end, read = None, False, -1, 0
+    for token in parser().tokens(text):
         if previous is not None:
-            parts.append(space(previous, sign, kind, start == last_end))
-        sign = is_sign(kind, previous)
-        parts.append(value)
-        previous, last_end, pos = kind, stop, stop
+            parts.append(space(previous, sign, token.type, token.start_pos == last_end))
+        sign = is_sign(token.type, previous)
+        parts.append(token.value)
+        previous, last_end = token.type, token.end_pos
+        read = token.end_pos
+    if _TRIVIA.fullmatch(text, read) is None:  # something no token reads: the text as written
+        return " ".join(_COMMENT.sub(" ", text).split())
     return "".join(parts)
 
 
 _COMMENT = re.compile(r"#[^\r\n]*")
+_TRIVIA = re.compile(r"(?:[ \t\r\n\f\u3000\ufeff]+|#[^\r\n]*)*")
 
 
 # An amount already in the canonical spacing, as nearly every amount is written: words one space

@@ -517,7 +517,7 @@ def write_atomic(path: Path, content, inputs: tuple = (), follow: bool = False) 
     folder = target.parent if str(target.parent) else Path(".")
     previous = _stat_or_none(target)
     mode = stat.S_IMODE(previous.st_mode) if previous else 0o666 & ~_umask()
-    newline = "\r\n" if previous and _uses_crlf(target) else "\n"
+    newline = "\r\n" if previous and not isinstance(content, bytes) and _uses_crlf(target) else "\n"
     fd, temporary = _open_temporary(folder)
     try:
         os.fchmod(fd, mode)

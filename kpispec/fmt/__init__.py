@@ -11,7 +11,6 @@ one (KPI902) and the file is left as it was. A BOM and the file's line ending ar
 from __future__ import annotations
 
 import codecs
-import re
 from bisect import bisect_left, bisect_right
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from ..source import SourceFile, decode, forbidden_characters
 from ..syntax import ast
 from ..syntax.cst import Tree, parse_tree
 from ..syntax.parse import parse
+from ..syntax.spacing import COMMENT_END_SPACE, LINE_END
 from .layout import ATTRIBUTE_ORDER, attribute_rank, format_tree
 
 __all__ = ["ATTRIBUTE_ORDER", "Formatted", "format_bytes", "format_text", "newline_of"]
@@ -51,7 +51,7 @@ def format_bytes(path: str, data: bytes) -> Formatted:
     text, problems = format_text(source, marks)
     if text is None:
         return Formatted(None, problems, source)
-    starts = [0, *(m.end() for m in _LINE_END.finditer(source.text))]
+    starts = line_starts(source.text)
     aligned = tuple((bisect_right(starts, offset) - 1, line) for offset, line in marks)
     return Formatted((codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8"), aligned=aligned)
 
@@ -95,14 +95,14 @@ def _silencing(tree: Tree) -> list[tuple[str, str, tuple[str, int, int]]]:
         return []
     toks = list(tree.tokens())
     starts = [t.start_pos for t in toks]
-    lines = [0, *(m.end() for m in _LINE_END.finditer(tree.source.text))]  # where each line starts
+    lines = line_starts(tree.source.text)
     found = []
     for comment in comments:
         line_start = lines[bisect_right(lines, comment[1]) - 1]
         first, last = bisect_left(starts, line_start), bisect_left(starts, comment[1])
         written = "".join(sorted("".join(t.value for t in toks[first:last]).translate(_NO_SPACE)))
         # what is reported at the start of the file (no plan, KPI106) is on its first line too
-        found.append((comment[0].rstrip(" \t\f\v\u3000"), (line_start == 0, written), comment))
+        found.append((comment[0].rstrip(COMMENT_END_SPACE), (line_start == 0, written), comment))
     return sorted(found)
 
 
@@ -111,14 +111,16 @@ def newline_of(tree: Tree) -> str:
     inside a triple-quoted string is the string's own, kept as it is."""
     previous = None
     for token in (*tree.tokens(), None):
-        found = _LINE_END.search(tree.gap(previous, token))
+        found = LINE_END.search(tree.gap(previous, token))
         if found:
             return found.group()
         previous = token
     return "\n"
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+def line_starts(text: str) -> list[int]:
+    """Where each line of `text` starts, a lone CR ending a line too (as the diff splits lines)."""
+    return [0, *(found.end() for found in LINE_END.finditer(text))]
 
 
 def _moved_suppression(old: list, new: list):
@@ -145,7 +147,7 @@ def same(before: ast.Module, after: ast.Module) -> bool:
     old = tuple(_sorted_attrs(item) if isinstance(item, ast.Block) else item for item in before.items)
     if not _equal(old, after.items):
         return False
-    comments = sorted(c.text.rstrip(" \t\f\v\u3000") for c in before.comments)
+    comments = sorted(c.text.rstrip(COMMENT_END_SPACE) for c in before.comments)
     return comments == sorted(c.text for c in after.comments)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from ..syntax.cst import Node, Tree
-from ..syntax.spacing import is_sign, space
+from ..syntax.spacing import COMMENT_END_SPACE, LINE_END, is_sign, space
 
 INDENT = "  "
 
@@ -58,7 +58,7 @@ class _Gap:
             if value[0] != "#":
                 breaks += 1
                 continue
-            value = value.rstrip(" \t\f\v\u3000")
+            value = value.rstrip(COMMENT_END_SPACE)
             if breaks == 0 and after_token and self.trailing is None and not self.comments:
                 self.trailing = value
             else:
@@ -222,14 +222,12 @@ def format_tree(tree: Tree, newline: str = "\n", marks: list | None = None) -> s
         before, count = [], 0
         for line in printer.lines:
             before.append(count)
-            count += 1 + len(_LINE_BREAK.findall(line))
+            count += 1 + len(LINE_END.findall(line))
         marks.extend((offset, before[number]) for offset, number in printer.marks if number < len(before))
     if not printer.lines:
         return ""
     return newline.join(printer.lines) + newline
 
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _block(printer: _Printer, node: Node, indent: str, blanks: bool) -> None:

@@ -12,7 +12,6 @@ comments (`Tree.gap`), so the tokens and the gaps give back the text byte for by
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..records import record
@@ -21,6 +20,7 @@ from . import ast
 from .build import AstBuilder
 from .lalr import Parser, Token
 from .parse import ParseResult, _first_too_deep, _too_deep, parse
+from .spacing import TRIVIA
 
 __all__ = ["Node", "Token", "Tree", "parse_tree", "tokens"]
 
@@ -71,8 +71,6 @@ def _tree_parser() -> Parser:
     return _parser
 
 
-# What may stand between two tokens: white space and comments (the grammar's WS and COMMENT).
-_TRIVIA = re.compile(r"(?:[ \t\r\n\f\u3000\ufeff]+|#[^\r\n]*)*")
 
 
 @record(frozen=True)
@@ -108,10 +106,10 @@ class Tree:
         """Whether the tokens and the gaps between them, only white space and comments, are the whole text."""
         previous = None
         for token in self.tokens():
-            if not _TRIVIA.fullmatch(self.gap(previous, token)):
+            if not TRIVIA.fullmatch(self.gap(previous, token)):
                 return False
             previous = token
-        return bool(_TRIVIA.fullmatch(self.gap(previous, None))) and self.text() == self.source.text
+        return bool(TRIVIA.fullmatch(self.gap(previous, None))) and self.text() == self.source.text
 
 
 def tokens(node) -> Iterator[Token]:

@@ -48,13 +48,18 @@ def one_line(text: str) -> str:
         parts.append(token.value)
         previous, last_end = token.type, token.end_pos
         read = token.end_pos
-    if _TRIVIA.fullmatch(text, read) is None:  # something no token reads: the text as written
+    if TRIVIA.fullmatch(text, read) is None:  # something no token reads: the text as written
         return " ".join(_COMMENT.sub(" ", text).split())
     return "".join(parts)
 
 
 _COMMENT = re.compile(r"#[^\r\n]*")
-_TRIVIA = re.compile(r"(?:[ \t\r\n\f\u3000\ufeff]+|#[^\r\n]*)*")
+# What may stand between two tokens: white space and comments (the grammar's WS and COMMENT).
+TRIVIA = re.compile(r"(?:[ \t\r\n\f\u3000\ufeff]+|#[^\r\n]*)*")
+# A line end as the lexer and the formatter count them (a lone CR too).
+LINE_END = re.compile(r"\r\n|\r|\n")
+# The white space a comment may end with (`#[^\r\n]*` takes it in), which fmt does not keep.
+COMMENT_END_SPACE = " \t\f\v\u3000"
 
 
 # An amount already in the canonical spacing, as nearly every amount is written: words one space

@@ -9,7 +9,7 @@ import gc
 import sys
 from contextlib import contextmanager
 
-from .checks import apply_overrides, filter_suppressed
+from .checks import apply_overrides, silence
 from .config import DEFAULT, Config
 from .diagnostics import Diagnostic, has_errors
 from .ir import Plan
@@ -118,7 +118,8 @@ def _analyze(source: SourceFile, config: Config, checks: bool, keep_tree: bool, 
         found.extend(run(plan, config, context))
         if keep_context:
             result.context = context
-    found = filter_suppressed(found, source, comments)
+    # what a check would have found is known only where the plan resolved and the checks ran
+    found = silence(found, source, comments, config, checked=checks and not problems)
     result.diagnostics.extend(found)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result

@@ -1,6 +1,6 @@
 """Every diagnostic code: the checks' own documentation plus the parser's and resolver's.
 
-Syntax (0xx), names (1xx) and internal (9xx) codes are reported by the stages, not by
+Syntax (0xx), names (1xx) and tool (9xx) codes are reported by the stages, not by
 check classes, so their documentation lives here, in the same sections as a check's.
 
 The Japanese documentation is a parallel source, one file per rule in `kpispec/rules_ja/`
@@ -12,7 +12,6 @@ blocks, so both languages show the same examples. The files are read only when a
 
 from __future__ import annotations
 
-import inspect
 import re
 from functools import lru_cache
 
@@ -46,6 +45,13 @@ def _doc(title: str, checks: str, why: str, fails: str, passes: str, fix: str) -
         f"## Fails\n```kpi\n{fails.strip()}\n```\n\n## Passes\n```kpi\n{passes.strip()}\n```\n\n## Fix\n{fix}\n"
     )
 
+
+# Found before a plan's comments are read (decoding, the file's size, its characters, the parser):
+# the file could not be checked at all. No suppression comment reaches them, and --select and
+# --ignore never leave them out (a plan that does not parse never passes).
+UNREADABLE = frozenset({"KPI001", "KPI002", "KPI003", "KPI004", "KPI005", "KPI006", "KPI007", "KPI009"})
+# Reported only by `kpispec fmt`, which no comment or severity setting changes.
+FORMATTER_ONLY = frozenset({"KPI902"})
 
 PLAN = 'plan p "計画" { period 2026-04-01 to 2027-03-31 }\n'
 SYNTAX = "A plan that does not parse cannot be checked or compiled; the error says where and how to fix it."
@@ -236,6 +242,36 @@ STAGE_RULES = (
         PLAN + "kpi x \"X\" {\n  target >= 5件  # kpispec: ignore[KPI202]\n}",
         "Put the suppression comment at the end of the line where the attribute or block it is about starts, then run "
         "`kpispec fmt` again. If the message says it is an internal error, report the bug with the plan file.")),
+    Rule("KPI903", "invalid-suppression", Severity.WARNING,
+         Msg("A suppression comment kpispec cannot use", "使えない抑止コメント"), _doc(
+        "A suppression comment that silences nothing because kpispec cannot use it as written.",
+        "Every comment meant as a suppression (`# kpispec: ignore…`, in any case or width): that it is written as "
+        "kpispec reads it, `# kpispec: ignore[KPI205, KPI215]` or `# kpispec: ignore-file[KPI205]` (lower case, "
+        "half-width, the codes in brackets, separated by commas); that each code it names is a rule code (a slip "
+        "such as `KPI2O5` gets a 'did you mean'); that its brackets are not empty; and that an `ignore-file` comment "
+        "stands on a line of its own. What fails silences nothing: a code that is not known is left out, the others "
+        "in the same brackets still count.",
+        "The finding the comment was written for is still reported, and nothing says why. Read loosely, "
+        "`# kpispec: ignore: KPI205` or `# kpispec: ignore KPI205` would silence every code on its line; kpispec "
+        "reads neither, and says so.",
+        PLAN + "kpi followers \"フォロワー数\" {\n  target 50,000人  # kpispec: ignore[KPI2O5]\n}",
+        PLAN + "kpi followers \"フォロワー数\" {\n  target 50,000人  # kpispec: ignore[KPI205]\n}",
+        "Follow the help line: write each code as `kpispec check` shows it, in brackets after `ignore`; move an "
+        "`ignore-file` comment to a line of its own (by convention the top of the file).")),
+    Rule("KPI904", "unused-suppression", Severity.WARNING,
+         Msg("A suppression comment that silences nothing", "何も抑止していない抑止コメント"), _doc(
+        "A suppression comment, or a code in one, that silences nothing.",
+        "Each code a `# kpispec: ignore[…]` comment names: that a finding of that code starts on the comment's line "
+        "(for `# kpispec: ignore-file[…]`, anywhere in the file); and for a comment without codes, that it silences "
+        "some finding. Only what this run could have found is judged: not a code disabled for the run, not a "
+        "check's code in a plan whose names or values have errors (the checks that need them did not run), and "
+        "not a comment without codes when any code is disabled. A code named twice in one comment is reported too.",
+        "A suppression outlives its reason: once the plan is fixed (the baseline added), the comment stays, and "
+        "it would silence the next finding on its line without anyone seeing it.",
+        PLAN + "kpi followers \"フォロワー数\" {\n  target 50,000人  # kpispec: ignore[KPI205]\n  baseline 12,000人\n}",
+        PLAN + "kpi followers \"フォロワー数\" {\n  target 50,000人\n  baseline 12,000人\n}",
+        "Remove the code from the comment, or the comment if it names no other code. To keep a suppression that "
+        "silences nothing today, name `KPI904` in it too: `# kpispec: ignore[KPI205, KPI904]`.")),
 )
 
 
@@ -335,12 +371,23 @@ def japanese_doc(rule: Rule) -> str | None:
 
 def all_rules() -> list[Rule]:
     """Every code, in code order: stage codes and the registered checks."""
+    import inspect
+
     from .checks import RULES
 
     rules = list(STAGE_RULES)
     for check in RULES:
         rules.append(Rule(check.code, check.name, check.severity, check.summary, inspect.cleandoc(check.__doc__ or "")))
     return sorted(rules, key=lambda r: r.code)
+
+
+@lru_cache(maxsize=None)
+def known_codes() -> dict[str, str]:
+    """Every code -> its rule's name, without reading the docs (suppression comments need it on the
+    check path)."""
+    from .checks import RULES
+
+    return {r.code: r.name for r in (*STAGE_RULES, *RULES)}
 
 
 def by_code(code: str) -> Rule | None:

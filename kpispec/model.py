@@ -2,6 +2,11 @@
 
 Only `kpispec compile` and the schema generator import this module; `kpispec
 check` never pays pydantic's import for it.
+
+The schema is published with the docs at `SCHEMA_ID` (docs/schemas/kpispec.schema.json) and must load
+in any draft 2020-12 validator, Ajv's strict mode included: `json_schema` takes pydantic's
+non-standard `discriminator` keyword out (the `oneOf` it annotates discriminates by each branch's
+`type` const on its own). tests/test_schema_strict.py holds the schema to the 2020-12 vocabulary.
 """
 
 from __future__ import annotations
@@ -11,8 +16,11 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from . import DOCS_URL
+
 SCHEMA_VERSION = "1"
-SCHEMA_ID = "https://kpispec.dev/schemas/kpispec.schema.json"
+SCHEMA_PATH = "schemas/kpispec.schema.json"  # in the repository, and under DOCS_URL on the docs site
+SCHEMA_ID = DOCS_URL + SCHEMA_PATH
 
 # Exact decimals, written into the JSON as plain numbers (never as strings or binary floats).
 Number = Annotated[Decimal, WithJsonSchema({"type": "number"})]
@@ -210,6 +218,26 @@ class CompiledPlan(_Model):
     asserts: list[Assertion]
 
 
+# A compiled file may name its schema, for editors: `kpispec compile` never writes it.
+SCHEMA_KEY = {
+    "description": "The schema the file follows, for editors and validators (`kpispec compile` does not write it): "
+                   f"{SCHEMA_ID}.",
+    "type": "string",
+}
+
+
 def json_schema() -> dict:
-    schema = CompiledPlan.model_json_schema(mode="serialization")
+    """The JSON Schema (draft 2020-12) of the compiled JSON, as `kpispec schema` prints it."""
+    schema = _standard(CompiledPlan.model_json_schema(mode="serialization"))
+    schema["properties"] = {"$schema": SCHEMA_KEY, **schema["properties"]}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def _standard(node):
+    """`node` without pydantic's OpenAPI `discriminator` keyword, which strict validators refuse."""
+    if isinstance(node, list):
+        return [_standard(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: (_standard(value) if key not in ("properties", "$defs") else {k: _standard(v) for k, v in value.items()})
+            for key, value in node.items() if not (key == "discriminator" and ("oneOf" in node or "anyOf" in node))}

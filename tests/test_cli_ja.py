@@ -41,7 +41,7 @@ def english_words(text: str, allowed=()) -> list[str]:
 
 def test_the_checker_finds_english_and_lets_names_through():
     assert english_words("kpispec: エラー: cannot read plan.kpi") == ["cannot", "read"]
-    assert english_words("エラー: オプション --formt はありません。--format のことですか？") == []
+    assert english_words("エラー: オプション --formatt はありません。--format のことですか？") == []
     assert english_words("使い方: kpispec check [OPTIONS] {paths}...\nエラー: 引数 'paths' を指定してください。") == []
     assert english_words("リビジョン nosuch が見つかりません") == ["nosuch"]
     assert english_words("リビジョン nosuch が見つかりません", {"nosuch"}) == []
@@ -87,8 +87,8 @@ JA = {"KPISPEC_LANG": "ja"}
 # (arguments, click's English error line, the Japanese one); where click shows the usage, both
 # show it: the same usage line, `Usage: ` in English and `使い方: ` in Japanese.
 USAGE = [
-    (["check", "--formt", "json", "plan.kpi"], "Error: No such option: --formt (Possible options: --format)",
-     "エラー: オプション --formt はありません。--format のことですか？"),
+    (["check", "--formatt", "json", "plan.kpi"], "Error: No such option: --formatt (Possible options: --format)",
+     "エラー: オプション --formatt はありません。--format のことですか？"),
     (["compile", "-x", "plan.kpi"], "Error: No such option: -x", "エラー: オプション -x はありません。"),
     (["--versoin"], "Error: No such option: --versoin (Possible options: --version)",
      "エラー: オプション --versoin はありません。--version のことですか？"),
@@ -143,15 +143,15 @@ def test_usage_errors_in_japanese(work, args, english, japanese):
 
 
 def test_the_last_lang_on_the_command_line_wins_even_against_the_environment(work):
-    ran = run_cli("check", "--lang", "ja", "--formt", "x", "--lang", "en", cwd=work, env=JA)
-    assert ran.stderr.endswith("Error: No such option: --formt (Possible options: --format)\n")
-    ran = run_cli("check", "--formt", "x", "--lang", "ja", cwd=work, env={"KPISPEC_LANG": "en"})
-    assert ran.stderr.endswith("エラー: オプション --formt はありません。--format のことですか？\n")
+    ran = run_cli("check", "--lang", "ja", "--formatt", "x", "--lang", "en", cwd=work, env=JA)
+    assert ran.stderr.endswith("Error: No such option: --formatt (Possible options: --format)\n")
+    ran = run_cli("check", "--formatt", "x", "--lang", "ja", cwd=work, env={"KPISPEC_LANG": "en"})
+    assert ran.stderr.endswith("エラー: オプション --formatt はありません。--format のことですか？\n")
     # the value of another option is not an option, and nothing after `--` is
     ran = run_cli("whatif", "plan.kpi", "--set", "--lang=ja", cwd=work)
     assert ran.stderr == "kpispec: error: the plan has no node (KGI or KPI) or param `--lang`\n"
-    ran = run_cli("check", "--formt", "--", "--lang", "ja", cwd=work)
-    assert ran.stderr.endswith("Error: No such option: --formt (Possible options: --format)\n")
+    ran = run_cli("check", "--formatt", "--", "--lang", "ja", cwd=work)
+    assert ran.stderr.endswith("Error: No such option: --formatt (Possible options: --format)\n")
 
 
 def test_kpispec_alone_prints_its_help_in_the_language(work):

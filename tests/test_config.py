@@ -42,105 +42,112 @@ def load_text(tmp_path: Path, text, name: str = "kpispec.toml") -> Config:
 
 
 def config_error(tmp_path: Path, text, name: str = "kpispec.toml") -> str:
+    """The message after the file's name: `:3:1: …` where the place is known, else `: …`."""
     with pytest.raises(ConfigError) as info:
         load_text(tmp_path, text, name)
     message = str(info.value)
-    assert message.startswith(str(tmp_path / name).replace("\n", "\\u000A").replace("\x1b", "\\u001B") + ": "), message
+    shown = str(tmp_path / name).replace("\n", "\\u000A").replace("\x1b", "\\u001B")
+    assert message.startswith(shown + ":"), message
     assert len(message.splitlines()) == 1 and "\n" not in message, message  # one line
     assert message.isprintable(), message  # no raw control characters reach the terminal
     assert len(message) < 300, message
-    return message
+    assert info.value.message.en == message and info.value.message.ja.startswith(shown)
+    return message[len(shown):]
 
 
 # ---------------------------------------------------------------- malformed settings: table of cases
 
 CASES = [
     # the crashes found on main
-    ('severity = "x"', 'severity must be a table of rule codes and levels such as { KPI205 = "info" }, not "x"'),
-    ("severity = 5", "severity must be a table of rule codes and levels such as { KPI205 = \"info\" }, not 5"),
-    ("disable = 5", 'disable must be a list of rule codes such as ["KPI215"], not 5'),
-    ("disable = [[1]]", 'disable must be a list of rule codes such as ["KPI215"], not [[1]]'),
-    ("growth-bound = inf", "growth-bound must be a finite number above 1 such as 3, not inf"),
-    ("growth-bound = -inf", "growth-bound must be a finite number above 1 such as 3, not -inf"),
-    ("growth-bound = nan", "growth-bound must be a finite number above 1 such as 3, not nan"),
-    ("growth-bound = 1e400", "not inf (numbers beyond about 1.8e308 are infinite)"),
-    ('disable = "KPI215"', 'disable must be a list of rule codes such as ["KPI215"], not "KPI215"'),
+    ('severity = "x"', ":1:1", 'severity must be a table of rule codes and levels such as { KPI205 = "info" }, not "x"'),
+    ("severity = 5", ":1:1", "severity must be a table of rule codes and levels such as { KPI205 = \"info\" }, not 5"),
+    ("disable = 5", ":1:1", 'disable must be a list of rule codes such as ["KPI215"], not 5'),
+    ("disable = [[1]]", ":1:1", 'disable must be a list of rule codes such as ["KPI215"], not [[1]]'),
+    ("growth-bound = inf", ":1:1", "growth-bound must be a finite number above 1 such as 3, not inf"),
+    ("growth-bound = -inf", ":1:1", "growth-bound must be a finite number above 1 such as 3, not -inf"),
+    ("growth-bound = nan", ":1:1", "growth-bound must be a finite number above 1 such as 3, not nan"),
+    ("growth-bound = 1e400", ":1:1", "not inf (numbers beyond about 1.8e308 are infinite)"),
+    ('disable = "KPI215"', ":1:1", 'disable must be a list of rule codes such as ["KPI215"], not "KPI215"'),
     # rule codes: misspelled ones get the closest real code
-    ('disable = ["KPI2155"]', 'disable: unknown rule code "KPI2155" (did you mean "KPI215"?)'),
-    ('disable = ["kpi215"]', 'disable: unknown rule code "kpi215" (did you mean "KPI215"?)'),
-    ('disable = ["KPI215", 7]', 'disable must be a list of rule codes such as ["KPI215"], not ["KPI215", 7]'),
-    ('severity = { KPl205 = "off" }', 'severity: unknown rule code "KPl205" (did you mean "KPI205"?)'),
-    ('severity = { "" = "off" }', 'severity: unknown rule code ""'),
+    ('disable = ["KPI2155"]', ":1:12", 'disable: unknown rule code "KPI2155" (did you mean "KPI215"?)'),
+    ('disable = ["kpi215"]', ":1:12", 'disable: unknown rule code "kpi215" (did you mean "KPI215"?)'),
+    ('disable = ["KPI215", 7]', ":1:1", 'disable must be a list of rule codes such as ["KPI215"], not ["KPI215", 7]'),
+    ('severity = { KPl205 = "off" }', ":1:14", 'severity: unknown rule code "KPl205" (did you mean "KPI205"?)'),
+    ('severity = { "" = "off" }', ":1:14", 'severity: unknown rule code ""'),
     # severity levels
-    ('severity = { KPI205 = "warn" }', 'severity.KPI205 must be "error", "warning", "info" or "off", not "warn" (did you mean "warning"?)'),
-    ('severity = { KPI205 = "Error" }', 'not "Error" (did you mean "error"?)'),
-    ("severity = { KPI205 = 1 }", 'severity.KPI205 must be "error", "warning", "info" or "off", not 1'),
-    ("severity = { KPI205 = false }", "not false"),
-    ('severity = { KPI205 = ["off"] }', 'not ["off"]'),
-    ('severity = { KPI205 = { level = "off" } }', 'not { level = "off" }'),
-    ("severity = { KPI205 = 2026-04-01 }", "not 2026-04-01"),
-    ('severity = ["KPI205"]', 'severity must be a table of rule codes and levels such as { KPI205 = "info" }, not ["KPI205"]'),
+    ('severity = { KPI205 = "warn" }', ":1:14", 'severity.KPI205 must be "error", "warning", "info" or "off", not "warn" (did you mean "warning"?)'),
+    ('severity = { KPI205 = "Error" }', ":1:14", 'not "Error" (did you mean "error"?)'),
+    ("severity = { KPI205 = 1 }", ":1:14", 'severity.KPI205 must be "error", "warning", "info" or "off", not 1'),
+    ("severity = { KPI205 = false }", ":1:14", "not false"),
+    ('severity = { KPI205 = ["off"] }', ":1:14", 'not ["off"]'),
+    ('severity = { KPI205 = { level = "off" } }', ":1:14", 'not { level = "off" }'),
+    ("severity = { KPI205 = 2026-04-01 }", ":1:14", "not 2026-04-01"),
+    ('severity = ["KPI205"]', ":1:1", 'severity must be a table of rule codes and levels such as { KPI205 = "info" }, not ["KPI205"]'),
     # numbers
-    ('growth-bound = "3"', 'growth-bound must be a number above 1 such as 3, not "3" (write the number without quotes)'),
-    ('growth-bound = "lots"', 'growth-bound must be a number above 1 such as 3, not "lots"'),
-    ("growth-bound = 1", "growth-bound must be a number above 1 such as 3, not 1"),
-    ("growth-bound = 0.5", "not 0.5"),
-    ("growth-bound = true", "not true"),
-    ("growth-bound = 2026-04-01T09:00:00+09:00", "not 2026-04-01T09:00:00+09:00"),
-    ("max-kgis = 0", "max-kgis must be a whole number of at least 1 such as 3, not 0"),
-    ("max-kgis = 3.0", "max-kgis must be a whole number of at least 1 such as 3, not 3.0"),
-    ('max-kgis = "3"', 'not "3" (write the number without quotes)'),
-    ("max-kgis = true", "not true"),
+    ('growth-bound = "3"', ":1:1", 'growth-bound must be a number above 1 such as 3, not "3" (write the number without quotes)'),
+    ('growth-bound = "lots"', ":1:1", 'growth-bound must be a number above 1 such as 3, not "lots"'),
+    ("growth-bound = 1", ":1:1", "growth-bound must be a number above 1 such as 3, not 1"),
+    ("growth-bound = 0.5", ":1:1", "not 0.5"),
+    ("growth-bound = true", ":1:1", "not true"),
+    ("growth-bound = 2026-04-01T09:00:00+09:00", ":1:1", "not 2026-04-01T09:00:00+09:00"),
+    ("max-kgis = 0", ":1:1", "max-kgis must be a whole number of at least 1 such as 3, not 0"),
+    ("max-kgis = 3.0", ":1:1", "max-kgis must be a whole number of at least 1 such as 3, not 3.0"),
+    ('max-kgis = "3"', ":1:1", 'not "3" (write the number without quotes)'),
+    ("max-kgis = true", ":1:1", "not true"),
     # vanity metrics
-    ('vanity-metrics = "followers"', 'vanity-metrics must be a list of strings such as ["followers", "PV"], not "followers"'),
-    ('vanity-metrics = ["followers", 1]', 'not ["followers", 1]'),
-    ('vanity-metrics = [["followers"]]', 'not [["followers"]]'),
-    ("vanity-metrics = [{ a = 1 }]", "not [{ a = 1 }]"),
+    ('vanity-metrics = "followers"', ":1:1", 'vanity-metrics must be a list of strings such as ["followers", "PV"], not "followers"'),
+    ('vanity-metrics = ["followers", 1]', ":1:1", 'not ["followers", 1]'),
+    ('vanity-metrics = [["followers"]]', ":1:1", 'not [["followers"]]'),
+    ("vanity-metrics = [{ a = 1 }]", ":1:1", "not [{ a = 1 }]"),
     # keys
-    ("growth_bound = 3", 'unknown setting growth_bound (did you mean "growth-bound"?); known settings: disable, extend-vanity-metrics, growth-bound'),
-    ("a = 1\nb = 2", "unknown settings a, b; known settings:"),
-    ('"odd\\nkey" = 1', 'unknown setting "odd\\u000Akey"'),
-    ("[tool.kpispec]\ndisable = []", "in kpispec.toml the settings sit at the top level, without [tool.kpispec]"),
+    ("growth_bound = 3", ":1:1", 'unknown setting growth_bound (did you mean "growth-bound"?); known settings: disable, extend-vanity-metrics, growth-bound'),
+    ("a = 1\nb = 2", ":1:1", "unknown settings a, b; known settings:"),
+    ('"odd\\nkey" = 1', ":1:1", 'unknown setting "odd\\u000Akey"'),
+    ("[tool.kpispec]\ndisable = []", ":1:2", "in kpispec.toml the settings sit at the top level, without [tool.kpispec]"),
     # values that must not leak raw into the terminal, nor run long
-    ('disable = ["KPI\\u001b[31m"]', 'unknown rule code "KPI\\u001B[31m"'),
-    ("disable = " + repr(["x" * 500]).replace("'", '"'), 'unknown rule code "' + "x" * 40 + "…\""),
-    ("disable = [" + ", ".join(["1"] * 100) + "]", "not [1, 1, 1, 1, 1, …]"),
-    ("growth-bound = " + "[" * 50 + "]" * 50, "not [[[[…]]]]"),
+    ('disable = ["KPI\\u001b[31m"]', ":1:12", 'unknown rule code "KPI\\u001B[31m"'),
+    ("disable = " + repr(["x" * 500]).replace("'", '"'), ":1:12", 'unknown rule code "' + "x" * 40 + "…\""),
+    ("disable = [" + ", ".join(["1"] * 100) + "]", ":1:1", "not [1, 1, 1, 1, 1, …]"),
+    ("growth-bound = " + "[" * 50 + "]" * 50, ":1:1", "not [[[[…]]]]"),
     # the file itself
-    ("disable = [", "invalid TOML: "),
-    ('disable = ["KPI215"]\ndisable = []', "invalid TOML: "),
-    ("growth-bound = 1" + "0" * 5000, "invalid TOML: "),
-    ("growth-bound = " + "[" * 5000 + "]" * 5000, "invalid TOML: values nested too deeply"),
-    (b'disable = ["KPI215"] # \x83e\x83X\x83g\n', "not UTF-8 (byte 0x83 at offset 23); save it as UTF-8"),
-    (b"\x00\x01\x02\xff\xfe\x00binary", "not UTF-8 (byte 0xff at offset 3)"),
-    (b"\x00\x01\x02binary", "invalid TOML: "),
-    (b"#" * (MAX_BYTES + 1), "larger than 1 MiB"),
+    ("disable = [", "", "invalid TOML: "),
+    ('disable = ["KPI215"]\ndisable = []', "", "invalid TOML: "),
+    ("growth-bound = 1" + "0" * 5000, "", "invalid TOML: "),
+    ("growth-bound = " + "[" * 5000 + "]" * 5000, "", "invalid TOML: values nested too deeply"),
+    (b'disable = ["KPI215"] # \x83e\x83X\x83g\n', "", "not UTF-8 (byte 0x83 at offset 23); save it as UTF-8"),
+    (b"\x00\x01\x02\xff\xfe\x00binary", "", "not UTF-8 (byte 0xff at offset 3)"),
+    (b"\x00\x01\x02binary", ":1:1", "invalid TOML: "),
+    (b"#" * (MAX_BYTES + 1), "", "larger than 1 MiB"),
 ]
 
 
-@pytest.mark.parametrize("text, fragment", CASES, ids=[str(i) for i in range(len(CASES))])
-def test_malformed_kpispec_toml_is_one_clear_line(tmp_path, text, fragment):
+@pytest.mark.parametrize("text, place, fragment", CASES, ids=[str(i) for i in range(len(CASES))])
+def test_malformed_kpispec_toml_is_one_clear_line(tmp_path, text, place, fragment):
     message = config_error(tmp_path, text)
+    assert message.startswith(place + ": "), message
     assert fragment in message
 
 
 PYPROJECT_CASES = [
-    ('tool = "kpispec"', 'tool must be a table holding [tool.kpispec], not "kpispec"'),
-    ("tool = 5", "tool must be a table holding [tool.kpispec], not 5"),
-    ("[tool]\nkpispec = 5", "tool.kpispec must be a table of settings under a [tool.kpispec] header, not 5"),
-    ('[tool]\nkpispec = "on"', 'not "on"'),
-    ("[[tool.kpispec]]\ndisable = []", "tool.kpispec must be a table of settings under a [tool.kpispec] header, not [{ disable = [] }]"),
-    ('[tool.kpispec]\ndisable = "KPI215"', 'tool.kpispec.disable must be a list of rule codes such as ["KPI215"], not "KPI215"'),
-    ('[tool.kpispec]\nseverity = { KPI205 = "of" }', 'tool.kpispec.severity.KPI205 must be "error", "warning", "info" or "off", not "of"'),
-    ("[tool.kpispec]\nseverity = { KPI2O5 = \"off\" }", 'tool.kpispec.severity: unknown rule code "KPI2O5" (did you mean "KPI205"?)'),
-    ("[tool.kpispec]\ngrowthbound = 3", 'unknown setting tool.kpispec.growthbound (did you mean "growth-bound"?)'),
-    ("[tool.kpispec]\ngrowth-bound = nan", "tool.kpispec.growth-bound must be a finite number above 1"),
+    ('tool = "kpispec"', ":1:1", 'tool must be a table holding [tool.kpispec], not "kpispec"'),
+    ("tool = 5", ":1:1", "tool must be a table holding [tool.kpispec], not 5"),
+    ("[tool]\nkpispec = 5", ":2:1", "tool.kpispec must be a table of settings under a [tool.kpispec] header, not 5"),
+    ('[tool]\nkpispec = "on"', ":2:1", 'not "on"'),
+    ("[[tool.kpispec]]\ndisable = []", ":1:8",
+     "tool.kpispec must be a table of settings under a [tool.kpispec] header, not [{ disable = [] }]"),
+    ('[tool.kpispec]\ndisable = "KPI215"', ":2:1", 'tool.kpispec.disable must be a list of rule codes such as ["KPI215"], not "KPI215"'),
+    ('[tool.kpispec]\nseverity = { KPI205 = "of" }', ":2:14",
+     'tool.kpispec.severity.KPI205 must be "error", "warning", "info" or "off", not "of"'),
+    ("[tool.kpispec]\nseverity = { KPI2O5 = \"off\" }", ":2:14", 'tool.kpispec.severity: unknown rule code "KPI2O5" (did you mean "KPI205"?)'),
+    ("[tool.kpispec]\ngrowthbound = 3", ":2:1", 'unknown setting tool.kpispec.growthbound (did you mean "growth-bound"?)'),
+    ("[tool.kpispec]\ngrowth-bound = nan", ":2:1", "tool.kpispec.growth-bound must be a finite number above 1"),
 ]
 
 
-@pytest.mark.parametrize("text, fragment", PYPROJECT_CASES, ids=[str(i) for i in range(len(PYPROJECT_CASES))])
-def test_malformed_pyproject_toml_is_one_clear_line(tmp_path, text, fragment):
+@pytest.mark.parametrize("text, place, fragment", PYPROJECT_CASES, ids=[str(i) for i in range(len(PYPROJECT_CASES))])
+def test_malformed_pyproject_toml_is_one_clear_line(tmp_path, text, place, fragment):
     message = config_error(tmp_path, text, "pyproject.toml")
+    assert message.startswith(place + ": "), message
     assert fragment in message
 
 
@@ -241,6 +248,64 @@ def test_unknown_codes_are_accepted_without_a_list_of_codes(tmp_path):
 
 def test_a_file_just_under_the_limit_loads(tmp_path):
     assert load_text(tmp_path, b"#" * (MAX_BYTES - 1) + b"\n").disabled == frozenset()
+
+
+# ---------------------------------------------------------------- where in the file
+
+# Each message starts with the line and column of the key (or list item) it is about, counted by
+# hand here: lines from 1, columns from 1 in characters (a Japanese character is one column).
+POSITIONS = [
+    ("header form", "kpispec.toml", '# settings\n[severity]\nKPI205 = "info"\nKPI217 = "warn"\n',
+     ':4:1: severity.KPI217 must be "error", "warning", "info" or "off", not "warn"'),
+    ("dotted key", "kpispec.toml", 'max-kgis = 3\nseverity.KPI205 = "info"\n  severity . KPI999 = "off"\n',
+     ':3:14: severity: unknown rule code "KPI999"'),
+    ("inline table", "kpispec.toml", 'severity = { KPI205 = "info", "KPI217" = 1 }\n',
+     ':1:31: severity.KPI217 must be "error", "warning", "info" or "off", not 1'),
+    ("list item over lines", "kpispec.toml", 'disable = [\n  "KPI215",\n  "KPI2155",  # typo\n]\n',
+     ':3:3: disable: unknown rule code "KPI2155" (did you mean "KPI215"?)'),
+    ("after a multi-line string", "kpispec.toml", 'vanity-metrics = ["""\nmax-kgis = 0\n"""]\n\nmax-kgis = 0\n',
+     ":5:1: max-kgis must be a whole number of at least 1 such as 3, not 0"),
+    ("a #:schema line", "kpispec.toml", "#:schema https://kpispec.dev/schemas/kpispec-config.schema.json\ngrowth-bound = 1\n",
+     ":2:1: growth-bound must be a number above 1 such as 3, not 1"),
+    ("[tool.kpispec]", "pyproject.toml", '[project]\nname = "x"\n\n[tool.kpispec]\ngrowth-bound = 1\n',
+     ":5:1: tool.kpispec.growth-bound must be a number above 1 such as 3, not 1"),
+    ("[tool.kpispec.severity]", "pyproject.toml", '[tool.kpispec]\nmax-kgis = 2\n[tool.kpispec.severity]\nKPI205 = "info"\n"KPI217" = "Warning"\n',
+     ':5:1: tool.kpispec.severity.KPI217 must be "error", "warning", "info" or "off", not "Warning" (did you mean "warning"?)'),
+    ("dotted under [tool]", "pyproject.toml", '[tool]\nkpispec.severity.KPI205 = "warn"\n',
+     ':2:18: tool.kpispec.severity.KPI205 must be "error", "warning", "info" or "off", not "warn" (did you mean "warning"?)'),
+    ("a header's unknown setting", "pyproject.toml", '[tool.kpispec]\nmax-kgis = 2\n\n[tool.kpispec.severities]\nKPI205 = "info"\n',
+     ':4:15: unknown setting tool.kpispec.severities (did you mean "severity"?)'),
+    ("Japanese key", "kpispec.toml", 'vanity-metrics = ["フォロワー"]\n"しきい値" = 3\n',
+     ':2:1: unknown setting "しきい値"; known settings: disable, extend-vanity-metrics, growth-bound, max-kgis, severity, vanity-metrics'),
+    ("Japanese before it on the line", "kpispec.toml", 'vanity-metrics = ["フォロワー数", "いいね", "' + "あ" * 101 + '"]\n',
+     ":1:36: vanity-metrics holds at most 1,000 terms of at most 100 characters each (this one has 3)"),
+    ("Japanese quoted code", "pyproject.toml", '[tool.kpispec]\nseverity = { "重要度" = "off" }\n',
+     ':2:14: tool.kpispec.severity: unknown rule code "重要度"'),
+    ("CRLF", "kpispec.toml", '# settings\r\nmax-kgis = 3\r\n[severity]\r\nKPI205 = "info"\r\n  KPI2O5 = "off"\r\n',
+     ':5:3: severity: unknown rule code "KPI2O5" (did you mean "KPI205"?)'),
+    ("CRLF TOML error", "kpispec.toml", 'max-kgis = 3\r\ngrowth-bound = \r\n',
+     ":2:16: invalid TOML: Invalid value"),
+    ("a byte-order mark is not a column", "kpispec.toml", "\ufeffmax-kgis = 0\n",
+     ":1:1: max-kgis must be a whole number of at least 1 such as 3, not 0"),
+]
+
+
+@pytest.mark.parametrize("name, file, text, expected", POSITIONS, ids=[case[0] for case in POSITIONS])
+def test_position_of_the_problem(tmp_path, name, file, text, expected):
+    message = config_error(tmp_path, text.encode("utf-8"), file)  # bytes: CRLF stays CRLF
+    assert message.startswith(expected), message
+
+
+def test_position_in_japanese_and_through_the_cli(tmp_path):
+    (tmp_path / "plan.kpi").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "kpispec.toml").write_text('# 設定\n[severity]\n"KPI205" = "警告"\n', encoding="utf-8")
+    english = run_cli("check", "plan.kpi", cwd=tmp_path)
+    japanese = run_cli("check", "plan.kpi", cwd=tmp_path, env={"KPISPEC_LANG": "ja"})
+    assert (english.returncode, english.stderr) == (
+        2, 'kpispec: error: kpispec.toml:3:1: severity.KPI205 must be "error", "warning", "info" or "off", not "警告"\n')
+    assert (japanese.returncode, japanese.stderr) == (
+        2, 'kpispec: エラー: kpispec.toml:3:1：severity.KPI205 は "error"・"warning"・"info"・"off" のいずれかにしてください'
+           '（"警告" になっています）\n')
 
 
 # ---------------------------------------------------------------- files that are not files
@@ -443,8 +508,8 @@ def test_a_file_replaced_after_the_search_looked_at_it(tmp_path, monkeypatch):
 def test_a_path_with_control_characters_stays_on_one_line(tmp_path):
     folder = tmp_path / "line\nbreak\x1b[31m"
     folder.mkdir()
-    message = config_error(folder, "disable = 5")
-    assert "line\\u000Abreak\\u001B[31m" in message
+    # config_error holds the name, escaped: "…/line\\u000Abreak\\u001B[31m/kpispec.toml"
+    assert config_error(folder, "disable = 5") == ':1:1: disable must be a list of rule codes such as ["KPI215"], not 5'
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can read any file")
@@ -461,11 +526,11 @@ def test_an_unreadable_pyproject_is_skipped_and_an_unreadable_kpispec_toml_repor
 # ---------------------------------------------------------------- through the real CLI
 
 
-@pytest.mark.parametrize("text", [
-    'severity = "x"', "disable = [[1]]", "growth-bound = 1e400", 'disable = "KPI215"', 'disable = ["KPI2155"]',
-    b"\xff\xfe binary \x00",
+@pytest.mark.parametrize("text, place", [
+    ('severity = "x"', ":1:1"), ("disable = [[1]]", ":1:1"), ("growth-bound = 1e400", ":1:1"), ('disable = "KPI215"', ":1:1"),
+    ('disable = ["KPI2155"]', ":1:12"), (b"\xff\xfe binary \x00", ""),
 ], ids=["severity", "nested-list", "infinite", "string-disable", "misspelled", "binary"])
-def test_cli_reports_a_bad_config_in_one_line(tmp_path, text):
+def test_cli_reports_a_bad_config_in_one_line(tmp_path, text, place):
     (tmp_path / "plan.kpi").write_text(PLAN, encoding="utf-8")
     config = tmp_path / "kpispec.toml"
     config.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
@@ -473,7 +538,7 @@ def test_cli_reports_a_bad_config_in_one_line(tmp_path, text):
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert result.stderr.startswith("kpispec: error: ") and "kpispec.toml: " in result.stderr
+    assert result.stderr.startswith(f"kpispec: error: kpispec.toml{place}: "), result.stderr
     assert result.stdout == ""  # nothing was checked
 
 
@@ -483,7 +548,7 @@ def test_cli_reports_a_broken_pyproject_tool_in_one_line(tmp_path):
     result = run_cli("check", "plan.kpi", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        'kpispec: error: pyproject.toml: tool must be a table holding [tool.kpispec], not "kpispec"']  # named relative to the working folder
+        'kpispec: error: pyproject.toml:1:1: tool must be a table holding [tool.kpispec], not "kpispec"']  # named relative to the working folder
 
 
 def test_cli_ignores_a_config_above_the_repository(repo, tmp_path):

@@ -369,8 +369,11 @@ def test_diagnostics_are_matched_by_what_they_say_not_where():
 
 
 def test_a_suppression_comment_is_no_change_but_what_it_silences_is():
-    d = diff(BASE, edited(BASE, ("  source \"legacy\"\n", "  source \"legacy\"  # kpispec: ignore\n")))
+    d = diff(BASE, edited(BASE, ("  source \"legacy\"\n", "  source \"legacy\"  # 旧システム\n")))
     assert (d.status, d.changes, d.appeared, d.gone) == ("unchanged", (), (), ())
+    # a suppression that silences nothing is no change to the plan, but a finding of its own (KPI904)
+    d = diff(BASE, edited(BASE, ("  source \"legacy\"\n", "  source \"legacy\"  # kpispec: ignore\n")))
+    assert d.changes == () and [x.code for x in d.appeared] == ["KPI904"] and d.gone == ()
     warned = BASE + '\nkpi extra "追加" { ksf growth }\n'
     d = diff(warned, warned.replace("{ ksf growth }\n", "{ ksf growth }  # kpispec: ignore[KPI212]\n"))
     assert d.changes == () and [x.code for x in d.gone] == ["KPI212"] and d.status == "modified"

@@ -76,6 +76,11 @@ FORMS = [
     ["check", "--", "--format", "-f", "plan.kpi"],  # after `--`, paths whatever they look like
     ["check", "--strict", "--", "-"],
     ["check", "売上 計画.kpi", "--lang", "ja"],
+    ["check", "-", "--stdin-filename", "plans/a.kpi"],
+    ["check", "--select", "KPI2", "--select=KPI301,KPI302", "--ignore", "KPI205", "plan.kpi"],
+    ["check", "-o", "out.sarif", "-f", "sarif", "plan.kpi"],
+    ["check", "--output-file=o.json", "--exit-zero", "--color", "never", "--root", "..", "plan.kpi"],
+    ["check", "--color=always", "plan.kpi", "--stdin-filename=x.kpi"],
 ]
 
 
@@ -100,6 +105,9 @@ REFUSED = [
     ["check", "plan.kpi", "--lang"],
     ["check", "--formats", "json", "plan.kpi"],
     ["check", "--config", "", "plan.kpi"],
+    ["check", "-oout.sarif", "plan.kpi"],
+    ["check", "--color", "blue", "plan.kpi"],
+    ["check", "--select", "", "plan.kpi"],
     ["check", ""],
     ["--version"],
     ["compile", "plan.kpi"],
@@ -118,7 +126,8 @@ def test_random_arguments_read_the_same_or_are_left_to_typer(monkeypatch):
     rng = random.Random(16)
     words = ["--format", "-f", "--lang", "--config", "--max-file-size", "--strict", "--follow-symlinks", "--",
              "json", "sarif", "ja", "en", "xml", "10MB", "1k", "nan", "a.kpi", "plans", "-", "--format=json",
-             "--lang=ja", "--config=c.toml", "--max-file-size=3MB", "-x", "--strict=1"]
+             "--lang=ja", "--config=c.toml", "--max-file-size=3MB", "-x", "--strict=1", "--select", "KPI2", "--ignore=KPI205",
+             "-o", "out.json", "--exit-zero", "--color", "never", "--root", "--stdin-filename", "--exit-zero=1"]
     read = 0
     for _ in range(300):
         args = ["check"] + [rng.choice(words) for _ in range(rng.randrange(1, 6))]

@@ -160,9 +160,9 @@ def test_help_in_japanese(name):
 def test_click_words_around_the_help_in_japanese():
     check = _page("check", env=JA).stdout
     assert "  paths...  検査するファイルかフォルダ。フォルダはその中の *.kpi ファイルを探\n" in check
-    assert "            します。  [必須]\n" in check
-    assert "  --help                          このヘルプを表示して終了します。\n" in check
-    assert "                                  [既定値: text]\n" in check
+    assert "            します。- は標準入力から計画を読みます。  [必須]\n" in check
+    assert "  -h, --help                      このヘルプを表示して終了します。\n" in check
+    assert "                                  れ以外では text。\n" in check
     assert "指定します。  [既定値: 100MB]\n" in check
     docs = _page("docs", env=JA).stdout
     assert "                       [既定値: 127.0.0.1:8000]\n" in docs  # kept whole on its line
@@ -195,7 +195,7 @@ Usage: kpispec [OPTIONS] COMMAND [ARGS]...
 Options:
   --version       Show the version and exit.
   --lang <en|ja>  Message language (default: from LANG).
-  --help          Show this message and exit.
+  -h, --help      Show this message and exit.
 
 Commands:
   check    Check plans: syntax, names, SMART completeness, tree...
@@ -214,18 +214,19 @@ Commands:
 EN_LINES = {
     "init": ["Usage: kpispec init [OPTIONS] [folder]", "  folder  The folder to set up (created if missing).  [default: .]",
              "  -t, --template <ec|b2b|sns|subscription>", "  --hook-rev <str>                The tag or commit of --hook-repo to use."],
-    "check": ["Usage: kpispec check [OPTIONS] {paths}...", "Arguments:",
-              "  paths...  Files or folders; folders are searched for *.kpi files.", "            [required]",
-              "  -f, --format <text|json|sarif|github>", "                                  annotations).  [default: text]",
+    "check": ["Usage: kpispec check [OPTIONS] paths...", "Arguments:",
+              "  paths...  Files or folders; folders are searched for *.kpi files; - reads a",
+              "            plan from standard input.  [required]",
+              "  -f, --format <text|json|sarif|github>", "                                  Actions, else text.",
               "  --lang <en|ja>                  Message language (default: from LANG).",
-              "  --help                          Show this message and exit."],
+              "  -h, --help                      Show this message and exit."],
     "compile": ["  file  The .kpi file to compile.  [required]", "                         [default: 100MB]"],
     "diff": ["Usage: kpispec diff [OPTIONS] [OLD] [NEW]", "  --max-file-size SIZE            Refuse larger files and blobs: bytes, or"],
     "docs": ["  --dev-addr <str>     Address and port of the preview.  [default:", "                       127.0.0.1:8000]"],
     "explain": ["  code  A rule code such as KPI301, or its name (targets-miss-goal)."],
-    "fmt": ["Usage: kpispec fmt [OPTIONS] {paths}...", "  --check                Change no file: list the files that would change, and"],
+    "fmt": ["Usage: kpispec fmt [OPTIONS] paths...", "  --check                Change no file: list the files that would change, and"],
     "graph": ["  -f, --format <mermaid|dot>  mermaid (for Markdown) or dot (Graphviz)."],
-    "schema": ["Usage: kpispec schema [OPTIONS]", "  --help               Show this message and exit."],
+    "schema": ["Usage: kpispec schema [OPTIONS]", "  -h, --help           Show this message and exit."],
     "whatif": ["  --set ID=VALUE            Put VALUE in place of ID's target (or a param's",
                "  -f, --format <text|json>  text or json.  [default: text]"],
 }

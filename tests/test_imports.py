@@ -42,6 +42,26 @@ def test_check_path_imports(tmp_path):
     assert "tomllib" not in modules  # no config file here: TOML is never parsed
 
 
+def test_a_configuration_is_validated_with_jsonschema_and_only_then(tmp_path):
+    # The other side of the above: kpispec.config imports jsonschema (100-200 ms) to validate a
+    # configuration file with its JSON Schema, only when its own checks refuse the file.
+    plan = tmp_path / "plan.kpi"
+    plan.write_text((ROOT / "examples" / "ec_site.kpi").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "kpispec.toml").write_text('max-kgis = 0\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", PROBE, str(plan)], cwd=tmp_path, capture_output=True, text=True)
+    modules = set(json.loads(result.stderr.strip().splitlines()[-1]))
+    assert "kpispec.toml:1:1: max-kgis must be a whole number of at least 1" in result.stderr
+    assert "jsonschema" in modules
+    # jsonschema brings dataclasses and inspect (attrs, pprint); nothing else that check avoids
+    loaded = sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in NEVER_ON_CHECK))
+    assert [m for m in loaded if m.split(".")[0] not in ("jsonschema", "dataclasses", "inspect")] == []
+    # a good configuration costs nothing of it: a pre-commit hook pays for the import on every commit
+    (tmp_path / "kpispec.toml").write_text('max-kgis = 2\n[severity]\nKPI205 = "info"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", PROBE, str(plan)], cwd=tmp_path, capture_output=True, text=True)
+    modules = set(json.loads(result.stderr.strip().splitlines()[-1]))
+    assert "tomllib" in modules and "jsonschema" not in modules
+
+
 def test_a_syntax_error_is_explained_with_lark(tmp_path):
     # the other side of the above: a broken plan does load lark, for its parser state at the failure
     plan = tmp_path / "plan.kpi"

@@ -41,6 +41,8 @@ def test_the_hook_it_writes_runs_under_pre_commit(tmp_path):
     run = subprocess.run(precommit() + ["run", "--all-files"], cwd=project, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.search(r"kpispec fmt\.+Passed", run.stdout) and re.search(r"kpispec check\.+Passed", run.stdout), run.stdout
+    # verbose: the check's report is shown even when it passes (a warning would be seen)
+    assert "1 ファイルを検査しました：問題はありません。" in run.stdout, run.stdout
     # and it blocks a broken plan
     plan = project / "plans" / "ec.kpi"
     plan.write_text(plan.read_text(encoding="utf-8").replace("formula", "formula 0 +", 1) + "kpi x {\n", encoding="utf-8")

@@ -166,19 +166,19 @@ def test_every_japanese_amount_reads_back_as_the_same_value(n, decimals):
 
 @pytest.mark.parametrize("toml, en, ja", [
     ('severty = {}\n',
-     'kpispec.toml: unknown setting severty (did you mean "severity"?); known settings: disable, '
+     'kpispec.toml:1:1: unknown setting severty (did you mean "severity"?); known settings: disable, '
      'extend-vanity-metrics, growth-bound, max-kgis, severity, vanity-metrics',
-     'kpispec.toml：未知の設定 severty（"severity" のことですか？）。使える設定：disable, '
+     'kpispec.toml:1:1：未知の設定 severty（"severity" のことですか？）。使える設定：disable, '
      'extend-vanity-metrics, growth-bound, max-kgis, severity, vanity-metrics'),
     ('growth-bound = "3"\n',
-     'kpispec.toml: growth-bound must be a number above 1 such as 3, not "3" (write the number without quotes)',
-     'kpispec.toml：growth-bound は 1 より大きい数（例：3）でなければなりません（"3" になっています）。'
+     'kpispec.toml:1:1: growth-bound must be a number above 1 such as 3, not "3" (write the number without quotes)',
+     'kpispec.toml:1:1：growth-bound は 1 より大きい数（例：3）でなければなりません（"3" になっています）。'
      '数値は引用符なしで書いてください'),
-    ('x = \n', 'kpispec.toml: invalid TOML: Invalid value (at line 1, column 5)',
-     'kpispec.toml：TOML として読めません：1 行 5 列目：値が読めません'),
+    ('x = \n', 'kpispec.toml:1:5: invalid TOML: Invalid value',
+     'kpispec.toml:1:5：TOML として読めません：値が読めません'),
     ('[severity]\nKPI3O1 = "warning"\n',
-     'kpispec.toml: severity: unknown rule code "KPI3O1" (did you mean "KPI301"?)',
-     'kpispec.toml：severity：未知のルールのコード "KPI3O1"（"KPI301" のことですか？）'),
+     'kpispec.toml:2:1: severity: unknown rule code "KPI3O1" (did you mean "KPI301"?)',
+     'kpispec.toml:2:1：severity：未知のルールのコード "KPI3O1"（"KPI301" のことですか？）'),
 ])
 def test_a_configuration_s_errors_in_both_languages(tmp_path, toml, en, ja):
     from conftest import run_cli

@@ -1,89 +1,18 @@
-"""Machine formats against their consumers' rules, with names and messages that need escaping.
-
-GitHub's runner reads `::error file=…,line=…::message`: in the message `%`, CR and LF are escaped as
-%25, %0D, %0A; in a property `:` and `,` as %3A and %2C as well (actions/toolkit's escapeData and
-escapeProperty). The decoder below follows those rules, written here from the runner's
-documentation, not from kpispec's code. SARIF regions are 1-based, with an end column after the
-last character, and never empty.
+"""Machine formats in detail: SARIF regions are 1-based, with an end column after the last
+character, and never empty; streamed reports are byte for byte one json.dumps. How GitHub reads the
+annotations and the SARIF is tested against its runner's and upload's own rules in test_ci_output.py.
 """
 
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from conftest import run_cli
 from kpispec.diagnostics import Diagnostic, Msg, Severity, Span
-from kpispec.render import github, sarif
+from kpispec.render import sarif
 from kpispec.source import SourceFile
-
-_DATA = {"%25": "%", "%0D": "\r", "%0A": "\n"}
-_PROP = {**_DATA, "%3A": ":", "%2C": ","}
-
-
-def _unescape(text: str, table: dict) -> str:
-    return re.sub("%25|%0D|%0A|%3A|%2C", lambda m: table.get(m.group(), m.group()), text)
-
-
-def parse_annotation(line: str) -> tuple[str, dict, str]:
-    """(command, properties, message) as the runner reads a workflow command line."""
-    assert line.startswith("::") and line.endswith("\n")
-    body = line[2:-1]
-    head, sep, message = body.partition("::")
-    assert sep, line
-    command, _, props = head.partition(" ")
-    properties = {}
-    for part in props.split(","):
-        key, eq, value = part.partition("=")
-        assert eq, (part, line)
-        properties[key] = _unescape(value, _PROP)
-    return command, properties, _unescape(message, _DATA)
-
-
-HOSTILE_NAMES = ["a%b,c:d.kpi", "売上 計画.kpi", "x%0Ay.kpi", "p%25.kpi"]
-
-
-@pytest.mark.parametrize("name", HOSTILE_NAMES)
-def test_github_annotations_round_trip_hostile_file_names_and_messages(tmp_path, name):
-    plan = tmp_path / name
-    # an id with a % cannot be written, but a label and a number's unit can carry the message's characters
-    plan.write_text('plan p "P" { period 2026-04-01 to 2027-03-31 }\nkpi cvr "CVR: 100%, rate" { target 250% }\n',
-                    encoding="utf-8")
-    result = run_cli("check", "--format", "github", plan.name, cwd=tmp_path)
-    lines = [line + "\n" for line in result.stdout.splitlines() if line.startswith("::")]
-    assert lines, result.stdout + result.stderr
-    for line in lines:
-        command, props, message = parse_annotation(line)
-        assert command in ("error", "warning", "notice")
-        assert props["file"] == name
-        assert set(props) == {"file", "line", "col", "endLine", "endColumn", "title"}
-        assert re.fullmatch(r"KPI\d{3}", props["title"])
-        assert all(props[k].isdigit() for k in ("line", "col", "endLine", "endColumn"))
-    messages = [parse_annotation(line)[2] for line in lines]
-    kpi207 = [m for m in messages if "250%" in m]
-    assert kpi207 and "\n" in kpi207[0]  # the help on its own line, decoded back from %0A
-
-
-def _diagnostic(message: str, file: str, span: Span) -> Diagnostic:
-    return Diagnostic("KPI207", Severity.ERROR, Msg(message, message), file, span, help=Msg("h: 1,2", "h"))
-
-
-@pytest.mark.parametrize("message", ["100% done", "a\nb", "c\r\nd", "%0A literally", "x:y,z", "日本語 ％"])
-def test_github_message_escaping_is_exact(message):
-    source = SourceFile("f.kpi", "abc\n")
-    line = github.annotation(_diagnostic(message, "d:i,r/f%.kpi", Span(0, 1)), source, "en")
-    command, props, decoded = parse_annotation(line)
-    assert decoded == message + "\nh: 1,2"
-    assert props["file"] == "d:i,r/f%.kpi"
-    assert line.count("\n") == 1  # one line per annotation, whatever the message holds
-
-
-def test_github_properties_escape_colon_and_comma():
-    line = github.annotation(_diagnostic("m", "a:b,c.kpi", Span(0, 1)), SourceFile("a:b,c.kpi", "x"), "en")
-    assert "file=a%3Ab%2Cc.kpi," in line
-
 
 @pytest.mark.parametrize("text,span,region", [
     ("abc\n", Span(0, 3), (1, 1, 1, 4)),      # end column after the last character
@@ -161,13 +90,16 @@ def test_a_sarif_result_carries_its_help_rule_and_related_locations(lang, help_w
     d = Diagnostic("KPI301", Severity.ERROR, Msg("m", "m"), "d/f.kpi", Span(0, 3), help=Msg("fix it", "直す"),
                    labels=(Label(Span(4, 7), Msg("first", "一")), Label(Span(5, 6), None)))
     result = json.loads(sarif.render([d], {"d/f.kpi": source}, lang))["runs"][0]["results"][0]
-    assert result["message"]["text"] == "m\n" + help_word + ("fix it" if lang == "en" else "直す")
+    related_word, unnamed = ("related", "related location") if lang == "en" else ("関連箇所", "関連箇所")
+    assert result["message"]["text"] == (f"m\n{related_word}: [{'first' if lang == 'en' else '一'}](1)\n"
+                                         f"{related_word}: [{unnamed}](2)\n" + help_word + ("fix it" if lang == "en" else "直す"))
     assert result["ruleIndex"] == [r.code for r in all_rules()].index("KPI301")
-    assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "d/f.kpi"}
+    artifact = {"uri": "d/f.kpi", "uriBaseId": "%SRCROOT%"}  # the suite runs at the repository's root
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"] == artifact
     related = result["relatedLocations"]
     assert [r["id"] for r in related] == [1, 2]
-    assert related[0]["message"]["text"] == ("first" if lang == "en" else "一") and related[1]["message"]["text"] == ""
-    assert related[0]["physicalLocation"] == {"artifactLocation": {"uri": "d/f.kpi"},
+    assert related[0]["message"]["text"] == ("first" if lang == "en" else "一") and related[1]["message"]["text"] == unnamed
+    assert related[0]["physicalLocation"] == {"artifactLocation": artifact,
                                               "region": {"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 4}}
 
 

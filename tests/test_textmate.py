@@ -214,20 +214,42 @@ def test_the_keyword_check_sees_a_dropped_keyword():
     assert textmate_keywords(data) == grammar_keywords(LARK.read_text(encoding="utf-8")) - {"milestones"}
 
 
+# Suppression comments, each with the directive the checks read in it (None: none), its codes as written.
+SUPPRESSION_COMMENTS = {
+    "# kpispec: ignore[KPI301]": ("kpispec: ignore", "KPI301"),
+    "#kpispec:ignore[KPI301, kpi205]": ("kpispec:ignore", "KPI301, kpi205"),
+    "# kpispec: ignore": ("kpispec: ignore", None),
+    "# kpispec: ignore  (why)": ("kpispec: ignore", None),
+    "# note # kpispec: ignore[KPI206]  (why)": ("kpispec: ignore", "KPI206"),
+    "# kpispec: ignore[]": ("kpispec: ignore", ""),
+    "# kpispec:  ignore [KPI301]": ("kpispec:  ignore", "KPI301"),
+    "# kpispec: ignore-file": ("kpispec: ignore-file", None),
+    "# kpispec: ignore-file[KPI205, KPI215]": ("kpispec: ignore-file", "KPI205, KPI215"),
+    "# kpispec: ignore-file [KPI205]": ("kpispec: ignore-file", "KPI205"),
+    "# kpispec: ignore-file[KPI205](generated)": ("kpispec: ignore-file", "KPI205"),
+    # what would silence every code if read loosely is no directive (KPI903 says so)
+    "# kpispec: ignore: KPI205": None, "# kpispec: ignore KPI205": None, "# kpispec: ignore kpi205": None,
+    "# kpispec: ignore[KPI205": None, "# kpispec: ignore［KPI205］": None, "# kpispec：ignore[KPI205]": None,
+    "# kpispec: ignored": None, "# kpispec: ignore-files": None, "# kpispec: ignore_file": None,
+    "# kpispec: ignore理由": None,
+    "# kpispec ignore[KPI301]": None, "# see kpispec: ignore[KPI301]": None, "# KPISPEC: ignore": None, "# x": None,
+}
+
+
 def test_the_ignore_directive_is_read_as_the_checks_read_it():
     from kpispec.checks import IGNORE
 
     assert IGNORE.pattern == textmate.IGNORE
     # the TextMate pattern runs inside a comment, after any of its `#` (Python reads its syntax too)
     [pattern] = [rule["match"] for rule in _rules(textmate.grammar()) if "keyword.other.directive.kpi" in _scopes(rule)]
-    directive = re.compile(pattern)
-    for comment in ("# kpispec: ignore[KPI301]", "#kpispec:ignore[KPI301, kpi205]", "# kpispec: ignore",
-                    "# note # kpispec: ignore[KPI206]  (why)", "# kpispec: ignore[]", "# kpispec:  ignore [KPI301]",
-                    "# kpispec ignore[KPI301]", "# KPISPEC: ignore", "# see kpispec: ignore[KPI301]", "# x"):
+    directive = re.compile(pattern.replace(r"\x{ff1a}", "\uff1a").replace(r"\x{ff3b}", "\uff3b"))
+    for comment, expected in SUPPRESSION_COMMENTS.items():
         ours, theirs = directive.search(comment), IGNORE.search(comment)
-        assert (ours is None) == (theirs is None), comment
+        assert (ours is None) == (theirs is None) == (expected is None), comment
         if ours:
-            assert ours.group(3) == theirs.group(1), comment
+            assert (ours.group(1), ours.group(3)) == expected, comment
+            assert (theirs.group(1) == "-file") == ours.group(1).endswith("-file"), comment
+            assert theirs.group(2) == ours.group(3), comment
 
 
 def test_python_word_classes_are_the_unicode_categories_the_textmate_grammar_names():
@@ -532,6 +554,7 @@ def tokens():
     assert len(examples) >= 3
     texts = {**examples, **_docs_blocks(), "sample": SAMPLE, **_keyword_probes()}
     texts.update({f"id|{name}": f"kpi {word} {{ formula {word} }}" for name, word in IDS.items()})
+    texts.update({f"suppression|{comment}": comment for comment in SUPPRESSION_COMMENTS})
     return tokenize_all(texts)
 
 
@@ -576,6 +599,20 @@ def test_a_plan_token_by_token(tokens):
     # the directive is inside its comment
     directive = next(scopes for _, text, scopes in tokens["sample"] if text == "kpispec: ignore")
     assert directive == ["meta.block.kpi", "comment.line.number-sign.kpi", "keyword.other.directive.kpi"]
+
+
+def test_suppression_comments_are_coloured_as_the_checks_read_them(tokens):
+    # `ignore-file` like `ignore`; codes in brackets; no directive where the checks read none
+    for comment, expected in SUPPRESSION_COMMENTS.items():
+        found = tokens[f"suppression|{comment}"]
+        assert all("comment.line.number-sign.kpi" in scopes for _, _, scopes in found), comment
+        directives = [text for _, text, scopes in found if "keyword.other.directive.kpi" in scopes]
+        codes = [text for _, text, scopes in found if "constant.other.rule-code.kpi" in scopes]
+        if expected is None:
+            assert directives == codes == [], comment
+        else:
+            assert directives == [expected[0]], comment
+            assert codes == ([expected[1]] if expected[1] else []), comment
 
 
 @pytest.mark.parametrize("keyword", sorted(grammar_keywords(LARK.read_text(encoding="utf-8"))))

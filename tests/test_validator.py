@@ -167,7 +167,8 @@ def test_sarif_output():
 def test_github_annotations():
     result = run_cli("check", "--format", "github", "--lang", "en", CHECKS / "KPI302" / "fail_jpy_usd.kpi")
     line = [x for x in result.stdout.splitlines() if "title=KPI302" in x][0]
-    assert line.startswith("::error file=tests/checks/KPI302/fail_jpy_usd.kpi,line=5,col=20,endLine=5,endColumn=21,title=KPI302::")
+    assert line.startswith("::error file=tests/checks/KPI302/fail_jpy_usd.kpi,line=5,col=20,endLine=5,endColumn=21,"
+                           "title=KPI302 unit-mismatch::")
     assert "cannot combine USD per year with JPY per year%0A" in line
 
 

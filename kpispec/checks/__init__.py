@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import traceback
 
 from ..config import DEFAULT, Config
 from ..diagnostics import Diagnostic, Msg, Severity, Span
 from ..ir import Plan
 from .base import Check, Context
+from .suppressions import IGNORE, silence  # noqa: F401 - the pipeline and fmt use them from here
 # --- SMART completeness and failure patterns (2xx)
 # (2xx imports go here)
 from .kpi201_missing_label import MissingLabel
@@ -84,8 +84,6 @@ RULES: tuple[type[Check], ...] = (
     CircularDependency,
 )
 
-IGNORE = re.compile(r"#\s*kpispec:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
-
 
 def rule_codes() -> set[str]:
     return {rule.code for rule in RULES}
@@ -121,37 +119,6 @@ def apply_overrides(diagnostics: list[Diagnostic], config: Config) -> list[Diagn
     return out
 
 
-def suppressed(source, comments) -> dict[int, set[str] | None]:
-    """Lines silenced by `# kpispec: ignore[CODE, ...]` comments (None: every code)."""
-    lines: dict[int, set[str] | None] = {}
-    for comment in comments:
-        match = IGNORE.search(comment.text)
-        if not match:
-            continue
-        line, _ = source.position(comment.span.start)
-        codes = match.group(1)
-        if codes is None:
-            lines[line] = None
-        else:
-            wanted = {c.strip().upper() for c in codes.split(",") if c.strip()}
-            previous = lines.get(line, set())
-            lines[line] = None if previous is None and line in lines else (previous or set()) | wanted
-    return lines
-
-
-def filter_suppressed(diagnostics, source, comments) -> list[Diagnostic]:
-    lines = suppressed(source, comments)
-    if not lines:
-        return diagnostics
-    kept = []
-    for d in diagnostics:
-        line, _ = source.position(d.span.start)
-        if line in lines and (lines[line] is None or d.code in lines[line]):
-            continue
-        kept.append(d)
-    return kept
-
-
 def _with_severity(d: Diagnostic, severity: Severity) -> Diagnostic:
     from ..records import replace
 
@@ -168,6 +135,7 @@ def _internal(plan: Plan, rule, exc: Exception) -> Diagnostic:
                     f"検査 {rule.code}（{rule.name}）で内部エラー：{detail}"),
         file=plan.source.path,
         span=Span(0, 0),
+        extra={"rule": rule.code},  # what a suppression of it would have silenced is unknown
         help=Msg("this is a bug in kpispec; the other checks still ran. Please report it with the plan file",
                  "kpispec の不具合です（他の検査は実行済み）。計画ファイルを添えて報告してください"),
     )

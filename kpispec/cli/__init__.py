@@ -117,7 +117,8 @@ def _internal_error(exc: BaseException) -> None:
 
 # Options that take a value: the word after them is that value, whatever it looks like.
 _VALUED = {"-o", "--output", "--config", "-f", "--format", "--lang", "--max-file-size", "--git", "--set", "--solve", "--goal",
-           "--title", "--dev-addr", "-t", "--template", "--hook-repo", "--hook-rev"}
+           "--title", "--dev-addr", "-t", "--template", "--hook-repo", "--hook-rev", "--output-file", "--select",
+           "--ignore", "--root", "--stdin-filename", "--color"}
 
 
 def _paths_are_paths(args: list[str]) -> list[str]:

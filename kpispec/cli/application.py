@@ -66,12 +66,23 @@ def _japanese_help(command, ctx) -> str | None:
     return help_text(command, ctx)
 
 
+def _usage_piece(piece: str) -> str:
+    if piece.startswith("{") and "}" in piece:  # typer's mark of a required argument: not click's, nor any shell's
+        name, _, rest = piece[1:].partition("}")
+        return name + rest
+    return piece
+
+
 class KpiCommand(TyperCommand):
     """A command whose usage errors know their context, extra arguments which ones they are, and
     whose --help is in the run's language."""
 
     def get_help(self, ctx):
         return _japanese_help(self, ctx) or super().get_help(ctx)
+
+    def collect_usage_pieces(self, ctx):
+        """The usage line as click writes it (`paths...`, `[old]`), without typer's braces (`{paths}...`)."""
+        return [_usage_piece(piece) for piece in super().collect_usage_pieces(ctx)]
 
     def parse_args(self, ctx, args):
         _remember_values(self)
@@ -137,6 +148,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["--help", "-h"]},  # "--help" first: click names it in "Try … for help"
     help="kpispec: KPI plans as code. Check, compile and document .kpi files.",
 )
 

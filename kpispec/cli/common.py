@@ -24,6 +24,19 @@ class Lang(str, Enum):
     ja = "ja"
 
 
+class Colour(str, Enum):
+    """`--color`: auto colours a terminal only."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def in_github_actions() -> bool:
+    """Running as a step of a GitHub Actions job (the runner sets GITHUB_ACTIONS=true)."""
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
 DEFAULT_MAX_FILE_SIZE = f"{MAX_FILE_SIZE // 10**6}MB"
 
 
@@ -91,9 +104,18 @@ def language_in(args: list[str], valued: frozenset | set = frozenset()) -> str |
     return found
 
 
-def use_colour(stream) -> bool:
+def use_colour(stream, mode: Colour | None = None) -> bool:
+    """Whether to colour what goes to `stream`: `--color always|never` decides; else NO_COLOR (set and
+    not empty) turns colour off and FORCE_COLOR (set and not empty) on, NO_COLOR first; else a
+    terminal is coloured and anything else (a file, a pipe) is not."""
+    if mode is Colour.always:
+        return True
+    if mode is Colour.never:
+        return False
     if os.environ.get("NO_COLOR"):
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     try:
         return hasattr(stream, "isatty") and stream.isatty()
     except (OSError, ValueError):

@@ -42,6 +42,7 @@ def docs(
 ):
     """Build a documentation site of the plans: trees, goals, tables and diagnostics (mkdocs)."""
     lang_code = use_language(lang)
+    _site_generator()
     if not serve and output is None:
         fail(Text("say where the site goes with -o DIR (or preview it with --serve)",
                   "サイトの出力先を -o DIR で指定してください（プレビューなら --serve）"))
@@ -100,6 +101,20 @@ def docs(
     index = f"{display_path(output)}{os.sep}index.html"
     say(f"kpispec: サイトを {index} に書き出しました" if lang_code == "ja" else f"kpispec: wrote the site to {index}")
     raise typer.Exit(0)
+
+
+def _site_generator() -> None:
+    """Exit 2, naming the extra to install, when the site generator is not installed: mkdocs,
+    Pygments (the rule pages' ```kpi examples) and Babel (the theme's words in the site's language)
+    come with `kpispec[docs]`, not with the plain install (pyproject.toml)."""
+    try:  # mkdocs first: the one to name when none of them is there
+        import mkdocs.commands.build  # noqa: F401
+        import pygments  # noqa: F401
+        import babel  # noqa: F401
+    except ImportError as exc:
+        from ..site import needs_docs_extra
+
+        fail(needs_docs_extra(("kpispec docs", "kpispec docs"), exc))
 
 
 def _plans_usable(paths: list[Path], config_file: Path | None, follow_symlinks: bool) -> None:

@@ -17,7 +17,7 @@ import typer
 
 from .application import app
 from .common import DEFAULT_MAX_FILE_SIZE, error, note, use_colour, use_language
-from .io import CliError, Text, TooLarge, find_plans, out, read_regular, say, write_atomic
+from .io import CliError, Text, TooLarge, find_plans, out, read_regular, read_standard_input, say, write_atomic
 from .options import LangOption, size_option
 
 
@@ -121,12 +121,9 @@ def _standard_input(check: bool, diff: bool, limit: int) -> int:
     from ..fmt import format_bytes
 
     try:
-        data = sys.stdin.buffer.read(limit + 1)
-    except (AttributeError, OSError, ValueError):  # closed (`<&-`), or not readable
-        error(Text("cannot read standard input", "標準入力を読めません"))
-        return 2
-    if len(data) > limit:
-        error(Text("standard input is larger than --max-file-size", "標準入力が --max-file-size より大きいです"))
+        data = read_standard_input(limit)
+    except CliError as exc:
+        error(exc.args[0])
         return 2
     result = format_bytes("<stdin>", data)
     if not result.ok:

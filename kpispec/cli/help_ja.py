@@ -37,7 +37,8 @@ COMMANDS: dict[str, tuple[str, str | None]] = {
             "計画のレイアウトを整えます"),
     "init": ("プロジェクトを始めます：問題なく検査を通る計画のひな形、kpispec.toml、pre-commit のフック。",
              "計画のひな形と設定、pre-commit のフックを書き出します"),
-    "schema": ("コンパイルした JSON の JSON Schema（draft 2020-12）を出力します。",
+    "schema": ("コンパイルした JSON の JSON Schema（draft 2020-12）を出力します。--config を付けると、代わりに設定"
+               "（pyproject.toml の [tool.kpispec]、または kpispec.toml）の JSON Schema を出力します。",
                "コンパイルした JSON の JSON Schema を出力します"),
     "whatif": ("計画を別の値で計算し直し（--set）、入力を逆算し（--solve）、入力を効果の大きい順に並べます"
                "（--sensitivity）。",
@@ -52,14 +53,24 @@ _OUT_OF_REPOSITORY = "リポジトリの外へ出るシンボリックリンク�
 PARAMS: dict[tuple[str, str], str] = {
     ("", "version"): "バージョンを表示して終了します。",
 
-    ("check", "paths"): "検査するファイルかフォルダ。フォルダはその中の *.kpi ファイルを探します。",
+    ("check", "paths"): "検査するファイルかフォルダ。フォルダはその中の *.kpi ファイルを探します。- は標準入力から計画を読みます。",
     ("check", "output_format"): "出力の形式：text は人が読むためのもの。json、sarif（GitHub のコードスキャン）、"
-                                "github（GitHub Actions のアノテーション）。",
+                                "github（GitHub Actions のアノテーション）。省略時は GitHub Actions の中では github、"
+                                "それ以外では text。",
+    ("check", "output_file"): "報告を標準出力ではなくこのファイルに書き込みます（実行が失敗しても、ファイル全体を置き換えます）。",
     ("check", "strict"): "警告があっても失敗します（終了コード 1）。",
+    ("check", "exit_zero"): "指摘があっても終了コード 0 で終わります（実行そのものの失敗は 2 のまま）。",
+    ("check", "select"): "これらのルールのコードか接頭辞（KPI301,KPI2）だけを報告します。繰り返し指定できます。",
+    ("check", "ignore"): "これらのルールのコードか接頭辞を報告しません。繰り返し指定できます。",
     ("check", "config_file"): "上のフォルダを順に探す代わりに、この kpispec.toml か pyproject.toml を使います。",
+    ("check", "root"): "sarif と github の出力で、ファイルをこのフォルダからのパスで示します（省略時は git リポジトリの最上位）。",
+    ("check", "stdin_filename"): "- で標準入力から読む計画の名前。報告に使い、設定ファイルもここから探します。",
+    ("check", "color"): "text の出力の色：auto（端末のときだけ。NO_COLOR と FORCE_COLOR も見ます）、always、never。",
     ("check", "follow_symlinks"): "フォルダの中のシンボリックリンクと、名前で指定したリンクのうちリポジトリの外を"
                                   "指すものもたどります。",
     ("check", "max_file_size"): "これより大きいファイルは読まずに報告します（KPI007）。" + _MAX_SIZE,
+
+    ("schema", "config"): "コンパイルした JSON ではなく、設定（pyproject.toml の [tool.kpispec]、または kpispec.toml）のスキーマにします。",
 
     ("compile", "file"): "コンパイルする .kpi ファイル。",
     ("compile", "output"): "JSON を標準出力ではなくこのファイルに書き込みます（通常のファイル。入力のファイルは不可）。",

@@ -19,6 +19,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .. import DOCS_URL
 from .application import app
 from .common import use_language
 from .io import Text, display_path, out, printable, reason
@@ -35,8 +36,11 @@ class Template(str, Enum):
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
+# taplo (Even Better TOML) reads this first line: completion and checks in the editor
+SCHEMA_LINE = f"#:schema {DOCS_URL}schemas/kpispec-config.schema.json\n"
+
 CONFIG = {
-    "en": """\
+    "en": SCHEMA_LINE + """\
 # kpispec settings (the Configuration page of kpispec's documentation says more)
 # Uncomment a line to change a setting: the values shown are the defaults, the [severity] line an example.
 # growth-bound = 3            # a target more than 3x its baseline is a warning (KPI206)
@@ -46,7 +50,7 @@ CONFIG = {
 # [severity]                  # change a rule's level: "error", "warning", "info" or "off"
 # KPI205 = "info"
 """,
-    "ja": """\
+    "ja": SCHEMA_LINE + """\
 # kpispec の設定（詳しくは kpispec のドキュメントの Configuration のページ）
 # 設定を変えるときは行頭の # を外します。値は既定値で、[severity] の行は例です。
 # growth-bound = 3            # 目標値が現状値の 3 倍を超えると警告（KPI206）
@@ -59,6 +63,10 @@ CONFIG = {
 }
 
 
+# pre-commit shows a hook that passed as "Passed" and nothing more: the check's warnings are shown too
+VERBOSE = "        verbose: true\n"
+
+
 def hook_config(lang: str, repo: str | None, rev: str | None) -> str:
     """The pre-commit configuration: kpispec from `repo` at `rev`, or the kpispec already installed.
     Two hooks: `kpispec fmt` lays the staged plans out (pre-commit stops the commit when it changed
@@ -69,13 +77,14 @@ def hook_config(lang: str, repo: str | None, rev: str | None) -> str:
                 if lang == "ja" else
                 "# kpispec formats and checks the plans in every commit that touches a .kpi file (with the kpispec installed here)\n")
         hooks = "".join(f"      - id: kpispec-{command}\n        name: kpispec {command}\n        entry: kpispec {command}\n"
-                        f"        language: system\n        files: \\.kpi${args}\n" for command in ("fmt", "check"))
+                        f"        language: system\n        files: \\.kpi${args}\n{VERBOSE if command == 'check' else ''}"
+                        for command in ("fmt", "check"))
         return head + "repos:\n  - repo: local\n    hooks:\n" + hooks
     head = ("# kpispec が .kpi ファイルを含むコミットのたびに計画を整形し、検査します\n" if lang == "ja" else
             "# kpispec formats and checks the plans in every commit that touches a .kpi file\n")
     # JSON strings are YAML double-quoted scalars: whatever the URL holds, it stays one value
     return (head + f"repos:\n  - repo: {json.dumps(repo, ensure_ascii=False)}\n    rev: {json.dumps(rev, ensure_ascii=False)}\n"
-            f"    hooks:\n      - id: kpispec-fmt{args}\n      - id: kpispec-check{args}\n")
+            f"    hooks:\n      - id: kpispec-fmt{args}\n      - id: kpispec-check{args}\n{VERBOSE}")
 
 
 def _snippet(text: str) -> str:

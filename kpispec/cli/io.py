@@ -385,6 +385,18 @@ class TooLarge(Exception):
         self.size = size
 
 
+def read_standard_input(limit: int) -> bytes:
+    """A plan given as `-`: the bytes of standard input, at most `limit` of them. Raises CliError
+    when it cannot be read (closed: `<&-`) or is larger than the limit."""
+    try:
+        data = sys.stdin.buffer.read(limit + 1)
+    except (AttributeError, OSError, ValueError):
+        raise CliError(Text("cannot read standard input", "標準入力を読めません")) from None
+    if len(data) > limit:
+        raise CliError(Text("standard input is larger than --max-file-size", "標準入力が --max-file-size より大きいです"))
+    return data
+
+
 def read_regular(source: PlanFile | Path | str, limit: int) -> bytes:
     """The bytes of a regular file, read through no symbolic link and at most `limit` of them.
 

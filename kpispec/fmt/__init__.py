@@ -84,7 +84,9 @@ def format_text(source: SourceFile, marks: list | None = None) -> tuple[str | No
 
 def _silencing(tree: Tree) -> list[tuple[str, str, tuple[str, int, int]]]:
     """Each `# kpispec: ignore[…]` comment, with what is written on its line (the characters of the
-    tokens that start there, sorted: which tokens, not where on the line), and the comment."""
+    tokens that start there, sorted: which tokens, not where on the line), and the comment. Of one
+    that holds only `ignore-file` directives, only whether it stands on a line of its own: it
+    silences in the whole file from any line, and on a line of the plan's text silences nothing."""
     comments = [c for c in tree.comments if "kpispec" in c[0]]
     if not comments:
         return []
@@ -101,6 +103,9 @@ def _silencing(tree: Tree) -> list[tuple[str, str, tuple[str, int, int]]]:
         line_start = lines[bisect_right(lines, comment[1]) - 1]
         first, last = bisect_left(starts, line_start), bisect_left(starts, comment[1])
         written = "".join(sorted("".join(t.value for t in toks[first:last]).translate(_NO_SPACE)))
+        if all(directive.group(1) for directive in IGNORE.finditer(comment[0])):
+            found.append((comment[0].rstrip(COMMENT_END_SPACE), (False, "" if not written else "after"), comment))
+            continue
         # what is reported at the start of the file (no plan, KPI106) is on its first line too
         found.append((comment[0].rstrip(COMMENT_END_SPACE), (line_start == 0, written), comment))
     return sorted(found)

@@ -22,3 +22,21 @@ class Counts:
             "warnings": self.by_severity[Severity.WARNING],
             "infos": self.by_severity[Severity.INFO],
         }
+
+
+class Outcome:
+    """How a run ended, for the formats that say so (SARIF's invocation, GitHub's annotations):
+    the problems that kept it from checking everything (I/O, usage, configuration; each a Text in
+    both languages), and its exit status."""
+
+    def __init__(self, problems=(), exit_code: int = 0):
+        self.problems = list(problems)
+        self.exit_code = exit_code
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.problems
+
+    def texts(self, lang: str) -> list[str]:
+        """The problems said in `lang` (a Text's Japanese is beside its English)."""
+        return [getattr(p, "ja", p) if lang == "ja" else str.__str__(p) for p in self.problems]

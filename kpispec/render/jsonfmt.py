@@ -86,7 +86,7 @@ class Report:
         """The file's part of the report, one diagnostic at a time (never one big string)."""
         return (self.array.item(diagnostic_dict(d, source, self.lang)) for d in diagnostics)
 
-    def end(self, counts: Counts) -> str:
+    def end(self, counts: Counts, outcome=None) -> str:
         return self.array.end({"diagnostics": _MARK, "summary": counts.summary()})
 
 

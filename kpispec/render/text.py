@@ -147,22 +147,52 @@ class TextRenderer:
 
 
 class Report:
-    """Diagnostics for people, file by file, then one summary line."""
+    """Diagnostics for people, file by file; then, when errors sit among warnings or infos, the errors
+    again one a line (where a reader scanning a long run looks); then one summary line."""
+
+    LISTED = 20  # errors listed at the end; more are counted
 
     def __init__(self, lang: str, colour: bool = False):
         self.renderer = TextRenderer(lang, colour)
+        self.errors: list[str] = []
+        self.unlisted = 0
 
     def begin(self) -> str:
         return ""
 
     def file(self, diagnostics, source):
         """The file's part of the report, one diagnostic at a time (never one big string)."""
-        return (self.renderer.render(d, source) + "\n\n" for d in diagnostics)
+        for d in diagnostics:
+            if d.severity is Severity.ERROR:
+                self._remember(d, source)
+            yield self.renderer.render(d, source) + "\n\n"
 
-    def end(self, counts) -> str:
+    def _remember(self, d: Diagnostic, source) -> None:
+        if len(self.errors) >= self.LISTED:
+            self.unlisted += 1
+            return
+        where = visible(d.file)
+        if source is not None:
+            line, column = source.position(d.span.start)
+            where += f":{line}:{column}"
+        self.errors.append(f"  {where}: {self.renderer.paint(d.code, 'error')} {shorten(d.message.get(self.renderer.lang))}")
+
+    def end(self, counts, outcome=None) -> str:
         if not counts.files:
             return ""
-        return self.renderer.summary_of(counts.by_severity, counts.files) + "\n"
+        parts = []
+        others = counts.by_severity[Severity.WARNING] + counts.by_severity[Severity.INFO]
+        if self.errors and others:
+            ja = self.renderer.lang == "ja"
+            listed = len(self.errors) + self.unlisted
+            head = f"エラー（{listed} 件）:" if ja else f"{_plural(listed, 'error')}:"
+            parts.append(self.renderer.paint(head, "bold") + "\n")
+            parts.extend(line + "\n" for line in self.errors)
+            if self.unlisted:
+                parts.append(f"  …ほか {self.unlisted} 件\n" if ja else f"  … and {self.unlisted} more\n")
+            parts.append("\n")
+        parts.append(self.renderer.summary_of(counts.by_severity, counts.files) + "\n")
+        return "".join(parts)
 
 
 def _plural(n: int, word: str) -> str:

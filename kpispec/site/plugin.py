@@ -43,6 +43,13 @@ class KpispecConfig(Config):
 
 class KpispecPlugin(BasePlugin[KpispecConfig]):
     def on_config(self, config):
+        if self.config.rules:
+            try:  # the rule pages' ```kpi examples are coloured with it; kpispec's plain install leaves it out
+                import pygments  # noqa: F401
+            except ImportError as exc:
+                from . import needs_docs_extra
+
+                raise PluginError("kpispec: " + needs_docs_extra(("the kpispec plugin", "kpispec プラグイン"), exc)) from None
         folder = self.config.folder.strip("/")
         if folder and any(part in ("", ".", "..") for part in folder.split("/")):
             raise PluginError(f"kpispec: `folder` must be a plain relative folder, not {folder!r}")

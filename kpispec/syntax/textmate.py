@@ -88,8 +88,11 @@ TERMINALS = {
 # speed, and reads as a MONTH or QUARTER followed by a quantity.
 COMPOSITE_TERMINALS = ("MILESTONE", "MILESTONE_END", "MILESTONE_UNIT", "MILESTONE_PER")
 
-# `# kpispec: ignore[KPI301]`, as kpispec/checks/__init__.py's IGNORE reads it (the test holds the two equal)
-IGNORE = r"#\s*kpispec:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?"
+# `# kpispec: ignore[KPI301]` and `# kpispec: ignore-file[KPI301]`, as kpispec/checks/suppressions.py's
+# IGNORE reads them (the test holds the two equal): what follows a directive without brackets must not
+# read as codes (`ignore: KPI301`, `ignore KPI301`, `ignore[KPI301` never closed are no directive)
+_NOT_CODES = r"(?![\w\-:\uff1a\uff3b]|\s*[\[\uff3b]|\s*(?i:kpi)\d)"
+IGNORE = rf"#\s*kpispec:\s*ignore(-file)?(?:\s*\[([^\]]*)\]|{_NOT_CODES})"
 
 
 # ------------------------------------------------------------------- to Oniguruma
@@ -175,7 +178,7 @@ def grammar() -> dict:
             "end": "$",
             "patterns": [_rule(
                 # IGNORE, after any `#` of the comment (the first is the rule's `begin`)
-                r"(?<=#)\s*(kpispec:\s*ignore)(?:(\[)([A-Za-z0-9_,\s]*)(\]))?",
+                onig(rf"(?<=#)\s*(kpispec:\s*ignore(?:-file)?)(?:\s*(\[)([^\]]*)(\])|{_NOT_CODES})"),
                 _1="keyword.other.directive.kpi",
                 _2="punctuation.definition.directive.begin.kpi",
                 _3="constant.other.rule-code.kpi",

@@ -272,3 +272,31 @@ def test_the_ci_recipes_work_as_written(repo):
     # annotations by default inside Actions; findings fail the step
     ran = step(annotate_step[0])
     assert ran.returncode == 1 and annotations(ran.stdout)
+
+
+def test_the_ci_page_s_pre_commit_configuration_and_fmt_step_work_as_written(repo):
+    """docs/ci.md's first YAML block is a valid pre-commit configuration with the README's hooks (whose
+    run is tested in test_precommit.py), and its `fmt --check` step passes on formatted plans."""
+    import re
+    import subprocess
+
+    import yaml
+
+    from test_precommit import precommit
+
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (repo / ".pre-commit-config.yaml").write_text(block, encoding="utf-8")
+    valid = subprocess.run(precommit() + ["validate-config", ".pre-commit-config.yaml"], cwd=repo,
+                           capture_output=True, text=True)
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+    hooks = yaml.safe_load(block)["repos"][0]["hooks"]
+    assert hooks == [{"id": "kpispec-fmt"}, {"id": "kpispec-check", "verbose": True}]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"- id: kpispec-check\n\s+verbose: true", readme)  # the same advice in both places
+    step = _yaml_runs(text, "In CI, check the layout")
+    assert step == ["kpispec fmt --check plans/"]
+    assert run_cli(*step[0].split()[1:], cwd=repo).returncode == 1  # the fixture's plans are not laid out
+    assert run_cli("fmt", "plans/", cwd=repo).returncode == 0
+    ran = run_cli(*step[0].split()[1:], cwd=repo)
+    assert ran.returncode == 0, ran.stdout + ran.stderr

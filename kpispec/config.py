@@ -307,7 +307,10 @@ def load(path: Path, known_codes=None) -> Config:
         return _settings(table, where, known_codes, spelled)
     except _Invalid as refused:
         places = _Places(text)
-        problem = _schema_problem(table, places, prefix, known_codes) or refused  # `or`: tests say never
+        try:
+            problem = _schema_problem(table, places, prefix, known_codes) or refused  # `or`: tests say never
+        except RecursionError:  # a key nested hundreds deep: jsonschema's message recurses through it
+            problem = refused
     raise _error(where + places.place((*prefix, *problem.path)), problem.en, problem.ja)
 
 

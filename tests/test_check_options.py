@@ -5,6 +5,7 @@ Actions, and the errors listed again at the end of a long text report."""
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -226,3 +227,42 @@ def test_the_list_stops_at_twenty_and_counts_the_rest(tmp_path):
     assert listing[0] == "25 errors:"
     assert len(listing) == 1 + 20 + 1 and listing[-1] == "  … and 5 more"
     assert listing[1] == "  many.kpi:5:11: KPI102 `missing0` is not defined in this plan"
+
+
+# ------------------------------------------------------------------ found by the adversarial review
+
+
+def test_an_empty_select_is_a_usage_error_not_every_rule_off(repo):
+    for value in ("", ",,,", " "):
+        ran = run_cli("check", "plans/bad.kpi", "--select", value, cwd=repo)
+        assert (ran.returncode, ran.stderr.strip()) == (
+            2, "kpispec: error: --select names no rule code: give codes or prefixes such as KPI301,KPI2")
+    long = run_cli("check", "plans/bad.kpi", "--ignore", "X" * 5000, cwd=repo)
+    assert long.returncode == 2 and len(long.stderr) < 200  # the value is cut, not echoed whole
+
+
+def test_the_report_never_replaces_the_configuration_it_read(repo):
+    (repo / "kpispec.toml").write_text("disable = []\n", encoding="utf-8")
+    ran = run_cli("check", "plans", "-o", "kpispec.toml", cwd=repo)
+    assert ran.returncode == 2 and "it is the input kpispec.toml" in ran.stderr
+    assert (repo / "kpispec.toml").read_text(encoding="utf-8") == "disable = []\n"
+
+
+def test_a_deleted_working_folder_does_not_break_the_machine_formats(repo, tmp_path):
+    import subprocess
+    import sys
+
+    probe = ("import os, sys\nos.chdir(sys.argv[1]); os.rmdir(sys.argv[1])\n"
+             "sys.argv = ['kpispec', 'check', '-f', sys.argv[3], sys.argv[2]]\nfrom kpispec.cli import main\nmain()\n")
+    for fmt in ("sarif", "github"):
+        gone = tmp_path / f"gone-{fmt}"
+        gone.mkdir()
+        ran = subprocess.run([sys.executable, "-c", probe, str(gone), str(repo / "plans" / "bad.kpi"), fmt],
+                             capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+        assert ran.returncode == 1 and "internal error" not in ran.stderr, ran.stderr
+        assert "bad.kpi" in ran.stdout
+
+
+def test_a_root_at_the_filesystem_s_root_is_file_slash(repo):
+    log = json.loads(run_cli("check", "-f", "sarif", "--root", "/", "plans/bad.kpi", cwd=repo).stdout)
+    assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///"

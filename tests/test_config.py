@@ -618,3 +618,12 @@ def test_a_cadence_every_two_weeks():
             'kpi c "C" { target 1件 per month  cadence biweekly }\n')
     r = analyze_text("c.kpi", text, checks=False)
     assert r.ok and {n.cadence for n in r.plan.nodes.values()} == {"biweekly"}
+
+
+def test_a_key_nested_a_thousand_deep_is_a_configuration_error_not_a_crash(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "kpispec.toml").write_text("severity.KPI205." + ".".join(["a"] * 1000) + " = 1\n", encoding="utf-8")
+    (tmp_path / "p.kpi").write_text('plan p "P" { period 2026-04-01 to 2027-03-31 }\n', encoding="utf-8")
+    ran = run_cli("check", "p.kpi", cwd=tmp_path)
+    assert ran.returncode == 2 and "internal error" not in ran.stderr
+    assert ran.stderr.startswith('kpispec: error: kpispec.toml:1:10: severity.KPI205 must be "error", "warning", "info" or "off"')

@@ -431,3 +431,29 @@ def test_every_other_suppression_in_the_docs_silences_something():
     for name, block in examples:
         codes = {d.code for d in analyze_text(name, block).diagnostics} & {"KPI903", "KPI904"}
         assert codes == ({"KPI904"} if "ignore[KPI216]" in block else set()), (name, block)
+
+
+# ---------------------------------------------------------------- hostile comments (an adversarial review)
+
+
+def test_many_suppressions_are_each_judged_once():
+    # thousands of the same file-level suppression: every one silences the finding (none is unused)
+    text = "# kpispec: ignore-file[KPI205]\n" * 3000 + PLAN + 'kpi x "X" {\n  target 5件\n}\n'
+    result = analyze_text("many.kpi", text)
+    assert [d.code for d in result.diagnostics if d.code in ("KPI205", "KPI904")] == []
+
+
+def test_an_unclosed_or_overlong_bracket_is_unreadable_not_a_directive():
+    line = "# kpispec: ignore[ " * 50
+    result = analyze_text("u.kpi", PLAN + 'kpi x "X" {\n  target 5件  ' + line + "\n}\n")
+    assert [d.code for d in result.diagnostics].count("KPI903") == 50
+    long = "# kpispec: ignore[" + ",".join("KPI205" for _ in range(200)) + "]"  # 1,400 characters
+    result = analyze_text("l.kpi", PLAN + 'kpi x "X" {\n  target 5件  ' + long + "\n}\n")
+    codes = [d.code for d in result.diagnostics]
+    assert "KPI205" in codes and codes.count("KPI903") == 1
+
+
+def test_a_very_long_unknown_code_gets_no_guess():
+    result = analyze_text("g.kpi", PLAN + "# kpispec: ignore-file[" + "K" * 5000 + "]\n")
+    [report] = [d for d in result.diagnostics if d.code == "KPI903"]
+    assert report.help is None or "did you mean" not in report.help.en

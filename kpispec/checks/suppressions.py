@@ -13,6 +13,7 @@ the comment does, and such a name is never unused itself (as ruff treats RUF100 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -23,7 +24,9 @@ from ..records import record, replace
 
 # `ignore` or `ignore-file`, then the codes in brackets, or nothing that reads as codes: a colon, a
 # code without brackets or a `[` never closed would otherwise make it silence every code.
-IGNORE = re.compile(r"#\s*kpispec:\s*ignore(-file)?(?:\s*\[([^\]]*)\]|(?![\w\-:\uff1a\uff3b]|\s*[\[\uff3b]|\s*(?i:kpi)\d))")
+# The brackets hold at most 1,000 characters (a hundred codes): an unclosed `[` is looked past that far
+# only, so that a line of many `ignore[` costs its length, not its length squared.
+IGNORE = re.compile(r"#\s*kpispec:\s*ignore(-file)?(?:\s*\[([^\]]{0,1000})\]|(?![\w\-:\uff1a\uff3b]|\s*[\[\uff3b]|\s*(?i:kpi)\d))")
 # What is meant as one: each place where IGNORE does not read it is reported (KPI903).
 ATTEMPT = re.compile(r"[#\uff03]\s*kpispec\s*[:\uff1a]\s*ignore", re.IGNORECASE)
 ENTRY = re.compile(r"[^,\s]+")
@@ -97,21 +100,32 @@ def silence(diagnostics: list[Diagnostic], source, comments, config: Config = DE
     suppressions, problems = read(source, comments)
     if not suppressions and not problems:
         return diagnostics
-    on_line: dict[int, list[int]] = {}
-    whole_file: list[int] = []
+    # Indexed by line and by code, so that each finding and each report is matched in constant time
+    # whatever the number of comments (an attacker's plan may hold thousands on a line or in a file).
+    by_line: dict[int, dict[str | None, list[int]]] = {}  # line -> code (None: every code) -> suppressions
+    whole_file: dict[str | None, list[int]] = {}
     for i, s in enumerate(suppressions):
-        (whole_file if s.whole_file else on_line.setdefault(s.line, [])).append(i)
-    used: list[set[str]] = [set() for _ in suppressions]
+        index = whole_file if s.whole_file else by_line.setdefault(s.line, {})
+        for code in (None,) if s.codes is None else dict.fromkeys(named for named, _ in s.codes):
+            index.setdefault(code, []).append(i)
+
+    def naming(line: int, code: str) -> tuple[list[int], ...]:
+        here = by_line.get(line, {})
+        return here.get(code, []), here.get(None, []), whole_file.get(code, []), whole_file.get(None, [])
+
+    found_on: dict[int, set[str]] = {}  # line -> codes of the findings that start there
     kept = []
     for d in diagnostics:
-        line = source.position(d.span.start)[0] if on_line else 0
-        silenced = False
-        for i in (*on_line.get(line, ()), *whole_file):
-            if _names(suppressions[i], d.code):
-                used[i].add(d.code)
-                silenced = True
-        if not silenced:
+        line = source.position(d.span.start)[0] if by_line else 0
+        found_on.setdefault(line, set()).add(d.code)
+        if not any(naming(line, d.code)):
             kept.append(d)
+    # What each suppression silenced: the codes it names among the findings on its line (or in the file).
+    found_anywhere = set().union(*found_on.values()) if found_on else set()
+    used: list[set[str]] = []
+    for s in suppressions:
+        found = found_anywhere if s.whole_file else found_on.get(s.line, set())
+        used.append(set(found) if s.codes is None else {named for named, _ in s.codes if named in found})
     crashed = {d.extra.get("rule") for d in diagnostics if d.code == "KPI901"}
     reports = [(p, None) for p in problems] + _unused(source, suppressions, used, _judge(config, checked, crashed))
     for report, about in reports:
@@ -120,15 +134,11 @@ def silence(diagnostics: list[Diagnostic], source, comments, config: Config = DE
             continue
         line = source.position(report.span.start)[0]
         # a comment names its own reports' code to silence them; one without codes silences the others'
-        if any(_names(suppressions[i], report.code) and (i != about or suppressions[i].codes is not None)
-               for i in (*on_line.get(line, ()), *whole_file)):
+        named, every_here, named_in_file, every_in_file = naming(line, report.code)
+        if named or named_in_file or any(i != about for i in every_here[:2]) or any(i != about for i in every_in_file[:2]):
             continue
         kept.append(report if severity is report.severity else replace(report, severity=severity))
     return kept
-
-
-def _names(s: Suppression, code: str) -> bool:
-    return s.codes is None or any(code == named for named, _ in s.codes)
 
 
 def _judge(config: Config, checked: bool, crashed: set):
@@ -266,8 +276,12 @@ def _rewritten(written: str) -> str | None:
     return fixed if directive is not None and directive.end() == len(fixed) and len(fixed) <= 80 else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _guess(written: str) -> tuple[str | None, str | None]:
-    """The code `written` probably means, and the rule name it was written as (or None)."""
+    """The code `written` probably means, and the rule name it was written as (or None). Nothing is
+    guessed for what is longer than any code or name (it is compared with each of them)."""
+    if len(written) > 40:
+        return None, None
     known = _known()
     name = written.strip().lower()
     for code, rule in known.items():

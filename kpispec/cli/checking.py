@@ -155,8 +155,9 @@ def run(paths: list[Path], output_format: OutputFormat | None = None, output_fil
 
     codes = []
     try:
-        write_atomic(output_file, lambda write: codes.append(report_to(write, None)),
-                     inputs=tuple(Path(plan.real) for plan in plans))
+        # the plans and the configurations read are inputs: never replaced by the report
+        inputs = (*(Path(plan.real) for plan in plans), *configs.files)
+        write_atomic(output_file, lambda write: codes.append(report_to(write, None)), inputs=inputs)
     except CliError as exc:
         error(exc.args[0])
         return 2
@@ -243,26 +244,28 @@ def _chosen_codes(select: list[str], ignore: list[str]):
     chosen = set(known)
     if select:
         chosen = _matching(select, known, "--select")
-    chosen -= _matching(ignore, known, "--ignore")
+    if ignore:
+        chosen -= _matching(ignore, known, "--ignore")
     return frozenset(known) - chosen - UNREADABLE - {"KPI901"}
 
 
 def _matching(values: list[str], known: list[str], option: str) -> set:
     found = set()
-    for value in values:
-        for word in value.split(","):
-            word = word.strip()
-            if not word:
-                continue
-            code = word.upper()
-            matched = {k for k in known if k.startswith(code)} if code.startswith("KPI") else set()
-            if not matched:
-                from ..config import _did_you_mean, _retyped
+    words = [word.strip() for value in values for word in value.split(",")]
+    if not any(words):  # `--select "$CODES"` with the variable unset must not turn every rule off
+        raise CliError(Text(f"{option} names no rule code: give codes or prefixes such as KPI301,KPI2",
+                            f"{option} にルールのコードがありません。KPI301,KPI2 のようにコードか接頭辞を指定してください"))
+    for word in filter(None, words):
+        code = word.upper()
+        matched = {k for k in known if k.startswith(code)} if code.startswith("KPI") else set()
+        if not matched:
+            from ..config import _did_you_mean, _retyped
 
-                hint, hint_ja = _did_you_mean(_retyped(word), known)
-                raise CliError(Text(f"{option}: unknown rule code or prefix {word!r}{hint}",
-                                    f"{option}：{word!r} というルールのコードや接頭辞はありません{hint_ja}"))
-            found |= matched
+            hint, hint_ja = _did_you_mean(_retyped(word), known)
+            shown = repr(word if len(word) <= 40 else word[:39] + "…")
+            raise CliError(Text(f"{option}: unknown rule code or prefix {shown}{hint}",
+                                f"{option}：{shown} というルールのコードや接頭辞はありません{hint_ja}"))
+        found |= matched
     return found
 
 

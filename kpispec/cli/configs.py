@@ -34,6 +34,11 @@ class Configs:
             self._by_folder[folder] = DEFAULT if found is None else self._load(found)
         return self._by_folder[folder]
 
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The configuration files read (or tried)."""
+        return tuple(self._loaded)
+
     def _load(self, found: Path):
         from ..codes import all_rules
         from ..config import DEFAULT, ConfigError, load

@@ -19,13 +19,16 @@ class Root:
     """The folder reported paths are relative to."""
 
     def __init__(self, folder: str | os.PathLike | None = None):
+        try:
+            self._cwd = os.getcwd()
+        except OSError:  # the working folder was deleted: names given relative to it cannot be placed
+            self._cwd = None
         if folder is None:
             from ..config import repository_root
 
-            found = repository_root(os.getcwd())
-            folder = found if found is not None else os.getcwd()
+            found = repository_root(self._cwd) if self._cwd else None
+            folder = found if found is not None else (self._cwd or os.sep)
         self.path = os.path.realpath(folder)
-        self._cwd = os.getcwd()
         self._cache: dict[str, str | None] = {}
 
     def relative(self, shown: str) -> str | None:
@@ -34,8 +37,8 @@ class Root:
         if shown in self._cache:
             return self._cache[shown]
         answer = None
-        if shown != STDIN:
-            absolute = os.path.normpath(os.path.join(self._cwd, shown))
+        if shown != STDIN and (self._cwd or os.path.isabs(shown)):
+            absolute = os.path.normpath(os.path.join(self._cwd or os.sep, shown))
             if not _inside(absolute, self.path):
                 # The working folder's own path may be spelled through a link the root was resolved out of.
                 absolute = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
@@ -58,11 +61,14 @@ class Root:
             return {"uri": uri_path(relative), "uriBaseId": SRCROOT}
         if shown == STDIN:
             return {"uri": uri_path(STDIN)}
-        return {"uri": file_uri(os.path.normpath(os.path.join(self._cwd, shown)))}
+        if self._cwd is None and not os.path.isabs(shown):
+            return {"uri": uri_path(shown)}
+        return {"uri": file_uri(os.path.normpath(os.path.join(self._cwd or os.sep, shown)))}
 
     def base_ids(self) -> dict:
         """SARIF's originalUriBaseIds: what %SRCROOT% stands for on this machine."""
-        return {SRCROOT: {"uri": file_uri(self.path).rstrip("/") + "/"}}
+        uri = file_uri(self.path)
+        return {SRCROOT: {"uri": uri if uri.endswith("/") else uri + "/"}}
 
 
 def _inside(path: str, folder: str) -> bool:

@@ -92,7 +92,7 @@ COMPOSITE_TERMINALS = ("MILESTONE", "MILESTONE_END", "MILESTONE_UNIT", "MILESTON
 # IGNORE reads them (the test holds the two equal): what follows a directive without brackets must not
 # read as codes (`ignore: KPI301`, `ignore KPI301`, `ignore[KPI301` never closed are no directive)
 _NOT_CODES = r"(?![\w\-:\uff1a\uff3b]|\s*[\[\uff3b]|\s*(?i:kpi)\d)"
-IGNORE = rf"#\s*kpispec:\s*ignore(-file)?(?:\s*\[([^\]]*)\]|{_NOT_CODES})"
+IGNORE = rf"#\s*kpispec:\s*ignore(-file)?(?:\s*\[([^\]]{{0,1000}})\]|{_NOT_CODES})"
 
 
 # ------------------------------------------------------------------- to Oniguruma
@@ -178,7 +178,7 @@ def grammar() -> dict:
             "end": "$",
             "patterns": [_rule(
                 # IGNORE, after any `#` of the comment (the first is the rule's `begin`)
-                onig(rf"(?<=#)\s*(kpispec:\s*ignore(?:-file)?)(?:\s*(\[)([^\]]*)(\])|{_NOT_CODES})"),
+                onig(rf"(?<=#)\s*(kpispec:\s*ignore(?:-file)?)(?:\s*(\[)([^\]]{{0,1000}})(\])|{_NOT_CODES})"),
                 _1="keyword.other.directive.kpi",
                 _2="punctuation.definition.directive.begin.kpi",
                 _3="constant.other.rule-code.kpi",

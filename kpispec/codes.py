@@ -382,6 +382,7 @@ def all_rules() -> list[Rule]:
 
 
 @lru_cache(maxsize=None)
+@lru_cache(maxsize=1)
 def known_codes() -> dict[str, str]:
     """Every code -> its rule's name, without reading the docs (suppression comments need it on the
     check path)."""

@@ -142,10 +142,14 @@ def run(paths: list[Path], output_format: OutputFormat | None = None, output_fil
     governing = [_narrowed(configs.for_file(plan.real), chosen) for plan in plans]
     for message in configs.errors:
         problems.error(message)
+    if not plans and not problems.said:
+        problems.error(NO_PLANS)
+    # with a configuration that cannot be used, no plan is checked (the report still says why)
+    to_check = [] if configs.errors else list(zip(plans, governing))
 
     def report_to(write, terminal) -> int:
-        return _check(plans, governing, problems, configs.errors, found, output_format, lang_code, strict, limit,
-                      exit_zero, write, where, use_colour(terminal, color))
+        return _check(to_check, problems, output_format, lang_code, strict, limit, exit_zero, write, where,
+                      use_colour(terminal, color))
 
     if output_file is None:
         import sys
@@ -164,8 +168,8 @@ def run(paths: list[Path], output_format: OutputFormat | None = None, output_fil
     return codes[0]
 
 
-def _check(plans, governing, problems, config_errors, found, output_format, lang_code, strict, limit, exit_zero,
-           write, where, colour: bool) -> int:
+def _check(to_check, problems, output_format, lang_code, strict, limit, exit_zero, write, where, colour: bool) -> int:
+    """Each plan with its configuration, reported as it is checked; the exit status."""
     from ..api import analyze_bytes, too_large
     from ..diagnostics import Severity
     from ..render.counts import Counts, Outcome
@@ -175,7 +179,7 @@ def _check(plans, governing, problems, config_errors, found, output_format, lang
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     findings = False
     write(report.begin())
-    for plan, config in zip(plans if not config_errors else (), governing):
+    for plan, config in to_check:
         out_of_memory = False
         try:
             # the bytes are not kept here: analyze_bytes lets them go once decoded
@@ -205,8 +209,6 @@ def _check(plans, governing, problems, config_errors, found, output_format, lang
         counts.add(result.diagnostics)
         findings = findings or any(d.severity in failing for d in result.diagnostics)
         del result  # let go of the plan before reading the next file
-    if not plans and not found.errors and not config_errors:
-        problems.error(NO_PLANS)
     if problems.said:
         code = 2
     else:

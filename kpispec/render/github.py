@@ -10,8 +10,9 @@ The annotations sit in a collapsed group; the run's summary follows it, where a 
 
 from __future__ import annotations
 
-from ..codes import all_rules
+from ..codes import known_codes
 from ..diagnostics import Diagnostic
+from . import explained
 from .counts import Outcome
 from .jsonfmt import position
 from .where import Root
@@ -27,33 +28,23 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _words(lang: str) -> dict:
-    if lang == "ja":
-        return {"note": "注記", "help": "ヒント", "line": "{n} 行目"}
-    return {"note": "note", "help": "help", "line": "line {n}"}
-
-
-_NAMES: dict[str, str] = {}
+LINE = {"en": "line {n}", "ja": "{n} 行目"}
 
 
 def _title(code: str) -> str:
-    if not _NAMES:
-        _NAMES.update((rule.code, rule.name) for rule in all_rules())
-    name = _NAMES.get(code)
+    name = known_codes().get(code)
     return f"{code} {name}" if name else code
 
 
 def annotation(d: Diagnostic, source, lang: str, root: Root | None = None) -> str:
     root = root or Root()
-    words = _words(lang)
     p = position(d.span, source)
-    lines = [d.message.get(lang)]
-    for label in d.labels:
-        where = words["line"].format(n=position(label.span, source)["line"])
-        lines.append(f"{where}: {label.message.get(lang)}" if label.message else where)
-    lines.extend(f"{words['note']}: {n.get(lang)}" for n in d.notes)
-    if d.help:
-        lines.append(f"{words['help']}: {d.help.get(lang)}")
+
+    def related(number, label) -> str:
+        where = LINE[lang].format(n=position(label.span, source)["line"])
+        return f"{where}: {label.message.get(lang)}" if label.message else where
+
+    lines = explained(d, lang, related)
     props = [f"file={_prop(root.shown(d.file))}", f"line={p['line']}"]
     if p["end_line"] == p["line"]:
         props.append(f"col={p['column']}")

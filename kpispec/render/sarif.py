@@ -18,6 +18,7 @@ import hashlib
 from .. import DOCS_URL, __version__
 from ..codes import all_rules
 from ..diagnostics import Diagnostic
+from . import explained
 from .counts import Outcome
 from .jsonfmt import ArrayStream, by_file, position
 from .where import Root
@@ -42,23 +43,18 @@ def _link_text(text: str) -> str:
     return text.replace("[", "\\[").replace("]", "\\]")
 
 
-def _words(lang: str) -> dict:
-    if lang == "ja":
-        return {"note": "注記", "help": "ヒント", "see": "関連箇所", "here": "関連箇所"}
-    return {"note": "note", "help": "help", "see": "related", "here": "related location"}
+RELATED = {"en": "related", "ja": "関連箇所"}  # heads the link to a related location
+UNNAMED = {"en": "related location", "ja": "関連箇所"}  # the text of a related location without a label
 
 
 def message_text(d: Diagnostic, lang: str) -> str:
     """The message, a link to each related location, then the notes and the help, one a line."""
-    words = _words(lang)
-    lines = [d.message.get(lang)]
-    for i, label in enumerate(d.labels, 1):
-        text = label.message.get(lang) if label.message else words["here"]
-        lines.append(f"{words['see']}: [{_link_text(text)}]({i})")
-    lines.extend(f"{words['note']}: {n.get(lang)}" for n in d.notes)
-    if d.help:
-        lines.append(f"{words['help']}: {d.help.get(lang)}")
-    return "\n".join(lines)
+
+    def related(number, label) -> str:
+        text = label.message.get(lang) if label.message else UNNAMED[lang]
+        return f"{RELATED[lang]}: [{_link_text(text)}]({number})"
+
+    return "\n".join(explained(d, lang, related))
 
 
 class _Fingerprints:
@@ -97,7 +93,7 @@ def result_dict(d: Diagnostic, source, lang: str, index: dict, root: Root, finge
     if d.code in index:
         result["ruleIndex"] = index[d.code]
     related = [
-        {"id": i, "message": {"text": lab.message.get(lang) if lab.message else _words(lang)["here"]},
+        {"id": i, "message": {"text": lab.message.get(lang) if lab.message else UNNAMED[lang]},
          "physicalLocation": {"artifactLocation": artifact, "region": _region(lab.span, source)}}
         for i, lab in enumerate(d.labels, 1)
     ]

@@ -7,6 +7,7 @@ import unicodedata
 
 from ..diagnostics import Diagnostic, Severity
 from ..source import BIDI_CONTROLS, SourceFile
+from . import WORDS
 
 COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m", "bold": "\x1b[1m", "blue": "\x1b[1;34m", "reset": "\x1b[0m"}
 SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "情報"}
@@ -69,9 +70,7 @@ class TextRenderer:
         self.colour = colour
 
     def word(self, key: str) -> str:
-        if self.lang == "ja":
-            return {"help": "ヒント", "note": "注記"}[key]
-        return key
+        return WORDS[self.lang][key]
 
     def paint(self, text: str, style: str) -> str:
         if not self.colour:
